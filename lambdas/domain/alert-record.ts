@@ -1,0 +1,60 @@
+/** What the ledger keeps about one alert. */
+export type AlertStatus =
+  | 'received'
+  | 'delivering'
+  | 'delivered'
+  | 'queued'
+  | 'retrying'
+  | 'failed'
+  | 'pending_configuration';
+
+/** Statuses from which a delivery attempt may start. */
+export const DELIVERABLE_STATUSES: readonly AlertStatus[] = [
+  'received',
+  'queued',
+  'retrying',
+  'pending_configuration',
+];
+
+export interface DroppedField {
+  readonly fieldId: string;
+  readonly fieldName?: string;
+  readonly reason: string;
+}
+
+export interface AlertRecord {
+  /** Dedup key: SHA-256 hex of the canonical body. */
+  readonly alertId: string;
+  status: AlertStatus;
+  readonly receivedAt: string;
+  updatedAt: string;
+  /** `audit_event`, or `unknown` for a body without one. */
+  readonly event: string;
+  readonly category?: string;
+  readonly alertName?: string;
+  /** False when the body was not a JSON object (ticketed as unparsed). */
+  readonly parsed: boolean;
+  /** The complete body as received (UTF-8). */
+  readonly rawBody: string;
+  /** Payload field paths seen in this alert, for the mapping UI. */
+  readonly fieldPaths: readonly string[];
+  attempts: number;
+  nextAttemptAt?: string;
+  /** Epoch ms until which a worker owns a `delivering` record. */
+  claimUntil?: number;
+  issueKey?: string;
+  issueUrl?: string;
+  issueType?: string;
+  priority?: string;
+  deliveredAt?: string;
+  lastError?: string;
+  droppedFields?: readonly DroppedField[];
+  /** A previous attempt may have created the issue (timeout / 5xx): look it up before creating. */
+  mayHaveCreated?: boolean;
+  duplicates: number;
+  lastDuplicateAt?: string;
+  /** Sent by "Test Web Trigger". */
+  readonly test?: boolean;
+  /** TTL, epoch seconds. */
+  readonly expiresAt: number;
+}

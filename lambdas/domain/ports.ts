@@ -1,0 +1,206 @@
+/**
+ * Ports: what the domain needs from the outside world. Adapters in `lambdas/adapters/` (AWS,
+ * Atlassian) and `local/` (embedded stand-ins) implement them; handlers wire them together.
+ */
+import type { AlertRecord, AlertStatus } from './alert-record.ts';
+import type { RelayConfig } from './relay-config.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** One item per alert, keyed by the dedup key. The ledger is the source of truth for delivery. */
+export interface AlertLedger {
+  /** Conditional put: writes only if no record with this alertId exists, else returns the existing one. */
+  record(record: AlertRecord): Promise<{ created: true } | { created: false; existing: AlertRecord }>;
+  get(alertId: string): Promise<AlertRecord | undefined>;
+  /**
+   * Moves the record to `delivering` if its status is one of `from` (or it is `delivering` with an
+   * expired claim), adding one attempt. Returns the claimed record, or undefined if another worker has it.
+   */
+  claim(alertId: string, from: readonly AlertStatus[], now: Date, claimSeconds: number): Promise<AlertRecord | undefined>;
+  update(alertId: string, patch: AlertRecordPatch): Promise<void>;
+  noteDuplicate(alertId: string, at: Date): Promise<void>;
+  /** Newest first. */
+  listRecent(limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }>;
+  listByStatus(status: AlertStatus, limit: number): Promise<AlertRecord[]>;
+  /** Every record received at or after `since` (for the per-hour chart). */
+  listSince(since: Date): Promise<AlertRecord[]>;
+}
+
+export type AlertRecordPatch = Partial<
+  Pick<
+    AlertRecord,
+    | 'status'
+    | 'updatedAt'
+    | 'nextAttemptAt'
+    | 'issueKey'
+    | 'issueUrl'
+    | 'issueType'
+    | 'priority'
+    | 'lastError'
+    | 'droppedFields'
+    | 'mayHaveCreated'
+    | 'claimUntil'
+    | 'deliveredAt'
+  >
+>;
+
+/** Current relay configuration (versioned) and its history. */
+export interface ConfigStore {
+  get(): Promise<RelayConfig | undefined>;
+  /** Saves `config` as version `expectedVersion + 1`; throws ConflictError if someone saved in between. */
+  save(config: RelayConfig, expectedVersion: number): Promise<RelayConfig>;
+  history(limit: number): Promise<RelayConfig[]>;
+  /** Deletes the current configuration (history is kept). */
+  reset(expectedVersion: number, actor: Actor, at: Date): Promise<void>;
+}
+
+export interface Actor {
+  readonly accountId: string;
+  readonly displayName: string;
+}
+
+/** Small named records of the control plane: webhook-token metadata, connection status. */
+export interface StateStore {
+  getItem<T>(name: string): Promise<T | undefined>;
+  putItem<T>(name: string, value: T): Promise<void>;
+  /** Sets only the given attributes; cheap enough for "last used" stamps. */
+  patchItem(name: string, patch: Record<string, unknown>): Promise<void>;
+}
+
+export interface AdminSession {
+  readonly id: string;
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly email?: string;
+  readonly createdAt: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+export interface SessionStore {
+  put(session: AdminSession): Promise<void>;
+  get(id: string): Promise<AdminSession | undefined>;
+  delete(id: string): Promise<void>;
+  /** One-time OAuth `state` values, bound to the browser by a cookie. */
+  putOAuthState(state: string, data: { browserBinding: string; expiresAt: number }): Promise<void>;
+  /** Returns and deletes the state (single use). */
+  takeOAuthState(state: string): Promise<{ browserBinding: string; expiresAt: number } | undefined>;
+}
+
+/** A named mutual-exclusion lease across instances (conditional write with expiry). */
+export interface Lease {
+  acquire(name: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  release(name: string, owner: string): Promise<void>;
+}
+
+export type SecretName = 'webhook-tokens' | 'jira-connection' | 'oauth-client-secret';
+
+/** Secrets Manager in AWS, a file locally. Values are strings (JSON where structured). */
+export interface SecretStore {
+  get(name: SecretName): Promise<string | undefined>;
+  put(name: SecretName, value: string): Promise<void>;
+}
+
+export interface RetryMessage {
+  readonly alertId: string;
+}
+
+/** SQS in AWS, an in-process timer queue locally. Consumers call the deliver use case. */
+export interface RetryQueue {
+  /** `delaySeconds` is capped by the adapter at what the queue supports (SQS: 900). */
+  enqueue(message: RetryMessage, delaySeconds: number): Promise<void>;
+  /** After the last attempt: park the message for an operator (DLQ + alarm). */
+  deadLetter(message: RetryMessage, reason: string): Promise<void>;
+}
+
+/** Tokens answered by the Atlassian token endpoint. */
+export interface OAuthTokens {
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  readonly expiresInSeconds: number;
+  readonly scope: string;
+}
+
+export interface AccessibleResource {
+  readonly id: string;
+  readonly url: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+}
+
+/** Atlassian's OAuth 2.0 (3LO) authorization server. */
+export interface OAuthClient {
+  authorizeUrl(state: string): string;
+  exchangeCode(code: string): Promise<OAuthTokens>;
+  /** Throws ReconnectRequiredError on `invalid_grant` / `unauthorized_client`. */
+  refresh(refreshToken: string): Promise<OAuthTokens>;
+  accessibleResources(accessToken: string): Promise<AccessibleResource[]>;
+}
+
+export interface JiraUser {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly emailAddress?: string;
+  readonly active?: boolean;
+}
+
+export interface JiraProject {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  /** `classic` = company-managed, `next-gen` = team-managed. */
+  readonly style: 'classic' | 'next-gen';
+}
+
+export interface JiraIssueType {
+  readonly id: string;
+  readonly name: string;
+  readonly subtask: boolean;
+  readonly hierarchyLevel: number;
+}
+
+export interface JiraAllowedValue {
+  readonly id: string;
+  readonly value?: string;
+  readonly name?: string;
+}
+
+/** One field from createmeta: what the create screen of a project + issue type accepts. */
+export interface JiraFieldMeta {
+  readonly fieldId: string;
+  readonly name: string;
+  readonly required: boolean;
+  readonly hasDefaultValue: boolean;
+  readonly schema: {
+    readonly type: string;
+    readonly items?: string;
+    readonly system?: string;
+    readonly custom?: string;
+  };
+  readonly allowedValues?: readonly JiraAllowedValue[];
+}
+
+export interface CreatedIssue {
+  readonly id: string;
+  readonly key: string;
+}
+
+/** Jira Cloud calls made with the relay's connection (the access token comes from a provider). */
+export interface IssueTracker {
+  createIssue(fields: Record<string, unknown>): Promise<CreatedIssue>;
+  /** Finds an issue carrying `label` in `projectKey` (used only after an uncertain create). */
+  findIssueByLabel(projectKey: string, label: string): Promise<CreatedIssue | undefined>;
+  listProjects(): Promise<JiraProject[]>;
+  listIssueTypes(projectKey: string): Promise<JiraIssueType[]>;
+  /** Every page of createmeta for one project + issue type. */
+  listCreateFields(projectKey: string, issueTypeId: string): Promise<JiraFieldMeta[]>;
+  searchUsers(query: string): Promise<JiraUser[]>;
+}
+
+/** Calls made with the signing-in user's own token, to decide whether they may administer the relay. */
+export interface JiraIdentity {
+  myself(accessToken: string, cloudId: string): Promise<JiraUser>;
+  hasAdminister(accessToken: string, cloudId: string): Promise<boolean>;
+}

@@ -1,0 +1,192 @@
+/**
+ * The admin API contract (JSON over `/api/*`, same origin as the admin site, session cookie).
+ * Type-only module: the admin-api handler produces these shapes and `web-admin/` consumes them.
+ *
+ * Errors: `{ error: string, message: string, problems?: ValidationProblemDto[] }` with 400
+ * (VALIDATION_FAILED), 401 (UNAUTHENTICATED), 403 (ACCESS_DENIED), 404 (NOT_FOUND), 409 (CONFLICT),
+ * 502/503 (JIRA_UNAVAILABLE, RECONNECT_REQUIRED), 500 (INTERNAL).
+ * Mutations (POST/PUT/DELETE) must send `Content-Type: application/json` (CSRF guard with the
+ * SameSite=Strict cookie).
+ *
+ * Routes
+ *   GET  /oauth/login                        302 → Atlassian authorize (sets the state-binding cookie)
+ *   GET  /oauth/callback?code&state          302 → `/` with a session, or `/?signin=denied&reason=not_admin|wrong_site|oauth_failed`
+ *   GET  /api/session                        SessionDto | 401
+ *   POST /api/logout                         204
+ *   GET  /api/status                         StatusDto
+ *   GET  /api/projects                       { projects: ProjectDto[] }
+ *   GET  /api/projects/{key}/issue-types     { issueTypes: IssueTypeDto[] }
+ *   GET  /api/projects/{key}/issue-types/{id}/fields   { fields: FieldDto[] }
+ *   GET  /api/projects/{key}/priorities      { priorities: PriorityDto[] }
+ *   GET  /api/config                         { config: ConfigDto | null }
+ *   PUT  /api/config                         ConfigInputDto → { config: ConfigDto } | 400 with problems
+ *   POST /api/config/reset                   → { config: ConfigDto } (Keeper's documented defaults for the current project)
+ *   GET  /api/config/history                 { versions: ConfigVersionDto[] }
+ *   POST /api/token                          → 201 { token, createdAt } (generate or regenerate; shown once)
+ *   DELETE /api/token                        → 204 (revoke)
+ *   POST /api/test-alert                     → WebhookResultDto (runs a test alert through the whole pipeline)
+ *   GET  /api/deliveries?limit=50&cursor=    { items: DeliveryDto[], cursor?: string }
+ *   POST /api/deliveries/{alertId}/retry     → 202 { status }
+ *   GET  /api/stats/hourly?days=3            { buckets: HourBucketDto[] }
+ *   GET  /api/events                         { events: EventDto[], categories: string[] }
+ *   GET  /api/keeper-fields                  { fields: KeeperFieldDto[] }
+ */
+
+export interface ErrorDto {
+  error: string;
+  message: string;
+  problems?: ValidationProblemDto[];
+}
+
+export interface ValidationProblemDto {
+  path: string;
+  message: string;
+  fieldId?: string;
+  issueType?: string;
+  project?: string;
+}
+
+export interface SessionDto {
+  user: { accountId: string; displayName: string; email?: string };
+  site: { url: string };
+  expiresAt: string;
+}
+
+export type ConnectionState = 'connected' | 'reconnect_required' | 'not_connected';
+
+export interface StatusDto {
+  connection: {
+    state: ConnectionState;
+    siteUrl: string;
+    connectedBy?: { accountId: string; displayName: string };
+    connectedAt?: string;
+    lastRefreshAt?: string;
+    message?: string;
+  };
+  configured: boolean;
+  token: { state: 'not_configured' | 'enabled'; createdAt?: string; lastUsedAt?: string };
+  webhookUrl: string;
+  pendingAlerts: number;
+}
+
+export interface ProjectDto {
+  id: string;
+  key: string;
+  name: string;
+  style: 'classic' | 'next-gen';
+}
+
+export interface IssueTypeDto {
+  id: string;
+  name: string;
+  subtask: boolean;
+  hierarchyLevel: number;
+}
+
+export interface FieldDto {
+  id: string;
+  name: string;
+  /** Human type: text, paragraph, select, multi-select, checkboxes, radio, number, date, date-time, url, labels, user, multi-user, priority, other. */
+  type: string;
+  required: boolean;
+  hasDefaultValue: boolean;
+  allowedValues?: { id: string; label: string }[];
+  /** False when the relay cannot fill this field type. */
+  mappable: boolean;
+}
+
+export interface PriorityDto {
+  id: string;
+  name: string;
+}
+
+export interface FieldMappingDto {
+  fieldId: string;
+  source?: string;
+  constant?: string;
+}
+
+export interface ConfigInputDto {
+  /** Version the edit started from (optimistic locking); 0 for a first save. */
+  expectedVersion: number;
+  projectKey: string;
+  defaultIssueTypeId: string;
+  summaryTemplate?: string;
+  parentIssueKey?: string;
+  fieldMappings?: FieldMappingDto[];
+  priorityMapping?: { byEvent: Record<string, string>; byCategory: Record<string, string>; defaultPriorityId?: string };
+  issueTypeMapping?: { byEvent: Record<string, string>; byCategory: Record<string, string> };
+}
+
+export interface ConfigDto extends Required<Omit<ConfigInputDto, 'expectedVersion' | 'parentIssueKey'>> {
+  version: number;
+  updatedAt: string;
+  updatedBy: { accountId: string; displayName: string };
+  project: ProjectDto;
+  parentIssueKey?: string;
+  issueTypes: IssueTypeDto[];
+  priorities: PriorityDto[];
+}
+
+export interface ConfigVersionDto {
+  version: number;
+  updatedAt: string;
+  updatedBy: { accountId: string; displayName: string };
+  summary: string;
+}
+
+export interface WebhookResultDto {
+  alertId: string;
+  issueKey?: string;
+  issueUrl?: string;
+  status?: 'queued' | 'pending_configuration';
+  duplicate?: boolean;
+}
+
+export type DeliveryStatus =
+  | 'received'
+  | 'delivering'
+  | 'delivered'
+  | 'queued'
+  | 'retrying'
+  | 'failed'
+  | 'pending_configuration';
+
+export interface DeliveryDto {
+  alertId: string;
+  receivedAt: string;
+  event: string;
+  category?: string;
+  alertName?: string;
+  status: DeliveryStatus;
+  attempts: number;
+  issueKey?: string;
+  issueUrl?: string;
+  priority?: string;
+  lastError?: string;
+  droppedFields?: { fieldId: string; fieldName?: string; reason: string }[];
+  duplicates: number;
+  lastDuplicateAt?: string;
+  test: boolean;
+  parsed: boolean;
+}
+
+export interface HourBucketDto {
+  /** ISO hour start, UTC. */
+  hour: string;
+  /** Priority name (or "None") → count. */
+  byPriority: Record<string, number>;
+}
+
+export interface EventDto {
+  event: string;
+  title: string;
+  category: string;
+}
+
+export interface KeeperFieldDto {
+  /** Dot path into the payload, e.g. `remote_address` or `event.record_uid`. */
+  path: string;
+  /** Where it is known from: Keeper's documentation or alerts received. */
+  origin: 'documented' | 'received' | 'both';
+}
