@@ -139,8 +139,10 @@ export interface WebhookResultDto {
   alertId: string;
   issueKey?: string;
   issueUrl?: string;
-  status?: 'queued' | 'pending_configuration';
+  status?: 'queued' | 'pending_configuration' | 'failed' | DeliveryStatus;
   duplicate?: boolean;
+  /** Why a delivery failed for good (the alert is kept and can be retried from Deliveries). */
+  error?: string;
 }
 
 export type DeliveryStatus =

@@ -1,0 +1,65 @@
+/**
+ * The AWS adapter set for `createRelayServices`, built once per cold start by each handler:
+ * DynamoDB (config + ledger tables), Secrets Manager, SQS and the Atlassian REST adapters.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { RelayAdapters } from '../app/relay-services.ts';
+import type { EventLog } from '../domain/deliver-alert.ts';
+import type { RelayEnv } from '../shared/env.ts';
+import { AtlassianOAuthClient } from './atlassian-oauth-client.ts';
+import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
+import { createDocumentClient } from './dynamodb-client.ts';
+import { DynamoDbConfigStore } from './dynamodb-config-store.ts';
+import { DynamoDbLease } from './dynamodb-lease.ts';
+import { DynamoDbSessionStore } from './dynamodb-session-store.ts';
+import { DynamoDbStateStore } from './dynamodb-state-store.ts';
+import { JiraRestIdentity } from './jira-identity.ts';
+import { JiraIssueTracker } from './jira-rest-client.ts';
+import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
+import { SqsRetryQueue, parseRetryMessage } from './sqs-retry-queue.ts';
+
+export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
+  const documents = createDocumentClient();
+  const secrets = new SecretsManagerSecretStore({
+    client: new SecretsManagerClient({}),
+    secretIds: {
+      'webhook-tokens': env.WEBHOOK_TOKENS_SECRET_ID,
+      'jira-connection': env.JIRA_CONNECTION_SECRET_ID,
+      'oauth-client-secret': env.OAUTH_CLIENT_SECRET_ID,
+    },
+  });
+  let clientSecret: Promise<string> | undefined;
+  // The app's client secret never changes while an instance lives: read it once, on first need.
+  const readClientSecret = () => (clientSecret ??= secrets.get('oauth-client-secret').then((s) => s ?? ''));
+  return {
+    ledger: new DynamoDbAlertLedger({ client: documents, tableName: env.LEDGER_TABLE_NAME }),
+    configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+    state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+    sessions: new DynamoDbSessionStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+    lease: new DynamoDbLease({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+    secrets,
+    queue: new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL }),
+    clock: { now: () => new Date() },
+    log,
+    oauthFor: (redirectUri) =>
+      new AtlassianOAuthClient({
+        authUrl: env.ATLASSIAN_AUTH_URL,
+        apiUrl: env.ATLASSIAN_API_URL,
+        clientId: env.ATLASSIAN_CLIENT_ID,
+        clientSecret: readClientSecret,
+        redirectUri,
+        timeoutMs: env.JIRA_TIMEOUT_MS,
+      }),
+    identity: new JiraRestIdentity({ apiUrl: env.ATLASSIAN_API_URL, timeoutMs: env.JIRA_TIMEOUT_MS }),
+    trackerFor: (tokens) =>
+      new JiraIssueTracker({
+        apiUrl: env.ATLASSIAN_API_URL,
+        cloudId: () => tokens.cloudId(),
+        accessToken: () => tokens.accessToken(),
+        onUnauthorized: () => tokens.markRejected(),
+        timeoutMs: env.JIRA_TIMEOUT_MS,
+      }),
+    parseRetryMessage,
+  };
+}

@@ -1,0 +1,317 @@
+/**
+ * AlertLedger on the LedgerTable: one item per alert keyed by `alertId`, AlertRecord attributes
+ * stored top-level. GSI `byReceivedAt` (constant partition `listPk`) lists newest first; GSI
+ * `byStatus` finds work by status. Every write is conditional, so concurrent webhook and deliver
+ * instances agree on one record and one delivering worker. Never scans.
+ */
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { AlertRecord, AlertStatus } from '../domain/alert-record.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { AlertLedger, AlertRecordPatch } from '../domain/ports.ts';
+import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
+
+/** Partition value of the `byReceivedAt` index: one partition holds every alert in time order. */
+export const LEDGER_LIST_PK = 'ALERT';
+export const BY_RECEIVED_AT_INDEX = 'byReceivedAt';
+export const BY_STATUS_INDEX = 'byStatus';
+
+// A Query page that hits DynamoDB's 1 MB cap stops early; alerts carry raw bodies of up to 256 KB.
+const MAX_PAGE_ITEMS = 1000;
+
+const alertStatusSchema = z.enum([
+  'received',
+  'delivering',
+  'delivered',
+  'queued',
+  'retrying',
+  'failed',
+  'pending_configuration',
+]);
+
+/** An item as read back from the table; extra attributes (`listPk`) are dropped. */
+const alertRecordItemSchema = z.object({
+  alertId: z.string(),
+  status: alertStatusSchema,
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+  event: z.string(),
+  category: z.string().optional(),
+  alertName: z.string().optional(),
+  parsed: z.boolean(),
+  rawBody: z.string(),
+  fieldPaths: z.array(z.string()),
+  attempts: z.number(),
+  nextAttemptAt: z.string().optional(),
+  claimUntil: z.number().optional(),
+  issueKey: z.string().optional(),
+  issueUrl: z.string().optional(),
+  issueType: z.string().optional(),
+  priority: z.string().optional(),
+  deliveredAt: z.string().optional(),
+  lastError: z.string().optional(),
+  droppedFields: z
+    .array(z.object({ fieldId: z.string(), fieldName: z.string().optional(), reason: z.string() }))
+    .optional(),
+  mayHaveCreated: z.boolean().optional(),
+  duplicates: z.number(),
+  lastDuplicateAt: z.string().optional(),
+  test: z.boolean().optional(),
+  expiresAt: z.number(),
+});
+
+// Compile-time check that the schema and the domain type describe the same record.
+const assertSameShape = (item: z.output<typeof alertRecordItemSchema>): AlertRecord => item;
+void assertSameShape;
+
+const cursorSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
+export interface DynamoDbAlertLedgerOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export class DynamoDbAlertLedger implements AlertLedger {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoDbAlertLedgerOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+  }
+
+  async record(record: AlertRecord): Promise<{ created: true } | { created: false; existing: AlertRecord }> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...record, listPk: LEDGER_LIST_PK },
+          ConditionExpression: 'attribute_not_exists(alertId)',
+          // A duplicate alert then costs this one call: the existing item comes back with the failure.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const returned = conditionalCheckItem(error);
+      // dynalite ignores ReturnValuesOnConditionCheckFailure; read the winner instead.
+      const existing = returned === undefined ? await this.get(record.alertId) : parseRecord(returned);
+      if (existing === undefined) throw new Error(`Alert ${record.alertId} exists but could not be read back`, { cause: error });
+      return { created: false, existing };
+    }
+  }
+
+  async get(alertId: string): Promise<AlertRecord | undefined> {
+    const result = await this.#client.send(
+      // Strongly consistent: deliver reads the record the webhook has just written.
+      new GetCommand({ TableName: this.#tableName, Key: { alertId }, ConsistentRead: true }),
+    );
+    return result.Item === undefined ? undefined : parseRecord(result.Item);
+  }
+
+  async claim(
+    alertId: string,
+    from: readonly AlertStatus[],
+    now: Date,
+    claimSeconds: number,
+  ): Promise<AlertRecord | undefined> {
+    const values: Record<string, unknown> = {
+      ':delivering': 'delivering',
+      ':nowMs': now.getTime(),
+      ':claimUntil': now.getTime() + claimSeconds * 1000,
+      ':updatedAt': now.toISOString(),
+      ':one': 1,
+    };
+    const fromPlaceholders = from.map((status, index) => {
+      values[`:from${index}`] = status;
+      return `:from${index}`;
+    });
+    // An expired claim belongs to a worker that died or timed out: anyone may take it over.
+    const expiredClaim = '(#status = :delivering AND claimUntil < :nowMs)';
+    const condition =
+      fromPlaceholders.length === 0 ? expiredClaim : `#status IN (${fromPlaceholders.join(', ')}) OR ${expiredClaim}`;
+    try {
+      const result = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { alertId },
+          UpdateExpression:
+            'SET #status = :delivering, claimUntil = :claimUntil, attempts = attempts + :one, updatedAt = :updatedAt',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (result.Attributes === undefined) throw new Error(`Claim of alert ${alertId} returned no attributes`);
+      return parseRecord(result.Attributes);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async update(alertId: string, patch: AlertRecordPatch): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    // Entries keep keys set to undefined on purpose: `{ lastError: undefined }` means "clear it".
+    Object.entries(patch).forEach(([key, value], index) => {
+      names[`#a${index}`] = key;
+      if (value === undefined) {
+        removes.push(`#a${index}`);
+      } else {
+        values[`:v${index}`] = value;
+        sets.push(`#a${index} = :v${index}`);
+      }
+    });
+    if (sets.length === 0 && removes.length === 0) return;
+    const expression = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter((part) => part !== '')
+      .join(' ');
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { alertId },
+          UpdateExpression: expression,
+          // Without it an update of an unknown id would create a partial item no reader can parse.
+          ConditionExpression: 'attribute_exists(alertId)',
+          ExpressionAttributeNames: names,
+          ...(sets.length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new NotFoundError(`No alert with id ${alertId}`);
+      throw error;
+    }
+  }
+
+  async noteDuplicate(alertId: string, at: Date): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { alertId },
+          UpdateExpression: 'ADD duplicates :one SET lastDuplicateAt = :at',
+          ConditionExpression: 'attribute_exists(alertId)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new NotFoundError(`No alert with id ${alertId}`);
+      throw error;
+    }
+  }
+
+  async listRecent(limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }> {
+    const page = await this.#queryUpTo(
+      {
+        IndexName: BY_RECEIVED_AT_INDEX,
+        KeyConditionExpression: 'listPk = :pk',
+        ExpressionAttributeValues: { ':pk': LEDGER_LIST_PK },
+        ScanIndexForward: false,
+      },
+      limit,
+      cursor === undefined ? undefined : decodeCursor(cursor),
+    );
+    return page.lastKey === undefined ? { items: page.items } : { items: page.items, cursor: encodeCursor(page.lastKey) };
+  }
+
+  async listByStatus(status: AlertStatus, limit: number): Promise<AlertRecord[]> {
+    const page = await this.#queryUpTo(
+      {
+        IndexName: BY_STATUS_INDEX,
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+        ScanIndexForward: false,
+      },
+      limit,
+      undefined,
+    );
+    return page.items;
+  }
+
+  async listSince(since: Date): Promise<AlertRecord[]> {
+    const items: AlertRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: BY_RECEIVED_AT_INDEX,
+          KeyConditionExpression: 'listPk = :pk AND receivedAt >= :since',
+          ExpressionAttributeValues: { ':pk': LEDGER_LIST_PK, ':since': since.toISOString() },
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const item of result.Items ?? []) items.push(parseRecord(item));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  /** Follows pages until `limit` items are collected or the index is exhausted (a page stops at 1 MB). */
+  async #queryUpTo(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    limit: number,
+    startKey: Record<string, unknown> | undefined,
+  ): Promise<{ items: AlertRecord[]; lastKey?: Record<string, unknown> }> {
+    const wanted = Math.min(Math.max(Math.floor(limit), 1), MAX_PAGE_ITEMS);
+    const items: AlertRecord[] = [];
+    let lastKey = startKey;
+    do {
+      const result = await this.#client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.#tableName,
+          Limit: wanted - items.length,
+          ...(lastKey === undefined ? {} : { ExclusiveStartKey: lastKey }),
+        }),
+      );
+      for (const item of result.Items ?? []) items.push(parseRecord(item));
+      lastKey = result.LastEvaluatedKey;
+    } while (lastKey !== undefined && items.length < wanted);
+    return lastKey === undefined ? { items } : { items, lastKey };
+  }
+}
+
+function parseRecord(item: Record<string, unknown>): AlertRecord {
+  const result = alertRecordItemSchema.safeParse(item);
+  if (!result.success) {
+    // Name the attributes only: the item holds the raw alert body, which must not reach the logs.
+    const paths = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Ledger item ${String(item['alertId'])} is malformed (${paths})`);
+  }
+  return result.data;
+}
+
+/** Opaque to clients: base64url of the LastEvaluatedKey (alertId, listPk, receivedAt). */
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (parsed.success && typeof parsed.data['alertId'] === 'string') return parsed.data;
+  } catch {
+    // Fall through: a cursor that is not base64url JSON is reported like any other bad cursor.
+  }
+  throw new ValidationError('The cursor is not valid; start again from the first page', [
+    { path: 'cursor', message: 'not a cursor returned by this API' },
+  ]);
+}

@@ -1,0 +1,216 @@
+/**
+ * ConfigStore on the ConfigTable. The current configuration lives at pk=`CONFIG` sk=`CURRENT`
+ * (numeric `version` for the optimistic lock, `config` map); every saved version is copied to
+ * sk=`V#<10-digit version>` and a reset leaves a marker at sk=`V#<version>#RESET#<at>`, which sorts
+ * just above the version it removed. History is read newest first with one Query.
+ */
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ConflictError } from '../domain/errors.ts';
+import type { Actor, ConfigStore } from '../domain/ports.ts';
+import { relayConfigSchema, type RelayConfig } from '../domain/relay-config.ts';
+import { conditionalCheckItem, isConditionalCheckFailed, transactionCancellationReasons } from './dynamodb-client.ts';
+
+export const CONFIG_PK = 'CONFIG';
+export const CONFIG_CURRENT_SK = 'CURRENT';
+const HISTORY_PREFIX = 'V#';
+
+/** `V#0000000042`: zero-padded so the sort key orders versions numerically. */
+export function historySortKey(version: number): string {
+  return `${HISTORY_PREFIX}${String(version).padStart(10, '0')}`;
+}
+
+const versionedItemSchema = z.object({ version: z.number().int().nonnegative(), config: z.unknown() });
+const historyItemSchema = z.object({ sk: z.string(), kind: z.enum(['version', 'reset']).default('version'), config: z.unknown().optional() });
+
+export interface DynamoDbConfigStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /**
+   * Write CURRENT and its history entry in one TransactWriteItems (default true, as in AWS).
+   * dynalite does not implement transactions, so the local runtime sets false: the conditional write
+   * on CURRENT still makes the optimistic lock exact; only the history entry can be missed if the
+   * process dies between the two writes.
+   */
+  readonly transactions?: boolean;
+}
+
+export class DynamoDbConfigStore implements ConfigStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #transactions: boolean;
+
+  constructor(options: DynamoDbConfigStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#transactions = options.transactions ?? true;
+  }
+
+  async get(): Promise<RelayConfig | undefined> {
+    const stored = await this.#currentItem();
+    if (stored === undefined) return undefined;
+    const item = versionedItemSchema.parse(stored);
+    return { ...parseConfig(item.config, 'CURRENT'), version: item.version };
+  }
+
+  async save(config: RelayConfig, expectedVersion: number): Promise<RelayConfig> {
+    const version = expectedVersion + 1;
+    const saved: RelayConfig = { ...config, version };
+    const current = {
+      TableName: this.#tableName,
+      Item: { pk: CONFIG_PK, sk: CONFIG_CURRENT_SK, version, config: saved, updatedAt: saved.updatedAt },
+      ...currentVersionCondition(expectedVersion),
+      // The conflict message names the version that won.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    const history = {
+      TableName: this.#tableName,
+      Item: {
+        pk: CONFIG_PK,
+        sk: historySortKey(version),
+        kind: 'version',
+        version,
+        config: saved,
+        updatedAt: saved.updatedAt,
+        updatedBy: saved.updatedBy,
+      },
+    };
+    if (this.#transactions) {
+      await this.#transact([{ Put: current }, { Put: history }]);
+    } else {
+      await this.#conditionalWrite(() => this.#client.send(new PutCommand(current)));
+      await this.#client.send(new PutCommand(history));
+    }
+    return saved;
+  }
+
+  async history(limit: number): Promise<RelayConfig[]> {
+    const wanted = Math.max(Math.floor(limit), 0);
+    const configs: RelayConfig[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    while (configs.length < wanted) {
+      const result = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': CONFIG_PK, ':prefix': HISTORY_PREFIX },
+          ScanIndexForward: false,
+          // Reset markers are skipped, so ask for a few more than needed.
+          Limit: wanted - configs.length + 2,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const raw of result.Items ?? []) {
+        const item = historyItemSchema.parse(raw);
+        if (item.kind === 'reset' || configs.length >= wanted) continue;
+        configs.push(parseConfig(item.config, item.sk));
+      }
+      startKey = result.LastEvaluatedKey;
+      if (startKey === undefined) break;
+    }
+    return configs;
+  }
+
+  async reset(expectedVersion: number, actor: Actor, at: Date): Promise<void> {
+    const remove = {
+      TableName: this.#tableName,
+      Key: { pk: CONFIG_PK, sk: CONFIG_CURRENT_SK },
+      ...currentVersionCondition(expectedVersion),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    const marker = {
+      TableName: this.#tableName,
+      Item: {
+        pk: CONFIG_PK,
+        sk: `${historySortKey(expectedVersion)}#RESET#${at.toISOString()}`,
+        kind: 'reset',
+        version: expectedVersion,
+        resetBy: { accountId: actor.accountId, displayName: actor.displayName },
+        resetAt: at.toISOString(),
+      },
+    };
+    if (this.#transactions) {
+      await this.#transact([{ Delete: remove }, { Put: marker }]);
+    } else {
+      await this.#conditionalWrite(() => this.#client.send(new DeleteCommand(remove)));
+      await this.#client.send(new PutCommand(marker));
+    }
+  }
+
+  async #transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const reasons = transactionCancellationReasons(error);
+      const first = reasons?.[0];
+      // The first action carries the version condition. A TransactionConflict means another save was
+      // in flight on the same item at that moment: for the admin it is the same "someone else saved".
+      if (first?.code === 'ConditionalCheckFailed' || first?.code === 'TransactionConflict') {
+        throw conflict(first.item, error);
+      }
+      throw error;
+    }
+  }
+
+  async #conditionalWrite(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // dynalite ignores ReturnValuesOnConditionCheckFailure; read the winner for the message instead.
+      throw conflict(conditionalCheckItem(error) ?? (await this.#currentItem()), error);
+    }
+  }
+
+  async #currentItem(): Promise<Record<string, unknown> | undefined> {
+    const result = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { pk: CONFIG_PK, sk: CONFIG_CURRENT_SK },
+        // The admin edits from what it reads here; a stale read would be a needless conflict.
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item;
+  }
+}
+
+/** Version 0 means "no configuration yet": the write must not replace one someone else created. */
+function currentVersionCondition(expectedVersion: number): {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
+  if (expectedVersion === 0) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  return {
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':expected': expectedVersion },
+  };
+}
+
+function conflict(current: Record<string, unknown> | undefined, cause: unknown): ConflictError {
+  // No item back means the configuration was reset (or the server does not return it): version 0.
+  const parsed = z.object({ version: z.number() }).safeParse(current);
+  const version = parsed.success ? parsed.data.version : 0;
+  const error = new ConflictError(`The configuration was changed by someone else (version ${version}); reload and try again`);
+  error.cause = cause;
+  return error;
+}
+
+function parseConfig(raw: unknown, where: string): RelayConfig {
+  const result = relayConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const paths = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Stored configuration ${where} is malformed (${paths})`);
+  }
+  return result.data;
+}

@@ -1,0 +1,136 @@
+/**
+ * Composition of the relay from its ports. The AWS handlers (`lambdas/handlers/`) and the local
+ * runtime (`local/`) call this with different adapters; everything else is the same code.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { DeliveryDeps, EventLog } from '../domain/deliver-alert.ts';
+import { ingestAlert, type IngestDeps } from '../domain/ingest-alert.ts';
+import { JiraAccessTokens } from '../domain/jira-connection.ts';
+import type {
+  AlertLedger,
+  Clock,
+  ConfigStore,
+  IssueTracker,
+  JiraIdentity,
+  Lease,
+  OAuthClient,
+  RetryMessage,
+  RetryQueue,
+  SecretStore,
+  SessionStore,
+  StateStore,
+} from '../domain/ports.ts';
+import type { RelayConfig } from '../domain/relay-config.ts';
+import { WebhookTokenAdmin, WebhookTokenVerifier } from '../domain/webhook-token.ts';
+import type { RelayEnv } from '../shared/env.ts';
+import type { HttpHandler } from '../shared/http.ts';
+import { makeAdminApi } from './admin-api.ts';
+import { makeRetryConsumer } from './retry-consumer.ts';
+import { makeWebhookEndpoint } from './webhook-endpoint.ts';
+
+export interface RelayAdapters {
+  readonly ledger: AlertLedger;
+  readonly configs: ConfigStore;
+  readonly state: StateStore;
+  readonly sessions: SessionStore;
+  readonly lease: Lease;
+  readonly secrets: SecretStore;
+  readonly queue: RetryQueue;
+  readonly clock: Clock;
+  readonly log: EventLog;
+  /** Atlassian's authorization server for a given callback URL. */
+  readonly oauthFor: (redirectUri: string) => OAuthClient;
+  readonly identity: JiraIdentity;
+  /** Jira REST calls made with the relay's connection. */
+  readonly trackerFor: (tokens: JiraAccessTokens) => IssueTracker;
+  readonly parseRetryMessage: (body: string) => RetryMessage;
+}
+
+export type RelaySettings = Pick<
+  RelayEnv,
+  | 'JIRA_SITE_URL'
+  | 'MAX_BODY_BYTES'
+  | 'MAX_DELIVERY_ATTEMPTS'
+  | 'LEDGER_TTL_DAYS'
+  | 'TOKEN_CACHE_SECONDS'
+  | 'CONFIG_CACHE_SECONDS'
+  | 'SESSION_HOURS'
+  | 'PUBLIC_BASE_URL'
+  | 'WEBHOOK_URL'
+>;
+
+export interface RelayServices {
+  readonly webhook: HttpHandler;
+  readonly adminApi: HttpHandler;
+  readonly retryConsumer: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  readonly delivery: DeliveryDeps;
+  readonly tokens: JiraAccessTokens;
+}
+
+/** Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely. */
+export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number): () => Promise<RelayConfig | undefined> {
+  let cache: { value: RelayConfig | undefined; at: number } | undefined;
+  return async () => {
+    const now = clock.now().getTime();
+    if (cache && now - cache.at < seconds * 1000) return cache.value;
+    cache = { value: await configs.get(), at: now };
+    return cache.value;
+  };
+}
+
+export function createRelayServices(adapters: RelayAdapters, settings: RelaySettings): RelayServices {
+  const { ledger, configs, state, sessions, lease, secrets, queue, clock, log } = adapters;
+  const tokens = new JiraAccessTokens({
+    secrets,
+    lease,
+    // Refreshing needs no callback URL; the authorization-code flow builds its own client per request origin.
+    oauth: adapters.oauthFor(''),
+    clock,
+    instanceId: randomUUID(),
+  });
+  const tracker = adapters.trackerFor(tokens);
+  const delivery: DeliveryDeps = {
+    ledger,
+    config: cachedConfig(configs, clock, settings.CONFIG_CACHE_SECONDS),
+    tracker,
+    queue,
+    clock,
+    siteUrl: settings.JIRA_SITE_URL,
+    maxAttempts: settings.MAX_DELIVERY_ATTEMPTS,
+    log,
+  };
+  const ingestDeps: IngestDeps = { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS };
+  const verifier = new WebhookTokenVerifier(secrets, state, clock, settings.TOKEN_CACHE_SECONDS);
+
+  return {
+    delivery,
+    tokens,
+    webhook: makeWebhookEndpoint({
+      verifyToken: (authorization) => verifier.verify(authorization),
+      ingest: (raw) => ingestAlert(ingestDeps, raw),
+      maxBodyBytes: settings.MAX_BODY_BYTES,
+      log,
+    }),
+    adminApi: makeAdminApi({
+      oauthFor: adapters.oauthFor,
+      identity: adapters.identity,
+      sessions,
+      secrets,
+      // Admins must see their own saves at once: bypass the delivery cache.
+      configs,
+      ledger,
+      queue,
+      tracker,
+      tokens: new WebhookTokenAdmin(secrets, state, clock),
+      ingest: (raw, options) => ingestAlert({ ...ingestDeps, config: () => configs.get() }, raw, options),
+      clock,
+      log,
+      siteUrl: settings.JIRA_SITE_URL,
+      sessionHours: settings.SESSION_HOURS,
+      ...(settings.PUBLIC_BASE_URL ? { publicBaseUrl: settings.PUBLIC_BASE_URL } : {}),
+      ...(settings.WEBHOOK_URL ? { webhookUrl: settings.WEBHOOK_URL } : {}),
+    }),
+    retryConsumer: makeRetryConsumer({ delivery, parseMessage: adapters.parseRetryMessage }),
+  };
+}

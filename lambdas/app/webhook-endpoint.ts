@@ -1,0 +1,50 @@
+/**
+ * `POST /webhook`: Keeper's alert recipient. Authenticate first (before the body is looked at),
+ * enforce the size cap, then record and deliver. Responses follow DESIGN.md rule 7.
+ */
+import { PayloadTooLargeError, ValidationError } from '../domain/errors.ts';
+import type { EventLog } from '../domain/deliver-alert.ts';
+import type { IngestResult } from '../domain/ingest-alert.ts';
+import { bodyBytes, bodyText, errorResult, header, json, type HttpHandler } from '../shared/http.ts';
+import { mapError } from '../shared/http-errors.ts';
+
+export interface WebhookEndpointDeps {
+  readonly verifyToken: (authorization: string | undefined) => Promise<string>;
+  readonly ingest: (rawBody: string) => Promise<IngestResult>;
+  readonly maxBodyBytes: number;
+  readonly log: EventLog;
+}
+
+export function makeWebhookEndpoint(deps: WebhookEndpointDeps): HttpHandler {
+  return async (event) => {
+    try {
+      await deps.verifyToken(header(event, 'authorization'));
+      const declared = Number(header(event, 'content-length') ?? '0');
+      if (declared > deps.maxBodyBytes || bodyBytes(event) > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
+      const raw = bodyText(event);
+      if (raw.trim() === '') throw new ValidationError('The alert body is empty: Keeper must send the alert as the request body');
+      return toResponse(await deps.ingest(raw));
+    } catch (error) {
+      if (mapError(error).status >= 500) {
+        deps.log.error('Webhook failed', { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : '' });
+      }
+      return errorResult(error);
+    }
+  };
+}
+
+function toResponse(result: IngestResult) {
+  switch (result.kind) {
+    case 'created':
+      return json(201, { issueKey: result.issueKey, issueUrl: result.issueUrl, alertId: result.alertId });
+    case 'accepted':
+      return json(202, { status: result.status, alertId: result.alertId, ...(result.error ? { error: result.error } : {}) });
+    case 'duplicate':
+      return json(200, {
+        duplicate: true,
+        alertId: result.alertId,
+        status: result.status,
+        ...(result.issueKey ? { issueKey: result.issueKey, issueUrl: result.issueUrl } : {}),
+      });
+  }
+}

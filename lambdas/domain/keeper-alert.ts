@@ -1,0 +1,235 @@
+/**
+ * The alert as the relay understands it. Keeper's "HTTP Body" is a free template (shared/keeper
+ * REFERENCE §4), so an authenticated body is never refused here: a JSON object keeps every field,
+ * known fields are typed where they have the documented type, and anything else becomes an
+ * "unparsed" alert that is still ticketed with its raw text.
+ */
+import { z } from 'zod';
+import { eventCatalog, UNKNOWN } from './event-catalog.ts';
+import { normaliseTimestamp } from './timestamp.ts';
+
+/**
+ * Known fields of Keeper's webhook bodies and raw ARAM events, with their documented types
+ * (shared/keeper/REFERENCE.md §4.2). Unknown keys are kept (`looseObject`).
+ */
+export const keeperAlertFieldSchemas = {
+  alert_name: z.string(),
+  description: z.string(),
+  audit_event: z.string(),
+  category: z.string(),
+  username: z.string(),
+  remote_address: z.string(),
+  // Keeper sends ISO-8601 strings; epoch numbers are accepted because raw events call it `created`.
+  timestamp: z.union([z.string(), z.number()]),
+  client_version: z.string(),
+  enterprise_id: z.number().int(),
+} as const;
+
+type KnownField = keyof typeof keeperAlertFieldSchemas;
+
+/** The documented body shape: every known field optional, unknown fields kept. */
+export const keeperAlertBodySchema = z.looseObject(
+  Object.fromEntries(Object.entries(keeperAlertFieldSchemas).map(([k, s]) => [k, s.optional()])) as {
+    [K in KnownField]: z.ZodOptional<(typeof keeperAlertFieldSchemas)[K]>;
+  },
+);
+
+/** A body that is a JSON object. */
+export interface ParsedAlert {
+  readonly parsed: true;
+  /** The whole object as received, unknown and wrongly typed fields included. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** The raw event nested under `event` (Keeper's `#json` variable), when the template has one. */
+  readonly nestedEvent?: Readonly<Record<string, unknown>>;
+  /** `audit_event`, or `unknown`. */
+  readonly event: string;
+  /** Payload `category`, else the catalog's category of the event, else `unknown`. */
+  readonly category: string;
+  readonly alertName?: string;
+  readonly description?: string;
+  readonly username?: string;
+  readonly remoteAddress?: string;
+  /** ISO-8601 UTC with milliseconds. */
+  readonly timestamp?: string;
+  readonly clientVersion?: string;
+  readonly enterpriseId?: number;
+  /** Known fields that did not have their documented type: kept raw in `payload`, described here. */
+  readonly fieldIssues: readonly string[];
+}
+
+/** A body that is not a JSON object (broken JSON, an array, a bare string or number). */
+export interface UnparsedAlert {
+  readonly parsed: false;
+  readonly rawText: string;
+  readonly event: typeof UNKNOWN;
+  readonly category: typeof UNKNOWN;
+  /** Why the body could not be read as an object, for the ticket and the ledger. */
+  readonly reason: string;
+}
+
+export type KeeperAlert = ParsedAlert | UnparsedAlert;
+
+/**
+ * Reads a webhook body. Never throws: whatever arrives becomes an alert (DESIGN rule 2); the
+ * caller refuses only empty or oversized bodies, before calling this.
+ */
+export function parseAlertBody(raw: string): KeeperAlert {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return unparsed(raw, `the body is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
+  }
+  if (!isRecord(value)) {
+    return unparsed(raw, `the body is JSON but ${describeJsonType(value)}, not an object`);
+  }
+  const nestedEvent = readNestedEvent(value);
+  const fieldIssues: string[] = [];
+  const pick = <K extends KnownField>(key: K): z.infer<(typeof keeperAlertFieldSchemas)[K]> | undefined => {
+    const sources: [Record<string, unknown> | undefined, string][] = [
+      [value, ''],
+      [nestedEvent, 'event.'],
+    ];
+    for (const [source, prefix] of sources) {
+      if (source === undefined || !Object.hasOwn(source, key)) continue;
+      const candidate = trimmed(source[key]);
+      // Template variables Keeper had no value for arrive as "" or null: treat as absent.
+      if (candidate === undefined) continue;
+      const result = keeperAlertFieldSchemas[key].safeParse(candidate);
+      if (result.success) return result.data as z.infer<(typeof keeperAlertFieldSchemas)[K]>;
+      fieldIssues.push(
+        `${prefix}${key} should be ${expectedType(key)} but is ${describeJsonType(candidate)}; kept as received`,
+      );
+    }
+    return undefined;
+  };
+
+  const event = pick('audit_event') ?? UNKNOWN;
+  const rawTimestamp = pick('timestamp');
+  const timestamp = rawTimestamp === undefined ? undefined : normaliseTimestamp(rawTimestamp);
+  if (rawTimestamp !== undefined && timestamp === undefined) {
+    fieldIssues.push(`timestamp ${JSON.stringify(rawTimestamp)} is not an ISO-8601 date; kept as received`);
+  }
+  return stripUndefined({
+    parsed: true as const,
+    payload: value,
+    nestedEvent,
+    event,
+    category: pick('category') ?? eventCatalog.lookup(event)?.category ?? UNKNOWN,
+    alertName: pick('alert_name'),
+    description: pick('description'),
+    username: pick('username'),
+    remoteAddress: pick('remote_address'),
+    timestamp,
+    clientVersion: pick('client_version'),
+    enterpriseId: pick('enterprise_id'),
+    fieldIssues,
+  });
+}
+
+/** One leaf of a payload: its dot path and value (objects are walked, arrays are leaves). */
+export interface PayloadLeaf {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+// Deeper nesting is shown as JSON in one cell; keeps the walk bounded on hostile bodies.
+const MAX_DEPTH = 8;
+
+/** Every leaf of the payload in document order, e.g. `{path:'event.record_uid', value:'…'}`. */
+export function payloadLeaves(payload: Readonly<Record<string, unknown>>): PayloadLeaf[] {
+  const leaves: PayloadLeaf[] = [];
+  const walk = (value: unknown, path: string, depth: number): void => {
+    if (isRecord(value) && depth < MAX_DEPTH && Object.keys(value).length > 0) {
+      for (const [key, child] of Object.entries(value)) walk(child, `${path}.${key}`, depth + 1);
+    } else {
+      leaves.push({ path, value });
+    }
+  };
+  for (const [key, value] of Object.entries(payload)) walk(value, key, 1);
+  return leaves;
+}
+
+/**
+ * Dot paths of the payload's leaf fields (`event.record_uid`), for the ledger and the mapping
+ * picker. Capped at `maxPaths` because the list is stored with every ledger record.
+ */
+export function fieldPaths(payload: Readonly<Record<string, unknown>>, maxPaths = 500): string[] {
+  return payloadLeaves(payload)
+    .slice(0, maxPaths)
+    .map((leaf) => leaf.path);
+}
+
+/**
+ * Reads a dot path (`event.record_uid`, `items.0`). A key that itself contains dots is found
+ * too (`{"a.b": 1}` answers `a.b`). Undefined when the path does not exist.
+ */
+export function readPath(root: unknown, path: string): unknown {
+  if (path === '') return undefined;
+  const whole = child(root, path);
+  if (whole !== undefined) return whole;
+  for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
+    const head = child(root, path.slice(0, dot));
+    if (head === undefined) continue;
+    const found = readPath(head, path.slice(dot + 1));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** True for a plain JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function child(parent: unknown, key: string): unknown {
+  if (Array.isArray(parent)) {
+    return /^\d+$/.test(key) ? parent[Number(key)] : undefined;
+  }
+  return isRecord(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
+}
+
+function unparsed(rawText: string, reason: string): UnparsedAlert {
+  return { parsed: false, rawText, event: UNKNOWN, category: UNKNOWN, reason };
+}
+
+/** `event` holds the raw event when the template includes `#json`: as an object, or as JSON text. */
+function readNestedEvent(payload: Record<string, unknown>): Record<string, unknown> | undefined {
+  const nested = payload['event'];
+  if (isRecord(nested)) return nested;
+  if (typeof nested === 'string' && nested.trimStart().startsWith('{')) {
+    try {
+      const inner: unknown = JSON.parse(nested);
+      if (isRecord(inner)) return inner;
+    } catch {
+      // Not JSON after all: it stays an ordinary string field.
+    }
+  }
+  return undefined;
+}
+
+function trimmed(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  return text === '' ? undefined : text;
+}
+
+function expectedType(key: KnownField): string {
+  if (key === 'enterprise_id') return 'an integer';
+  if (key === 'timestamp') return 'an ISO-8601 string';
+  return 'a string';
+}
+
+function describeJsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  return `a ${typeof value}`;
+}
+
+/** Drops undefined properties so the alert serialises (ledger, logs) without empty keys. */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

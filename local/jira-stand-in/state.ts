@@ -1,0 +1,204 @@
+/**
+ * Mutable state of one stand-in: issues, OAuth grants, screens, faults, request counters and the
+ * test clock. Issues, tokens and screens can be persisted to a JSON file so `npm start` keeps them
+ * across restarts; faults, counters and pending authorization codes are deliberately not kept.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { PROJECTS, type ScreenField } from './seed.ts';
+
+export interface StoredComment {
+  readonly id: string;
+  readonly authorAccountId: string;
+  readonly body: unknown;
+  readonly created: string;
+}
+
+export interface StoredIssue {
+  readonly id: string;
+  readonly key: string;
+  readonly projectId: string;
+  readonly issueTypeId: string;
+  /** Field values as GET issue returns them (options, users and priorities already expanded). */
+  readonly fields: Record<string, unknown>;
+  readonly created: string;
+  readonly creatorAccountId: string;
+  readonly comments: StoredComment[];
+}
+
+export interface AuthCode {
+  readonly code: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+  readonly accountId: string;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+export interface TokenFamily {
+  readonly id: string;
+  readonly clientId: string;
+  readonly accountId: string;
+  readonly scope: string;
+  readonly createdAt: number;
+  revokedAt?: number;
+  revokedReason?: string;
+}
+
+export interface RefreshTokenRecord {
+  readonly token: string;
+  readonly familyId: string;
+  readonly issuedAt: number;
+  /** When it was exchanged for a newer token; it stays usable for the reuse window after that. */
+  supersededAt?: number;
+}
+
+export interface AccessTokenRecord {
+  readonly token: string;
+  readonly familyId: string;
+  /** The refresh token issued with it: when that one's reuse window ends, this one is revoked too. */
+  readonly companionRefreshToken?: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+export interface FaultRule {
+  /** `METHOD /path` (route template or concrete path, REST paths relative to /rest/api/3), or `*`. */
+  readonly path: string;
+  readonly status?: number;
+  readonly mode: 'status' | 'timeout' | 'reset';
+  remaining: number;
+  readonly retryAfterSeconds?: number;
+  readonly rateLimitReason?: string;
+  /** Run the request (e.g. create the issue) and then lose the response: "timeout after send". */
+  readonly processRequest: boolean;
+}
+
+const persistedSchema = z.object({
+  version: z.literal(1),
+  clockOffsetMs: z.number(),
+  nextIssueId: z.number().int(),
+  nextCommentId: z.number().int(),
+  issueCounters: z.record(z.string(), z.number().int()),
+  issues: z.array(z.custom<StoredIssue>((v) => typeof v === 'object' && v !== null)),
+  families: z.array(z.custom<TokenFamily>((v) => typeof v === 'object' && v !== null)),
+  refreshTokens: z.array(z.custom<RefreshTokenRecord>((v) => typeof v === 'object' && v !== null)),
+  accessTokens: z.array(z.custom<AccessTokenRecord>((v) => typeof v === 'object' && v !== null)),
+  screens: z.record(z.string(), z.record(z.string(), z.array(z.object({ fieldId: z.string(), required: z.boolean() })))),
+});
+
+function seedScreens(): Record<string, Record<string, ScreenField[]>> {
+  return Object.fromEntries(
+    PROJECTS.map((p) => [p.key, Object.fromEntries(Object.entries(p.screens).map(([type, fields]) => [type, [...fields]]))]),
+  );
+}
+
+export class StandInState {
+  clockOffsetMs = 0;
+  nextIssueId = 10000;
+  nextCommentId = 10000;
+  issueCounters: Record<string, number> = {};
+  issues: StoredIssue[] = [];
+  codes = new Map<string, AuthCode>();
+  families = new Map<string, TokenFamily>();
+  refreshTokens = new Map<string, RefreshTokenRecord>();
+  accessTokens = new Map<string, AccessTokenRecord>();
+  /** Project key → issue type id → settable fields. Tests change it via /_stand-in/screens. */
+  screens = seedScreens();
+  faults: FaultRule[] = [];
+  counters = new Map<string, number>();
+
+  constructor(
+    private readonly baseNow: () => number,
+    private readonly dataFile?: string,
+  ) {
+    if (dataFile && existsSync(dataFile)) this.load(dataFile);
+  }
+
+  now(): number {
+    return this.baseNow() + this.clockOffsetMs;
+  }
+
+  /** Clears everything except the clock; used by /_stand-in/reset. */
+  reset(): void {
+    this.nextIssueId = 10000;
+    this.nextCommentId = 10000;
+    this.issueCounters = {};
+    this.issues = [];
+    this.codes.clear();
+    this.families.clear();
+    this.refreshTokens.clear();
+    this.accessTokens.clear();
+    this.screens = seedScreens();
+    this.faults = [];
+    this.counters.clear();
+    this.save();
+  }
+
+  count(route: string): void {
+    this.counters.set(route, (this.counters.get(route) ?? 0) + 1);
+  }
+
+  /** Takes the first matching fault (and uses one of its count), if any. */
+  takeFault(method: string, routeTemplate: string, concretePath: string): FaultRule | undefined {
+    const candidates = new Set([`${method} ${routeTemplate}`, `${method} ${concretePath}`]);
+    const fault = this.faults.find((rule) => {
+      if (rule.remaining <= 0) return false;
+      if (rule.path === '*') return true;
+      const normalized = normalizeFaultPath(rule.path);
+      if (candidates.has(normalized)) return true;
+      const [ruleMethod, rulePath] = normalized.split(' ');
+      return ruleMethod === '*' && (rulePath === routeTemplate || rulePath === concretePath);
+    });
+    if (fault) {
+      fault.remaining -= 1;
+      this.faults = this.faults.filter((rule) => rule.remaining > 0);
+    }
+    return fault;
+  }
+
+  save(): void {
+    if (!this.dataFile) return;
+    const body = {
+      version: 1,
+      clockOffsetMs: this.clockOffsetMs,
+      nextIssueId: this.nextIssueId,
+      nextCommentId: this.nextCommentId,
+      issueCounters: this.issueCounters,
+      issues: this.issues,
+      families: [...this.families.values()],
+      refreshTokens: [...this.refreshTokens.values()],
+      accessTokens: [...this.accessTokens.values()],
+      screens: this.screens,
+    };
+    mkdirSync(dirname(this.dataFile), { recursive: true });
+    // Write-then-rename so a crash mid-write never leaves a truncated file behind.
+    const temp = `${this.dataFile}.tmp`;
+    writeFileSync(temp, JSON.stringify(body, null, 2), { mode: 0o600 });
+    renameSync(temp, this.dataFile);
+  }
+
+  private load(file: string): void {
+    const parsed = persistedSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`Jira stand-in data file ${file} is not valid: ${parsed.error.message}`);
+    const data = parsed.data;
+    this.clockOffsetMs = data.clockOffsetMs;
+    this.nextIssueId = data.nextIssueId;
+    this.nextCommentId = data.nextCommentId;
+    this.issueCounters = data.issueCounters;
+    this.issues = data.issues;
+    this.families = new Map(data.families.map((x) => [x.id, x]));
+    this.refreshTokens = new Map(data.refreshTokens.map((x) => [x.token, x]));
+    this.accessTokens = new Map(data.accessTokens.map((x) => [x.token, x]));
+    this.screens = data.screens;
+  }
+}
+
+/** `POST /issue` and `POST /rest/api/3/issue` name the same route. */
+export function normalizeFaultPath(path: string): string {
+  const [method = '*', rest = ''] = path.trim().split(/\s+/, 2);
+  const route = rest.startsWith('/rest/api/3/') ? rest.slice('/rest/api/3'.length) : rest;
+  return `${method.toUpperCase()} ${route}`;
+}

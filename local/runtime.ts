@@ -1,0 +1,210 @@
+/**
+ * The local runtime behind `npm start` and the integration / browser tests: the same handlers as
+ * the Lambdas, composed with embedded stand-ins (dynalite for DynamoDB, a file for Secrets
+ * Manager, timers for SQS, and a Jira Cloud stand-in unless real Atlassian settings are given).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AtlassianOAuthClient } from '../lambdas/adapters/atlassian-oauth-client.ts';
+import { DynamoDbAlertLedger } from '../lambdas/adapters/dynamodb-alert-ledger.ts';
+import { createDocumentClient, createDynamoDbClient } from '../lambdas/adapters/dynamodb-client.ts';
+import { DynamoDbConfigStore } from '../lambdas/adapters/dynamodb-config-store.ts';
+import { DynamoDbLease } from '../lambdas/adapters/dynamodb-lease.ts';
+import { DynamoDbSessionStore } from '../lambdas/adapters/dynamodb-session-store.ts';
+import { DynamoDbStateStore } from '../lambdas/adapters/dynamodb-state-store.ts';
+import { JiraIssueTracker } from '../lambdas/adapters/jira-rest-client.ts';
+import { JiraRestIdentity } from '../lambdas/adapters/jira-identity.ts';
+import { parseRetryMessage } from '../lambdas/adapters/sqs-retry-queue.ts';
+import { createRelayServices, type RelayServices } from '../lambdas/app/relay-services.ts';
+import { deliverAlert, type EventLog } from '../lambdas/domain/deliver-alert.ts';
+import { relayEnvSchema, type RelayEnv } from '../lambdas/shared/env.ts';
+import { startDynalite, ensureTables } from './dynalite-server.ts';
+import { FileSecretStore } from './file-secret-store.ts';
+import { startHttpGateway } from './http-gateway.ts';
+import { InProcessRetryQueue } from './in-process-retry-queue.ts';
+import { startJiraStandIn } from './jira-stand-in/index.ts';
+
+/** Credentials of the relay's OAuth app inside the Jira stand-in (local only, not secrets). */
+export const STAND_IN_CLIENT = { clientId: 'keeper-relay-local', clientSecret: 'keeper-relay-local-secret' } as const;
+
+export interface LocalRuntimeOptions {
+  /** Relay port on 127.0.0.1 (0 = any free port). */
+  readonly port?: number;
+  /** Jira stand-in port (0 = any free port). */
+  readonly jiraPort?: number;
+  /** Where DynamoDB data, secrets and stand-in state are kept between restarts. */
+  readonly dataDir: string;
+  readonly quiet?: boolean;
+  /** Environment to read Atlassian settings from (defaults to process.env). */
+  readonly env?: Record<string, string | undefined>;
+  /** Overrides of relay settings, e.g. a shorter token cache in tests. */
+  readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'MAX_DELIVERY_ATTEMPTS'>>;
+}
+
+export interface LocalRuntime {
+  /** Relay base URL: `/webhook`, `/api/*`, `/oauth/*` and the admin site. */
+  readonly url: string;
+  /** Jira stand-in base URL, or the real site when Atlassian settings were given. */
+  readonly jiraUrl: string;
+  /** True when the embedded Jira stand-in runs. */
+  readonly standIn: boolean;
+  readonly services: RelayServices;
+  readonly queue: InProcessRetryQueue;
+  close(): Promise<void>;
+}
+
+export const SITE_DIR = resolve(import.meta.dirname, '..', 'web-admin', 'dist');
+
+function consoleLog(quiet: boolean): EventLog {
+  const write = (level: string) => (message: string, attributes?: Record<string, unknown>) => {
+    if (quiet && level !== 'ERROR') return;
+    const extra = attributes ? ` ${JSON.stringify(attributes)}` : '';
+    process.stderr.write(`${new Date().toISOString()} ${level} ${message}${extra}\n`);
+  };
+  return { info: write('INFO'), warn: write('WARN'), error: write('ERROR') };
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const source = options.env ?? process.env;
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+
+  try {
+    const realAtlassian = Boolean(source.ATLASSIAN_CLIENT_ID && source.ATLASSIAN_CLIENT_SECRET && source.JIRA_SITE_URL);
+    let atlassian: { authUrl: string; apiUrl: string; clientId: string; clientSecret: string; siteUrl: string };
+    const relayPort = options.port ?? 3000;
+    if (realAtlassian) {
+      atlassian = {
+        authUrl: source.ATLASSIAN_AUTH_URL ?? 'https://auth.atlassian.com',
+        apiUrl: source.ATLASSIAN_API_URL ?? 'https://api.atlassian.com',
+        clientId: source.ATLASSIAN_CLIENT_ID ?? '',
+        clientSecret: source.ATLASSIAN_CLIENT_SECRET ?? '',
+        siteUrl: source.JIRA_SITE_URL ?? '',
+      };
+    } else {
+      const standIn = await startJiraStandIn({
+        port: options.jiraPort ?? 3001,
+        ...STAND_IN_CLIENT,
+        dataFile: join(dataDir, 'jira-stand-in.json'),
+      });
+      closers.push(() => standIn.close());
+      atlassian = { authUrl: standIn.url, apiUrl: standIn.url, ...STAND_IN_CLIENT, siteUrl: standIn.url };
+    }
+
+    const dynamo = await startDynalite({ dataDir: join(dataDir, 'dynamodb'), port: 0 });
+    closers.push(() => dynamo.close());
+    const tables = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
+    const rawClient = createDynamoDbClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await ensureTables(rawClient, tables);
+    const documents = createDocumentClient({ client: rawClient });
+
+    const secrets = new FileSecretStore(join(dataDir, 'secrets.json'));
+    await secrets.put('oauth-client-secret', atlassian.clientSecret);
+    const queue = new InProcessRetryQueue();
+    closers.push(() => queue.close());
+    const log = consoleLog(options.quiet ?? false);
+
+    // Bind first so the real port is known for the callback and webhook URLs.
+    let services: RelayServices | undefined;
+    const gateway = await startHttpGateway(
+      {
+        webhook: (event) => (services as RelayServices).webhook(event),
+        adminApi: (event) => (services as RelayServices).adminApi(event),
+        siteDir: SITE_DIR,
+        siteConfig: {},
+        maxBodyBytes: 256 * 1024,
+      },
+      relayPort,
+    );
+    closers.push(
+      () =>
+        new Promise<void>((done) => {
+          gateway.server.close(() => done());
+          gateway.server.closeAllConnections();
+        }),
+    );
+
+    const env = relayEnvSchema.parse({
+      CONFIG_TABLE_NAME: tables.configTable,
+      LEDGER_TABLE_NAME: tables.ledgerTable,
+      WEBHOOK_TOKENS_SECRET_ID: 'webhook-tokens',
+      JIRA_CONNECTION_SECRET_ID: 'jira-connection',
+      OAUTH_CLIENT_SECRET_ID: 'oauth-client-secret',
+      RETRY_QUEUE_URL: 'in-process',
+      DEAD_LETTER_QUEUE_URL: 'in-process',
+      ATLASSIAN_AUTH_URL: atlassian.authUrl,
+      ATLASSIAN_API_URL: atlassian.apiUrl,
+      ATLASSIAN_CLIENT_ID: atlassian.clientId,
+      JIRA_SITE_URL: atlassian.siteUrl,
+      PUBLIC_BASE_URL: gateway.url,
+      WEBHOOK_URL: `${gateway.url}/webhook`,
+      LOG_LEVEL: options.quiet ? 'ERROR' : 'INFO',
+      ...options.settings,
+    });
+
+    services = createRelayServices(
+      {
+        ledger: new DynamoDbAlertLedger({ client: documents, tableName: env.LEDGER_TABLE_NAME }),
+        configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+        state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+        sessions: new DynamoDbSessionStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+        lease: new DynamoDbLease({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+        secrets,
+        queue,
+        clock: { now: () => new Date() },
+        log,
+        oauthFor: (redirectUri) =>
+          new AtlassianOAuthClient({
+            authUrl: env.ATLASSIAN_AUTH_URL,
+            apiUrl: env.ATLASSIAN_API_URL,
+            clientId: env.ATLASSIAN_CLIENT_ID,
+            clientSecret: async () => (await secrets.get('oauth-client-secret')) ?? '',
+            redirectUri,
+            timeoutMs: env.JIRA_TIMEOUT_MS,
+          }),
+        identity: new JiraRestIdentity({ apiUrl: env.ATLASSIAN_API_URL, timeoutMs: env.JIRA_TIMEOUT_MS }),
+        trackerFor: (tokens) =>
+          new JiraIssueTracker({
+            apiUrl: env.ATLASSIAN_API_URL,
+            cloudId: () => tokens.cloudId(),
+            accessToken: () => tokens.accessToken(),
+            onUnauthorized: () => tokens.markRejected(),
+            timeoutMs: env.JIRA_TIMEOUT_MS,
+          }),
+        parseRetryMessage,
+      },
+      env,
+    );
+    const ready = services;
+    queue.attach(async (message) => {
+      await deliverAlert(ready.delivery, message.alertId);
+    });
+    // The in-process queue forgets on exit; the ledger does not. Pick up what was in flight.
+    for (const status of ['queued', 'retrying', 'received', 'delivering'] as const) {
+      // A `delivering` claim must expire before another attempt may take it.
+      const delay = status === 'delivering' ? 65 : 1;
+      for (const record of await ready.delivery.ledger.listByStatus(status, 1000)) await queue.enqueue({ alertId: record.alertId }, delay);
+    }
+
+    return {
+      url: gateway.url,
+      jiraUrl: atlassian.siteUrl,
+      standIn: !realAtlassian,
+      services: ready,
+      queue,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export function siteIsBuilt(): boolean {
+  return existsSync(join(SITE_DIR, 'index.html'));
+}

@@ -1,0 +1,102 @@
+/** Entry point: read site settings, find out who is signed in, draw the matching screen. */
+import type { ConfigDto, SessionDto } from '../../lambdas/shared/admin-api-types.ts';
+import { api, ApiError, describeError, loadSiteSettings, setUnauthenticatedHandler, type SiteSettings } from './api-client.ts';
+import { loadEvents, loadKeeperFields, type AppContext } from './app-context.ts';
+import { h, mount } from './dom.ts';
+import { clearNotifications, notify } from './notifications.ts';
+import { renderShell, type Shell } from './views/app-shell.ts';
+import { parseDeniedReason, renderAccessDenied, renderSignIn } from './views/sign-in.ts';
+
+const root = document.getElementById('app') ?? document.body;
+let shell: Shell | undefined;
+
+function showSignIn(settings: SiteSettings, notice?: string): void {
+  shell?.dispose();
+  shell = undefined;
+  clearNotifications();
+  renderSignIn(root, settings.siteUrl ?? '', notice);
+}
+
+function showLoadError(error: unknown, retry: () => void): void {
+  const button = h('button', { type: 'button', class: 'button button--primary' }, 'Try again');
+  button.addEventListener('click', retry);
+  mount(
+    root,
+    h(
+      'main',
+      { id: 'main', class: 'page page--center', tabindex: '-1' },
+      h(
+        'section',
+        { class: 'card card--narrow', role: 'alert' },
+        h('h1', { class: 'signin__title' }, 'The admin site could not load'),
+        h('p', null, describeError(error)),
+        button,
+      ),
+    ),
+  );
+}
+
+async function startSignedIn(settings: SiteSettings, session: SessionDto): Promise<void> {
+  const [status, config] = await Promise.all([
+    api.status().catch(() => null),
+    api.config().then((r) => r.config),
+  ]);
+  const ctx: AppContext = {
+    settings,
+    session,
+    status,
+    config,
+    async refreshStatus() {
+      try {
+        ctx.status = await api.status();
+      } catch {
+        // Keep the last known status; the caller reports its own error.
+      }
+      shell?.refreshChrome();
+    },
+    async reloadConfig(): Promise<ConfigDto | null> {
+      ctx.config = (await api.config()).config;
+      return ctx.config;
+    },
+    setConfig(next: ConfigDto) {
+      ctx.config = next;
+    },
+    rerenderTab() {
+      shell?.rerenderTab();
+    },
+    events: loadEvents,
+    keeperFields: loadKeeperFields,
+    webhookUrl: () => ctx.status?.webhookUrl || settings.webhookUrl || `${window.location.origin}/webhook`,
+    siteUrl: () => ctx.status?.connection.siteUrl || session.site.url || settings.siteUrl || '',
+  };
+  shell = renderShell(root, ctx, () => showSignIn(settings, 'You are signed out.'));
+}
+
+async function start(): Promise<void> {
+  const settings = await loadSiteSettings();
+  setUnauthenticatedHandler(() => showSignIn(settings, 'Your session has ended. Sign in again to continue.'));
+
+  const denied = parseDeniedReason(window.location.search);
+  if (denied) {
+    // Drop the query so a reload after signing in elsewhere does not show the old verdict.
+    window.history.replaceState(null, '', `${window.location.pathname}${window.location.hash}`);
+    renderAccessDenied(root, settings.siteUrl ?? '', denied);
+    return;
+  }
+
+  try {
+    const session = await api.session();
+    if (!session) {
+      renderSignIn(root, settings.siteUrl ?? '');
+      return;
+    }
+    await startSignedIn(settings, session);
+  } catch (error) {
+    // A 401 here already went back to the sign-in screen through the unauthenticated handler.
+    if (error instanceof ApiError && error.status === 401) return;
+    showLoadError(error, () => void start());
+    notify('error', describeError(error));
+  }
+}
+
+void start();
