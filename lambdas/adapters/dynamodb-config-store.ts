@@ -35,10 +35,12 @@ export interface DynamoDbConfigStoreOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   /**
-   * Write CURRENT and its history entry in one TransactWriteItems (default true, as in AWS).
-   * dynalite does not implement transactions, so the local runtime sets false: the conditional write
-   * on CURRENT still makes the optimistic lock exact; only the history entry can be missed if the
-   * process dies between the two writes.
+   * Whether CURRENT and its history entry are written in one TransactWriteItems. `true`: always (AWS).
+   * `false`: CURRENT with its condition, then the history entry; the conditional write keeps the
+   * optimistic lock exact, only the history entry can be missed if the process dies in between.
+   * Unset (default): transactions, switching to `false` for good if the server answers
+   * UnknownOperationException, which is what dynalite (the local runtime's DynamoDB) does, since it
+   * implements no transactions. That answer comes before anything is written, so the switch is safe.
    */
   readonly transactions?: boolean;
 }
@@ -46,12 +48,12 @@ export interface DynamoDbConfigStoreOptions {
 export class DynamoDbConfigStore implements ConfigStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #transactions: boolean;
+  #transactions: boolean | 'auto';
 
   constructor(options: DynamoDbConfigStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#transactions = options.transactions ?? true;
+    this.#transactions = options.transactions ?? 'auto';
   }
 
   async get(): Promise<RelayConfig | undefined> {
@@ -83,9 +85,8 @@ export class DynamoDbConfigStore implements ConfigStore {
         updatedBy: saved.updatedBy,
       },
     };
-    if (this.#transactions) {
-      await this.#transact([{ Put: current }, { Put: history }]);
-    } else {
+    const transacted = await this.#transact([{ Put: current }, { Put: history }]);
+    if (!transacted) {
       await this.#conditionalWrite(() => this.#client.send(new PutCommand(current)));
       await this.#client.send(new PutCommand(history));
     }
@@ -137,18 +138,24 @@ export class DynamoDbConfigStore implements ConfigStore {
         resetAt: at.toISOString(),
       },
     };
-    if (this.#transactions) {
-      await this.#transact([{ Delete: remove }, { Put: marker }]);
-    } else {
+    const transacted = await this.#transact([{ Delete: remove }, { Put: marker }]);
+    if (!transacted) {
       await this.#conditionalWrite(() => this.#client.send(new DeleteCommand(remove)));
       await this.#client.send(new PutCommand(marker));
     }
   }
 
-  async #transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+  /** Runs the transaction; false when transactions are off (the caller then writes item by item). */
+  async #transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<boolean> {
+    if (this.#transactions === false) return false;
     try {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
     } catch (error) {
+      if (this.#transactions === 'auto' && error instanceof Error && error.name === 'UnknownOperationException') {
+        this.#transactions = false;
+        return false;
+      }
       const reasons = transactionCancellationReasons(error);
       const first = reasons?.[0];
       // The first action carries the version condition. A TransactionConflict means another save was

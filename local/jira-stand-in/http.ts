@@ -16,6 +16,13 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What a route answers; the dispatcher writes it (so faults can drop a response after the work is done). */
+export interface ApiResult {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export type JsonParse = { ok: true; value: unknown } | { ok: false };
 
 export function parseJson(text: string): JsonParse {

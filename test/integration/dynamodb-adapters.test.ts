@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,8 +233,8 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
 
 describe('DynamoDbConfigStore (dynalite)', () => {
   function freshStore(): DynamoDbConfigStore {
-    // dynalite has no TransactWriteItems: the local runtime wires the store the same way.
-    return new DynamoDbConfigStore({ client, tableName: names.configTable, transactions: false });
+    // Wired as the local runtime wires it: dynalite has no TransactWriteItems, so the store falls back.
+    return new DynamoDbConfigStore({ client, tableName: names.configTable });
   }
 
   it('saves versions, refuses a stale save, lists history newest first and resets', async () => {
@@ -357,5 +360,32 @@ describe('DynamoDbStateStore (dynalite)', () => {
     expect(await state.getItem('webhook-token')).toEqual({ id: 't-1', lastUsedAt: '2030-01-02T00:00:00.000Z' });
     expect(await state.getItem('connection')).toEqual({ lastRefreshAt: '2030-01-03T00:00:00.000Z' });
     expect(await state.getItem('missing')).toBeUndefined();
+  });
+});
+
+describe('startDynalite', () => {
+  it('keeps data in the data folder across restarts', async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), 'relay-dynalite-'));
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const writeServer = await startDynalite({ dataDir });
+    const writeClient = createDynamoDbClient({ endpoint: writeServer.endpoint, region: 'us-east-1', credentials });
+    await ensureTables(writeClient, names);
+    await new DynamoDbStateStore({ client: createDocumentClient({ client: writeClient }), tableName: names.configTable }).putItem('kept', { n: 1 });
+    writeClient.destroy();
+    await writeServer.close();
+
+    // Act
+    const readServer = await startDynalite({ dataDir });
+    const readClient = createDynamoDbClient({ endpoint: readServer.endpoint, region: 'us-east-1', credentials });
+    await ensureTables(readClient, names);
+    const kept = await new DynamoDbStateStore({ client: createDocumentClient({ client: readClient }), tableName: names.configTable }).getItem('kept');
+    readClient.destroy();
+    await readServer.close();
+    await rm(dataDir, { recursive: true, force: true });
+
+    // Assess
+    expect(kept).toEqual({ n: 1 });
+    expect(readServer.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });

@@ -209,6 +209,40 @@ describe('DynamoDbConfigStore', () => {
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
+  it('falls back to item-by-item writes for good when the server has no transactions', async () => {
+    // Prepare
+    const unknownOperation = Object.assign(new Error('UnknownOperationException'), { name: 'UnknownOperationException' });
+    dynamo.on(TransactWriteCommand).rejects(unknownOperation);
+    dynamo.on(PutCommand).resolves({});
+    const configs = store();
+
+    // Act
+    await configs.save(config, 4);
+    await configs.save({ ...config, version: 5 }, 5);
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['sk'])).toEqual([
+      'CURRENT',
+      'V#0000000005',
+      'CURRENT',
+      'V#0000000006',
+    ]);
+  });
+
+  it('does not fall back when transactions are required', async () => {
+    // Prepare
+    const unknownOperation = Object.assign(new Error('UnknownOperationException'), { name: 'UnknownOperationException' });
+    dynamo.on(TransactWriteCommand).rejects(unknownOperation);
+
+    // Act
+    const result = store(true).save(config, 4);
+
+    // Assess
+    await expect(result).rejects.toThrow('UnknownOperationException');
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
   it('queries history newest first and skips reset markers', async () => {
     // Prepare
     dynamo.on(QueryCommand).resolves({

@@ -1,0 +1,127 @@
+/**
+ * In-memory implementations of the domain ports for unit tests (no module mocking needed).
+ * They honour the same conditions as the DynamoDB adapters (conditional record, claim, lease).
+ */
+import type { AlertRecord, AlertStatus } from '../../lambdas/domain/alert-record.ts';
+import type { EventLog } from '../../lambdas/domain/deliver-alert.ts';
+import type {
+  AlertLedger,
+  AlertRecordPatch,
+  Clock,
+  Lease,
+  RetryMessage,
+  RetryQueue,
+  SecretName,
+  SecretStore,
+  StateStore,
+} from '../../lambdas/domain/ports.ts';
+
+export class ManualClock implements Clock {
+  constructor(private millis = Date.parse('2026-11-23T12:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.millis);
+  }
+  advance(ms: number): void {
+    this.millis += ms;
+  }
+}
+
+export class MemoryLedger implements AlertLedger {
+  readonly items = new Map<string, AlertRecord>();
+
+  async record(record: AlertRecord) {
+    const existing = this.items.get(record.alertId);
+    if (existing) return { created: false as const, existing: structuredClone(existing) };
+    this.items.set(record.alertId, structuredClone(record));
+    return { created: true as const };
+  }
+  async get(alertId: string) {
+    const item = this.items.get(alertId);
+    return item ? structuredClone(item) : undefined;
+  }
+  async claim(alertId: string, from: readonly AlertStatus[], now: Date, claimSeconds: number) {
+    const item = this.items.get(alertId);
+    if (!item) return undefined;
+    const expired = item.status === 'delivering' && (item.claimUntil ?? 0) < now.getTime();
+    if (!from.includes(item.status) && !expired) return undefined;
+    item.status = 'delivering';
+    item.claimUntil = now.getTime() + claimSeconds * 1000;
+    item.attempts += 1;
+    return structuredClone(item);
+  }
+  async update(alertId: string, patch: AlertRecordPatch) {
+    const item = this.items.get(alertId);
+    if (!item) throw new Error(`no ${alertId}`);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) delete (item as unknown as Record<string, unknown>)[key];
+      else (item as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  async noteDuplicate(alertId: string, at: Date) {
+    const item = this.items.get(alertId);
+    if (item) {
+      item.duplicates += 1;
+      item.lastDuplicateAt = at.toISOString();
+    }
+  }
+  async listRecent(limit: number) {
+    return { items: [...this.items.values()].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit) };
+  }
+  async listByStatus(status: AlertStatus, limit: number) {
+    return [...this.items.values()].filter((i) => i.status === status).slice(0, limit);
+  }
+  async listSince(since: Date) {
+    return [...this.items.values()].filter((i) => i.receivedAt >= since.toISOString());
+  }
+}
+
+export class MemorySecretStore implements SecretStore {
+  readonly values = new Map<SecretName, string>();
+  gets = 0;
+  async get(name: SecretName) {
+    this.gets++;
+    return this.values.get(name);
+  }
+  async put(name: SecretName, value: string) {
+    this.values.set(name, value);
+  }
+}
+
+export class MemoryStateStore implements StateStore {
+  readonly items = new Map<string, Record<string, unknown>>();
+  async getItem<T>(name: string) {
+    return this.items.get(name) as T | undefined;
+  }
+  async putItem<T>(name: string, value: T) {
+    this.items.set(name, { ...(value as Record<string, unknown>) });
+  }
+  async patchItem(name: string, patch: Record<string, unknown>) {
+    this.items.set(name, { ...this.items.get(name), ...patch });
+  }
+}
+
+export class MemoryLease implements Lease {
+  private readonly holders = new Map<string, { owner: string; until: number }>();
+  async acquire(name: string, owner: string, ttlSeconds: number, now: Date) {
+    const current = this.holders.get(name);
+    if (current && current.owner !== owner && current.until > now.getTime()) return false;
+    this.holders.set(name, { owner, until: now.getTime() + ttlSeconds * 1000 });
+    return true;
+  }
+  async release(name: string, owner: string) {
+    if (this.holders.get(name)?.owner === owner) this.holders.delete(name);
+  }
+}
+
+export class RecordingQueue implements RetryQueue {
+  readonly enqueued: { message: RetryMessage; delaySeconds: number }[] = [];
+  readonly deadLettered: { message: RetryMessage; reason: string }[] = [];
+  async enqueue(message: RetryMessage, delaySeconds: number) {
+    this.enqueued.push({ message, delaySeconds });
+  }
+  async deadLetter(message: RetryMessage, reason: string) {
+    this.deadLettered.push({ message, reason });
+  }
+}
+
+export const silentLog: EventLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
