@@ -14,6 +14,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+// Key shapes come from the adapters themselves, so a renamed key breaks compilation rather
+// than production IAM.
+import { leaseKey } from '../lambdas/adapters/dynamodb-lease.ts';
+import { STATE_PK } from '../lambdas/adapters/dynamodb-state-store.ts';
 import type { RelayEnvInput } from '../lambdas/shared/env.ts';
 import { AdminSite } from './constructs/admin-site.ts';
 import { RelayAlarms } from './constructs/alarms.ts';
@@ -229,11 +233,23 @@ export class RelayStack extends Stack {
     const connection = props.jiraConnectionSecret.secretArn;
     const clientSecret = props.oauthClientSecret.secretArn;
 
-    // Webhook path (ingest) and retry worker (deliver). Config: read, plus UpdateItem for the
-    // token "last used" stamp and the OAuth refresh lease (acquire and release are conditional
-    // updates). No Put/Delete there: only the admin API changes configuration.
+    // Webhook path (ingest) and retry worker (deliver). Config table: read anything; write only
+    // the control-plane items they own: the OAuth refresh lease (conditional put, conditional
+    // delete) and STATE records (webhook-token "last used", connection status). The partition-key
+    // condition keeps them off configuration, history, sessions and OAuth states, which only the
+    // admin API writes.
+    const ownItems = {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leaseKey('*').pk, STATE_PK] },
+    };
     for (const fn of [this.ingestFunction, this.deliverFunction]) {
-      allow(fn, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], [config]);
+      allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], [config]);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [config],
+          conditions: ownItems,
+        }),
+      );
       // Ledger: conditional put (one record per alert), claim/update. Never delete or scan.
       allow(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [ledger]);
       // The refresh token rotates on every refresh, so both functions may persist a new one.

@@ -34,7 +34,7 @@ export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
   const readClientSecret = () => (clientSecret ??= secrets.get('oauth-client-secret').then((s) => s ?? ''));
   return {
     ledger: new DynamoDbAlertLedger({ client: documents, tableName: env.LEDGER_TABLE_NAME }),
-    configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+    configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME, transactions: true }),
     state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     sessions: new DynamoDbSessionStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     lease: new DynamoDbLease({ client: documents, tableName: env.CONFIG_TABLE_NAME }),

@@ -182,19 +182,10 @@ export function table(header: readonly TableCellInput[], rows: readonly (readonl
 export function plainTextToAdf(value: string): AdfDoc {
   const paragraphs = value
     .replace(/\r\n?/g, '\n')
-    .split(/\n[ \t]*\n+/)
-    .map((block) => paragraph(...lines(block)))
-    .map(trimBreaks)
+    .split(/\n\s*\n/)
+    .map((block) => paragraph(...lines(block.trim())))
     .filter((p) => p.content.length > 0);
   return doc(...(paragraphs.length > 0 ? paragraphs : [paragraph(PLACEHOLDER)]));
-}
-
-/** Leading/trailing hard breaks come from blank-ish lines; they render as stray empty lines. */
-function trimBreaks(p: AdfParagraph): AdfParagraph {
-  const content = [...p.content];
-  while (content[0]?.type === 'hardBreak') content.shift();
-  while (content.at(-1)?.type === 'hardBreak') content.pop();
-  return { type: 'paragraph', content };
 }
 
 function inlines(parts: readonly InlineInput[]): AdfInline[] {

@@ -4,7 +4,7 @@
  * and a small ADF → HTML renderer for the human view.
  */
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
 import { escapeHtml, isRecord } from './http.ts';
 
@@ -14,13 +14,14 @@ let validator: ValidateFunction | undefined;
 
 /** Compiled lazily: the schema has ~80 definitions and most stand-in runs never need it. */
 function adfValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = require('@atlaskit/adf-schema/dist/json-schema/v1/full.json') as object;
-    // The schema uses keywords and formats Ajv's strict mode would refuse; it is Atlassian's, not ours to fix.
-    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
-    validator = ajv.compile(schema);
-  }
-  return validator;
+  if (validator) return validator;
+  const schema = require('@atlaskit/adf-schema/dist/json-schema/v1/full.json') as object;
+  // A CommonJS class: under NodeNext its default import is the module object, `.default` the class.
+  const Ajv = ajvDraft04.default;
+  // The schema uses keywords and formats Ajv's strict mode would refuse; it is Atlassian's, not ours to fix.
+  const compiled = new Ajv({ strict: false, validateFormats: false, allErrors: false }).compile(schema);
+  validator = compiled;
+  return compiled;
 }
 
 export function isAdfDocument(value: unknown): boolean {

@@ -176,12 +176,20 @@ export function parseJql(jql: string): ParsedJql {
 }
 
 function validateValues(expr: Expr): void {
-  if (expr.kind === 'and' || expr.kind === 'or') { validateValues(expr.left); validateValues(expr.right); return; }
-  if (expr.kind === 'not') { validateValues(expr.expr); return; }
-  if (expr.field === 'project') {
-    for (const value of expr.values) {
-      if (!findProject(value) && !findProjectByName(value)) throw new JqlError(`The value '${value}' does not exist for the field 'project'.`);
-    }
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      validateValues(expr.left);
+      validateValues(expr.right);
+      return;
+    case 'not':
+      validateValues(expr.expr);
+      return;
+    case 'clause':
+      if (expr.field !== 'project') return;
+      for (const value of expr.values) {
+        if (!findProject(value) && !findProjectByName(value)) throw new JqlError(`The value '${value}' does not exist for the field 'project'.`);
+      }
   }
 }
 

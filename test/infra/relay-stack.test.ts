@@ -20,6 +20,7 @@ interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
+  readonly Condition?: unknown;
 }
 
 const asArray = <T,>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -191,6 +192,14 @@ describe('RelayStack', () => {
       }
     });
 
+    /** Statements on the config table that write, as granted to `fn`. */
+    const configWrites = (fn: IFunction): Statement[] =>
+      statementsOf(fn).filter(
+        (s) =>
+          asArray(s.Resource).some((r) => isDeepStrictEqual(r, ref.config)) &&
+          asArray(s.Action).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(a)),
+      );
+
     it('lets ingest read tokens and config, write the ledger, rotate the refresh token and enqueue', () => {
       // Prepare
       const fn = relay.ingestFunction;
@@ -202,7 +211,6 @@ describe('RelayStack', () => {
       expect(allows(fn, 'secretsmanager:GetSecretValue', ref.clientSecret)).toBe(true);
       expect(allows(fn, 'dynamodb:GetItem', ref.config)).toBe(true);
       expect(allows(fn, 'dynamodb:Query', ref.config)).toBe(true);
-      expect(allows(fn, 'dynamodb:UpdateItem', ref.config)).toBe(true);
       for (const action of ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
         expect(allows(fn, action, ref.ledger), action).toBe(true);
       }
@@ -210,15 +218,29 @@ describe('RelayStack', () => {
       expect(allows(fn, 'sqs:SendMessage', ref.dlq)).toBe(true);
     });
 
-    it('denies ingest token writes, client-secret writes, deletes, config puts and queue consumption', () => {
+    it('lets ingest and deliver write only the lease and STATE items of the config table', () => {
+      for (const fn of [relay.ingestFunction, relay.deliverFunction]) {
+        // Act
+        const writes = configWrites(fn);
+
+        // Assess
+        expect(writes).toHaveLength(1);
+        expect(asArray(writes[0]?.Action ?? []).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+        expect(writes[0]?.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEASE#*', 'STATE'] },
+        });
+      }
+    });
+
+    it('denies ingest token writes, client-secret writes, ledger deletes and queue consumption', () => {
       // Prepare
       const fn = relay.ingestFunction;
 
       // Assess: absent
       expect(allows(fn, 'secretsmanager:PutSecretValue', ref.tokens)).toBe(false);
       expect(allows(fn, 'secretsmanager:PutSecretValue', ref.clientSecret)).toBe(false);
-      expect(grantsAnywhere(fn, 'dynamodb:DeleteItem')).toBe(false);
-      expect(allows(fn, 'dynamodb:PutItem', ref.config)).toBe(false);
+      expect(allows(fn, 'dynamodb:DeleteItem', ref.ledger)).toBe(false);
+      expect(grantsAnywhere(fn, 'dynamodb:BatchWriteItem')).toBe(false);
       expect(grantsAnywhere(fn, 'sqs:ReceiveMessage')).toBe(false);
       expect(grantsAnywhere(fn, 'sqs:DeleteMessage')).toBe(false);
     });
@@ -237,7 +259,7 @@ describe('RelayStack', () => {
       expect(allows(fn, 'secretsmanager:PutSecretValue', ref.connection)).toBe(true);
       expect(allows(fn, 'secretsmanager:GetSecretValue', ref.clientSecret)).toBe(true);
       expect(mentions(fn, ref.tokens)).toBe(false);
-      expect(grantsAnywhere(fn, 'dynamodb:DeleteItem')).toBe(false);
+      expect(allows(fn, 'dynamodb:DeleteItem', ref.ledger)).toBe(false);
     });
 
     it('lets the admin API manage config, tokens and the connection, query ledger indexes and replay', () => {
@@ -350,15 +372,19 @@ describe('RelayStack', () => {
       const distributionId = logicalId(relay.adminSite.distribution);
 
       // Act
-      const allowReads = (policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter(
-        (s) => s.Effect === 'Allow' && asArray(s.Action as string | string[]).includes('s3:GetObject'),
-      );
+      const statements = policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+      const allows = statements.filter((s) => s.Effect === 'Allow');
+      const allowReads = allows.filter((s) => asArray(s.Action as string | string[]).includes('s3:GetObject'));
 
       // Assess
       expect(allowReads).toHaveLength(1);
       expect(allowReads[0]?.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
       expect(JSON.stringify(allowReads[0]?.Condition)).toContain(distributionId);
-      expect(JSON.stringify(policy)).not.toMatch(/"Principal":"\*"|"AWS":"\*"/);
+      // A wildcard principal may only appear in the deny-insecure-transport statement.
+      expect(JSON.stringify(allows)).not.toMatch(/"Principal":"\*"|"AWS":"\*"/);
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
       template.hasResourceProperties('AWS::CloudFront::Distribution', {
         DistributionConfig: {
           Origins: Match.arrayWith([

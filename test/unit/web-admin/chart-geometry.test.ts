@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HourBucketDto } from '../../../lambdas/shared/admin-api-types.ts';
 import { describeChart, layoutHourlyChart, niceCeiling, orderPriorities, type ChartBox } from '../../../web-admin/src/chart-geometry.ts';
 
 const BOX: ChartBox = { width: 740, height: 240, padding: { top: 20, right: 10, bottom: 20, left: 10 } };
@@ -57,7 +58,7 @@ describe('chart-geometry', () => {
 
   it('ignores buckets outside the window and merges duplicate hours', () => {
     // Prepare
-    const buckets = [
+    const buckets: HourBucketDto[] = [
       { hour: '2025-10-01T00:00:00Z', byPriority: { High: 9 } },
       { hour: '2025-11-05T11:00:00Z', byPriority: { None: 1 } },
       { hour: '2025-11-05T11:00:00.000Z', byPriority: { None: 2 } },

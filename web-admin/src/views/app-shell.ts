@@ -14,13 +14,15 @@ export type TabView = (panel: HTMLElement, ctx: AppContext) => (() => void) | vo
 interface TabDef {
   id: string;
   label: string;
+  /** Shown instead of the label on narrow screens. */
+  short: string;
   view: TabView;
 }
 
 const TABS: readonly TabDef[] = [
-  { id: 'setup', label: 'Web Trigger Setup', view: renderSetupTab },
-  { id: 'advanced', label: 'Advanced Configuration', view: renderMappingTab },
-  { id: 'deliveries', label: 'Deliveries', view: renderDeliveriesTab },
+  { id: 'setup', label: 'Web Trigger Setup', short: 'Setup', view: renderSetupTab },
+  { id: 'advanced', label: 'Advanced Configuration', short: 'Advanced', view: renderMappingTab },
+  { id: 'deliveries', label: 'Deliveries', short: 'Deliveries', view: renderDeliveriesTab },
 ];
 
 function tabFromHash(): TabDef {
@@ -73,7 +75,8 @@ export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () 
         class: 'tabs__tab',
         'aria-controls': 'tab-panel',
       },
-      tab.label,
+      h('span', { class: 'tabs__full' }, tab.label),
+      h('span', { class: 'tabs__short' }, tab.short),
     ),
   );
   const tablist = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Relay settings' }, tabButtons);

@@ -160,9 +160,11 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     data.priorities.map((p) => option(p.id, p.name, p.id === config.priorityMapping.defaultPriorityId)),
   );
   const defaultPriorityField = field('Default priority', defaultPriority, 'Used when no rule matches the alert.');
+  defaultPriorityField.element.classList.add('rule-default');
   const priorityEditor = ruleEditor({
     section: 'priorityMapping',
     noun: 'a priority',
+    fallback: 'the default priority',
     initial: config.priorityMapping,
     targets: data.priorities,
     catalogue,
@@ -196,6 +198,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   const typeEditor = ruleEditor({
     section: 'issueTypeMapping',
     noun: 'an issue type',
+    fallback: 'the default issue type',
     initial: config.issueTypeMapping,
     targets: data.issueTypes,
     catalogue,

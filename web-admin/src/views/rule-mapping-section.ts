@@ -58,6 +58,8 @@ export interface RuleEditor {
 export function ruleEditor(options: {
   section: string;
   noun: string;
+  /** How the fallback is called in the empty state, e.g. "the default priority". */
+  fallback: string;
   initial: RuleMaps;
   targets: readonly { id: string; name: string }[];
   catalogue: Catalogue;
@@ -66,7 +68,7 @@ export function ruleEditor(options: {
   const eventByCode = new Map(catalogue.events.map((e) => [e.event, e]));
   const rows: Row[] = [];
   const list = h('div', { class: 'mapping-rows', role: 'list', id: `${section}-rows` });
-  const empty = h('p', { class: 'muted' }, `No rules yet. Every alert gets the default ${noun}.`);
+  const empty = h('p', { class: 'muted' }, `No rules yet. Every alert gets ${options.fallback}.`);
 
   const describe = (row: Row): void => {
     const value = row.value.value.trim();

@@ -292,6 +292,9 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
     });
   });
   const showTestResult = (result: WebhookResultDto): void => {
+    // The API adds an `error` text to queued results; it is not in the contract yet, so read it defensively.
+    const extra: unknown = (result as unknown as Record<string, unknown>).error;
+    const reason = typeof extra === 'string' ? extra : undefined;
     if (result.issueKey) {
       mount(
         testResult,
@@ -313,7 +316,12 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
     } else {
       mount(
         testResult,
-        h('p', { class: 'callout callout--info' }, 'The test alert was queued: Jira did not answer in time, the relay will retry. Watch the Deliveries tab.'),
+        h(
+          'p',
+          { class: 'callout callout--info' },
+          'The test alert was queued: Jira did not take it yet and the relay will retry. Watch the Deliveries tab.',
+        ),
+        reason ? h('p', { class: 'muted small' }, `Reason: ${reason}`) : null,
       );
     }
   };
@@ -324,7 +332,7 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
   mount(
     panel,
     section('Jira Target', 'setup-target-title', targetBody),
-    section('Webhook URL', 'setup-url-title', h('div', { class: 'section__body' }, urlField.element)),
+    section('Keeper Alert Recipient', 'setup-url-title', h('div', { class: 'section__body' }, urlField.element)),
     section('Webhook Authentication', 'setup-token-title', tokenBody),
     section(
       'Development Tools',

@@ -1,0 +1,229 @@
+/**
+ * IssueTracker on Jira Cloud REST v3 through the Atlassian gateway
+ * (`{apiUrl}/ex/jira/{cloudId}/rest/api/3/...`) with the relay's OAuth access token.
+ * The token comes from an injected provider (it rotates; another instance may refresh it), and a 401
+ * makes the adapter ask for a fresh one and retry exactly once.
+ */
+import type { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import type { CreatedIssue, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '../domain/ports.ts';
+import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpCall } from './atlassian-http.ts';
+
+export interface JiraIssueTrackerOptions {
+  /** e.g. https://api.atlassian.com (ATLASSIAN_API_URL). */
+  readonly apiUrl: string;
+  readonly cloudId: () => Promise<string> | string;
+  /** Current access token (refreshing it first when it is about to expire). */
+  readonly accessToken: () => Promise<string>;
+  /** Called after a 401 so the next `accessToken()` returns a refreshed token. */
+  readonly onUnauthorized?: () => Promise<void>;
+  readonly timeoutMs?: number;
+  /** Page size for paginated reads (Jira's default is 50; createmeta allows up to 200). */
+  readonly pageSize?: number;
+}
+
+/** Jira caps the number of pages we will follow: a runaway `isLast: false` must not loop forever. */
+const MAX_PAGES = 200;
+
+const createdSchema = z.object({ id: z.string(), key: z.string() });
+
+const searchSchema = z.object({
+  issues: z.array(z.object({ id: z.string(), key: z.string().optional() })),
+});
+
+const projectPageSchema = z.object({
+  values: z.array(
+    z.object({
+      id: z.string(),
+      key: z.string(),
+      name: z.string(),
+      style: z.string().optional(),
+      simplified: z.boolean().optional(),
+    }),
+  ),
+  isLast: z.boolean().optional(),
+  total: z.number().optional(),
+});
+
+const issueTypePageSchema = z.object({
+  issueTypes: z.array(
+    z.object({ id: z.string(), name: z.string(), subtask: z.boolean().default(false), hierarchyLevel: z.number().optional() }),
+  ),
+  total: z.number().optional(),
+});
+
+const allowedValueSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  value: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const fieldPageSchema = z.object({
+  fields: z.array(
+    z.object({
+      fieldId: z.string(),
+      name: z.string(),
+      required: z.boolean(),
+      hasDefaultValue: z.boolean().optional(),
+      schema: z.object({ type: z.string(), items: z.string().optional(), system: z.string().optional(), custom: z.string().optional() }),
+      allowedValues: z.array(allowedValueSchema).optional(),
+    }),
+  ),
+  total: z.number().optional(),
+});
+
+const usersSchema = z.array(
+  z.object({
+    accountId: z.string(),
+    accountType: z.string().optional(),
+    displayName: z.string().default(''),
+    emailAddress: z.string().optional(),
+    active: z.boolean().optional(),
+  }),
+);
+
+/** JQL string literal: quotes and backslashes escaped so a label can never change the query. */
+export function jqlString(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+export class JiraIssueTracker implements IssueTracker {
+  private readonly http: AxiosInstance;
+  private readonly apiUrl: string;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: JiraIssueTrackerOptions) {
+    this.http = createAtlassianHttp(options.timeoutMs);
+    this.apiUrl = trimSlash(options.apiUrl);
+    this.pageSize = options.pageSize ?? 50;
+  }
+
+  async createIssue(fields: Record<string, unknown>): Promise<CreatedIssue> {
+    const body = await this.call({ method: 'POST', path: '/issue', data: { fields }, creates: true });
+    const created = parseBody(createdSchema, body, { what: 'POST /issue', creates: true });
+    return { id: created.id, key: created.key };
+  }
+
+  async findIssueByLabel(projectKey: string, label: string): Promise<CreatedIssue | undefined> {
+    // Bounded JQL (project + label): Jira Cloud refuses unbounded queries on /search/jql.
+    const jql = `project = ${jqlString(projectKey)} AND labels = ${jqlString(label)} ORDER BY created ASC`;
+    const answer = await this.call({ method: 'POST', path: '/search/jql', data: { jql, fields: ['summary'], maxResults: 1 } });
+    const found = parseBody(searchSchema, answer, { what: 'POST /search/jql' }).issues[0];
+    return found?.key ? { id: found.id, key: found.key } : undefined;
+  }
+
+  async listProjects(): Promise<JiraProject[]> {
+    const projects: JiraProject[] = [];
+    for (let page = 0, startAt = 0; page < MAX_PAGES; page += 1) {
+      const answer = await this.call({
+        method: 'GET',
+        path: '/project/search',
+        params: { startAt, maxResults: Math.min(this.pageSize, 100), action: 'create', orderBy: 'key' },
+        // Jira answers 404 when nothing matches: for us that is an empty list.
+        emptyOn404: true,
+      });
+      if (answer.status === 404) break;
+      const parsed = parseBody(projectPageSchema, answer, { what: 'GET /project/search' });
+      for (const p of parsed.values) {
+        const style = p.style === 'next-gen' || p.simplified === true ? 'next-gen' : 'classic';
+        projects.push({ id: p.id, key: p.key, name: p.name, style });
+      }
+      startAt += parsed.values.length;
+      if (parsed.values.length === 0 || parsed.isLast === true || (parsed.isLast === undefined && parsed.total !== undefined && startAt >= parsed.total)) break;
+    }
+    return projects;
+  }
+
+  async listIssueTypes(projectKey: string): Promise<JiraIssueType[]> {
+    const types: JiraIssueType[] = [];
+    const path = `/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes`;
+    for (let page = 0, startAt = 0; page < MAX_PAGES; page += 1) {
+      const answer = await this.call({ method: 'GET', path, params: { startAt, maxResults: this.pageSize } });
+      const parsed = parseBody(issueTypePageSchema, answer, { what: 'GET createmeta issue types' });
+      for (const t of parsed.issueTypes) {
+        types.push({ id: t.id, name: t.name, subtask: t.subtask, hierarchyLevel: t.hierarchyLevel ?? (t.subtask ? -1 : 0) });
+      }
+      startAt += parsed.issueTypes.length;
+      if (parsed.issueTypes.length === 0 || parsed.total === undefined || startAt >= parsed.total) break;
+    }
+    return types;
+  }
+
+  async listCreateFields(projectKey: string, issueTypeId: string): Promise<JiraFieldMeta[]> {
+    const fields: JiraFieldMeta[] = [];
+    const path = `/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes/${encodeURIComponent(issueTypeId)}`;
+    for (let page = 0, startAt = 0; page < MAX_PAGES; page += 1) {
+      const answer = await this.call({ method: 'GET', path, params: { startAt, maxResults: this.pageSize } });
+      const parsed = parseBody(fieldPageSchema, answer, { what: 'GET createmeta fields' });
+      for (const f of parsed.fields) {
+        const allowed = f.allowedValues?.flatMap((v) =>
+          v.id === undefined
+            ? []
+            : [{ id: String(v.id), ...(v.value !== undefined ? { value: v.value } : {}), ...(v.name !== undefined ? { name: v.name } : {}) }],
+        );
+        fields.push({
+          fieldId: f.fieldId,
+          name: f.name,
+          required: f.required,
+          hasDefaultValue: f.hasDefaultValue ?? false,
+          schema: {
+            type: f.schema.type,
+            ...(f.schema.items !== undefined ? { items: f.schema.items } : {}),
+            ...(f.schema.system !== undefined ? { system: f.schema.system } : {}),
+            ...(f.schema.custom !== undefined ? { custom: f.schema.custom } : {}),
+          },
+          ...(allowed ? { allowedValues: allowed } : {}),
+        });
+      }
+      startAt += parsed.fields.length;
+      if (parsed.fields.length === 0 || parsed.total === undefined || startAt >= parsed.total) break;
+    }
+    return fields;
+  }
+
+  async searchUsers(query: string): Promise<JiraUser[]> {
+    const answer = await this.call({ method: 'GET', path: '/user/search', params: { query, maxResults: 50 } });
+    const users = parseBody(usersSchema, answer, { what: 'GET /user/search' });
+    // App and customer accounts cannot hold Jira fields such as assignee.
+    return users
+      .filter((u) => u.accountType === undefined || u.accountType === 'atlassian')
+      .map((u) => ({
+        accountId: u.accountId,
+        displayName: u.displayName,
+        ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
+        ...(u.active !== undefined ? { active: u.active } : {}),
+      }));
+  }
+
+  /** One REST call with the 401 → refresh → retry-once rule; non-2xx answers become relay errors. */
+  private async call(request: {
+    method: 'GET' | 'POST';
+    path: string;
+    params?: Record<string, string | number>;
+    data?: unknown;
+    creates?: boolean;
+    emptyOn404?: boolean;
+  }) {
+    const what = `${request.method} ${request.path}`;
+    for (let attempt = 0; ; attempt += 1) {
+      const cloudId = await this.options.cloudId();
+      const call: HttpCall = {
+        method: request.method,
+        url: `${this.apiUrl}/ex/jira/${encodeURIComponent(cloudId)}/rest/api/3${request.path}`,
+        accessToken: await this.options.accessToken(),
+        what,
+        ...(request.params ? { params: request.params } : {}),
+        ...(request.data !== undefined ? { data: request.data } : {}),
+        ...(request.creates ? { creates: true } : {}),
+      };
+      const answer = await send(this.http, call);
+      if (answer.status >= 200 && answer.status < 300) return answer;
+      if (answer.status === 404 && request.emptyOn404) return answer;
+      if (answer.status === 401 && attempt === 0 && this.options.onUnauthorized) {
+        await this.options.onUnauthorized();
+        continue;
+      }
+      throw jiraFailure(answer, call);
+    }
+  }
+}

@@ -1,0 +1,537 @@
+/**
+ * Jira Cloud REST v3 routes of the stand-in (paths relative to /ex/jira/{cloudId}/rest/api/3).
+ * Each route declares the OAuth scope it needs (REFERENCE.md §A2) and returns an ApiResult.
+ */
+import { createHash } from 'node:crypto';
+import { isAdfDocument, isValidAdf } from './adf.ts';
+import { errorCollection, intParam, isRecord, type ApiResult } from './http.ts';
+import { GENERIC_CREATE_ERROR, formatJiraDateTime, projectIssueTypes, validateCreate } from './issue-validation.ts';
+import { JqlError, parseJql, runJql } from './jql.ts';
+import {
+  fieldDetailsJson,
+  findField,
+  findIssueType,
+  findPriority,
+  findProject,
+  issueTypeJson,
+  optionJson,
+  priorityJson,
+  projectJson,
+  userJson,
+  type Links,
+} from './representations.ts';
+import { DEFAULT_PRIORITY_ID, FIELDS, PERMISSIONS, PRIORITIES, PROJECTS, USERS, type FieldDef, type ProjectDef, type SeedUser } from './seed.ts';
+import type { StandInState, StoredIssue } from './state.ts';
+
+export const REMOVED_SEARCH_API =
+  'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046';
+const CREATEMETA_MAX = 200;
+
+export interface RouteContext {
+  readonly user: SeedUser;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Parsed JSON body; undefined when absent, `invalid` when it did not parse. */
+  readonly body: unknown;
+  readonly links: Links;
+  readonly state: StandInState;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly template: string;
+  readonly scope: string;
+  readonly handle: (ctx: RouteContext) => ApiResult;
+}
+
+export const INVALID_JSON = Symbol('invalid-json');
+
+const ok = (body: unknown, status = 200): ApiResult => ({ status, body });
+const bad = (status: number, messages: readonly string[], errors: Record<string, string> = {}): ApiResult => ({
+  status,
+  body: errorCollection(messages, errors),
+});
+
+function can(user: SeedUser, project: ProjectDef, permission: string): boolean {
+  return (user.projects[project.key] ?? []).some((p) => p === permission);
+}
+
+function visibleProject(user: SeedUser, idOrKey: string): ProjectDef | undefined {
+  const project = findProject(idOrKey);
+  return project && can(user, project, 'BROWSE_PROJECTS') ? project : undefined;
+}
+
+const noProject = (idOrKey: string): ApiResult => bad(404, [`No project could be found with key '${idOrKey}'.`]);
+
+function findIssue(state: StandInState, idOrKey: string): StoredIssue | undefined {
+  const wanted = idOrKey.toUpperCase();
+  return state.issues.find((i) => i.id === idOrKey || i.key === wanted);
+}
+
+function visibleIssue(ctx: RouteContext, idOrKey: string): StoredIssue | undefined {
+  const issue = findIssue(ctx.state, idOrKey);
+  const project = issue ? findProject(issue.projectId) : undefined;
+  return issue && project && can(ctx.user, project, 'BROWSE_PROJECTS') ? issue : undefined;
+}
+
+const noIssue = (): ApiResult => bad(404, ['Issue does not exist or you do not have permission to see it.']);
+
+/** Page parameters of createmeta: default 50 like Jira, more than 200 is the documented 400. */
+function createMetaPage(query: URLSearchParams): { startAt: number; maxResults: number } | ApiResult {
+  const startAt = intParam(query, 'startAt', 0);
+  const maxResults = intParam(query, 'maxResults', 50);
+  if (maxResults > CREATEMETA_MAX) {
+    return {
+      status: 400,
+      body: { errorMessages: [`Parameter 'maxResults' must not exceed the limit '${CREATEMETA_MAX}'`], errors: {}, httpStatusCode: { empty: false, present: true } },
+    };
+  }
+  if (Number.isNaN(startAt) || Number.isNaN(maxResults) || startAt < 0 || maxResults < 0) {
+    return bad(400, ["Parameters 'startAt' and 'maxResults' must be non-negative integers."]);
+  }
+  return { startAt, maxResults };
+}
+
+function fieldMeta(links: Links, project: ProjectDef, field: FieldDef, required: boolean, issueTypeId: string): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    required,
+    schema: field.schema,
+    name: field.name,
+    key: field.id,
+    fieldId: field.id,
+    hasDefaultValue: false,
+    operations: ['set'],
+  };
+  switch (field.id) {
+    case 'priority': {
+      const medium = findPriority(DEFAULT_PRIORITY_ID);
+      return { ...base, hasDefaultValue: true, allowedValues: PRIORITIES.map((p) => priorityJson(links, p)), ...(medium ? { defaultValue: priorityJson(links, medium) } : {}) };
+    }
+    case 'issuetype': {
+      const type = findIssueType(issueTypeId);
+      return { ...base, operations: [], allowedValues: type ? [issueTypeJson(links, type)] : [] };
+    }
+    case 'project':
+      return { ...base, allowedValues: [projectJson(links, project)] };
+    case 'reporter':
+      return { ...base, hasDefaultValue: true, autoCompleteUrl: `${links.api}/user/search?query=` };
+    case 'assignee':
+      return { ...base, autoCompleteUrl: `${links.api}/user/assignable/search?project=${project.key}&query=` };
+    case 'labels':
+      return { ...base, operations: ['add', 'set', 'remove'], autoCompleteUrl: `${links.site}/rest/api/1.0/labels/suggest?query=` };
+    default:
+      break;
+  }
+  const custom = field.schema.custom?.split(':')[1];
+  if (field.options) return { ...base, ...(field.schema.type === 'array' ? { operations: ['add', 'set', 'remove'] } : {}), allowedValues: field.options.map((o) => optionJson(links, o)) };
+  if (custom === 'labels') return { ...base, operations: ['add', 'set', 'remove'], autoCompleteUrl: `${links.site}/rest/api/1.0/labels/${field.schema.customId ?? ''}/suggest?customFieldId=${field.schema.customId ?? ''}&query=` };
+  if (custom === 'userpicker' || custom === 'multiuserpicker') return { ...base, autoCompleteUrl: `${links.api}/user/search?query=` };
+  return base;
+}
+
+/** The value of a stored issue as GET issue returns it, limited by `fields` (`*all`, `-x`, names). */
+function selectFields(issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
+  const all = issue.fields;
+  const wanted = requested.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const include = wanted.filter((w) => !w.startsWith('-'));
+  const exclude = new Set(wanted.filter((w) => w.startsWith('-')).map((w) => w.slice(1)));
+  const everything = include.length === 0 || include.includes('*all') || include.includes('*navigable');
+  const out: Record<string, unknown> = {};
+  const keys = everything ? FIELDS.map((f) => f.id).filter((id) => id in all || !findField(id)?.custom) : include;
+  for (const key of keys) {
+    if (exclude.has(key) || !findField(key)) continue;
+    out[key] = all[key] ?? null;
+  }
+  return out;
+}
+
+function issueJson(ctx: RouteContext, issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
+  return {
+    expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+    id: issue.id,
+    self: `${ctx.links.api}/issue/${issue.id}`,
+    key: issue.key,
+    fields: selectFields(issue, requested),
+  };
+}
+
+function userMatches(user: SeedUser, query: string): boolean {
+  const q = query.toLowerCase();
+  const name = user.displayName.toLowerCase();
+  const byName = name.startsWith(q) || name.split(/\s+/).some((word) => word.startsWith(q));
+  // Privacy: a hidden e-mail never matches (Jira Cloud does not reveal it through search either).
+  return byName || (user.emailVisible && user.email.toLowerCase().startsWith(q));
+}
+
+function encodePageToken(jql: string, offset: number): string {
+  const hash = createHash('sha256').update(jql).digest('hex').slice(0, 12);
+  return Buffer.from(JSON.stringify({ o: offset, q: hash })).toString('base64url');
+}
+
+function decodePageToken(token: string, jql: string): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const hash = createHash('sha256').update(jql).digest('hex').slice(0, 12);
+    if (isRecord(parsed) && typeof parsed['o'] === 'number' && parsed['q'] === hash) return parsed['o'];
+  } catch {
+    // fall through: Jira answers 400 for tokens it did not issue
+  }
+  return undefined;
+}
+
+function searchJql(ctx: RouteContext, input: { jql: unknown; fields: readonly string[]; maxResults: unknown; nextPageToken: unknown; reconcileIssues: unknown }): ApiResult {
+  const jql = typeof input.jql === 'string' ? input.jql : '';
+  let parsed;
+  try {
+    parsed = parseJql(jql);
+  } catch (error) {
+    if (error instanceof JqlError) return bad(400, [error.message]);
+    throw error;
+  }
+  if (Array.isArray(input.reconcileIssues) && input.reconcileIssues.length > 50) {
+    return bad(400, ['The reconcileIssues list can contain at most 50 issue ids.']);
+  }
+  const maxResults = typeof input.maxResults === 'number' ? Math.min(Math.max(Math.trunc(input.maxResults), 1), 5000) : 50;
+  let offset = 0;
+  if (input.nextPageToken !== undefined && input.nextPageToken !== null) {
+    const decoded = typeof input.nextPageToken === 'string' ? decodePageToken(input.nextPageToken, jql) : undefined;
+    if (decoded === undefined) return bad(400, ['The provided next page token is invalid or expired.']);
+    offset = decoded;
+  }
+  const visible = ctx.state.issues.filter((i) => {
+    const p = findProject(i.projectId);
+    return p !== undefined && can(ctx.user, p, 'BROWSE_PROJECTS');
+  });
+  const hits = runJql(parsed, visible, ctx.user.accountId);
+  const page = hits.slice(offset, offset + maxResults);
+  const wantsFields = input.fields.length > 0 && !(input.fields.length === 1 && input.fields[0] === 'id');
+  const isLast = offset + page.length >= hits.length;
+  return ok({
+    issues: page.map((issue) => (wantsFields ? issueJson(ctx, issue, input.fields) : { id: issue.id })),
+    ...(isLast ? {} : { nextPageToken: encodePageToken(jql, offset + page.length) }),
+    isLast,
+  });
+}
+
+function stringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? value.split(',') : [];
+}
+
+const gone: Route['handle'] = () => bad(410, [REMOVED_SEARCH_API]);
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    template: '/myself',
+    scope: 'read:jira-user',
+    handle: ({ user, links }) =>
+      ok({ ...userJson(links, user), groups: { size: 3, items: [] }, applicationRoles: { size: 1, items: [] }, expand: 'groups,applicationRoles' }),
+  },
+  {
+    method: 'GET',
+    template: '/mypermissions',
+    scope: 'read:jira-work',
+    handle: ({ user, query }) => {
+      const keys = (query.get('permissions') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+      if (keys.length === 0) return bad(400, ["The 'permissions' query parameter is required."]);
+      const unknown = keys.filter((k) => !(k in PERMISSIONS));
+      if (unknown.length > 0) return bad(400, [`Unrecognized permission keys: ${unknown.join(', ')}`]);
+      const projectRef = query.get('projectId') ?? query.get('projectKey');
+      let project: ProjectDef | undefined;
+      if (projectRef) {
+        project = visibleProject(user, projectRef);
+        if (!project) return noProject(projectRef);
+      }
+      const permissions: Record<string, unknown> = {};
+      for (const key of keys) {
+        const info = PERMISSIONS[key as keyof typeof PERMISSIONS];
+        const have =
+          info.type === 'GLOBAL'
+            ? user.global.some((g) => g === key)
+            : project
+              ? can(user, project, key)
+              : PROJECTS.some((p) => can(user, p, key));
+        permissions[key] = { id: info.id, key, name: info.name, type: info.type, description: info.description, havePermission: have };
+      }
+      return ok({ permissions });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/project/search',
+    scope: 'read:jira-work',
+    handle: ({ user, query, links }) => {
+      const startAt = Math.max(intParam(query, 'startAt', 0) || 0, 0);
+      // Jira silently caps maxResults at 100 here (unlike createmeta, which refuses > 200).
+      const maxResults = Math.min(Math.max(intParam(query, 'maxResults', 50) || 50, 1), 100);
+      const text = (query.get('query') ?? '').toLowerCase();
+      const keys = query.getAll('keys').flatMap((k) => k.split(',')).map((k) => k.toUpperCase());
+      const ids = query.getAll('id');
+      const action = query.get('action') ?? 'view';
+      const expand = (query.get('expand') ?? '').split(',');
+      const filtered = PROJECTS.filter((p) => can(user, p, 'BROWSE_PROJECTS'))
+        .filter((p) => action !== 'create' || can(user, p, 'CREATE_ISSUES'))
+        .filter((p) => action !== 'edit' || can(user, p, 'ADMINISTER_PROJECTS'))
+        .filter((p) => !text || p.key.toLowerCase().includes(text) || p.name.toLowerCase().includes(text))
+        .filter((p) => keys.length === 0 || keys.includes(p.key))
+        .filter((p) => ids.length === 0 || ids.includes(p.id))
+        .sort((a, b) => (query.get('orderBy') === 'name' ? a.name.localeCompare(b.name) : a.key.localeCompare(b.key)));
+      if (filtered.length === 0 && (text || keys.length > 0 || ids.length > 0)) return bad(404, ['No projects found matching the search criteria.']);
+      const values = filtered.slice(startAt, startAt + maxResults);
+      const isLast = startAt + values.length >= filtered.length;
+      const self = `${links.api}/project/search?startAt=${startAt}&maxResults=${maxResults}`;
+      return ok({
+        self,
+        ...(isLast ? {} : { nextPage: `${links.api}/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+        maxResults,
+        startAt,
+        total: filtered.length,
+        isLast,
+        values: values.map((p) => projectJson(links, p, expand)),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/project/{projectIdOrKey}',
+    scope: 'read:jira-work',
+    handle: ({ user, params, links }) => {
+      const ref = params['projectIdOrKey'] ?? '';
+      const project = visibleProject(user, ref);
+      return project ? ok(projectJson(links, project, ['description', 'lead', 'issueTypes'])) : noProject(ref);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/issue/createmeta/{projectIdOrKey}/issuetypes',
+    scope: 'read:jira-work',
+    handle: ({ user, params, query, links }) => {
+      const ref = params['projectIdOrKey'] ?? '';
+      const project = visibleProject(user, ref);
+      if (!project || !can(user, project, 'CREATE_ISSUES')) return noProject(ref);
+      const pageParams = createMetaPage(query);
+      if ('status' in pageParams) return pageParams;
+      const all = projectIssueTypes(project);
+      return ok({
+        issueTypes: all.slice(pageParams.startAt, pageParams.startAt + pageParams.maxResults).map((t) => issueTypeJson(links, t)),
+        maxResults: pageParams.maxResults,
+        startAt: pageParams.startAt,
+        total: all.length,
+      });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}',
+    scope: 'read:jira-work',
+    handle: ({ user, params, query, links, state }) => {
+      const ref = params['projectIdOrKey'] ?? '';
+      const project = visibleProject(user, ref);
+      if (!project || !can(user, project, 'CREATE_ISSUES')) return noProject(ref);
+      const typeId = params['issueTypeId'] ?? '';
+      if (!project.issueTypeIds.includes(typeId)) return bad(404, [`Issue type with id '${typeId}' does not exist or is not available in project '${project.key}'.`]);
+      const pageParams = createMetaPage(query);
+      if ('status' in pageParams) return pageParams;
+      const screen = state.screens[project.key]?.[typeId] ?? [];
+      const all = screen.flatMap((s) => {
+        const field = findField(s.fieldId);
+        return field ? [fieldMeta(links, project, field, s.required, typeId)] : [];
+      });
+      return ok({
+        fields: all.slice(pageParams.startAt, pageParams.startAt + pageParams.maxResults),
+        maxResults: pageParams.maxResults,
+        startAt: pageParams.startAt,
+        total: all.length,
+      });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/field',
+    scope: 'read:jira-work',
+    handle: () => ok(FIELDS.map(fieldDetailsJson)),
+  },
+  {
+    method: 'GET',
+    template: '/priority',
+    scope: 'read:jira-work',
+    handle: ({ links }) => ok(PRIORITIES.map((p) => ({ ...priorityJson(links, p), description: p.description, statusColor: p.statusColor }))),
+  },
+  {
+    method: 'GET',
+    template: '/priority/{id}',
+    scope: 'read:jira-work',
+    handle: ({ params, links }) => {
+      const p = findPriority(params['id'] ?? '');
+      return p ? ok({ ...priorityJson(links, p), description: p.description, statusColor: p.statusColor }) : bad(404, [`The priority with ID '${params['id'] ?? ''}' does not exist.`]);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/user/search',
+    scope: 'read:jira-user',
+    handle: ({ user, query, links }) => {
+      if (query.has('username')) return bad(400, ["The query parameter 'username' is not supported in GDPR strict mode."]);
+      const text = query.get('query');
+      const accountId = query.get('accountId');
+      if (!text && !accountId && !query.get('property')) return bad(400, ["One of 'query' or 'accountId' or 'property' query parameters must be provided."]);
+      // Without "Browse users and groups" Jira answers an empty list, not an error.
+      if (!user.global.includes('USER_PICKER')) return ok([]);
+      const startAt = Math.max(intParam(query, 'startAt', 0) || 0, 0);
+      const maxResults = Math.min(Math.max(intParam(query, 'maxResults', 50) || 50, 1), 1000);
+      const found = USERS.filter((u) => (accountId ? u.accountId === accountId : userMatches(u, text ?? '')));
+      return ok(found.slice(startAt, startAt + maxResults).map((u) => userJson(links, u)));
+    },
+  },
+  {
+    method: 'POST',
+    template: '/issue',
+    scope: 'write:jira-work',
+    handle: (ctx) => {
+      if (ctx.body === INVALID_JSON) return bad(400, ['Unexpected character in the request body: it is not valid JSON.']);
+      const result = validateCreate(ctx.body, {
+        links: ctx.links,
+        screens: ctx.state.screens,
+        caller: ctx.user,
+        findIssue: (ref) => findIssue(ctx.state, ref),
+      });
+      if (!result.ok) return { status: 400, body: result.body };
+      const { state } = ctx;
+      const id = String(state.nextIssueId++);
+      const number = (state.issueCounters[result.project.key] ?? 0) + 1;
+      state.issueCounters[result.project.key] = number;
+      const created = formatJiraDateTime(state.now());
+      const issue: StoredIssue = {
+        id,
+        key: `${result.project.key}-${number}`,
+        projectId: result.project.id,
+        issueTypeId: result.issueType.id,
+        fields: {
+          ...result.fields,
+          status: { self: `${ctx.links.api}/status/10000`, name: 'To Do', id: '10000', statusCategory: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' } },
+          creator: userJson(ctx.links, ctx.user),
+          created,
+          updated: created,
+        },
+        created,
+        creatorAccountId: ctx.user.accountId,
+        comments: [],
+      };
+      state.issues.push(issue);
+      state.save();
+      return ok({ id: issue.id, key: issue.key, self: `${ctx.links.api}/issue/${issue.id}` }, 201);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/issue/{issueIdOrKey}',
+    scope: 'read:jira-work',
+    handle: (ctx) => {
+      const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
+      return issue ? ok(issueJson(ctx, issue, ctx.query.getAll('fields'))) : noIssue();
+    },
+  },
+  {
+    method: 'POST',
+    template: '/issue/{issueIdOrKey}/comment',
+    scope: 'write:jira-work',
+    handle: (ctx) => {
+      const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
+      if (!issue) return noIssue();
+      const body = isRecord(ctx.body) ? ctx.body['body'] : undefined;
+      if (body === undefined || body === null) return bad(400, [], { comment: 'Comment body can not be empty!' });
+      if (!isAdfDocument(body)) return bad(400, [], { comment: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)' });
+      if (JSON.stringify(body).length > 32_767) return bad(400, [], { comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' });
+      if (!isValidAdf(body)) return bad(400, [GENERIC_CREATE_ERROR]);
+      if (issue.comments.length >= 5000) return bad(413, ['This issue has reached the limit of 5000 comments.']);
+      const created = formatJiraDateTime(ctx.state.now());
+      const comment = { id: String(ctx.state.nextCommentId++), authorAccountId: ctx.user.accountId, body, created };
+      issue.comments.push(comment);
+      ctx.state.save();
+      return ok(commentJson(ctx, issue, comment), 201);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/issue/{issueIdOrKey}/comment',
+    scope: 'read:jira-work',
+    handle: (ctx) => {
+      const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
+      if (!issue) return noIssue();
+      const startAt = Math.max(intParam(ctx.query, 'startAt', 0) || 0, 0);
+      const maxResults = Math.min(Math.max(intParam(ctx.query, 'maxResults', 100) || 100, 1), 5000);
+      const page = issue.comments.slice(startAt, startAt + maxResults);
+      return ok({ comments: page.map((c) => commentJson(ctx, issue, c)), maxResults, startAt, total: issue.comments.length });
+    },
+  },
+  {
+    method: 'POST',
+    template: '/search/jql',
+    scope: 'read:jira-work',
+    handle: (ctx) => {
+      if (!isRecord(ctx.body)) return bad(400, ['The request body is not a valid JSON object.']);
+      const b = ctx.body;
+      return searchJql(ctx, { jql: b['jql'], fields: stringList(b['fields']), maxResults: b['maxResults'], nextPageToken: b['nextPageToken'], reconcileIssues: b['reconcileIssues'] });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/search/jql',
+    scope: 'read:jira-work',
+    handle: (ctx) => {
+      const q = ctx.query;
+      const max = q.get('maxResults');
+      return searchJql(ctx, {
+        jql: q.get('jql') ?? '',
+        fields: q.getAll('fields').flatMap((f) => f.split(',')),
+        maxResults: max === null ? undefined : Number(max),
+        nextPageToken: q.get('nextPageToken') ?? undefined,
+        reconcileIssues: q.getAll('reconcileIssues'),
+      });
+    },
+  },
+  // Removed for good in Cloud (CHANGE-2046): clients still calling them must notice.
+  { method: 'GET', template: '/search', scope: 'read:jira-work', handle: gone },
+  { method: 'POST', template: '/search', scope: 'read:jira-work', handle: gone },
+  { method: 'GET', template: '/search/id', scope: 'read:jira-work', handle: gone },
+  { method: 'POST', template: '/search/id', scope: 'read:jira-work', handle: gone },
+];
+
+function commentJson(ctx: RouteContext, issue: StoredIssue, comment: StoredIssue['comments'][number]): Record<string, unknown> {
+  const author = USERS.find((u) => u.accountId === comment.authorAccountId);
+  const authorJson = author ? userJson(ctx.links, author) : { accountId: comment.authorAccountId };
+  return {
+    self: `${ctx.links.api}/issue/${issue.id}/comment/${comment.id}`,
+    id: comment.id,
+    author: authorJson,
+    body: comment.body,
+    updateAuthor: authorJson,
+    created: comment.created,
+    updated: comment.created,
+    jsdPublic: true,
+  };
+}
+
+/** Matches `/issue/SEC-1/comment` against the templates; returns the route and its path parameters. */
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
+  const parts = path.split('/').filter(Boolean);
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const tparts = route.template.split('/').filter(Boolean);
+    if (tparts.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const fits = tparts.every((t, i) => {
+      const actual = parts[i] ?? '';
+      if (t.startsWith('{') && t.endsWith('}')) {
+        params[t.slice(1, -1)] = decodeURIComponent(actual);
+        return true;
+      }
+      return t === actual;
+    });
+    if (!fits) continue;
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  return allowed.length > 0 ? { allowed } : undefined;
+}

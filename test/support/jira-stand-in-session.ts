@@ -1,0 +1,91 @@
+/**
+ * Test helpers that use the Jira stand-in the way a client does: the scripted consent
+ * (`login_hint` + `consent=approve`), the token endpoint, REST calls and the control endpoints.
+ */
+export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-secret' } as const;
+export const TEST_REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
+export const RELAY_SCOPES = 'read:jira-work write:jira-work read:jira-user offline_access';
+
+export const ALICE = 'alice.admin@example.com';
+export const PAT = 'pat.projectadmin@example.com';
+export const RITA = 'rita.regular@example.com';
+export const HARPER = 'harper.hidden@example.com';
+
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly refresh_token?: string;
+  readonly expires_in: number;
+  readonly scope: string;
+  readonly token_type: string;
+}
+
+export function authorizeUrl(base: string, params: Record<string, string>): string {
+  const url = new URL('/authorize', base);
+  const all = {
+    audience: 'api.atlassian.com',
+    client_id: TEST_CLIENT.clientId,
+    scope: RELAY_SCOPES,
+    redirect_uri: TEST_REDIRECT_URI,
+    state: 'state-123',
+    response_type: 'code',
+    prompt: 'consent',
+    ...params,
+  };
+  for (const [k, v] of Object.entries(all)) if (v !== '') url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** Runs the scripted consent and returns the authorization code. */
+export async function authorizeCode(base: string, email: string, scope = RELAY_SCOPES): Promise<string> {
+  const res = await fetch(authorizeUrl(base, { login_hint: email, consent: 'approve', scope }), { redirect: 'manual' });
+  const location = res.headers.get('location');
+  const code = location ? new URL(location).searchParams.get('code') : null;
+  if (res.status !== 302 || !code) throw new Error(`authorize did not redirect with a code (status ${res.status})`);
+  return code;
+}
+
+export async function postToken(base: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Signs `email` in and returns the token response. */
+export async function signIn(base: string, email: string, scope = RELAY_SCOPES): Promise<TokenResponse> {
+  const code = await authorizeCode(base, email, scope);
+  const res = await postToken(base, { grant_type: 'authorization_code', ...clientCredentials(), code, redirect_uri: TEST_REDIRECT_URI });
+  if (res.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(res.body)}`);
+  return res.body as TokenResponse;
+}
+
+export function clientCredentials(): { client_id: string; client_secret: string } {
+  return { client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret };
+}
+
+export async function control(base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}/_stand-in${path}`, {
+    method,
+    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`control ${method} ${path} failed with ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** A REST client bound to one access token. */
+export function jiraApi(base: string, cloudId: string, accessToken: string) {
+  const root = `${base}/ex/jira/${cloudId}/rest/api/3`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${root}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body: unknown) => call('POST', path, body),
+  };
+}
+
+export type JiraApi = ReturnType<typeof jiraApi>;
