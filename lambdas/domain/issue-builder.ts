@@ -157,7 +157,7 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
 
   const labels = unique([
     KEEPER_LABEL,
-    toLabel(alert.event),
+    toLabel(alert.event.toLowerCase()),
     label,
     ...(alert.parsed ? [] : [UNPARSED_LABEL]),
     ...(ctx.test ? [TEST_LABEL] : []),

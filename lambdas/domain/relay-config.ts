@@ -22,6 +22,7 @@ export const fieldMetaSchema = z.object({
   }),
   allowedValues: z
     .array(z.object({ id: z.string(), value: z.string().optional(), name: z.string().optional() }))
+    .readonly()
     .optional(),
 });
 

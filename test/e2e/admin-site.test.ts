@@ -69,14 +69,19 @@ async function pollUntil<T>(read: () => Promise<T>, check: (value: T) => boolean
   return value;
 }
 
-/** Full-page screenshots at desktop and phone width; secrets on screen are masked. */
-async function screenshots(page: Page, name: string, mask: Locator[] = []): Promise<void> {
+/**
+ * Full-page screenshots at desktop and phone width; secrets on screen are masked. Earlier
+ * notifications are dismissed first so they do not cover the screen being shown.
+ */
+async function screenshots(page: Page, name: string, options: { mask?: Locator[]; fullPage?: boolean } = {}): Promise<void> {
+  const mask = options.mask ?? [];
+  await page.evaluate(() => document.querySelectorAll('.toast').forEach((toast) => toast.remove()));
   for (const [suffix, size] of [['desktop', DESKTOP], ['mobile', MOBILE]] as const) {
     await page.setViewportSize(size);
     // Full-page shots start at the top so the sticky header sits where a reader expects it.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage: true, mask, animations: 'disabled' });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${suffix}.png`), fullPage: options.fullPage ?? true, mask, animations: 'disabled' });
   }
   await page.setViewportSize(DESKTOP);
 }
@@ -191,7 +196,7 @@ describe('admin site', () => {
     firstToken = await page.locator('#new-token').inputValue();
     expect(firstToken.length).toBeGreaterThanOrEqual(32);
     expect(await page.locator('#curl-example').textContent()).toContain(`Bearer ${firstToken}`);
-    await screenshots(page, 'token-generated', [page.locator('#new-token'), page.locator('#curl-example')]);
+    await screenshots(page, 'token-generated', { mask: [page.locator('#new-token'), page.locator('#curl-example')] });
 
     // Act: what Keeper would send, with the token copied from the page
     const result = await pollUntil(() => postAlert(webhookUrl, firstToken, keeperAlert()), (r) => r.status !== 401, TOKEN_CACHE_WAIT_MS);
@@ -220,7 +225,9 @@ describe('admin site', () => {
     await page.getByRole('button', { name: 'Test Web Trigger' }).click();
     // Assess
     await expect.poll(() => page.locator('#test-issue-link').textContent(), { timeout: 20_000 }).toMatch(/^SEC-\d+$/);
-    await screenshots(page, 'test-trigger', [page.locator('#curl-example')]);
+    // The generated token is shown once: after leaving the tab the example is back to the placeholder.
+    expect(await page.locator('#curl-example').textContent()).toContain('Bearer <YOUR_TOKEN>');
+    await screenshots(page, 'test-trigger');
   });
 
   it('regenerating the token refuses the old one', async () => {
@@ -228,7 +235,8 @@ describe('admin site', () => {
     await page.getByRole('button', { name: 'Regenerate Token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Regenerate the webhook token?' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
-    await screenshots(page, 'regenerate-dialog', [page.locator('#new-token'), page.locator('#curl-example')]);
+    // Viewport only: the modal backdrop covers the viewport, not the whole page.
+    await screenshots(page, 'regenerate-dialog', { fullPage: false });
     await dialog.getByRole('button', { name: 'Regenerate Token' }).click();
     await expect.poll(async () => (await page.locator('#new-token').inputValue()) !== firstToken).toBe(true);
     secondToken = await page.locator('#new-token').inputValue();

@@ -75,6 +75,12 @@ export function setUnauthenticatedHandler(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
+/** Called when the API says the Jira connection needs a new consent, so the panel can offer Reconnect. */
+let onReconnectRequired: (() => void) | undefined;
+export function setReconnectRequiredHandler(handler: () => void): void {
+  onReconnectRequired = handler;
+}
+
 async function request<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (method !== 'GET') {
@@ -101,6 +107,7 @@ async function request<T>(method: string, path: string, body?: unknown, options:
     const code = dto?.error ?? (response.status === 401 ? 'UNAUTHENTICATED' : `HTTP_${response.status}`);
     const error = new ApiError(response.status, code, dto?.message ?? response.statusText, dto?.problems ?? []);
     if (response.status === 401 && !options.quiet401) onUnauthenticated?.();
+    if (code === 'RECONNECT_REQUIRED') onReconnectRequired?.();
     throw error;
   }
   return parsed as T;

@@ -1,6 +1,14 @@
 /** Entry point: read site settings, find out who is signed in, draw the matching screen. */
 import type { ConfigDto, SessionDto } from '../../lambdas/shared/admin-api-types.ts';
-import { api, ApiError, describeError, loadSiteSettings, setUnauthenticatedHandler, type SiteSettings } from './api-client.ts';
+import {
+  api,
+  ApiError,
+  describeError,
+  loadSiteSettings,
+  setReconnectRequiredHandler,
+  setUnauthenticatedHandler,
+  type SiteSettings,
+} from './api-client.ts';
 import { loadEvents, loadKeeperFields, type AppContext } from './app-context.ts';
 import { h, mount } from './dom.ts';
 import { clearNotifications, notify } from './notifications.ts';
@@ -70,6 +78,7 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
     siteUrl: () => ctx.status?.connection.siteUrl || session.site.url || settings.siteUrl || '',
   };
   shell = renderShell(root, ctx, () => showSignIn(settings, 'You are signed out.'));
+  setReconnectRequiredHandler(() => void ctx.refreshStatus());
 }
 
 async function start(): Promise<void> {

@@ -14,15 +14,7 @@ import {
   table,
   text,
 } from '../../../lambdas/domain/adf.ts';
-import { adfErrors } from './support/adf-schema.ts';
-
-function textNodes(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(textNodes);
-  if (typeof value !== 'object' || value === null) return [];
-  const node = value as Record<string, unknown>;
-  const own = node['type'] === 'text' ? [String(node['text'])] : [];
-  return [...own, ...Object.values(node).flatMap(textNodes)];
-}
+import { adfErrors, adfTexts as textNodes } from './support/adf-schema.ts';
 
 describe('adf', () => {
   it('builds a document every node of which the official ADF schema accepts', () => {

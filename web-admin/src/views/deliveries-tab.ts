@@ -31,6 +31,9 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
   let cursor: string | undefined;
   let items: DeliveryDto[] = [];
   let loading = false;
+  // Redraw only on change, so auto-refresh does not close an open "dropped fields" list or move focus.
+  let shownItems = '';
+  let shownBuckets = '';
 
   const tableSlot = h('div', { class: 'section__body' }, skeleton(6));
   const chartSlot = h('div', { class: 'section__body' }, skeleton(3));
@@ -156,11 +159,19 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
     try {
       const [deliveries, stats] = await Promise.all([api.deliveries(), api.hourlyStats(CHART_DAYS).catch(() => null)]);
       if (disposed) return;
-      items = deliveries.items;
-      cursor = deliveries.cursor;
-      drawTable();
-      if (stats) mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
-      else mount(chartSlot, h('p', { class: 'muted' }, 'The chart is not available right now.'));
+      const itemsKey = JSON.stringify(deliveries);
+      if (itemsKey !== shownItems) {
+        shownItems = itemsKey;
+        items = deliveries.items;
+        cursor = deliveries.cursor;
+        drawTable();
+      }
+      const bucketsKey = stats ? JSON.stringify(stats.buckets) : 'unavailable';
+      if (bucketsKey !== shownBuckets) {
+        shownBuckets = bucketsKey;
+        if (stats) mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
+        else mount(chartSlot, h('p', { class: 'muted' }, 'The chart is not available right now.'));
+      }
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
       void ctx.refreshStatus();
     } catch (error) {

@@ -6,8 +6,8 @@ import { matchProblems } from '../problems.ts';
 
 export const CONSTANT = '__constant__';
 
-/** Fields the relay always fills itself (summary from the template, ADF description, labels…). */
-const RELAY_FILLED = new Set(['summary', 'description', 'issuetype', 'project', 'labels', 'priority', 'reporter', 'parent']);
+/** Fields the relay always fills itself (summary from the template, ADF description, labels…); same list as the API's validation. */
+const RELAY_FILLED = new Set(['summary', 'description', 'issuetype', 'project', 'labels']);
 
 export function fieldLabel(field: FieldDto): string {
   return `${field.name} — ${field.type}${field.required ? ' (required)' : ''}`;

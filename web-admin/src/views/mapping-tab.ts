@@ -58,10 +58,12 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
         notify('success', `${parts.title} saved (version ${result.config.version}).`);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') {
+          // Every problem blocks this save (the whole configuration is sent), so all are listed;
+          // this section's own come first and are also shown next to their rows.
           const sectionKey = parts.id.replace(/-section$/, '');
           const mine = problemsInSection(error.problems, sectionKey);
-          const shown = mine.length > 0 ? mine : error.problems;
-          parts.showProblems(shown);
+          const shown = [...mine, ...error.problems.filter((p) => !mine.includes(p))];
+          parts.showProblems(mine);
           problemSummary(summary, describeError(error), shown);
           summary.focus();
         } else if (error instanceof ApiError && error.code === 'CONFLICT') {

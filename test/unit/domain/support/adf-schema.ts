@@ -20,3 +20,12 @@ export function adfErrors(document: unknown): string[] {
   }
   return validator(document) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 }
+
+/** Every text node's text in document order, for assertions on what a reader sees. */
+export function adfTexts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(adfTexts);
+  if (typeof value !== 'object' || value === null) return [];
+  const node = value as Record<string, unknown>;
+  const own = node['type'] === 'text' ? [String(node['text'])] : [];
+  return [...own, ...Object.values(node).flatMap(adfTexts)];
+}

@@ -1,0 +1,262 @@
+import { createServer } from 'node:net';
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { JiraIssueTracker, jqlString, type JiraIssueTrackerOptions } from '../../../lambdas/adapters/jira-rest-client.ts';
+import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '../../../lambdas/domain/errors.ts';
+import { startJiraStandIn, type JiraStandIn } from '../../../local/jira-stand-in/index.ts';
+import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, control, signIn } from '../../support/jira-stand-in-session.ts';
+
+const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+const secTask = (fields: Record<string, unknown> = {}) => ({
+  project: { key: 'SEC' },
+  issuetype: { id: '10001' },
+  summary: 'Jira Alerts: audit_alert_resumed',
+  ...fields,
+});
+
+describe('JiraIssueTracker', () => {
+  let standIn: JiraStandIn;
+  let accessToken: string;
+  const tracker = (overrides: Partial<JiraIssueTrackerOptions> = {}) =>
+    new JiraIssueTracker({
+      apiUrl: standIn.url,
+      cloudId: () => standIn.cloudId,
+      accessToken: async () => accessToken,
+      timeoutMs: 2000,
+      ...overrides,
+    });
+  const requests = async () => ((await control(standIn.url, 'GET', '/requests')) as { routes: Record<string, number> }).routes;
+
+  beforeAll(async () => {
+    standIn = await startJiraStandIn({ port: 0, ...TEST_CLIENT, redirectUris: [TEST_REDIRECT_URI] });
+    accessToken = (await signIn(standIn.url, ALICE)).access_token;
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+  beforeEach(async () => {
+    await control(standIn.url, 'DELETE', '/faults');
+    await control(standIn.url, 'POST', '/reset-counters');
+  });
+
+  describe('createIssue', () => {
+    it('creates an issue with one Jira call and returns its key', async () => {
+      // Act
+      const created = await tracker().createIssue(secTask({ description: doc('hello'), labels: ['keeper'] }));
+
+      // Assess
+      expect(created).toEqual({ id: expect.any(String), key: expect.stringMatching(/^SEC-\d+$/) });
+      expect(await requests()).toEqual({ 'POST /issue': 1 });
+    });
+
+    it('throws JiraRejectedError with Jira field errors on 400', async () => {
+      // Act
+      const error = await tracker().createIssue(secTask({ description: 'plain', customfield_99999: 'x' })).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      const rejected = error as JiraRejectedError;
+      expect(rejected.status).toBe(400);
+      expect(rejected.fieldErrors).toEqual({
+        description: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)',
+        customfield_99999: "Field 'customfield_99999' cannot be set. It is not on the appropriate screen, or unknown.",
+      });
+    });
+
+    it('keeps Jira errorMessages for the generic ADF refusal', async () => {
+      // Act
+      const error = await tracker().createIssue(secTask({ description: doc('') })).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      expect((error as JiraRejectedError).errorMessages[0]).toMatch(/^We can't create this issue for you right now/);
+    });
+
+    it('throws JiraTransientError with retryAfterSeconds on 429', async () => {
+      // Prepare
+      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 429, retryAfterSeconds: 7 });
+
+      // Act
+      const error = await tracker().createIssue(secTask()).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraTransientError);
+      expect((error as JiraTransientError).retryAfterSeconds).toBe(7);
+      expect((error as JiraTransientError).mayHaveCreated).toBe(false);
+    });
+
+    it('marks a 500 on create as may-have-created', async () => {
+      // Prepare
+      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 500 });
+
+      // Act
+      const error = await tracker().createIssue(secTask()).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraTransientError);
+      expect((error as JiraTransientError).mayHaveCreated).toBe(true);
+    });
+
+    it('marks a timeout on create as may-have-created, and the issue can be found again by label', async () => {
+      // Prepare
+      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', mode: 'timeout', processRequest: true });
+
+      // Act
+      const error = await tracker({ timeoutMs: 250 }).createIssue(secTask({ labels: ['keeper-alert-lost-answer'] })).catch((e: unknown) => e);
+      const found = await tracker().findIssueByLabel('SEC', 'keeper-alert-lost-answer');
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraTransientError);
+      expect((error as JiraTransientError).mayHaveCreated).toBe(true);
+      expect(found?.key).toMatch(/^SEC-\d+$/);
+    });
+
+    it('throws JiraTransientError without may-have-created when Jira cannot be reached', async () => {
+      // Prepare
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 9;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+
+      // Act
+      const error = await tracker({ apiUrl: `http://127.0.0.1:${port}` }).createIssue(secTask()).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraTransientError);
+      expect((error as JiraTransientError).mayHaveCreated).toBe(false);
+    });
+
+    it('never exposes the access token in a thrown error', async () => {
+      // Prepare
+      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 503 });
+
+      // Act
+      const error = await tracker().createIssue(secTask()).catch((e: unknown) => e);
+
+      // Assess
+      const dump = inspect(error, { depth: 10, showHidden: true });
+      expect(dump).not.toContain(accessToken);
+      expect(dump).not.toMatch(/authorization/i);
+    });
+  });
+
+  describe('401 handling', () => {
+    it('calls onUnauthorized and retries once with the new token', async () => {
+      // Prepare
+      let current = 'stale-token';
+      let refreshed = 0;
+      const withRefresh = tracker({
+        accessToken: async () => current,
+        onUnauthorized: async () => {
+          refreshed += 1;
+          current = accessToken;
+        },
+      });
+
+      // Act
+      const created = await withRefresh.createIssue(secTask());
+
+      // Assess
+      expect(created.key).toMatch(/^SEC-\d+$/);
+      expect(refreshed).toBe(1);
+      expect(await requests()).toEqual({ 'POST /issue': 2 });
+    });
+
+    it('gives up with JiraUnauthorizedError when the retry is refused too', async () => {
+      // Prepare
+      let refreshed = 0;
+      const hopeless = tracker({
+        accessToken: async () => 'always-bad',
+        onUnauthorized: async () => {
+          refreshed += 1;
+        },
+      });
+
+      // Act
+      const error = await hopeless.listProjects().catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraUnauthorizedError);
+      expect(refreshed).toBe(1);
+      expect(await requests()).toEqual({ 'GET /project/search': 2 });
+    });
+  });
+
+  describe('reads', () => {
+    it('fetches every page of create fields', async () => {
+      // Act
+      const fields = await tracker({ pageSize: 10 }).listCreateFields('SEC', '10001');
+
+      // Assess
+      expect(fields.length).toBeGreaterThan(20);
+      expect(new Set(fields.map((f) => f.fieldId)).size).toBe(fields.length);
+      expect((await requests())['GET /issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}']).toBe(Math.ceil(fields.length / 10));
+      expect(fields.find((f) => f.fieldId === 'customfield_10051')).toEqual({
+        fieldId: 'customfield_10051',
+        name: 'Event Category',
+        required: false,
+        hasDefaultValue: false,
+        schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
+        allowedValues: expect.arrayContaining([{ id: '10100', value: 'Login' }]),
+      });
+      expect(fields.find((f) => f.fieldId === 'priority')?.allowedValues).toHaveLength(5);
+    });
+
+    it('lists every project over several pages with its style', async () => {
+      // Act
+      const projects = await tracker({ pageSize: 1 }).listProjects();
+
+      // Assess
+      expect(projects).toEqual([
+        { id: '10001', key: 'OPS', name: 'Ops Team', style: 'next-gen' },
+        { id: '10000', key: 'SEC', name: 'Security Operations', style: 'classic' },
+      ]);
+      expect((await requests())['GET /project/search']).toBe(2);
+    });
+
+    it('lists issue types with hierarchy levels', async () => {
+      // Act
+      const types = await tracker({ pageSize: 2 }).listIssueTypes('SEC');
+
+      // Assess
+      expect(types).toHaveLength(5);
+      expect(types.find((t) => t.name === 'Sub-task')).toEqual({ id: '10003', name: 'Sub-task', subtask: true, hierarchyLevel: -1 });
+    });
+
+    it('throws JiraRejectedError with status 404 for an unknown project', async () => {
+      // Act
+      const error = await tracker().listIssueTypes('NOPE').catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      expect((error as JiraRejectedError).status).toBe(404);
+    });
+
+    it('finds no issue for a label nobody used', async () => {
+      // Act
+      const found = await tracker().findIssueByLabel('SEC', 'keeper-alert-never');
+
+      // Assess
+      expect(found).toBeUndefined();
+    });
+
+    it('searches users and keeps hidden e-mails hidden', async () => {
+      // Act
+      const users = await tracker().searchUsers('hidden');
+
+      // Assess
+      expect(users).toEqual([{ accountId: expect.any(String), displayName: 'Hidden Harper', active: true }]);
+    });
+  });
+
+  describe('jqlString', () => {
+    it('escapes quotes and backslashes so a value cannot extend the query', () => {
+      // Act
+      const quoted = jqlString('a" OR project = "X\\');
+
+      // Assess
+      expect(quoted).toBe('"a\\" OR project = \\"X\\\\"');
+    });
+  });
+});
