@@ -16,7 +16,7 @@ import { DynamoDbStateStore } from '../lambdas/adapters/dynamodb-state-store.ts'
 import { JiraIssueTracker } from '../lambdas/adapters/jira-rest-client.ts';
 import { JiraRestIdentity } from '../lambdas/adapters/jira-identity.ts';
 import { parseRetryMessage } from '../lambdas/adapters/sqs-retry-queue.ts';
-import { createRelayServices, type RelayServices } from '../lambdas/app/relay-services.ts';
+import { createRelayServices, type RelayAdapters, type RelayServices } from '../lambdas/app/relay-services.ts';
 import { deliverAlert, type EventLog } from '../lambdas/domain/deliver-alert.ts';
 import { relayEnvSchema, type RelayEnv } from '../lambdas/shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
@@ -39,7 +39,7 @@ export interface LocalRuntimeOptions {
   /** Environment to read Atlassian settings from (defaults to process.env). */
   readonly env?: Record<string, string | undefined>;
   /** Overrides of relay settings, e.g. a shorter token cache in tests. */
-  readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'MAX_DELIVERY_ATTEMPTS'>>;
+  readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'MAX_DELIVERY_ATTEMPTS' | 'JIRA_TIMEOUT_MS'>>;
 }
 
 export interface LocalRuntime {
@@ -50,6 +50,8 @@ export interface LocalRuntime {
   /** True when the embedded Jira stand-in runs. */
   readonly standIn: boolean;
   readonly services: RelayServices;
+  /** The adapters the services were composed from (tests build extra "instances" from them). */
+  readonly adapters: RelayAdapters;
   readonly queue: InProcessRetryQueue;
   close(): Promise<void>;
 }
@@ -147,8 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...options.settings,
     });
 
-    services = createRelayServices(
-      {
+    const adapters: RelayAdapters = {
         ledger: new DynamoDbAlertLedger({ client: documents, tableName: env.LEDGER_TABLE_NAME }),
         configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
         state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
@@ -177,9 +178,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             timeoutMs: env.JIRA_TIMEOUT_MS,
           }),
         parseRetryMessage,
-      },
-      env,
-    );
+    };
+    services = createRelayServices(adapters, env);
     const ready = services;
     queue.attach(async (message) => {
       await deliverAlert(ready.delivery, message.alertId);
@@ -196,6 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       jiraUrl: atlassian.siteUrl,
       standIn: !realAtlassian,
       services: ready,
+      adapters,
       queue,
       close,
     };

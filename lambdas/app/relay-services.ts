@@ -68,14 +68,18 @@ export interface RelayServices {
   readonly tokens: JiraAccessTokens;
 }
 
-/** Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely. */
+/**
+ * Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely.
+ * "No configuration" is never cached, so alerts released by the first save are not parked again.
+ */
 export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number): () => Promise<RelayConfig | undefined> {
-  let cache: { value: RelayConfig | undefined; at: number } | undefined;
+  let cache: { value: RelayConfig; at: number } | undefined;
   return async () => {
     const now = clock.now().getTime();
     if (cache && now - cache.at < seconds * 1000) return cache.value;
-    cache = { value: await configs.get(), at: now };
-    return cache.value;
+    const value = await configs.get();
+    cache = value ? { value, at: now } : undefined;
+    return value;
   };
 }
 

@@ -107,16 +107,17 @@ export function text(value: string, ...marks: readonly AdfMark[]): AdfText | und
   return marks.length > 0 ? { type: 'text', text: clean, marks } : { type: 'text', text: clean };
 }
 
-/** Bold text. */
+/** Bold text, or undefined when empty. */
 export function strong(value: string): AdfText | undefined {
   return text(value, { type: 'strong' });
 }
 
-/** Inline code. */
+/** Inline code, or undefined when empty. */
 export function code(value: string): AdfText | undefined {
   return text(value, { type: 'code' });
 }
 
+/** A line break inside a paragraph. */
 export function hardBreak(): AdfHardBreak {
   return { type: 'hardBreak' };
 }
@@ -126,6 +127,7 @@ export function paragraph(...parts: readonly InlineInput[]): AdfParagraph {
   return { type: 'paragraph', content: inlines(parts) };
 }
 
+/** A heading of `level` 1–6; empty parts are dropped like in `paragraph`. */
 export function heading(level: 1 | 2 | 3 | 4 | 5 | 6, ...parts: readonly InlineInput[]): AdfHeading {
   return { type: 'heading', attrs: { level }, content: inlines(parts) };
 }
@@ -153,6 +155,7 @@ export function panel(panelType: AdfPanelType, ...content: readonly (AdfParagrap
   return { type: 'panel', attrs: { panelType }, content: blocks.length > 0 ? blocks : [paragraph(PLACEHOLDER)] };
 }
 
+/** A horizontal rule. */
 export function rule(): AdfRule {
   return { type: 'rule' };
 }

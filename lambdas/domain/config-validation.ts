@@ -30,8 +30,9 @@ export interface ProjectMeta {
   readonly priorities: readonly JiraPriority[];
 }
 
-// Fields the relay fills itself on every issue; a required one of these needs no mapping.
-const RELAY_FILLED = new Set(['summary', 'description', 'project', 'issuetype', 'labels']);
+// Fields the relay fills itself; a required one of these needs no mapping. (`parent` is filled for
+// sub-task types from parentIssueKey, whose absence is reported as a sub-task problem.)
+const RELAY_FILLED = new Set(['summary', 'description', 'project', 'issuetype', 'labels', 'parent']);
 // Fields a mapping may not target: the relay decides them.
 const NOT_MAPPABLE = new Set(['project', 'issuetype', 'parent']);
 const PARENT_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
@@ -163,7 +164,6 @@ export function validateConfig(
     const issueType = typeName(typeId);
     for (const field of meta.fieldMeta[typeId] ?? []) {
       if (!field.required || field.hasDefaultValue || RELAY_FILLED.has(field.fieldId) || mappedFields.has(field.fieldId)) continue;
-      if (field.fieldId === 'parent' && draft.parentIssueKey !== undefined) continue;
       if (field.fieldId === 'priority' && draft.priorityMapping.defaultPriorityId !== undefined) continue;
       add({
         path: `fieldMeta.${typeId}.${field.fieldId}`,

@@ -40,6 +40,8 @@ export const DESCRIPTION_MAX_CHARS = 32_000;
 export const KEEPER_LABEL = 'keeper';
 export const UNPARSED_LABEL = 'keeper-unparsed';
 export const TEST_LABEL = 'keeper-test';
+/** Test alerts say so in the summary too, so nobody triages them from a list view. */
+export const TEST_SUMMARY_PREFIX = '[Test] ';
 
 // Fields the relay sets itself; mappings to them are ignored (validation refuses them at save time).
 const RELAY_OWNED_FIELDS = new Set(['project', 'issuetype', 'parent']);
@@ -153,7 +155,9 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
     else fields[fieldId] = converted.value;
   }
 
-  fields['summary'] = summaryOverride ? truncate(summaryOverride, JIRA_SHORT_TEXT_MAX) : renderSummary(alert, config.summaryTemplate, ctx.test);
+  fields['summary'] = summaryOverride
+    ? truncate(`${ctx.test ? TEST_SUMMARY_PREFIX : ''}${summaryOverride}`, JIRA_SHORT_TEXT_MAX)
+    : renderSummary(alert, config.summaryTemplate, ctx.test);
 
   const labels = unique([
     KEEPER_LABEL,
@@ -212,7 +216,7 @@ export function choosePriorityId(config: Pick<RelayConfig, 'priorityMapping'>, e
  * One line, at most 255 characters, never empty.
  */
 export function renderSummary(alert: KeeperAlert, template: string = DEFAULT_SUMMARY_TEMPLATE, test = false): string {
-  const prefix = test ? '[Test] ' : '';
+  const prefix = test ? TEST_SUMMARY_PREFIX : '';
   if (!alert.parsed) {
     return truncate(`${prefix}Keeper alert (unparsed body): ${singleLine(alert.rawText) || 'empty'}`, JIRA_SHORT_TEXT_MAX);
   }
@@ -448,16 +452,17 @@ function fitDescription(document: AdfDoc, max: number = DESCRIPTION_MAX_CHARS): 
     ...document,
     content: document.content.map((b, i) => (i === index ? codeBlock(text, block.attrs?.language) : b)),
   });
-  let candidate = document;
-  let keep = body.length;
-  // Each character cut shrinks the serialised size by at least one, so this converges in a few rounds.
-  for (let round = 0; round < 10 && keep > 0; round++) {
-    const excess = descriptionSize(candidate) - max;
-    if (excess <= 0) break;
-    keep = Math.max(0, keep - excess - 100);
-    candidate = withBody(truncateVisibly(body, keep));
+  const fits = (keep: number): boolean => descriptionSize(withBody(truncateVisibly(body, keep))) <= max;
+  if (descriptionSize(document) <= max) return document;
+  // Binary search for the longest prefix that fits: escaping makes the serialised size non-linear in it.
+  let low = 0;
+  let high = body.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
   }
-  return candidate;
+  return withBody(truncateVisibly(body, low));
 }
 
 function refusedFieldsPanel(refused: readonly { id: string; name?: string; message: string }[]): AdfPanel {

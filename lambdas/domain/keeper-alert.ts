@@ -10,7 +10,9 @@ import { normaliseTimestamp } from './timestamp.ts';
 
 /**
  * Known fields of Keeper's webhook bodies and raw ARAM events, with their documented types
- * (shared/keeper/REFERENCE.md §4.2). Unknown keys are kept (`looseObject`).
+ * (shared/keeper/REFERENCE.md §4.2). Each is checked on its own rather than with one object
+ * schema, because a single mistyped field must not cost the alert its other typed fields;
+ * unknown keys simply stay in `payload`.
  */
 export const keeperAlertFieldSchemas = {
   alert_name: z.string(),
@@ -26,13 +28,6 @@ export const keeperAlertFieldSchemas = {
 } as const;
 
 type KnownField = keyof typeof keeperAlertFieldSchemas;
-
-/** The documented body shape: every known field optional, unknown fields kept. */
-export const keeperAlertBodySchema = z.looseObject(
-  Object.fromEntries(Object.entries(keeperAlertFieldSchemas).map(([k, s]) => [k, s.optional()])) as {
-    [K in KnownField]: z.ZodOptional<(typeof keeperAlertFieldSchemas)[K]>;
-  },
-);
 
 /** A body that is a JSON object. */
 export interface ParsedAlert {

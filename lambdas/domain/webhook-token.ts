@@ -61,6 +61,7 @@ export function matchToken(token: string, stored: StoredTokens): string | undefi
 export class WebhookTokenVerifier {
   private cached?: { tokens: StoredTokens; fetchedAt: number };
   private lastStamp = new Map<string, number>();
+  private lastMissRefetch = 0;
 
   constructor(
     private readonly secrets: SecretStore,
@@ -75,7 +76,10 @@ export class WebhookTokenVerifier {
     if (token === undefined) throw new AuthenticationError('Missing or malformed Authorization header: expected "Bearer <token>"');
     let stored = await this.hashes(false);
     let id = matchToken(token, stored);
-    if (id === undefined && this.clock.now().getTime() - (this.cached?.fetchedAt ?? 0) >= MISS_REFETCH_MS) {
+    const now = this.clock.now().getTime();
+    if (id === undefined && now - this.lastMissRefetch >= MISS_REFETCH_MS) {
+      // A token generated since the cache was filled must work at once.
+      this.lastMissRefetch = now;
       stored = await this.hashes(true);
       id = matchToken(token, stored);
     }

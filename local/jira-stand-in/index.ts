@@ -49,7 +49,8 @@ const GATEWAY_UNAUTHORIZED = { code: 401, message: 'Unauthorized' };
 const SCOPE_MISMATCH = { code: 401, message: 'Unauthorized; scope does not match' };
 
 const faultSchema = z.object({
-  path: z.string().min(1),
+  /** Omitted: every API call matches. */
+  path: z.string().min(1).default('*'),
   status: z.number().int().min(400).max(599).optional(),
   mode: z.enum(['status', 'timeout', 'reset']).optional(),
   count: z.number().int().positive().default(1),
@@ -103,7 +104,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     sendJson(res, result.status, result.body, { ...extra, ...(result.headers ?? {}) });
   };
 
-  /** Applies a fault to the response; returns true when the response is handled (or dropped). */
+  /** Answers with the injected failure, or leaves the client hanging / drops the connection. */
   const applyFault = (req: IncomingMessage, res: ServerResponse, fault: FaultRule, isGateway: boolean): void => {
     if (fault.mode === 'reset') {
       req.socket.destroy();

@@ -249,12 +249,12 @@ function matches(expr: Expr, issue: StoredIssue, caller: string): boolean {
       const exact = expr.field === 'labels';
       const have = issueValues(issue, expr.field, caller);
       const wanted = expr.values.map((v) => (exact ? v : v.toLowerCase()));
-      const any = wanted.some((v) => have.includes(v) || (expr.field === 'project' && have.includes(findProjectByName(v)?.id ?? '\u0000')));
+      const hit = wanted.some((v) => have.includes(v) || (expr.field === 'project' && have.includes(findProjectByName(v)?.id ?? '\u0000')));
       switch (expr.op) {
         case '=':
-        case 'in': return any;
+        case 'in': return hit;
         case '!=':
-        case 'not in': return have.length > 0 && !any;
+        case 'not in': return have.length > 0 && !hit;
         case 'is': return have.length === 0;
         case 'is not': return have.length > 0;
         default: throw new JqlError(`The operator '${expr.op}' is not supported by the '${expr.field}' field.`);

@@ -286,6 +286,35 @@ describe('admin site', () => {
     expect(await priority.locator('.mapping-row__detail').last().textContent()).toContain('Failed Login');
   });
 
+  it('resets the configuration after confirmation', async () => {
+    // Prepare
+    await page.getByRole('tab', { name: 'Advanced Configuration' }).click();
+    await page.getByRole('button', { name: 'Reset Configuration' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset the configuration?' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    // Act
+    await dialog.getByRole('button', { name: 'Reset Configuration' }).click();
+    // Assess
+    await expect.poll(() => page.locator('.toast').count()).toBeGreaterThan(0);
+    const refusal = await page.locator('#reset-problems').textContent();
+    expect(refusal ?? '').toBe('');
+    await expect.poll(() => page.locator('.toast--success').last().textContent()).toContain('Configuration reset');
+    await expect.poll(() => page.locator('#fieldMappings-section .mapping-row--invalid').count()).toBe(0);
+    await screenshots(page, 'advanced');
+  });
+
+  it('revokes the token after confirmation, after which alerts are refused', async () => {
+    // Prepare
+    await page.getByRole('tab', { name: 'Web Trigger Setup' }).click();
+    // Act
+    await page.getByRole('button', { name: 'Revoke Token' }).click();
+    await page.getByRole('dialog', { name: 'Revoke the webhook token?' }).getByRole('button', { name: 'Revoke Token' }).click();
+    // Assess
+    await expect.poll(() => page.locator('#token-state').textContent()).toBe('NOT CONFIGURED');
+    const refused = await pollUntil(() => postAlert(webhookUrl, secondToken, keeperAlert()), (r) => r.status === 401, TOKEN_CACHE_WAIT_MS);
+    expect(refused.status).toBe(401);
+  });
+
   it('signs out back to the sign-in card and loads without script or CSP errors', async () => {
     // Act
     await page.getByRole('button', { name: 'Sign out' }).click();

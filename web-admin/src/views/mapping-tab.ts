@@ -219,6 +219,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   });
 
   // Reset
+  const resetProblems = h('div', { class: 'callout callout--danger', role: 'alert', hidden: true, id: 'reset-problems', tabindex: '-1' });
   const reset = h('button', { type: 'button', class: 'button button--danger-subtle', id: 'reset-config-button' }, 'Reset Configuration');
   reset.addEventListener('click', () => {
     void (async () => {
@@ -236,6 +237,10 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
           notify('success', 'Configuration reset to the defaults.');
           ctx.rerenderTab();
         } catch (error) {
+          if (error instanceof ApiError && error.problems.length > 0) {
+            problemSummary(resetProblems, `The defaults could not be applied. ${describeError(error)}`, error.problems);
+            resetProblems.focus();
+          }
           notify('error', describeError(error));
         }
       });
@@ -254,6 +259,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
       ),
       reset,
     ),
+    resetProblems,
     fieldSection,
     prioritySection,
     typeSection,
