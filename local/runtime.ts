@@ -16,7 +16,14 @@ import { DynamoDbStateStore } from '../lambdas/adapters/dynamodb-state-store.ts'
 import { JiraIssueTracker } from '../lambdas/adapters/jira-rest-client.ts';
 import { JiraRestIdentity } from '../lambdas/adapters/jira-identity.ts';
 import { parseRetryMessage } from '../lambdas/adapters/sqs-retry-queue.ts';
-import { createRelayServices, type RelayAdapters, type RelayServices } from '../lambdas/app/relay-services.ts';
+import {
+  createAdminApi,
+  createRelayCore,
+  createWebhook,
+  type RelayAdapters,
+  type RelayCore,
+} from '../lambdas/app/relay-services.ts';
+import type { HttpHandler } from '../lambdas/shared/http.ts';
 import { deliverAlert, type EventLog } from '../lambdas/domain/deliver-alert.ts';
 import { relayEnvSchema, type RelayEnv } from '../lambdas/shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
@@ -49,7 +56,7 @@ export interface LocalRuntime {
   readonly jiraUrl: string;
   /** True when the embedded Jira stand-in runs. */
   readonly standIn: boolean;
-  readonly services: RelayServices;
+  readonly core: RelayCore;
   /** The adapters the services were composed from (tests build extra "instances" from them). */
   readonly adapters: RelayAdapters;
   readonly queue: InProcessRetryQueue;
@@ -112,11 +119,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const log = consoleLog(options.quiet ?? false);
 
     // Bind first so the real port is known for the callback and webhook URLs.
-    let services: RelayServices | undefined;
+    let routes: { webhook: HttpHandler; adminApi: HttpHandler } | undefined;
     const gateway = await startHttpGateway(
       {
-        webhook: (event) => (services as RelayServices).webhook(event),
-        adminApi: (event) => (services as RelayServices).adminApi(event),
+        webhook: async (event) => (routes ? routes.webhook(event) : { statusCode: 503, body: 'starting' }),
+        adminApi: async (event) => (routes ? routes.adminApi(event) : { statusCode: 503, body: 'starting' }),
         siteDir: SITE_DIR,
         siteConfig: {},
         maxBodyBytes: 256 * 1024,
@@ -179,23 +186,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           }),
         parseRetryMessage,
     };
-    services = createRelayServices(adapters, env);
-    const ready = services;
+    const core = createRelayCore(adapters, env);
+    routes = { webhook: createWebhook(core, adapters, env), adminApi: createAdminApi(core, adapters, env) };
     queue.attach(async (message) => {
-      await deliverAlert(ready.delivery, message.alertId);
+      await deliverAlert(core.delivery, message.alertId);
     });
     // The in-process queue forgets on exit; the ledger does not. Pick up what was in flight.
     for (const status of ['queued', 'retrying', 'received', 'delivering'] as const) {
       // A `delivering` claim must expire before another attempt may take it.
       const delay = status === 'delivering' ? 65 : 1;
-      for (const record of await ready.delivery.ledger.listByStatus(status, 1000)) await queue.enqueue({ alertId: record.alertId }, delay);
+      for (const record of await adapters.ledger.listByStatus(status, 1000)) await queue.enqueue({ alertId: record.alertId }, delay);
     }
 
     return {
       url: gateway.url,
       jiraUrl: atlassian.siteUrl,
       standIn: !realAtlassian,
-      services: ready,
+      core,
       adapters,
       queue,
       close,

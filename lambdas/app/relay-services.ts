@@ -60,13 +60,14 @@ export type RelaySettings = Pick<
   | 'WEBHOOK_URL'
 >;
 
-export interface RelayServices {
-  readonly webhook: HttpHandler;
-  readonly adminApi: HttpHandler;
-  readonly retryConsumer: (event: SQSEvent) => Promise<SQSBatchResponse>;
+/** What every Lambda shares: delivery (with its Jira connection) and the ingest use case's deps. */
+export interface RelayCore {
   readonly delivery: DeliveryDeps;
+  readonly ingestDeps: IngestDeps;
+  readonly tracker: IssueTracker;
   readonly tokens: JiraAccessTokens;
 }
+
 
 /**
  * Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely.
@@ -83,8 +84,8 @@ export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number
   };
 }
 
-export function createRelayServices(adapters: RelayAdapters, settings: RelaySettings): RelayServices {
-  const { ledger, configs, state, sessions, lease, secrets, queue, clock, log } = adapters;
+export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings): RelayCore {
+  const { ledger, configs, secrets, lease, queue, clock, log } = adapters;
   const tokens = new JiraAccessTokens({
     secrets,
     lease,
@@ -104,37 +105,45 @@ export function createRelayServices(adapters: RelayAdapters, settings: RelaySett
     maxAttempts: settings.MAX_DELIVERY_ATTEMPTS,
     log,
   };
-  const ingestDeps: IngestDeps = { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS };
-  const verifier = new WebhookTokenVerifier(secrets, state, clock, settings.TOKEN_CACHE_SECONDS);
+  return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens };
+}
 
-  return {
-    delivery,
-    tokens,
-    webhook: makeWebhookEndpoint({
-      verifyToken: (authorization) => verifier.verify(authorization),
-      ingest: (raw) => ingestAlert(ingestDeps, raw),
-      maxBodyBytes: settings.MAX_BODY_BYTES,
-      log,
-    }),
-    adminApi: makeAdminApi({
-      oauthFor: adapters.oauthFor,
-      identity: adapters.identity,
-      sessions,
-      secrets,
-      // Admins must see their own saves at once: bypass the delivery cache.
-      configs,
-      ledger,
-      queue,
-      tracker,
-      tokens: new WebhookTokenAdmin(secrets, state, clock),
-      ingest: (raw, options) => ingestAlert({ ...ingestDeps, config: () => configs.get() }, raw, options),
-      clock,
-      log,
-      siteUrl: settings.JIRA_SITE_URL,
-      sessionHours: settings.SESSION_HOURS,
-      ...(settings.PUBLIC_BASE_URL ? { publicBaseUrl: settings.PUBLIC_BASE_URL } : {}),
-      ...(settings.WEBHOOK_URL ? { webhookUrl: settings.WEBHOOK_URL } : {}),
-    }),
-    retryConsumer: makeRetryConsumer({ delivery, parseMessage: adapters.parseRetryMessage }),
-  };
+/** The ingest Lambda: `POST /webhook`. */
+export function createWebhook(core: RelayCore, adapters: RelayAdapters, settings: RelaySettings): HttpHandler {
+  const verifier = new WebhookTokenVerifier(adapters.secrets, adapters.state, adapters.clock, settings.TOKEN_CACHE_SECONDS);
+  return makeWebhookEndpoint({
+    verifyToken: (authorization) => verifier.verify(authorization),
+    ingest: (raw) => ingestAlert(core.ingestDeps, raw),
+    maxBodyBytes: settings.MAX_BODY_BYTES,
+    log: adapters.log,
+  });
+}
+
+/** The deliver Lambda: the retry queue's consumer. */
+export function createRetryConsumer(core: RelayCore, adapters: RelayAdapters): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return makeRetryConsumer({ delivery: core.delivery, parseMessage: adapters.parseRetryMessage });
+}
+
+/** The admin-api Lambda: `/api/*` and `/oauth/*`. */
+export function createAdminApi(core: RelayCore, adapters: RelayAdapters, settings: RelaySettings): HttpHandler {
+  const { configs, clock } = adapters;
+  return makeAdminApi({
+    oauthFor: adapters.oauthFor,
+    identity: adapters.identity,
+    sessions: adapters.sessions,
+    secrets: adapters.secrets,
+    configs,
+    ledger: adapters.ledger,
+    queue: adapters.queue,
+    tracker: core.tracker,
+    tokens: new WebhookTokenAdmin(adapters.secrets, adapters.state, clock),
+    // Admins must see their own saves at once: test alerts bypass the delivery cache.
+    ingest: (raw, options) => ingestAlert({ ...core.ingestDeps, config: () => configs.get() }, raw, options),
+    clock,
+    log: adapters.log,
+    siteUrl: settings.JIRA_SITE_URL,
+    sessionHours: settings.SESSION_HOURS,
+    ...(settings.PUBLIC_BASE_URL ? { publicBaseUrl: settings.PUBLIC_BASE_URL } : {}),
+    ...(settings.WEBHOOK_URL ? { webhookUrl: settings.WEBHOOK_URL } : {}),
+  });
 }

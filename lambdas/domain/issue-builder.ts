@@ -24,7 +24,7 @@ import type { DroppedField } from './alert-record.ts';
 import { alertLabel } from './dedup-key.ts';
 import { eventCatalog, UNKNOWN } from './event-catalog.ts';
 import { isEmptyValue, jiraFieldKind, toJiraValue, toLabel } from './field-values.ts';
-import { type KeeperAlert, type ParsedAlert, payloadLeaves, readPath } from './keeper-alert.ts';
+import { type KeeperAlert, type ParsedAlert, isRecord, payloadLeaves, readPath } from './keeper-alert.ts';
 import type { JiraFieldMeta } from './ports.ts';
 import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from './relay-config.ts';
 import { JIRA_SHORT_TEXT_MAX, displayValue, singleLine, truncate, truncateVisibly } from './text.ts';
@@ -92,7 +92,6 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
   const issueTypeId = usableIssueType(chooseIssueTypeId(config, alert.event, alert.category), config, dropped);
   const where = describeTarget(config, issueTypeId);
   const screen = config.fieldMeta[issueTypeId];
-  const onScreen = (fieldId: string): JiraFieldMeta | undefined => screen?.find((f) => f.fieldId === fieldId);
   const label = alertLabel(ctx.alertId);
 
   const fields: Record<string, unknown> = {
@@ -102,58 +101,10 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
   const issueType = config.issueTypes.find((t) => t.id === issueTypeId);
   if (issueType?.subtask && config.parentIssueKey) fields['parent'] = { key: config.parentIssueKey };
 
-  let summaryOverride: string | undefined;
-  let descriptionText = alert.parsed ? alert.description : undefined;
-  let mappedPriority: { id: string } | undefined;
-  const mappedLabels: string[] = [];
-
-  for (const mapping of config.fieldMappings) {
-    const { fieldId } = mapping;
-    const value = mapping.constant ?? (alert.parsed && mapping.source ? resolveSource(alert, mapping.source) : undefined);
-    if (fieldId === 'summary') {
-      if (!isEmptyValue(value)) summaryOverride = singleLine(displayValue(value)) || undefined;
-      continue;
-    }
-    if (fieldId === 'description') {
-      // The description is always the relay's document; a mapping chooses its readable text.
-      if (!isEmptyValue(value)) descriptionText = displayValue(value);
-      continue;
-    }
-    if (RELAY_OWNED_FIELDS.has(fieldId)) {
-      dropped.push({ fieldId, reason: `${fieldId} is set by the relay; the mapping is ignored` });
-      continue;
-    }
-    const meta = screen === undefined ? undefined : onScreen(fieldId);
-    if (meta === undefined) {
-      dropped.push(
-        withName(
-          { fieldId, reason: screen === undefined ? missingMetaReason(where) : `not on the create screen of ${where}` },
-          fieldNameAnywhere(config, fieldId),
-        ),
-      );
-      continue;
-    }
-    if (isEmptyValue(value)) {
-      // A required text field would make Jira refuse the whole issue: say it is missing instead.
-      const kind = jiraFieldKind(meta);
-      if (meta.required && !meta.hasDefaultValue && (kind === 'text' || kind === 'paragraph')) {
-        const filled = toJiraValue(meta, NOT_IN_ALERT, { userDirectory: config.userDirectory });
-        if (filled.ok) fields[fieldId] = filled.value;
-      } else if (meta.required && !meta.hasDefaultValue) {
-        dropped.push({ fieldId, fieldName: meta.name, reason: `the alert has no ${mapping.source ?? 'value'} for this required field` });
-      }
-      continue;
-    }
-    const converted = toJiraValue(meta, value, { userDirectory: config.userDirectory });
-    if (!converted.ok) {
-      dropped.push({ fieldId, fieldName: meta.name, reason: converted.reason });
-      continue;
-    }
-    for (const warning of converted.warnings) dropped.push({ fieldId, fieldName: meta.name, reason: warning });
-    if (fieldId === 'labels' && Array.isArray(converted.value)) mappedLabels.push(...converted.value.map(String));
-    else if (fieldId === 'priority') mappedPriority = converted.value as { id: string };
-    else fields[fieldId] = converted.value;
-  }
+  const mapped = applyFieldMappings(alert, config, screen, where, dropped);
+  Object.assign(fields, mapped.fields);
+  const { summaryOverride, mappedLabels } = mapped;
+  const descriptionText = mapped.descriptionText ?? (alert.parsed ? alert.description : undefined);
 
   fields['summary'] = summaryOverride
     ? truncate(`${ctx.test ? TEST_SUMMARY_PREFIX : ''}${summaryOverride}`, JIRA_SHORT_TEXT_MAX)
@@ -167,10 +118,12 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
     ...(ctx.test ? [TEST_LABEL] : []),
     ...mappedLabels,
   ]);
-  if (screen === undefined || onScreen('labels')) fields['labels'] = labels;
+  if (screen === undefined || screen.some((f) => f.fieldId === 'labels')) fields['labels'] = labels;
   else dropped.push({ fieldId: 'labels', fieldName: 'Labels', reason: `not on the create screen of ${where}` });
 
-  const priority = resolvePriority(mappedPriority?.id ?? choosePriorityId(config, alert.event, alert.category), screen, where, dropped);
+  // An explicit priority mapping that resolved wins over the event/category rules.
+  const priorityId = mapped.priorityId ?? choosePriorityId(config, alert.event, alert.category);
+  const priority = resolvePriority(priorityId, screen, where, dropped);
   if (priority) fields['priority'] = { id: priority.id };
 
   const description = buildDescription(alert, ctx, descriptionText);
@@ -238,7 +191,10 @@ export function renderSummary(alert: KeeperAlert, template: string = DEFAULT_SUM
     .replace(/[\s:|,;\-–—]+$/, '');
   // A custom template body (e.g. Slack's {"text": …}) has none of Keeper's fields: its text says more.
   const freeText = ['text', 'message', 'title', 'summary'].map((k) => alert.payload[k]).find((v) => typeof v === 'string' && v.trim() !== '');
-  if (fromPayload === 0 && alert.event === UNKNOWN && typeof freeText === 'string') summary = `Keeper alert: ${singleLine(freeText)}`;
+  if (fromPayload === 0 && alert.event === UNKNOWN && typeof freeText === 'string') {
+    const text = singleLine(freeText);
+    summary = /^keeper\b/i.test(text) ? text : `Keeper alert: ${text}`;
+  }
   if (summary === '') summary = `Keeper alert: ${alert.event}`;
   return truncate(`${prefix}${summary}`, JIRA_SHORT_TEXT_MAX);
 }
@@ -307,6 +263,84 @@ export function descriptionSize(document: AdfDoc): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+interface MappedValues {
+  /** Converted values of ordinary fields, by field id. */
+  readonly fields: Record<string, unknown>;
+  readonly summaryOverride?: string;
+  readonly descriptionText?: string;
+  readonly priorityId?: string;
+  readonly mappedLabels: readonly string[];
+}
+
+/**
+ * Applies `config.fieldMappings`. Summary, description, labels and priority mappings feed the
+ * relay's own handling of those fields instead of replacing it.
+ */
+function applyFieldMappings(
+  alert: KeeperAlert,
+  config: RelayConfig,
+  screen: readonly JiraFieldMeta[] | undefined,
+  where: string,
+  dropped: DroppedField[],
+): MappedValues {
+  const fields: Record<string, unknown> = {};
+  const mappedLabels: string[] = [];
+  let summaryOverride: string | undefined;
+  let descriptionText: string | undefined;
+  let priorityId: string | undefined;
+  const conversion = { userDirectory: config.userDirectory };
+
+  for (const mapping of config.fieldMappings) {
+    const { fieldId } = mapping;
+    const value = mapping.constant ?? (alert.parsed && mapping.source ? resolveSource(alert, mapping.source) : undefined);
+    if (fieldId === 'summary') {
+      if (!isEmptyValue(value)) summaryOverride = singleLine(displayValue(value)) || undefined;
+      continue;
+    }
+    if (fieldId === 'description') {
+      // The description is always the relay's document; a mapping chooses its readable text.
+      if (!isEmptyValue(value)) descriptionText = displayValue(value);
+      continue;
+    }
+    if (RELAY_OWNED_FIELDS.has(fieldId)) {
+      dropped.push({ fieldId, reason: `${fieldId} is set by the relay; the mapping is ignored` });
+      continue;
+    }
+    const meta = screen?.find((f) => f.fieldId === fieldId);
+    if (meta === undefined) {
+      const reason = screen === undefined ? missingMetaReason(where) : `not on the create screen of ${where}`;
+      dropped.push(withName({ fieldId, reason }, fieldNameAnywhere(config, fieldId)));
+      continue;
+    }
+    if (isEmptyValue(value)) {
+      if (meta.required && !meta.hasDefaultValue) {
+        // Jira would refuse the whole issue: a required text field says the value is missing instead.
+        const kind = jiraFieldKind(meta);
+        const filled = kind === 'text' || kind === 'paragraph' ? toJiraValue(meta, NOT_IN_ALERT, conversion) : undefined;
+        if (filled?.ok) fields[fieldId] = filled.value;
+        else dropped.push({ fieldId, fieldName: meta.name, reason: `the alert has no ${mapping.source ?? 'value'} for this required field` });
+      }
+      continue;
+    }
+    const converted = toJiraValue(meta, value, conversion);
+    if (!converted.ok) {
+      dropped.push({ fieldId, fieldName: meta.name, reason: converted.reason });
+      continue;
+    }
+    for (const warning of converted.warnings) dropped.push({ fieldId, fieldName: meta.name, reason: warning });
+    if (fieldId === 'labels' && Array.isArray(converted.value)) mappedLabels.push(...converted.value.map(String));
+    else if (fieldId === 'priority') priorityId = isRecord(converted.value) && typeof converted.value['id'] === 'string' ? converted.value['id'] : undefined;
+    else fields[fieldId] = converted.value;
+  }
+  return {
+    fields,
+    mappedLabels,
+    ...(summaryOverride !== undefined ? { summaryOverride } : {}),
+    ...(descriptionText !== undefined ? { descriptionText } : {}),
+    ...(priorityId !== undefined ? { priorityId } : {}),
+  };
+}
 
 function usableIssueType(chosen: string, config: RelayConfig, dropped: DroppedField[]): string {
   if (chosen === config.defaultIssueTypeId) return chosen;

@@ -2,12 +2,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { awsRelayAdapters } from '../adapters/aws-relay-adapters.ts';
-import { createRelayServices } from '../app/relay-services.ts';
+import { createRelayCore, createRetryConsumer } from '../app/relay-services.ts';
 import { loadEnv } from '../shared/env.ts';
 import { createLogger, eventLogFrom } from '../shared/logging.ts';
 
 const env = loadEnv(process.env);
 const logger = createLogger(env);
-const services = createRelayServices(awsRelayAdapters(env, eventLogFrom(logger)), env);
+const adapters = awsRelayAdapters(env, eventLogFrom(logger));
+const core = createRelayCore(adapters, env);
 
-export const handler = middy(services.retryConsumer).use(injectLambdaContext(logger));
+export const handler = middy(createRetryConsumer(core, adapters)).use(injectLambdaContext(logger));

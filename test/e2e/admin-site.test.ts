@@ -297,7 +297,7 @@ describe('admin site', () => {
     // Assess
     await expect.poll(() => page.locator('.toast').count()).toBeGreaterThan(0);
     const refusal = await page.locator('#reset-problems').textContent();
-    expect(refusal ?? '').toBe('');
+    expect(refusal ?? '', 'POST /api/config/reset was refused; the problems the page shows follow').toBe('');
     await expect.poll(() => page.locator('.toast--success').last().textContent()).toContain('Configuration reset');
     await expect.poll(() => page.locator('#fieldMappings-section .mapping-row--invalid').count()).toBe(0);
     await screenshots(page, 'advanced');

@@ -304,6 +304,21 @@ describe('issue-builder', () => {
       expect(labelsOf(built)).toEqual(['keeper', 'record_share_outside_user', built.label, 'external-share']);
     });
 
+    it('lets a priority field mapping win over the category rule when it resolves', () => {
+      // Prepare
+      const mapped = secConfig({ fieldMappings: [{ fieldId: 'priority', constant: 'low' }] });
+      const unmatched = secConfig({ fieldMappings: [{ fieldId: 'priority', source: 'alert_name' }] });
+
+      // Act
+      const lowered = build(sampleAlert('11'), mapped);
+      const fallback = build(sampleAlert('11'), unmatched);
+
+      // Assess
+      expect(lowered).toMatchObject({ priorityId: PRIORITY.low, priorityName: 'Low' });
+      expect(fallback.priorityId).toBe(PRIORITY.highest);
+      expect(fallback.dropped[0]).toMatchObject({ fieldId: 'priority', fieldName: 'Priority' });
+    });
+
     it('ignores mappings to fields the relay sets itself', () => {
       // Act
       const built = build(sampleAlert('01'), secConfig({ fieldMappings: [{ fieldId: 'project', constant: 'OPS' }] }));
@@ -385,8 +400,9 @@ describe('issue-builder', () => {
       const summary = renderSummary(parseAlertBody(sampleAlert('20')));
 
       // Assess
-      expect(summary.startsWith('Keeper alert: Keeper alert *Failed Logins*: User jane.roe@example.com')).toBe(true);
+      expect(summary.startsWith('Keeper alert *Failed Logins*: User jane.roe@example.com')).toBe(true);
       expect(summary.length).toBeLessThanOrEqual(255);
+      expect(renderSummary(parseAlertBody('{"message":"Vault locked"}'))).toBe('Keeper alert: Vault locked');
     });
 
     it('keeps the summary on one line and within 255 characters', () => {

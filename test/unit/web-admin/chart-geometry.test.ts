@@ -51,9 +51,9 @@ describe('chart-geometry', () => {
     const layout = layoutHourlyChart([], BOX, NOW, 72, UTC);
     // Assess
     const slot = (BOX.width - BOX.padding.left - BOX.padding.right) / 72;
-    expect(layout.bars[1]!.x - layout.bars[0]!.x).toBeCloseTo(slot);
-    const last = layout.bars.at(-1)!;
-    expect(last.x + last.width).toBeLessThanOrEqual(BOX.width - BOX.padding.right + 1e-9);
+    expect((layout.bars[1]?.x ?? 0) - (layout.bars[0]?.x ?? 0)).toBeCloseTo(slot);
+    const last = layout.bars.at(-1);
+    expect((last?.x ?? Infinity) + (last?.width ?? 0)).toBeLessThanOrEqual(BOX.width - BOX.padding.right + 1e-9);
   });
 
   it('ignores buckets outside the window and merges duplicate hours', () => {

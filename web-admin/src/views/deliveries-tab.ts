@@ -91,22 +91,26 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
       'tr',
       { 'data-alert-id': item.alertId, 'data-status': item.status },
       h('td', { 'data-label': 'Time' }, h('time', { datetime: item.receivedAt }, formatTime(item.receivedAt))),
+      // One wrapper per cell: on phones each cell is a two-column grid (label, content).
       h(
         'td',
         { 'data-label': 'Event' },
-        h('span', { class: 'mono' }, item.event),
-        item.alertName ? h('span', { class: 'muted small block' }, item.alertName) : null,
+        h('div', null, h('span', { class: 'mono' }, item.event), item.alertName ? h('span', { class: 'muted small block' }, item.alertName) : null),
       ),
       h('td', { 'data-label': 'Status' }, chips),
       h(
         'td',
         { 'data-label': 'Jira issue' },
-        item.issueKey
-          ? item.issueUrl
-            ? h('a', { href: item.issueUrl, target: '_blank', rel: 'noopener noreferrer', class: 'issue-key' }, item.issueKey)
-            : h('span', { class: 'issue-key' }, item.issueKey)
-          : h('span', { class: 'muted' }, '—'),
-        item.priority ? h('span', { class: 'muted small block' }, item.priority) : null,
+        h(
+          'div',
+          null,
+          item.issueKey
+            ? item.issueUrl
+              ? h('a', { href: item.issueUrl, target: '_blank', rel: 'noopener noreferrer', class: 'issue-key' }, item.issueKey)
+              : h('span', { class: 'issue-key' }, item.issueKey)
+            : h('span', { class: 'muted' }, '—'),
+          item.priority ? h('span', { class: 'muted small block' }, item.priority) : null,
+        ),
       ),
       h('td', { 'data-label': 'Details' }, problems),
       h('td', { 'data-label': 'Action', class: 'cell-action' }, retry),
@@ -169,7 +173,12 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
       const bucketsKey = stats ? JSON.stringify(stats.buckets) : 'unavailable';
       if (bucketsKey !== shownBuckets) {
         shownBuckets = bucketsKey;
-        if (stats) mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
+        if (stats) {
+          mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
+          // On narrow screens the chart scrolls sideways: start at the most recent hours.
+          const scroller = chartSlot.querySelector('.chart-scroll');
+          if (scroller) scroller.scrollLeft = scroller.scrollWidth;
+        }
         else mount(chartSlot, h('p', { class: 'muted' }, 'The chart is not available right now.'));
       }
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;

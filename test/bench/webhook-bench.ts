@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: measures the webhook path on the local runtime (same handlers as the Lambdas,
+ * dynalite + Jira stand-in on loopback) and the minified size of each Lambda bundle.
+ * Prints a Markdown table for the README. A benchmark measures; it asserts nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { startLocalRuntime } from '../../local/runtime.ts';
+import { AdminClient, postAlert, signIn } from '../support/relay-client.ts';
+
+const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function alert(i: number): string {
+  return JSON.stringify({
+    alert_name: 'Benchmark',
+    description: `Benchmark alert ${i}`,
+    audit_event: 'login_failure',
+    category: 'login',
+    username: 'bench@example.com',
+    remote_address: '198.51.100.7',
+    timestamp: new Date(Date.UTC(2026, 0, 1) + i).toISOString(),
+  });
+}
+
+async function timed(bodies: string[], token: string, url: string, concurrency: number) {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++] ?? '';
+        const t0 = performance.now();
+        const response = await postAlert(url, body, token);
+        latencies.push(performance.now() - t0);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rate: bodies.length / seconds, statuses };
+}
+
+async function bundleSizes(): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const name of ['ingest', 'deliver', 'admin-api']) {
+    // Same settings as lib/constructs/relay-function.ts: ESM, minified, node24, AWS SDK from the runtime.
+    const result = await build({
+      entryPoints: [resolve(import.meta.dirname, '..', '..', 'lambdas', 'handlers', `${name}.ts`)],
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      external: ['@aws-sdk/*'],
+      write: false,
+      logLevel: 'silent',
+    });
+    sizes[name] = result.outputFiles[0]?.contents.byteLength ?? 0;
+  }
+  return sizes;
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'relay-bench-'));
+const runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true });
+try {
+  const session = (await signIn(runtime.url, 'alice.admin@example.com')).session ?? '';
+  const admin = new AdminClient(runtime.url, session);
+  const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>('GET', '/api/projects/SEC/issue-types');
+  const task = types.body.issueTypes.find((t) => t.name === 'Task')?.id;
+  await admin.call('PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task });
+  const token = (await admin.call<{ token: string }>('POST', '/api/token')).body.token;
+  await new Promise((r) => setTimeout(r, 1100));
+
+  const bodies = Array.from({ length: ALERTS }, (_, i) => alert(i));
+  await fetch(`${runtime.jiraUrl}/_stand-in/reset-counters`, { method: 'POST' });
+  const sequential = await timed(bodies.slice(0, ALERTS / 2), token, runtime.url, 1);
+  const concurrent = await timed(bodies.slice(ALERTS / 2), token, runtime.url, CONCURRENCY);
+  const calls = (await (await fetch(`${runtime.jiraUrl}/_stand-in/requests`)).json()) as { total: number };
+  const duplicates = await timed(bodies.slice(0, 50), token, runtime.url, 1);
+  const unauthorized = await timed(bodies.slice(0, 50), 'wrong-token', runtime.url, 1);
+  const sizes = await bundleSizes();
+
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const row = (name: string, r: Awaited<ReturnType<typeof timed>>) =>
+    `| ${name} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.rate.toFixed(0)}/s | ${[...r.statuses].map(([s, n]) => `${s}×${n}`).join(' ')} |`;
+  const lines = [
+    `Node ${process.version}, ${ALERTS} alerts, local runtime (dynalite + Jira stand-in on loopback)`,
+    '',
+    '| scenario | p50 | p95 | p99 | throughput | responses |',
+    '| --- | --- | --- | --- | --- | --- |',
+    row('new alert → Jira issue, sequential', sequential),
+    row(`new alert → Jira issue, ${CONCURRENCY} concurrent`, concurrent),
+    row('duplicate alert (200, nothing created)', duplicates),
+    row('wrong token (401)', unauthorized),
+    '',
+    `Jira calls per delivered alert: ${(calls.total / ALERTS).toFixed(2)} (${calls.total} calls for ${ALERTS} alerts)`,
+    '',
+    '| Lambda bundle (minified ESM, AWS SDK external) | bytes |',
+    '| --- | --- |',
+    ...Object.entries(sizes).map(([name, size]) => `| ${name} | ${size.toLocaleString('en-US')} |`),
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+} finally {
+  await runtime.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
