@@ -173,12 +173,7 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
       const bucketsKey = stats ? JSON.stringify(stats.buckets) : 'unavailable';
       if (bucketsKey !== shownBuckets) {
         shownBuckets = bucketsKey;
-        if (stats) {
-          mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
-          // On narrow screens the chart scrolls sideways: start at the most recent hours.
-          const scroller = chartSlot.querySelector('.chart-scroll');
-          if (scroller) scroller.scrollLeft = scroller.scrollWidth;
-        }
+        if (stats) mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
         else mount(chartSlot, h('p', { class: 'muted' }, 'The chart is not available right now.'));
       }
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
