@@ -3,7 +3,7 @@
  * shared/keeper/REFERENCE.md §4.1), applied only where the target project has the field, issue
  * type or priority — so the draft produced here passes `validateConfig` for that project.
  */
-import type { ConfigDraft, ProjectMeta } from './config-validation.ts';
+import { RELAY_FILLED, type ConfigDraft, type ProjectMeta } from './config-validation.ts';
 import { ValidationError } from './errors.ts';
 import { jiraFieldKind } from './field-values.ts';
 import { chooseIssueTypeId } from './issue-builder.ts';
@@ -68,10 +68,14 @@ export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
     ]);
   }
 
+  // A type whose create screen requires a field the defaults cannot fill (e.g. a required "Alert
+  // Severity" select on Incident) is left out: the admin maps that field first, then adds the rule.
+  const fillable = (typeId: string): boolean =>
+    (meta.fieldMeta[typeId] ?? []).every((f) => !f.required || f.hasDefaultValue || RELAY_FILLED.has(f.fieldId));
   const issueTypeByCategory: Record<string, string> = {};
   for (const [category, typeName] of DEFAULT_ISSUE_TYPES_BY_CATEGORY) {
     const type = byName(typeName);
-    if (type !== undefined) issueTypeByCategory[category] = type.id;
+    if (type !== undefined && fillable(type.id)) issueTypeByCategory[category] = type.id;
   }
   const issueTypeMapping = { byEvent: {}, byCategory: issueTypeByCategory };
   const chosenTypes = [...new Set([defaultType.id, ...Object.values(issueTypeByCategory)])];

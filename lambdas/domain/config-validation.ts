@@ -32,7 +32,8 @@ export interface ProjectMeta {
 
 // Fields the relay fills itself; a required one of these needs no mapping. (`parent` is filled for
 // sub-task types from parentIssueKey, whose absence is reported as a sub-task problem.)
-const RELAY_FILLED = new Set(['summary', 'description', 'project', 'issuetype', 'labels', 'parent']);
+/** Fields the relay always fills itself, so a required one never needs a mapping. */
+export const RELAY_FILLED: ReadonlySet<string> = new Set(['summary', 'description', 'project', 'issuetype', 'labels', 'parent']);
 // Fields a mapping may not target: the relay decides them.
 const NOT_MAPPABLE = new Set(['project', 'issuetype', 'parent']);
 const PARENT_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;

@@ -135,4 +135,13 @@ describe('config-defaults', () => {
     // Act / Assess
     expect(() => keeperDefaults(meta)).toThrow(ValidationError);
   });
+  it('leaves out an issue-type rule whose create screen requires a field the defaults cannot fill', () => {
+    const meta = secMeta();
+    const incident = (meta.fieldMeta[INCIDENT] ?? []).map((f) => (f.fieldId === F.severity ? { ...f, required: true, hasDefaultValue: false } : f));
+    const strict: ProjectMeta = { ...meta, fieldMeta: { ...meta.fieldMeta, [INCIDENT]: incident } };
+    const draft = keeperDefaults(strict);
+    expect(Object.values(draft.issueTypeMapping.byCategory)).not.toContain(INCIDENT);
+    expect(draft.issueTypeMapping.byCategory['policy_violation']).toBe(TASK);
+    expect(validateConfig(draft, strict)).toEqual([]);
+  });
 });

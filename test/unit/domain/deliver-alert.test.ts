@@ -5,7 +5,7 @@ import { ingestAlert } from '../../../lambdas/domain/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker } from '../../../lambdas/domain/ports.ts';
 import type { RelayConfig } from '../../../lambdas/domain/relay-config.ts';
 import { ManualClock, MemoryLedger, RecordingQueue, silentLog } from '../../support/in-memory-ports.ts';
-import { secConfig } from './support/jira-fixtures.ts';
+import { F, secConfig } from './support/jira-fixtures.ts';
 
 /** Answers createIssue from a script: each entry is an error to throw or a key to return. */
 class ScriptedTracker implements IssueTracker {
@@ -132,15 +132,15 @@ describe('deliver-alert', () => {
   });
 
   it('creates the issue without a mapped field Jira refuses and records why', async () => {
-    const config = secConfig({ fieldMappings: [{ fieldId: 'customfield_10052', source: 'audit_event' }] });
-    const refusal = new JiraRejectedError('400', 400, { customfield_10052: "Field 'customfield_10052' cannot be set. It is not on the appropriate screen, or unknown." });
+    const config = secConfig({ fieldMappings: [{ fieldId: F.eventType, source: 'audit_event' }] });
+    const refusal = new JiraRejectedError('400', 400, { [F.eventType]: `Field '${F.eventType}' cannot be set. It is not on the appropriate screen, or unknown.` });
     const { deps, ledger, tracker } = setup({ config, script: [refusal] });
     const { alertId } = await ingestAlert(deps, alert);
     const record = ledger.items.get(alertId);
     expect(record?.status).toBe('delivered');
-    expect(tracker.created[0]).not.toHaveProperty('customfield_10052');
-    expect(record?.droppedFields?.map((d) => d.fieldId)).toContain('customfield_10052');
-    expect(JSON.stringify(tracker.created[0]?.description)).toContain('customfield_10052');
+    expect(tracker.created[0]).not.toHaveProperty(F.eventType);
+    expect(record?.droppedFields?.map((d) => d.fieldId)).toContain(F.eventType);
+    expect(JSON.stringify(tracker.created[0]?.description)).toContain('Security Event Type');
   });
 
   it('keeps the alert pending when the Jira connection needs reconnecting', async () => {
