@@ -5,7 +5,7 @@
  * never axios' error object, whose `config` holds the Authorization header.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '../domain/errors.ts';
 
 export const DEFAULT_TIMEOUT_MS = 8000;
@@ -80,8 +80,8 @@ export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): num
 }
 
 const errorCollectionSchema = z.object({
-  errorMessages: z.array(z.string()).optional(),
-  errors: z.record(z.string(), z.string()).optional(),
+  errorMessages: z.optional(z.array(z.string())),
+  errors: z.optional(z.record(z.string(), z.string())),
 });
 
 const gatewaySchema = z.object({ message: z.string() });
@@ -126,7 +126,7 @@ export function jiraFailure(answer: HttpAnswer, call: HttpCall): Error {
 }
 
 /** Parses a 2xx body; a shape we do not understand is treated as a transient glitch, not as success. */
-export function parseBody<T>(schema: z.ZodType<T>, answer: HttpAnswer, call: Pick<HttpCall, 'what' | 'creates'>): T {
+export function parseBody<T>(schema: z.ZodMiniType<T>, answer: HttpAnswer, call: Pick<HttpCall, 'what' | 'creates'>): T {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return parsed.data;
   throw new JiraTransientError(`${call.what}: unexpected response from Jira (${answer.status})`, undefined, Boolean(call.creates), {

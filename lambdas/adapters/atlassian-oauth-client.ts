@@ -4,7 +4,7 @@
  * has paired these errors with different statuses over time (REFERENCE.md §A5).
  */
 import type { AxiosInstance } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '../domain/errors.ts';
 import type { AccessibleResource, OAuthClient, OAuthTokens } from '../domain/ports.ts';
 import { createAtlassianHttp, jiraFailure, parseBody, parseRetryAfter, send, trimSlash, type HttpAnswer, type HttpCall } from './atlassian-http.ts';
@@ -27,21 +27,21 @@ export interface AtlassianOAuthClientOptions {
 }
 
 const tokenSchema = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.coerce.number().positive(),
-  scope: z.string().default(''),
-  refresh_token: z.string().min(1).optional(),
-  token_type: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.coerce.number().check(z.positive()),
+  scope: z._default(z.string(), ''),
+  refresh_token: z.optional(z.string().check(z.minLength(1))),
+  token_type: z.optional(z.string()),
 });
 
-const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+const oauthErrorSchema = z.object({ error: z.string(), error_description: z.optional(z.string()) });
 
 const resourcesSchema = z.array(
   z.object({
     id: z.string(),
     url: z.string(),
     name: z.string(),
-    scopes: z.array(z.string()).default([]),
+    scopes: z._default(z.array(z.string()), []),
   }),
 );
 

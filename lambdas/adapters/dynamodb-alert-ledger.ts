@@ -12,7 +12,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '../domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { AlertLedger, AlertRecordPatch } from '../domain/ports.ts';
@@ -43,27 +43,25 @@ const alertRecordItemSchema = z.object({
   receivedAt: z.string(),
   updatedAt: z.string(),
   event: z.string(),
-  category: z.string().optional(),
-  alertName: z.string().optional(),
+  category: z.optional(z.string()),
+  alertName: z.optional(z.string()),
   parsed: z.boolean(),
   rawBody: z.string(),
   fieldPaths: z.array(z.string()),
   attempts: z.number(),
-  nextAttemptAt: z.string().optional(),
-  claimUntil: z.number().optional(),
-  issueKey: z.string().optional(),
-  issueUrl: z.string().optional(),
-  issueType: z.string().optional(),
-  priority: z.string().optional(),
-  deliveredAt: z.string().optional(),
-  lastError: z.string().optional(),
-  droppedFields: z
-    .array(z.object({ fieldId: z.string(), fieldName: z.string().optional(), reason: z.string() }))
-    .optional(),
-  mayHaveCreated: z.boolean().optional(),
+  nextAttemptAt: z.optional(z.string()),
+  claimUntil: z.optional(z.number()),
+  issueKey: z.optional(z.string()),
+  issueUrl: z.optional(z.string()),
+  issueType: z.optional(z.string()),
+  priority: z.optional(z.string()),
+  deliveredAt: z.optional(z.string()),
+  lastError: z.optional(z.string()),
+  droppedFields: z.optional(z.array(z.object({ fieldId: z.string(), fieldName: z.optional(z.string()), reason: z.string() }))),
+  mayHaveCreated: z.optional(z.boolean()),
   duplicates: z.number(),
-  lastDuplicateAt: z.string().optional(),
-  test: z.boolean().optional(),
+  lastDuplicateAt: z.optional(z.string()),
+  test: z.optional(z.boolean()),
   expiresAt: z.number(),
 });
 

@@ -13,7 +13,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError } from '../domain/errors.ts';
 import type { Actor, ConfigStore } from '../domain/ports.ts';
 import { relayConfigSchema, type RelayConfig } from '../domain/relay-config.ts';
@@ -28,8 +28,8 @@ export function historySortKey(version: number): string {
   return `${HISTORY_PREFIX}${String(version).padStart(10, '0')}`;
 }
 
-const versionedItemSchema = z.object({ version: z.number().int().nonnegative(), config: z.unknown() });
-const historyItemSchema = z.object({ sk: z.string(), kind: z.enum(['version', 'reset']).default('version'), config: z.unknown().optional() });
+const versionedItemSchema = z.object({ version: z.number().check(z.int(), z.nonnegative()), config: z.unknown() });
+const historyItemSchema = z.object({ sk: z.string(), kind: z._default(z.enum(['version', 'reset']), 'version'), config: z.optional(z.unknown()) });
 
 export interface DynamoDbConfigStoreOptions {
   readonly client: DynamoDBDocumentClient;

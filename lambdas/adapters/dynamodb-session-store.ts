@@ -4,7 +4,7 @@
  * DynamoDB deletes expired items only eventually (up to days later), so reads check `expiresAt` too.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AdminSession, Clock, SessionStore } from '../domain/ports.ts';
 
 export const SESSION_SK = 'SESSION';
@@ -17,7 +17,7 @@ const sessionItemSchema = z.object({
   id: z.string(),
   accountId: z.string(),
   displayName: z.string(),
-  email: z.string().optional(),
+  email: z.optional(z.string()),
   createdAt: z.string(),
   expiresAt: z.number(),
 });

@@ -3,7 +3,7 @@
  * are (GET /myself) and whether they are a Jira administrator (GET /mypermissions?permissions=ADMINISTER).
  */
 import type { AxiosInstance } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JiraIdentity, JiraUser } from '../domain/ports.ts';
 import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpAnswer, type HttpCall } from './atlassian-http.ts';
 
@@ -14,14 +14,14 @@ export interface JiraRestIdentityOptions {
 }
 
 const myselfSchema = z.object({
-  accountId: z.string().min(1),
-  displayName: z.string().default(''),
-  emailAddress: z.string().optional(),
-  active: z.boolean().optional(),
+  accountId: z.string().check(z.minLength(1)),
+  displayName: z._default(z.string(), ''),
+  emailAddress: z.optional(z.string()),
+  active: z.optional(z.boolean()),
 });
 
 const permissionsSchema = z.object({
-  permissions: z.record(z.string(), z.object({ havePermission: z.boolean().optional() })),
+  permissions: z.record(z.string(), z.object({ havePermission: z.optional(z.boolean()) })),
 });
 
 export class JiraRestIdentity implements JiraIdentity {

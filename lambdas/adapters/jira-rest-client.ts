@@ -5,7 +5,7 @@
  * makes the adapter ask for a fresh one and retry exactly once.
  */
 import type { AxiosInstance } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CreatedIssue, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '../domain/ports.ts';
 import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpCall } from './atlassian-http.ts';
 
@@ -28,7 +28,7 @@ const MAX_PAGES = 200;
 const createdSchema = z.object({ id: z.string(), key: z.string() });
 
 const searchSchema = z.object({
-  issues: z.array(z.object({ id: z.string(), key: z.string().optional() })),
+  issues: z.array(z.object({ id: z.string(), key: z.optional(z.string()) })),
 });
 
 const projectPageSchema = z.object({
@@ -37,25 +37,25 @@ const projectPageSchema = z.object({
       id: z.string(),
       key: z.string(),
       name: z.string(),
-      style: z.string().optional(),
-      simplified: z.boolean().optional(),
+      style: z.optional(z.string()),
+      simplified: z.optional(z.boolean()),
     }),
   ),
-  isLast: z.boolean().optional(),
-  total: z.number().optional(),
+  isLast: z.optional(z.boolean()),
+  total: z.optional(z.number()),
 });
 
 const issueTypePageSchema = z.object({
   issueTypes: z.array(
-    z.object({ id: z.string(), name: z.string(), subtask: z.boolean().default(false), hierarchyLevel: z.number().optional() }),
+    z.object({ id: z.string(), name: z.string(), subtask: z._default(z.boolean(), false), hierarchyLevel: z.optional(z.number()) }),
   ),
-  total: z.number().optional(),
+  total: z.optional(z.number()),
 });
 
 const allowedValueSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).optional(),
-  value: z.string().optional(),
-  name: z.string().optional(),
+  id: z.optional(z.union([z.string(), z.number()])),
+  value: z.optional(z.string()),
+  name: z.optional(z.string()),
 });
 
 const fieldPageSchema = z.object({
@@ -64,21 +64,21 @@ const fieldPageSchema = z.object({
       fieldId: z.string(),
       name: z.string(),
       required: z.boolean(),
-      hasDefaultValue: z.boolean().optional(),
-      schema: z.object({ type: z.string(), items: z.string().optional(), system: z.string().optional(), custom: z.string().optional() }),
-      allowedValues: z.array(allowedValueSchema).optional(),
+      hasDefaultValue: z.optional(z.boolean()),
+      schema: z.object({ type: z.string(), items: z.optional(z.string()), system: z.optional(z.string()), custom: z.optional(z.string()) }),
+      allowedValues: z.optional(z.array(allowedValueSchema)),
     }),
   ),
-  total: z.number().optional(),
+  total: z.optional(z.number()),
 });
 
 const usersSchema = z.array(
   z.object({
     accountId: z.string(),
-    accountType: z.string().optional(),
-    displayName: z.string().default(''),
-    emailAddress: z.string().optional(),
-    active: z.boolean().optional(),
+    accountType: z.optional(z.string()),
+    displayName: z._default(z.string(), ''),
+    emailAddress: z.optional(z.string()),
+    active: z.optional(z.boolean()),
   }),
 );
 

@@ -3,7 +3,8 @@
  * alerts that ran out of attempts (an alarm watches its depth).
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.ts';
 import type { Clock, RetryMessage, RetryQueue } from '../domain/ports.ts';
 
@@ -11,7 +12,7 @@ import type { Clock, RetryMessage, RetryQueue } from '../domain/ports.ts';
 export const MAX_SQS_DELAY_SECONDS = 900;
 
 // Extra keys are allowed: a message redriven from the DLQ also carries `reason` and `at`.
-const retryMessageSchema = z.object({ alertId: z.string().min(1) });
+const retryMessageSchema = z.object({ alertId: z.string().check(z.minLength(1)) });
 
 /** Reads one retry-queue message body (the deliver handler's input). Throws ValidationError if it is not one. */
 export function parseRetryMessage(body: string): RetryMessage {
@@ -21,7 +22,8 @@ export function parseRetryMessage(body: string): RetryMessage {
   } catch {
     throw new ValidationError('Retry message is not JSON', [{ path: 'body', message: 'not JSON' }]);
   }
-  const result = retryMessageSchema.safeParse(json);
+  // zod/mini ships no locale: ask for English, or every problem reads "Invalid input".
+  const result = retryMessageSchema.safeParse(json, { error: en().localeError });
   if (!result.success) {
     throw new ValidationError(
       'Retry message has no alertId',

@@ -38,7 +38,8 @@ import type {
 } from '../shared/admin-api-types.ts';
 import { bodyText, cookie, errorResult, header, json, noContent, redirect, type HttpEvent, type HttpHandler, type HttpResult } from '../shared/http.ts';
 import { mapError } from '../shared/http-errors.ts';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
 const SESSION_COOKIE = 'relay_session';
 const BINDING_COOKIE = 'relay_oauth';
@@ -79,28 +80,37 @@ type Route = {
 };
 
 const configInputSchema = z.object({
-  expectedVersion: z.number().int().nonnegative(),
-  projectKey: z.string().min(1, 'Choose a target project'),
-  defaultIssueTypeId: z.string().min(1, 'Choose a default issue type'),
-  summaryTemplate: z.string().max(500).optional(),
-  parentIssueKey: z.string().optional(),
-  fieldMappings: z
-    .array(z.object({ fieldId: z.string().min(1), source: z.string().min(1).optional(), constant: z.string().optional() }))
-    .optional(),
-  priorityMapping: z
-    .object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()), defaultPriorityId: z.string().optional() })
-    .optional(),
-  issueTypeMapping: z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) }).optional(),
+  expectedVersion: z.number().check(z.int(), z.nonnegative()),
+  projectKey: z.string().check(z.minLength(1, 'Choose a target project')),
+  defaultIssueTypeId: z.string().check(z.minLength(1, 'Choose a default issue type')),
+  summaryTemplate: z.optional(z.string().check(z.maxLength(500))),
+  parentIssueKey: z.optional(z.string()),
+  fieldMappings: z.optional(
+    z.array(
+      z.object({
+        fieldId: z.string().check(z.minLength(1)),
+        source: z.optional(z.string().check(z.minLength(1))),
+        constant: z.optional(z.string()),
+      }),
+    ),
+  ),
+  priorityMapping: z.optional(
+    z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()), defaultPriorityId: z.optional(z.string()) }),
+  ),
+  issueTypeMapping: z.optional(z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) })),
 });
 
-function parseJsonBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+// zod/mini ships no locale: without English every default problem reads "Invalid input".
+const englishErrors = en().localeError;
+
+function parseJsonBody<T>(event: HttpEvent, schema: z.ZodMiniType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(bodyText(event) || '{}');
   } catch {
     throw new ValidationError('The request body is not valid JSON');
   }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: englishErrors });
   if (!result.success) {
     throw new ValidationError(
       'The request is incomplete or malformed',
@@ -331,7 +341,7 @@ export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
   });
 
   route('POST', '/api/config/reset', true, async ({ event, session }) => {
-    const body = parseJsonBody(event, z.object({ projectKey: z.string().optional() }));
+    const body = parseJsonBody(event, z.object({ projectKey: z.optional(z.string()) }));
     const current = await deps.configs.get();
     const projectKey = body.projectKey ?? current?.project.key;
     if (!projectKey) throw new ValidationError('Choose a target project first', [{ path: 'projectKey', message: 'Choose a target project' }]);

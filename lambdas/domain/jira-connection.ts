@@ -8,7 +8,7 @@
  *  - `invalid_grant` re-reads storage (another instance may have rotated) before declaring
  *    "reconnect required".
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { JiraTransientError, NotConfiguredError, ReconnectRequiredError } from './errors.ts';
 import type { Actor, Clock, Lease, OAuthClient, SecretStore } from './ports.ts';
 
@@ -24,13 +24,13 @@ export const jiraConnectionSchema = z.object({
   cloudId: z.string(),
   siteUrl: z.string(),
   refreshToken: z.string(),
-  accessToken: z.string().optional(),
+  accessToken: z.optional(z.string()),
   /** Epoch ms. */
-  accessTokenExpiresAt: z.number().optional(),
+  accessTokenExpiresAt: z.optional(z.number()),
   connectedBy: z.object({ accountId: z.string(), displayName: z.string() }),
   connectedAt: z.string(),
-  lastRefreshAt: z.string().optional(),
-  message: z.string().optional(),
+  lastRefreshAt: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 export type JiraConnection = z.infer<typeof jiraConnectionSchema>;
 

@@ -4,7 +4,7 @@
  * known fields are typed where they have the documented type, and anything else becomes an
  * "unparsed" alert that is still ticketed with its raw text.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { eventCatalog, UNKNOWN } from './event-catalog.ts';
 import { normaliseTimestamp } from './timestamp.ts';
 
@@ -24,7 +24,7 @@ export const keeperAlertFieldSchemas = {
   // Keeper sends ISO-8601 strings; epoch numbers are accepted because raw events call it `created`.
   timestamp: z.union([z.string(), z.number()]),
   client_version: z.string(),
-  enterprise_id: z.number().int(),
+  enterprise_id: z.number().check(z.int()),
 } as const;
 
 type KnownField = keyof typeof keeperAlertFieldSchemas;

@@ -4,7 +4,7 @@
  * hot path never writes to Secrets Manager.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuthenticationError } from './errors.ts';
 import type { Clock, SecretStore, StateStore } from './ports.ts';
 
@@ -16,7 +16,7 @@ const LAST_USED_STAMP_MS = 60_000;
 const MISS_REFETCH_MS = 1_000;
 
 const storedTokensSchema = z.object({
-  tokens: z.array(z.object({ id: z.string(), hash: z.string().regex(/^[0-9a-f]{64}$/), createdAt: z.string() })).default([]),
+  tokens: z._default(z.array(z.object({ id: z.string(), hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)), createdAt: z.string() })), []),
 });
 export type StoredTokens = z.infer<typeof storedTokensSchema>;
 

@@ -2,7 +2,9 @@
  * The relay's environment, parsed once per cold start. The CDK stack builds a `RelayEnvInput`
  * object, so a variable missing there fails at compile time rather than at the first alert.
  */
-import { z } from 'zod/mini';
+// Narrow entry points: `import * as z` (not `{ z }`) and one locale keep the bundle to what is used.
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
 const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 const nonNegativeInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.nonnegative()), fallback);
@@ -42,7 +44,7 @@ export type RelayEnvInput = z.input<typeof relayEnvSchema>;
 /** Parses `process.env`; throws one error listing every missing or malformed variable. */
 export function loadEnv(source: Record<string, string | undefined>): RelayEnv {
   // zod/mini ships no locale: ask for English explicitly, or every problem reads "Invalid input".
-  const result = relayEnvSchema.safeParse(source, { error: z.locales.en().localeError });
+  const result = relayEnvSchema.safeParse(source, { error: en().localeError });
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid relay environment: ${problems}`);
