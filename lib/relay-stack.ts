@@ -10,6 +10,8 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -170,6 +172,14 @@ export class RelayStack extends Stack {
       }),
     );
 
+    // Safety net: re-queue alerts left `received`/`delivering` by an instance that died, or whose
+    // retry message was lost (lambdas/domain/requeue-stalled-alerts.ts).
+    new Rule(this, 'StalledAlertSweep', {
+      description: 'Keeper-Jira relay: re-queue stalled alerts every 5 minutes',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.deliverFunction, { retryAttempts: 2 })],
+    });
+
     this.grantLeastPrivilege(props);
 
     this.api = new WebhookApi(this, 'Api', {
@@ -258,6 +268,8 @@ export class RelayStack extends Stack {
       this.retryQueue.grantSendMessages(fn);
       this.deadLetterQueue.grantSendMessages(fn);
     }
+    // The stalled-alert sweep lists the ledger by status.
+    allow(this.deliverFunction, ['dynamodb:Query'], [ledgerIndexes]);
     // Only the webhook path checks tokens; the worker never sees a bearer token.
     allow(this.ingestFunction, ['secretsmanager:GetSecretValue'], [tokens]);
 

@@ -459,7 +459,8 @@ async function observedEmails(ledger: AlertLedger): Promise<string[]> {
   const recent = await ledger.listRecent(200);
   const emails = new Set<string>();
   for (const record of recent.items) {
-    for (const match of record.rawBody.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)) emails.add(match[0].toLowerCase());
+    // Bounded repeats (RFC 5321 lengths): an unbounded `+` before `@` is quadratic on long runs of letters and blocked saves for seconds.
+    for (const match of record.rawBody.matchAll(/[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}/g)) emails.add(match[0].toLowerCase());
   }
   return [...emails].slice(0, 50);
 }

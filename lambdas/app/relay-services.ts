@@ -3,7 +3,6 @@
  * runtime (`local/`) call this with different adapters; everything else is the same code.
  */
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DeliveryDeps, EventLog } from '../domain/deliver-alert.ts';
 import { ingestAlert, type IngestDeps } from '../domain/ingest-alert.ts';
 import { JiraAccessTokens } from '../domain/jira-connection.ts';
@@ -120,7 +119,7 @@ export function createWebhook(core: RelayCore, adapters: RelayAdapters, settings
 }
 
 /** The deliver Lambda: the retry queue's consumer. */
-export function createRetryConsumer(core: RelayCore, adapters: RelayAdapters): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createRetryConsumer(core: RelayCore, adapters: RelayAdapters): ReturnType<typeof makeRetryConsumer> {
   return makeRetryConsumer({ delivery: core.delivery, parseMessage: adapters.parseRetryMessage });
 }
 

@@ -158,6 +158,14 @@ describe('RelayStack', () => {
       });
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     });
+
+    it('runs the stalled-alert sweep on deliver every 5 minutes', () => {
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(relay.deliverFunction), 'Arn'] } })],
+      });
+    });
   });
 
   describe('IAM', () => {
