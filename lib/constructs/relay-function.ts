@@ -18,6 +18,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __relayCreateRequire } from 'node:module'; const require = __relayCreateRequire(import.meta.url);";
 
+/** Stand-in for the `form-data` package in the bundles (path relative to the repository root). */
+export const NATIVE_FORM_DATA = 'lambdas/shared/native-form-data.ts';
+
 /** Props of {@link RelayFunction}. */
 export interface RelayFunctionProps {
   /** Handler file, relative to the repository root, e.g. `lambdas/handlers/ingest.ts`. It must export `handler`. */
@@ -97,6 +100,8 @@ export class RelayFunction extends Construct {
         // The nodejs24.x runtime ships AWS SDK v3 (ESM-importable); leaving it out keeps the
         // asset small. Bundle it (remove this) only if a feature needs a newer SDK than the runtime's.
         externalModules: ['@aws-sdk/*'],
+        // See lambdas/shared/native-form-data.ts: no multipart uploads, so no mime database.
+        esbuildArgs: { '--alias:form-data': `./${NATIVE_FORM_DATA}` },
       },
     });
     // Stack traces in the logs point at the TypeScript source. Node reads the map once per cold

@@ -5,8 +5,9 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { NATIVE_FORM_DATA, PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
 import { AdminClient, postAlert, signIn } from '../support/relay-client.ts';
 
@@ -55,13 +56,15 @@ async function bundleSizes(): Promise<Record<string, number>> {
   for (const name of ['ingest', 'deliver', 'admin-api']) {
     // Same settings as lib/constructs/relay-function.ts: ESM, minified, node24, AWS SDK from the runtime.
     const result = await build({
-      entryPoints: [resolve(import.meta.dirname, '..', '..', 'lambdas', 'handlers', `${name}.ts`)],
+      entryPoints: [`lambdas/handlers/${name}.ts`],
       bundle: true,
       minify: true,
       platform: 'node',
       format: 'esm',
       target: 'node24',
       external: ['@aws-sdk/*'],
+      alias: { 'form-data': `./${NATIVE_FORM_DATA}` },
+      absWorkingDir: PROJECT_ROOT,
       write: false,
       logLevel: 'silent',
     });

@@ -239,6 +239,17 @@ describe('over-long text', () => {
     expect(text).toMatch(/… truncated, \d+ more characters; the full payload is in the relay's ledger$/);
     expect(text).not.toContain('End of notes.');
   });
+
+  it('still saves the configuration after several alerts with long texts were received', async () => {
+    // Prepare: saving scans recent alerts for e-mail addresses (user mappings); long letter runs must not stall it.
+    for (let i = 0; i < 6; i++) await relay.deliver(uniqueAlert({ analyst_notes: 'n'.repeat(40_000) }));
+
+    // Act
+    const saved = await relay.save({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10060', source: 'analyst_notes' }] });
+
+    // Assess
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  });
 });
 
 describe('bad constants are refused when the configuration is saved', () => {

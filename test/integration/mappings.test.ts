@@ -265,7 +265,7 @@ describe('configuration versions', () => {
 
 describe('save-time validation against live createmeta', () => {
   const severity = { fieldId: 'customfield_10055', constant: 'High' };
-  const cases: { name: string; draft: ConfigDraft; problem: Partial<ValidationProblemDto> & { message: RegExp } }[] = [
+  const cases: { name: string; draft: ConfigDraft; problem: Omit<Partial<ValidationProblemDto>, 'message'> & { message: RegExp } }[] = [
     {
       name: 'a field of another project (OPS Remote IP Address on SEC)',
       draft: { projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10100', source: 'remote_address' }] },
