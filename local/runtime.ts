@@ -6,16 +6,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AtlassianOAuthClient } from '../lambdas/adapters/atlassian-oauth-client.ts';
-import { DynamoDbAlertLedger } from '../lambdas/adapters/dynamodb-alert-ledger.ts';
+import { composeRelayAdapters } from '../lambdas/adapters/relay-adapters.ts';
 import { createDocumentClient, createDynamoDbClient } from '../lambdas/adapters/dynamodb-client.ts';
-import { DynamoDbConfigStore } from '../lambdas/adapters/dynamodb-config-store.ts';
-import { DynamoDbLease } from '../lambdas/adapters/dynamodb-lease.ts';
-import { DynamoDbSessionStore } from '../lambdas/adapters/dynamodb-session-store.ts';
-import { DynamoDbStateStore } from '../lambdas/adapters/dynamodb-state-store.ts';
-import { JiraIssueTracker } from '../lambdas/adapters/jira-rest-client.ts';
-import { JiraRestIdentity } from '../lambdas/adapters/jira-identity.ts';
-import { parseRetryMessage } from '../lambdas/adapters/sqs-retry-queue.ts';
 import {
   createAdminApi,
   createRelayCore,
@@ -156,36 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...options.settings,
     });
 
-    const adapters: RelayAdapters = {
-        ledger: new DynamoDbAlertLedger({ client: documents, tableName: env.LEDGER_TABLE_NAME }),
-        configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
-        state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
-        sessions: new DynamoDbSessionStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
-        lease: new DynamoDbLease({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
-        secrets,
-        queue,
-        clock: { now: () => new Date() },
-        log,
-        oauthFor: (redirectUri) =>
-          new AtlassianOAuthClient({
-            authUrl: env.ATLASSIAN_AUTH_URL,
-            apiUrl: env.ATLASSIAN_API_URL,
-            clientId: env.ATLASSIAN_CLIENT_ID,
-            clientSecret: async () => (await secrets.get('oauth-client-secret')) ?? '',
-            redirectUri,
-            timeoutMs: env.JIRA_TIMEOUT_MS,
-          }),
-        identity: new JiraRestIdentity({ apiUrl: env.ATLASSIAN_API_URL, timeoutMs: env.JIRA_TIMEOUT_MS }),
-        trackerFor: (tokens) =>
-          new JiraIssueTracker({
-            apiUrl: env.ATLASSIAN_API_URL,
-            cloudId: () => tokens.cloudId(),
-            accessToken: () => tokens.accessToken(),
-            onUnauthorized: () => tokens.markRejected(),
-            timeoutMs: env.JIRA_TIMEOUT_MS,
-          }),
-        parseRetryMessage,
-    };
+    const adapters = composeRelayAdapters({ documents, secrets, queue, log, transactions: undefined }, env);
     const core = createRelayCore(adapters, env);
     routes = { webhook: createWebhook(core, adapters, env), adminApi: createAdminApi(core, adapters, env) };
     queue.attach(async (message) => {

@@ -32,6 +32,8 @@
  *   GET  /api/keeper-fields                  { fields: KeeperFieldDto[] }
  */
 
+import type { AlertStatus } from '../domain/alert-record.ts';
+
 export interface ErrorDto {
   error: string;
   message: string;
@@ -145,14 +147,7 @@ export interface WebhookResultDto {
   error?: string;
 }
 
-export type DeliveryStatus =
-  | 'received'
-  | 'delivering'
-  | 'delivered'
-  | 'queued'
-  | 'retrying'
-  | 'failed'
-  | 'pending_configuration';
+export type DeliveryStatus = AlertStatus;
 
 export interface DeliveryDto {
   alertId: string;

@@ -1,11 +1,13 @@
 /**
- * The AWS adapter set for `createRelayServices`, built once per cold start by each handler:
- * DynamoDB (config + ledger tables), Secrets Manager, SQS and the Atlassian REST adapters.
+ * The adapter sets for `lambdas/app/relay-services.ts`: AWS (built once per cold start by each
+ * handler) and the composition the local runtime shares (DynamoDB tables, Atlassian REST adapters).
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { RelayAdapters } from '../app/relay-services.ts';
 import type { EventLog } from '../domain/deliver-alert.ts';
+import type { RetryQueue, SecretStore } from '../domain/ports.ts';
 import type { RelayEnv } from '../shared/env.ts';
 import { AtlassianOAuthClient } from './atlassian-oauth-client.ts';
 import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
@@ -19,29 +21,36 @@ import { JiraIssueTracker } from './jira-rest-client.ts';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
 import { SqsRetryQueue, parseRetryMessage } from './sqs-retry-queue.ts';
 
-export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
-  const documents = createDocumentClient();
-  const secrets = new SecretsManagerSecretStore({
-    client: new SecretsManagerClient({}),
-    secretIds: {
-      'webhook-tokens': env.WEBHOOK_TOKENS_SECRET_ID,
-      'jira-connection': env.JIRA_CONNECTION_SECRET_ID,
-      'oauth-client-secret': env.OAUTH_CLIENT_SECRET_ID,
-    },
-  });
+/** Everything that differs between AWS and the local runtime; the rest is composed the same way. */
+export interface AdapterBase {
+  readonly documents: DynamoDBDocumentClient;
+  readonly secrets: SecretStore;
+  readonly queue: RetryQueue;
+  readonly log: EventLog;
+  /** DynamoDB transactions for versioned config saves (dynalite has none: 'auto' falls back). */
+  readonly transactions: boolean | undefined;
+}
+
+/** Composes the relay's adapters from a document client, a secret store and a retry queue. */
+export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAdapters {
+  const { documents, secrets } = base;
   let clientSecret: Promise<string> | undefined;
   // The app's client secret never changes while an instance lives: read it once, on first need.
   const readClientSecret = () => (clientSecret ??= secrets.get('oauth-client-secret').then((s) => s ?? ''));
   return {
     ledger: new DynamoDbAlertLedger({ client: documents, tableName: env.LEDGER_TABLE_NAME }),
-    configs: new DynamoDbConfigStore({ client: documents, tableName: env.CONFIG_TABLE_NAME, transactions: true }),
+    configs: new DynamoDbConfigStore({
+      client: documents,
+      tableName: env.CONFIG_TABLE_NAME,
+      ...(base.transactions !== undefined ? { transactions: base.transactions } : {}),
+    }),
     state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     sessions: new DynamoDbSessionStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     lease: new DynamoDbLease({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     secrets,
-    queue: new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL }),
+    queue: base.queue,
     clock: { now: () => new Date() },
-    log,
+    log: base.log,
     oauthFor: (redirectUri) =>
       new AtlassianOAuthClient({
         authUrl: env.ATLASSIAN_AUTH_URL,
@@ -62,4 +71,18 @@ export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
       }),
     parseRetryMessage,
   };
+}
+
+/** The AWS adapter set: DynamoDB, Secrets Manager, SQS. Built once per cold start. */
+export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
+  const secrets = new SecretsManagerSecretStore({
+    client: new SecretsManagerClient({}),
+    secretIds: {
+      'webhook-tokens': env.WEBHOOK_TOKENS_SECRET_ID,
+      'jira-connection': env.JIRA_CONNECTION_SECRET_ID,
+      'oauth-client-secret': env.OAUTH_CLIENT_SECRET_ID,
+    },
+  });
+  const queue = new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL });
+  return composeRelayAdapters({ documents: createDocumentClient(), secrets, queue, log, transactions: true }, env);
 }
