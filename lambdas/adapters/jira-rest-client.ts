@@ -195,6 +195,12 @@ export class JiraIssueTracker implements IssueTracker {
       }));
   }
 
+  async findUserByAccountId(accountId: string): Promise<JiraUser | undefined> {
+    const answer = await this.call({ method: 'GET', path: '/user/search', params: { accountId } });
+    const user = parseBody(usersSchema, answer, { what: 'GET /user/search?accountId' }).find((u) => u.accountId === accountId);
+    return user ? { accountId: user.accountId, displayName: user.displayName, ...(user.emailAddress ? { emailAddress: user.emailAddress } : {}) } : undefined;
+  }
+
   /** One REST call with the 401 → refresh → retry-once rule; non-2xx answers become relay errors. */
   private async call(request: {
     method: 'GET' | 'POST';

@@ -334,8 +334,7 @@ export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
 
   route('PUT', '/api/config', true, async ({ event, session }) => {
     const input = parseJsonBody(event, configInputSchema) as ConfigInput;
-    const observed = await observedEmails(deps.ledger);
-    const saved = await saveConfiguration(configureDeps, input, actorOf(session), observed);
+    const saved = await saveConfiguration(configureDeps, input, actorOf(session), () => observedEmails(deps.ledger));
     deps.log.info('Configuration saved', { version: saved.version, project: saved.project.key });
     return json(200, { config: toConfigDto(saved) });
   });

@@ -6,10 +6,13 @@
  */
 import { collectUserEmails, validateConfig, type ConfigDraft } from './config-validation.ts';
 import { keeperDefaults } from './config-defaults.ts';
+import { jiraFieldKind } from './field-values.ts';
 import { releasePendingAlerts } from './deliver-alert.ts';
 import { ValidationError } from './errors.ts';
 import type { Actor, AlertLedger, Clock, ConfigStore, IssueTracker, JiraFieldMeta, JiraIssueType, RetryQueue } from './ports.ts';
 import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from './relay-config.ts';
+
+const USER_KINDS: ReadonlySet<string> = new Set(['user', 'multi-user']);
 
 export interface ConfigureDeps {
   readonly tracker: IssueTracker;
@@ -76,10 +79,22 @@ function chosenIssueTypes(input: Pick<ConfigInput, 'defaultIssueTypeId' | 'issue
   ];
 }
 
-/** Resolves e-mail addresses to account ids; Jira matches hidden e-mails server-side, so one hit is trusted. */
-async function resolveUsers(tracker: IssueTracker, emails: string[]): Promise<{ directory: Record<string, string>; unresolved: string[] }> {
+/**
+ * Resolves e-mail addresses to account ids (one search hit is trusted) and checks account ids
+ * given directly — the way to map a user whose e-mail Jira keeps hidden.
+ */
+async function resolveUsers(
+  tracker: IssueTracker,
+  emails: string[],
+  accountIds: string[],
+): Promise<{ directory: Record<string, string>; unresolved: string[] }> {
   const directory: Record<string, string> = {};
   const unresolved: string[] = [];
+  for (const accountId of new Set(accountIds)) {
+    const user = await tracker.findUserByAccountId(accountId);
+    if (user) directory[accountId.toLowerCase()] = user.accountId;
+    else unresolved.push(accountId);
+  }
   for (const email of [...new Set(emails.map((e) => e.toLowerCase()))]) {
     const users = await tracker.searchUsers(email);
     const exact = users.find((u) => u.emailAddress?.toLowerCase() === email);
@@ -91,12 +106,25 @@ async function resolveUsers(tracker: IssueTracker, emails: string[]): Promise<{ 
   return { directory, unresolved };
 }
 
+/** Constants of user fields that are not e-mail addresses: taken as Jira account ids. */
+function userAccountIdConstants(draft: ConfigDraft, meta: ProjectMetadata): string[] {
+  const userFields = new Set(
+    Object.values(meta.fieldMeta).flatMap((fields) => fields.filter((f) => USER_KINDS.has(jiraFieldKind(f))).map((f) => f.fieldId)),
+  );
+  return draft.fieldMappings
+    .filter((m) => m.constant !== undefined && userFields.has(m.fieldId))
+    .flatMap((m) => (m.constant ?? '').split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '' && !item.includes('@'));
+}
+
 /** Validates `input` against live Jira and saves it as the next version. Throws ValidationError with every problem. */
 export async function saveConfiguration(
   deps: ConfigureDeps,
   input: ConfigInput,
   actor: Actor,
-  observedEmails: string[] = [],
+  /** E-mail addresses seen in received alerts; asked for only when a user field is fed from the payload. */
+  observedEmails: () => Promise<string[]> = async () => [],
 ): Promise<RelayConfig> {
   const meta = await loadProjectMetadata(deps.tracker, input.projectKey, () => chosenIssueTypes(input));
   const draft: ConfigDraft = {
@@ -107,7 +135,13 @@ export async function saveConfiguration(
     priorityMapping: input.priorityMapping ?? { byEvent: {}, byCategory: {} },
     issueTypeMapping: input.issueTypeMapping ?? { byEvent: {}, byCategory: {} },
   };
-  const users = await resolveUsers(deps.tracker, [...collectUserEmails(draft, meta), ...observedEmails]);
+  const userFieldFromPayload = draft.fieldMappings.some(
+    (m) =>
+      m.source !== undefined &&
+      Object.values(meta.fieldMeta).some((fields) => fields.some((f) => f.fieldId === m.fieldId && USER_KINDS.has(jiraFieldKind(f)))),
+  );
+  const observed = userFieldFromPayload ? await observedEmails() : [];
+  const users = await resolveUsers(deps.tracker, [...collectUserEmails(draft, meta), ...observed], userAccountIdConstants(draft, meta));
   const problems = validateConfig(draft, meta, users.directory);
   if (problems.length > 0) {
     throw new ValidationError(`The configuration was not saved: ${problems.length} problem(s) found against project ${meta.project.key}`, problems);

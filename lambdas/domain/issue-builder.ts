@@ -126,7 +126,9 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
   const priority = resolvePriority(priorityId, screen, where, dropped);
   if (priority) fields['priority'] = { id: priority.id };
 
-  const description = buildDescription(alert, ctx, descriptionText);
+  const body = buildDescription(alert, ctx, descriptionText);
+  // Never "fields silently empty": whatever could not be filled is said in the ticket itself.
+  const description = dropped.length > 0 ? fitDescription(doc(droppedFieldsPanel(dropped), ...body.content), WITHOUT_FIELDS_MAX_CHARS) : body;
   fields['description'] = description;
   return {
     fields,
@@ -499,19 +501,39 @@ function fitDescription(document: AdfDoc, max: number = DESCRIPTION_MAX_CHARS): 
   return withBody(truncateVisibly(body, low));
 }
 
-function refusedFieldsPanel(refused: readonly { id: string; name?: string; message: string }[]): AdfPanel {
+function fieldNoticePanel(
+  type: 'warning' | 'note',
+  title: string,
+  explanation: string,
+  items: readonly { id: string; name?: string | undefined; message: string }[],
+): AdfPanel {
   return panel(
-    'warning',
-    paragraph(
-      strong('Jira refused some mapped fields'),
-      ', so this ticket was created without them. An administrator should update the field mapping in the relay’s admin site.',
-    ),
+    type,
+    paragraph(strong(title), explanation),
     bulletList([
-      ...refused
+      ...items
         .slice(0, REFUSED_LISTED_MAX)
         .map((f) => [strong(f.name ? `${f.name} (${f.id})` : f.id), `: ${truncate(singleLine(f.message) || 'no reason given', 200)}`]),
-      ...(refused.length > REFUSED_LISTED_MAX ? [[`and ${refused.length - REFUSED_LISTED_MAX} more; see the relay's ledger`]] : []),
+      ...(items.length > REFUSED_LISTED_MAX ? [[`and ${items.length - REFUSED_LISTED_MAX} more; see the relay's ledger`]] : []),
     ]),
+  );
+}
+
+function refusedFieldsPanel(refused: readonly { id: string; name?: string; message: string }[]): AdfPanel {
+  return fieldNoticePanel(
+    'warning',
+    'Jira refused some mapped fields',
+    ', so this ticket was created without them. An administrator should update the field mapping in the relay’s admin site.',
+    refused,
+  );
+}
+
+function droppedFieldsPanel(dropped: readonly DroppedField[]): AdfPanel {
+  return fieldNoticePanel(
+    'note',
+    'Some mapped values could not be filled',
+    ' from this alert; the rest of the ticket is complete and the raw payload below has every value.',
+    dropped.map((d) => ({ id: d.fieldId, name: d.fieldName, message: d.reason })),
   );
 }
 

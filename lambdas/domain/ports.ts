@@ -197,6 +197,8 @@ export interface IssueTracker {
   /** Every page of createmeta for one project + issue type. */
   listCreateFields(projectKey: string, issueTypeId: string): Promise<JiraFieldMeta[]>;
   searchUsers(query: string): Promise<JiraUser[]>;
+  /** The user with this account id, for users whose e-mail Jira keeps hidden. */
+  findUserByAccountId(accountId: string): Promise<JiraUser | undefined>;
 }
 
 /** Calls made with the signing-in user's own token, to decide whether they may administer the relay. */

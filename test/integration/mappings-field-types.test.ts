@@ -186,6 +186,21 @@ describe('field mappings per type, good values (SEC Task)', () => {
     await relay.mustSave(EVERY_TYPE);
   });
 
+  it('maps a user whose e-mail Jira hides by account id, checked when saving', async () => {
+    // Prepare: Hidden Harper cannot be found by e-mail, so the administrator gives the account id.
+    await relay.mustSave({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10068', constant: ACCOUNT.harper }] });
+
+    // Act
+    const { issue, record } = await relay.deliver(uniqueAlert());
+    const unknown = await relay.save({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10068', constant: '712020:does-not-exist' }] });
+
+    // Assess
+    expect(issue.fields['customfield_10068']).toMatchObject({ accountId: ACCOUNT.harper });
+    expect(record.droppedFields).toBeUndefined();
+    expect(unknown.status).toBe(400);
+    await relay.mustSave(EVERY_TYPE);
+  });
+
   it('makes one Jira call per delivered alert with every field type mapped', async () => {
     // Prepare
     await relay.mustSave(EVERY_TYPE);
@@ -334,6 +349,11 @@ describe('bad payload values at delivery', () => {
       customfield_10064: expect.stringMatching(/^Affected Products: "Toaster" is not one of the allowed values/),
       customfield_10068: 'Security Owner: no Jira user for harper.hidden@example.com',
     });
+    // The ticket itself says which values are missing and why.
+    const text = adfText(issue.fields.description);
+    expect(text).toContain('Some mapped values could not be filled');
+    expect(text).toContain('Risk Score (customfield_10062)');
+    expect(text).toContain('no Jira user for harper.hidden@example.com');
     // Nothing is lost: the raw payload in the ticket keeps every value.
     expect(JSON.parse(codeBlocks(issue.fields.description)[0] ?? '')).toEqual(alert);
   });

@@ -248,6 +248,19 @@ describe('JiraIssueTracker', () => {
       // Assess
       expect(users).toEqual([{ accountId: expect.any(String), displayName: 'Hidden Harper', active: true }]);
     });
+
+    it('finds a user by account id, and nobody for an unknown id', async () => {
+      // Prepare
+      const [harper] = await tracker().searchUsers('hidden');
+
+      // Act
+      const found = await tracker().findUserByAccountId(harper?.accountId ?? '');
+      const missing = await tracker().findUserByAccountId('712020:nobody');
+
+      // Assess
+      expect(found).toEqual({ accountId: harper?.accountId, displayName: 'Hidden Harper' });
+      expect(missing).toBeUndefined();
+    });
   });
 
   describe('jqlString', () => {

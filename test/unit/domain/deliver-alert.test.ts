@@ -35,6 +35,9 @@ class ScriptedTracker implements IssueTracker {
   async searchUsers() {
     return [];
   }
+  async findUserByAccountId() {
+    return undefined;
+  }
 }
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[]; maxAttempts?: number } = {}) {
