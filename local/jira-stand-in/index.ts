@@ -332,6 +332,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
+      state.flush();
     },
   };
 }

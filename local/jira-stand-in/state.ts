@@ -159,7 +159,20 @@ export class StandInState {
     return fault;
   }
 
+  /**
+   * Persists soon: bursts of changes are written once per 100 ms, because the stand-in shares the
+   * relay's event loop and a synchronous write of every issue per change would throttle both.
+   */
   save(): void {
+    if (!this.dataFile || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), 100);
+    this.flushTimer.unref();
+  }
+
+  /** Writes the state now (also on close, so nothing is lost). */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (!this.dataFile) return;
     const body = {
       version: 1,
@@ -179,6 +192,8 @@ export class StandInState {
     writeFileSync(temp, JSON.stringify(body, null, 2), { mode: 0o600 });
     renameSync(temp, this.dataFile);
   }
+
+  private flushTimer: NodeJS.Timeout | undefined;
 
   private load(file: string): void {
     const parsed = persistedSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
