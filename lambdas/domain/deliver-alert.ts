@@ -9,6 +9,7 @@ import { alertLabel } from './dedup-key.ts';
 import {
   JiraRejectedError,
   JiraTransientError,
+  JiraUnauthorizedError,
   NotConfiguredError,
   ReconnectRequiredError,
 } from './errors.ts';
@@ -100,6 +101,9 @@ export async function deliverAlert(
       return park(deps, alertId, error.message);
     }
     if (error instanceof JiraTransientError) return retryLater(deps, claimed, error);
+    // Refused twice, even after a token refresh: the next attempt refreshes again and either
+    // succeeds or finds the grant revoked (reconnect required, alert parked).
+    if (error instanceof JiraUnauthorizedError) return retryLater(deps, claimed, new JiraTransientError(error.message, 5));
     if (error instanceof JiraRejectedError) {
       const message = describeRejection(error);
       await ledger.update(alertId, { status: 'failed', lastError: message, updatedAt: clock.now().toISOString(), claimUntil: undefined });

@@ -306,4 +306,34 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
     const grants = await standIn<{ families: { email?: string; revoked: boolean }[] }>('GET', '/tokens');
     expect(grants.families.filter((f) => f.email === 'alice.admin@example.com').every((f) => !f.revoked)).toBe(true);
   });
+  it('turns a revoked grant into "reconnect required", keeps alerts, and delivers them after the administrator signs in again', async () => {
+    // Prepare: Atlassian revokes Alice's token family (password change, admin revocation…)
+    await standIn('POST', '/tokens/revoke', { accountId: '712020:a11ce000-0000-4000-8000-000000000001' });
+
+    // Act
+    const response = await postAlert(runtime.url, uniqueAlert({ alert_name: 'During outage' }), token);
+    const alertId = String(response.body.alertId);
+
+    // Assess: accepted and kept; at the latest on the first retry the relay finds the grant gone
+    expect(response.status).toBe(202);
+    const status = await eventually(async () => {
+      const current = await admin.call<{ connection: { state: string; message?: string } }>('GET', '/api/status');
+      return current.body.connection.state === 'reconnect_required' ? current : undefined;
+    }, 30_000);
+    expect(status.body.connection.message).toMatch(/sign in again/);
+    await eventually(async () => ((await delivery(alertId))?.status === 'pending_configuration' ? true : undefined), 30_000);
+
+    // Act: an administrator signs in again, which reconnects the relay
+    const again = await signIn(runtime.url, 'alice.admin@example.com');
+    expect(again.session).toBeDefined();
+
+    // Assess: the parked alert is delivered, once
+    const delivered = await eventually(async () => {
+      const item = await delivery(alertId);
+      return item?.status === 'delivered' ? item : undefined;
+    });
+    expect((await issueByKey(delivered.issueKey ?? ''))?.fields.summary).toBe('During outage: login_failure');
+    const after = await admin.call<{ connection: { state: string } }>('GET', '/api/status');
+    expect(after.body.connection.state).toBe('connected');
+  });
 });
