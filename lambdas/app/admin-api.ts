@@ -4,6 +4,7 @@
  */
 import { completeSignIn, currentSession, startSignIn, type SignInDeps } from '../domain/admin-sign-in.ts';
 import type { AlertRecord } from '../domain/alert-record.ts';
+import { describeConfigChange } from '../domain/config-changes.ts';
 import { resetConfiguration, saveConfiguration, type ConfigInput } from '../domain/configure-relay.ts';
 import { jiraFieldKind } from '../domain/field-values.ts';
 import { releasePendingAlerts, type EventLog } from '../domain/deliver-alert.ts';
@@ -349,13 +350,14 @@ export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
   });
 
   route('GET', '/api/config/history', true, async () => {
-    const versions = await deps.configs.history(50);
+    // Newest first; each version is described against the one saved before it.
+    const versions = await deps.configs.history(51);
     return json(200, {
-      versions: versions.map((c) => ({
+      versions: versions.slice(0, 50).map((c, i) => ({
         version: c.version,
         updatedAt: c.updatedAt,
         updatedBy: c.updatedBy,
-        summary: `${c.project.key}, default type ${c.issueTypes.find((t) => t.id === c.defaultIssueTypeId)?.name ?? c.defaultIssueTypeId}, ${c.fieldMappings.length} field mapping(s)`,
+        summary: describeConfigChange(versions[i + 1], c),
       })),
     });
   });

@@ -240,7 +240,10 @@ describe('configuration versions', () => {
       expect(entry.updatedBy).toEqual({ accountId: '712020:a11ce000-0000-4000-8000-000000000001', displayName: 'Alice Admin' });
       expect(Date.parse(entry.updatedAt)).toBeGreaterThanOrEqual(startedAt - 1_000);
     }
-    expect(history.body.versions.find((v) => v.version === before + 2)?.summary).toMatch(/SEC.*Task.*1 field mapping/);
+    // What changed: the second save reset the template and changed the field mappings.
+    const summary = history.body.versions.find((v) => v.version === before + 2)?.summary ?? '';
+    expect(summary).toContain('summary template "{alert_name}: {audit_event}"');
+    expect(summary).toMatch(/field mappings: 1 added/);
   });
 
   it('refuses a save based on a stale version with 409 CONFLICT and keeps the newer configuration', async () => {
