@@ -300,6 +300,9 @@ describe('admin site', () => {
     expect(refusal ?? '', 'POST /api/config/reset was refused; the problems the page shows follow').toBe('');
     await expect.poll(() => page.locator('.toast--success').last().textContent()).toContain('Configuration reset');
     await expect.poll(() => page.locator('#fieldMappings-section .mapping-row--invalid').count()).toBe(0);
+    // The change history names who saved each version and what changed.
+    await expect.poll(() => page.locator('#config-history .history__item').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#config-history .history__item').first().textContent()).toContain('Alice Admin');
     await screenshots(page, 'advanced');
   });
 

@@ -5,6 +5,7 @@
 import type {
   ConfigDto,
   ConfigInputDto,
+  ConfigVersionDto,
   DeliveryDto,
   ErrorDto,
   EventDto,
@@ -137,6 +138,7 @@ export const api = {
   config: () => request<{ config: ConfigDto | null }>('GET', '/api/config'),
   saveConfig: (input: ConfigInputDto) => request<{ config: ConfigDto }>('PUT', '/api/config', input),
   resetConfig: () => request<{ config: ConfigDto }>('POST', '/api/config/reset'),
+  configHistory: () => request<{ versions: ConfigVersionDto[] }>('GET', '/api/config/history'),
   generateToken: () => request<{ token: string; createdAt: string }>('POST', '/api/token'),
   revokeToken: () => request<void>('DELETE', '/api/token'),
   testAlert: () => request<WebhookResultDto>('POST', '/api/test-alert'),

@@ -11,6 +11,7 @@ import { h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { field, problemSummary } from '../form-helpers.ts';
 import { notify } from '../notifications.ts';
 import { problemsInSection } from '../problems.ts';
+import { configHistoryCard } from './config-history.ts';
 import { fieldMappingEditor } from './field-mapping-section.ts';
 import { catalogueLists, ruleEditor, type Catalogue } from './rule-mapping-section.ts';
 
@@ -263,6 +264,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     fieldSection,
     prioritySection,
     typeSection,
+    configHistoryCard(),
     lists.element,
   );
 }
