@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JiraAccessTokens, readConnection } from '../../lambdas/domain/jira-connection.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
+import { adfText, codeBlocks, uniqueAlert as alertBody } from '../support/alert-bodies.ts';
 import { AdminClient, eventually, postAlert, signIn } from '../support/relay-client.ts';
 
 const SAMPLES_DIR = join(import.meta.dirname, '..', 'fixtures', 'keeper-sample-alerts');
@@ -48,30 +49,8 @@ async function delivery(alertId: string): Promise<DeliveryItem | undefined> {
   return body.items.find((i) => i.alertId === alertId);
 }
 
-function adfText(node: unknown): string {
-  if (node === null || typeof node !== 'object') return '';
-  const n = node as { text?: string; content?: unknown[] };
-  return (n.text ?? '') + (n.content ?? []).map(adfText).join(n.content && 'type' in n && (n as { type: string }).type === 'doc' ? '\n' : '');
-}
-
-function hasCodeBlock(node: unknown): boolean {
-  if (node === null || typeof node !== 'object') return false;
-  const n = node as { type?: string; content?: unknown[] };
-  return n.type === 'codeBlock' || (n.content ?? []).some(hasCodeBlock);
-}
-
 function uniqueAlert(extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    alert_name: 'Failed Logins',
-    description: 'User jane.roe@example.com failed to log in',
-    audit_event: 'login_failure',
-    category: 'login',
-    username: 'jane.roe@example.com',
-    remote_address: '198.51.100.77',
-    timestamp: new Date().toISOString(),
-    nonce: Math.random().toString(36).slice(2),
-    ...extra,
-  });
+  return JSON.stringify(alertBody(extra));
 }
 
 beforeAll(async () => {
@@ -195,7 +174,7 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
       expect(issue?.fields.labels, file).toEqual(expect.arrayContaining(['keeper', `keeper-alert-${String(response.body.alertId).slice(0, 16)}`]));
       if (event !== 'unknown') expect(issue?.fields.labels, file).toContain(event);
       expect(issue?.fields.issuetype?.name, file).toBe('Task');
-      expect(hasCodeBlock(issue?.fields.description), file).toBe(true);
+      expect(codeBlocks(issue?.fields.description), file).toHaveLength(1);
       // The complete raw payload is in the description (every leaf value appears in the code block).
       const text = adfText(issue?.fields.description);
       for (const value of Object.values(payload).filter((v) => typeof v === 'string')) expect(text, file).toContain(String(value));
