@@ -16,7 +16,8 @@ const REFRESH_LEASE = 'jira-token-refresh';
 const LEASE_SECONDS = 30;
 /** Refresh this long before expiry so a token never expires mid-request. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
-const WAIT_FOR_PEER_MS = 15_000;
+// Well inside the ingest Lambda timeout (20 s) together with one Jira call (8 s).
+const WAIT_FOR_PEER_MS = 8_000;
 const POLL_MS = 200;
 
 export const jiraConnectionSchema = z.object({
