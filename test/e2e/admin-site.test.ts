@@ -165,6 +165,7 @@ describe('admin site', () => {
     // Assess
     await expect.poll(() => page.locator('#header-user').textContent()).toBe(ADMIN);
     await expect.poll(() => page.locator('#connection-state').getAttribute('data-state')).toBe('connected');
+    expect(await page.locator('#token-refreshed').textContent()).toMatch(/^token refreshed /);
     expect(await page.locator('#token-state').textContent()).toBe('NOT CONFIGURED');
     webhookUrl = await page.locator('#webhook-url').inputValue();
     expect(webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);

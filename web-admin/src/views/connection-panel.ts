@@ -37,6 +37,10 @@ export function renderConnectionPanel(container: HTMLElement, status: StatusDto 
       item(
         'Connection',
         h('span', { class: `badge badge--${health.tone}`, id: 'connection-state', 'data-state': connection.state }, health.label),
+        // Token health: when the rotating Atlassian token was last refreshed (each refresh renews it).
+        connection.lastRefreshAt && !needsConnect
+          ? h('span', { class: 'muted small facts__sub', id: 'token-refreshed' }, `token refreshed ${formatTime(connection.lastRefreshAt)}`)
+          : '',
         needsConnect
           ? h(
               'a',
