@@ -68,9 +68,9 @@ export async function deliverAlert(
   alertId: string,
   options: { includeFailed?: boolean } = {},
 ): Promise<DeliveryOutcome> {
-  const { ledger, clock, log } = deps;
+  const { ledger, clock } = deps;
   const config = await deps.config();
-  if (config === undefined) return park(deps, alertId, 'The relay has no project and issue type configured yet');
+  if (config === undefined) return park(deps, alertId, NO_CONFIGURATION);
 
   const from: AlertStatus[] = [...DELIVERABLE_STATUSES, ...(options.includeFailed ? (['failed'] as const) : [])];
   const claimed = await ledger.claim(alertId, from, clock.now(), CLAIM_SECONDS);
@@ -81,7 +81,20 @@ export async function deliverAlert(
     }
     return { kind: 'busy', alertId, status: current?.status ?? 'received' };
   }
+  return attemptDelivery(deps, claimed, config);
+}
 
+/** Fields that make a new ledger record already claimed by the worker writing it (one write, not two). */
+export function claimedAtCreation(now: Date): Pick<AlertRecord, 'status' | 'attempts' | 'claimUntil'> {
+  return { status: 'delivering', attempts: 1, claimUntil: now.getTime() + CLAIM_SECONDS * 1000 };
+}
+
+export const NO_CONFIGURATION = 'The relay has no project and issue type configured yet';
+
+/** One delivery attempt of an alert this worker has claimed. */
+export async function attemptDelivery(deps: DeliveryDeps, claimed: AlertRecord, config: RelayConfig): Promise<DeliveryOutcome> {
+  const { ledger, clock, log } = deps;
+  const alertId = claimed.alertId;
   const built = buildIssue(parseAlertBody(claimed.rawBody), {
     alertId,
     receivedAt: claimed.receivedAt,

@@ -5,7 +5,7 @@
  */
 import type { AlertRecord } from './alert-record.ts';
 import { dedupKey } from './dedup-key.ts';
-import { deliverAlert, issueUrl, type DeliveryDeps, type DeliveryOutcome } from './deliver-alert.ts';
+import { attemptDelivery, claimedAtCreation, issueUrl, NO_CONFIGURATION, type DeliveryDeps, type DeliveryOutcome } from './deliver-alert.ts';
 import { ValidationError } from './errors.ts';
 import { fieldPaths, parseAlertBody } from './keeper-alert.ts';
 
@@ -30,9 +30,11 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
   const alert = parseAlertBody(rawBody);
   const alertId = dedupKey(rawBody);
   const now = deps.clock.now();
+  const config = await deps.config();
   const record: AlertRecord = {
     alertId,
-    status: 'received',
+    // Recorded already claimed by this instance (or parked): one ledger write before the Jira call.
+    ...(config ? claimedAtCreation(now) : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
     receivedAt: now.toISOString(),
     updatedAt: now.toISOString(),
     event: alert.event,
@@ -41,7 +43,6 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
     parsed: alert.parsed,
     rawBody,
     fieldPaths: alert.parsed ? fieldPaths(alert.payload) : [],
-    attempts: 0,
     duplicates: 0,
     ...(options.test ? { test: true } : {}),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.ledgerTtlDays * 86_400,
@@ -62,7 +63,8 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
     };
   }
   deps.log.info('Alert recorded', { alertId, event: record.event, parsed: record.parsed });
-  return toIngestResult(await deliverAlert(deps, alertId));
+  if (!config) return { kind: 'accepted', alertId, status: 'pending_configuration' };
+  return toIngestResult(await attemptDelivery(deps, record, config));
 }
 
 function toIngestResult(outcome: DeliveryOutcome): IngestResult {

@@ -28,8 +28,11 @@ export class ManualClock implements Clock {
 
 export class MemoryLedger implements AlertLedger {
   readonly items = new Map<string, AlertRecord>();
+  /** Write calls by method, to check how many round trips a path costs. */
+  readonly writes = { record: 0, claim: 0, update: 0 };
 
   async record(record: AlertRecord) {
+    this.writes.record++;
     const existing = this.items.get(record.alertId);
     if (existing) return { created: false as const, existing: structuredClone(existing) };
     this.items.set(record.alertId, structuredClone(record));
@@ -40,6 +43,7 @@ export class MemoryLedger implements AlertLedger {
     return item ? structuredClone(item) : undefined;
   }
   async claim(alertId: string, from: readonly AlertStatus[], now: Date, claimSeconds: number) {
+    this.writes.claim++;
     const item = this.items.get(alertId);
     if (!item) return undefined;
     const expired = item.status === 'delivering' && (item.claimUntil ?? 0) < now.getTime();
@@ -50,6 +54,7 @@ export class MemoryLedger implements AlertLedger {
     return structuredClone(item);
   }
   async update(alertId: string, patch: AlertRecordPatch) {
+    this.writes.update++;
     const item = this.items.get(alertId);
     if (!item) throw new Error(`no ${alertId}`);
     for (const [key, value] of Object.entries(patch)) {

@@ -70,6 +70,8 @@ describe('deliver-alert', () => {
     const record = [...ledger.items.values()][0];
     expect(record).toMatchObject({ status: 'delivered', issueKey: 'SEC-1', attempts: 1, event: 'login_failure' });
     expect(tracker.created).toHaveLength(1);
+    // Two ledger writes per delivered alert: the record (already claimed) and the outcome.
+    expect(ledger.writes).toEqual({ record: 1, claim: 0, update: 1 });
   });
 
   it('returns the first result for a duplicate and creates nothing', async () => {
