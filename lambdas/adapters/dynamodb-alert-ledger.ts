@@ -15,7 +15,7 @@ import {
 import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '../domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import type { AlertLedger, AlertRecordPatch } from '../domain/ports.ts';
+import type { AlertLedger, AlertRecordPatch, AlertSummary } from '../domain/ports.ts';
 import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
 
 /** Partition value of the `byReceivedAt` index: one partition holds every alert in time order. */
@@ -243,8 +243,8 @@ export class DynamoDbAlertLedger implements AlertLedger {
     return page.items;
   }
 
-  async listSince(since: Date): Promise<AlertRecord[]> {
-    const items: AlertRecord[] = [];
+  async listSince(since: Date): Promise<AlertSummary[]> {
+    const items: AlertSummary[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const result = await this.#client.send(
@@ -253,10 +253,13 @@ export class DynamoDbAlertLedger implements AlertLedger {
           IndexName: BY_RECEIVED_AT_INDEX,
           KeyConditionExpression: 'listPk = :pk AND receivedAt >= :since',
           ExpressionAttributeValues: { ':pk': LEDGER_LIST_PK, ':since': since.toISOString() },
+          // Days of alerts with their raw bodies would be megabytes; the chart needs four attributes.
+          ProjectionExpression: 'alertId, receivedAt, #status, priority',
+          ExpressionAttributeNames: { '#status': 'status' },
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      for (const item of result.Items ?? []) items.push(parseRecord(item));
+      for (const item of result.Items ?? []) items.push(parseSummary(item));
       startKey = result.LastEvaluatedKey;
     } while (startKey !== undefined);
     return items;
@@ -294,6 +297,19 @@ function parseRecord(item: Record<string, unknown>): AlertRecord {
     const paths = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
     throw new Error(`Ledger item ${String(item['alertId'])} is malformed (${paths})`);
   }
+  return result.data;
+}
+
+const alertSummaryItemSchema = z.object({
+  alertId: z.string(),
+  receivedAt: z.string(),
+  status: alertStatusSchema,
+  priority: z.optional(z.string()),
+});
+
+function parseSummary(item: Record<string, unknown>): AlertSummary {
+  const result = alertSummaryItemSchema.safeParse(item);
+  if (!result.success) throw new Error(`Ledger item ${String(item['alertId'])} is malformed (${result.error.issues.map((i) => i.path.join('.')).join(', ')})`);
   return result.data;
 }
 

@@ -16,6 +16,7 @@ import { DOCUMENTED_KEEPER_FIELDS, buildTestAlert } from '../domain/keeper-field
 import type {
   AdminSession,
   AlertLedger,
+  AlertSummary,
   Clock,
   ConfigStore,
   IssueTracker,
@@ -200,7 +201,7 @@ export function toDeliveryDto(record: AlertRecord): DeliveryDto {
 }
 
 /** Alerts per UTC hour and priority since `days` ago, oldest first, including empty hours. */
-export function hourlyBuckets(records: readonly AlertRecord[], now: Date, days: number): HourBucketDto[] {
+export function hourlyBuckets(records: readonly AlertSummary[], now: Date, days: number): HourBucketDto[] {
   const hourMs = 3_600_000;
   const end = Math.floor(now.getTime() / hourMs) * hourMs;
   const start = end - (days * 24 - 1) * hourMs;

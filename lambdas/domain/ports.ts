@@ -24,9 +24,11 @@ export interface AlertLedger {
   /** Newest first. */
   listRecent(limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }>;
   listByStatus(status: AlertStatus, limit: number): Promise<AlertRecord[]>;
-  /** Every record received at or after `since` (for the per-hour chart). */
-  listSince(since: Date): Promise<AlertRecord[]>;
+  /** Every alert received at or after `since`, only what the per-hour chart needs (no payloads). */
+  listSince(since: Date): Promise<AlertSummary[]>;
 }
+
+export type AlertSummary = Pick<AlertRecord, 'alertId' | 'receivedAt' | 'status' | 'priority'>;
 
 export type AlertRecordPatch = Partial<
   Pick<

@@ -307,6 +307,8 @@ describe('DynamoDbAlertLedger', () => {
       IndexName: 'byReceivedAt',
       KeyConditionExpression: 'listPk = :pk AND receivedAt >= :since',
       ExpressionAttributeValues: { ':pk': 'ALERT', ':since': '2030-01-01T00:00:00.000Z' },
+      // The chart never reads raw bodies.
+      ProjectionExpression: 'alertId, receivedAt, #status, priority',
     });
     expect(calls[1]?.args[0].input.ExclusiveStartKey).toEqual({ alertId: record.alertId });
     expect(dynamo.calls()).toHaveLength(2);
