@@ -274,7 +274,7 @@ export class RelayStack extends Stack {
     allow(this.ingestFunction, ['secretsmanager:GetSecretValue'], [tokens]);
 
     // Admin API: configuration, history, sessions and OAuth state live in the config table
-    // (DeleteItem: logout, single-use OAuth state, config reset). Ledger: lists by index, replay,
+    // (DeleteItem: logout, single-use OAuth state, lease release). Ledger: lists by index, replay,
     // test alert; no DeleteItem. ConditionCheckItem for versioned saves in a transaction.
     allow(
       this.adminApiFunction,

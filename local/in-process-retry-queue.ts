@@ -33,10 +33,6 @@ export class InProcessRetryQueue implements RetryQueue {
     this.deadLetters.push({ message, reason, at: new Date().toISOString() });
   }
 
-  get pending(): number {
-    return this.timers.size;
-  }
-
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

@@ -3,7 +3,6 @@
  * the Lambdas, composed with embedded stand-ins (dynalite for DynamoDB, a file for Secrets
  * Manager, timers for SQS, and a Jira Cloud stand-in unless real Atlassian settings are given).
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { composeRelayAdapters } from '../lambdas/adapters/relay-adapters.ts';
@@ -155,7 +154,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await deliverAlert(core.delivery, message.alertId);
     });
     // The in-process queue forgets on exit; the ledger does not. Pick up what was in flight.
-    for (const status of ['queued', 'retrying', 'received', 'delivering'] as const) {
+    for (const status of ['queued', 'retrying', 'delivering'] as const) {
       // A `delivering` claim must expire before another attempt may take it.
       const delay = status === 'delivering' ? 65 : 1;
       for (const record of await adapters.ledger.listByStatus(status, 1000)) await queue.enqueue({ alertId: record.alertId }, delay);
@@ -174,8 +173,4 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await close();
     throw error;
   }
-}
-
-export function siteIsBuilt(): boolean {
-  return existsSync(join(SITE_DIR, 'index.html'));
 }

@@ -27,7 +27,6 @@ export const BY_STATUS_INDEX = 'byStatus';
 const MAX_PAGE_ITEMS = 1000;
 
 const alertStatusSchema = z.enum([
-  'received',
   'delivering',
   'delivered',
   'queued',

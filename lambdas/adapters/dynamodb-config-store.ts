@@ -1,11 +1,9 @@
 /**
  * ConfigStore on the ConfigTable. The current configuration lives at pk=`CONFIG` sk=`CURRENT`
  * (numeric `version` for the optimistic lock, `config` map); every saved version is copied to
- * sk=`V#<10-digit version>` and a reset leaves a marker at sk=`V#<version>#RESET#<at>`, which sorts
- * just above the version it removed. History is read newest first with one Query.
+ * sk=`V#<10-digit version>`. History is read newest first with one Query.
  */
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -15,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { ConflictError } from '../domain/errors.ts';
-import type { Actor, ConfigStore } from '../domain/ports.ts';
+import type { ConfigStore } from '../domain/ports.ts';
 import { relayConfigSchema, type RelayConfig } from '../domain/relay-config.ts';
 import { conditionalCheckItem, isConditionalCheckFailed, transactionCancellationReasons } from './dynamodb-client.ts';
 
@@ -29,7 +27,7 @@ export function historySortKey(version: number): string {
 }
 
 const versionedItemSchema = z.object({ version: z.number().check(z.int(), z.nonnegative()), config: z.unknown() });
-const historyItemSchema = z.object({ sk: z.string(), kind: z._default(z.enum(['version', 'reset']), 'version'), config: z.optional(z.unknown()) });
+const historyItemSchema = z.object({ sk: z.string(), config: z.unknown() });
 
 export interface DynamoDbConfigStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -104,45 +102,19 @@ export class DynamoDbConfigStore implements ConfigStore {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': CONFIG_PK, ':prefix': HISTORY_PREFIX },
           ScanIndexForward: false,
-          // Reset markers are skipped, so ask for a few more than needed.
-          Limit: wanted - configs.length + 2,
+          Limit: wanted - configs.length,
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
       for (const raw of result.Items ?? []) {
         const item = historyItemSchema.parse(raw);
-        if (item.kind === 'reset' || configs.length >= wanted) continue;
+        if (configs.length >= wanted) break;
         configs.push(parseConfig(item.config, item.sk));
       }
       startKey = result.LastEvaluatedKey;
       if (startKey === undefined) break;
     }
     return configs;
-  }
-
-  async reset(expectedVersion: number, actor: Actor, at: Date): Promise<void> {
-    const remove = {
-      TableName: this.#tableName,
-      Key: { pk: CONFIG_PK, sk: CONFIG_CURRENT_SK },
-      ...currentVersionCondition(expectedVersion),
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    };
-    const marker = {
-      TableName: this.#tableName,
-      Item: {
-        pk: CONFIG_PK,
-        sk: `${historySortKey(expectedVersion)}#RESET#${at.toISOString()}`,
-        kind: 'reset',
-        version: expectedVersion,
-        resetBy: { accountId: actor.accountId, displayName: actor.displayName },
-        resetAt: at.toISOString(),
-      },
-    };
-    const transacted = await this.#transact([{ Delete: remove }, { Put: marker }]);
-    if (!transacted) {
-      await this.#conditionalWrite(() => this.#client.send(new DeleteCommand(remove)));
-      await this.#client.send(new PutCommand(marker));
-    }
   }
 
   /** Runs the transaction; false when transactions are off (the caller then writes item by item). */
@@ -205,7 +177,7 @@ function currentVersionCondition(expectedVersion: number): {
 }
 
 function conflict(current: Record<string, unknown> | undefined, cause: unknown): ConflictError {
-  // No item back means the configuration was reset (or the server does not return it): version 0.
+  // No item back means there is no configuration yet (or the server does not return it): version 0.
   const parsed = z.object({ version: z.number() }).safeParse(current);
   const version = parsed.success ? parsed.data.version : 0;
   const error = new ConflictError(`The configuration was changed by someone else (version ${version}); reload and try again`);

@@ -264,9 +264,8 @@ export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
     }
   });
 
-  route('GET', '/api/session', true, async ({ session, baseUrl }) => {
+  route('GET', '/api/session', true, async ({ session }) => {
     const s = session as AdminSession;
-    void baseUrl;
     return json(200, {
       user: { accountId: s.accountId, displayName: s.displayName, ...(s.email ? { email: s.email } : {}) },
       site: { url: deps.siteUrl },

@@ -1,6 +1,5 @@
 /** What the ledger keeps about one alert. */
 export type AlertStatus =
-  | 'received'
   | 'delivering'
   | 'delivered'
   | 'queued'
@@ -10,7 +9,6 @@ export type AlertStatus =
 
 /** Statuses from which a delivery attempt may start. */
 export const DELIVERABLE_STATUSES: readonly AlertStatus[] = [
-  'received',
   'queued',
   'retrying',
   'pending_configuration',

@@ -60,26 +60,19 @@ export function issueUrl(siteUrl: string, key: string): string {
   return `${siteUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
 }
 
-/**
- * Delivers `alertId` if it is deliverable. `includeFailed` lets an administrator replay a failed alert.
- */
-export async function deliverAlert(
-  deps: DeliveryDeps,
-  alertId: string,
-  options: { includeFailed?: boolean } = {},
-): Promise<DeliveryOutcome> {
+/** Delivers `alertId` if it is deliverable (a replay from the admin site first sets it back to `queued`). */
+export async function deliverAlert(deps: DeliveryDeps, alertId: string): Promise<DeliveryOutcome> {
   const { ledger, clock } = deps;
   const config = await deps.config();
   if (config === undefined) return park(deps, alertId, NO_CONFIGURATION);
 
-  const from: AlertStatus[] = [...DELIVERABLE_STATUSES, ...(options.includeFailed ? (['failed'] as const) : [])];
-  const claimed = await ledger.claim(alertId, from, clock.now(), CLAIM_SECONDS);
+  const claimed = await ledger.claim(alertId, DELIVERABLE_STATUSES, clock.now(), CLAIM_SECONDS);
   if (claimed === undefined) {
     const current = await ledger.get(alertId);
     if (current?.status === 'delivered' && current.issueKey) {
       return { kind: 'delivered', alertId, issueKey: current.issueKey, issueUrl: current.issueUrl ?? issueUrl(deps.siteUrl, current.issueKey) };
     }
-    return { kind: 'busy', alertId, status: current?.status ?? 'received' };
+    return { kind: 'busy', alertId, status: current?.status ?? 'delivering' };
   }
   return attemptDelivery(deps, claimed, config);
 }

@@ -54,8 +54,6 @@ export interface ConfigStore {
   /** Saves `config` as version `expectedVersion + 1`; throws ConflictError if someone saved in between. */
   save(config: RelayConfig, expectedVersion: number): Promise<RelayConfig>;
   history(limit: number): Promise<RelayConfig[]>;
-  /** Deletes the current configuration (history is kept). */
-  reset(expectedVersion: number, actor: Actor, at: Date): Promise<void>;
 }
 
 export interface Actor {

@@ -1,7 +1,7 @@
 /**
  * Safety net for the at-least-once path: an ingest instance that dies between recording an alert
- * and delivering or queueing it (a crash, a Lambda timeout) leaves the alert `received` or
- * `delivering`; a retry message lost past SQS's maximum delay leaves it `retrying`. A scheduled
+ * (already claimed) and recording the outcome (a crash, a Lambda timeout) leaves it `delivering`
+ * with an expired claim; a retry message lost past SQS's maximum delay leaves it `retrying`. A scheduled
  * sweep puts such alerts back on the retry queue. Delivery claims make a spare message harmless.
  */
 import type { AlertStatus } from './alert-record.ts';
@@ -17,7 +17,6 @@ export async function requeueStalledAlerts(deps: { ledger: AlertLedger; queue: R
   const now = deps.clock.now().getTime();
   const stalled: string[] = [];
   const check: [AlertStatus, (updatedAt: number, nextAttemptAt: number | undefined) => boolean][] = [
-    ['received', (updated) => now - updated > STALLED_AFTER_MS],
     ['delivering', (updated) => now - updated > STALLED_AFTER_MS],
     ['queued', (updated) => now - updated > RETRY_OVERDUE_MS],
     ['retrying', (updated, next) => now - (next ?? updated) > RETRY_OVERDUE_MS],

@@ -13,7 +13,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 
 const record: AlertRecord = {
   alertId: 'a'.repeat(64),
-  status: 'received',
+  status: 'queued',
   receivedAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:00.000Z',
   event: 'login_failure',
@@ -118,7 +118,7 @@ describe('DynamoDbAlertLedger', () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { ...record, status: 'delivering', attempts: 1, claimUntil: now.getTime() + 60_000 } });
 
     // Act
-    const claimed = await ledger().claim(record.alertId, ['received', 'queued'], now, 60);
+    const claimed = await ledger().claim(record.alertId, ['queued', 'retrying'], now, 60);
 
     // Assess
     expect(claimed).toMatchObject({ status: 'delivering', attempts: 1 });
@@ -134,8 +134,8 @@ describe('DynamoDbAlertLedger', () => {
         ':claimUntil': now.getTime() + 60_000,
         ':updatedAt': now.toISOString(),
         ':one': 1,
-        ':from0': 'received',
-        ':from1': 'queued',
+        ':from0': 'queued',
+        ':from1': 'retrying',
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -146,7 +146,7 @@ describe('DynamoDbAlertLedger', () => {
     dynamo.on(UpdateCommand).rejects(failedCondition());
 
     // Act
-    const claimed = await ledger().claim(record.alertId, ['received'], new Date(), 60);
+    const claimed = await ledger().claim(record.alertId, ['queued'], new Date(), 60);
 
     // Assess
     expect(claimed).toBeUndefined();

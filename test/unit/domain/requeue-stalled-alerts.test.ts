@@ -21,13 +21,13 @@ function record(alertId: string, status: AlertRecord['status'], updatedAt: strin
 }
 
 describe('requeue-stalled-alerts', () => {
-  it('re-queues alerts stuck after a crashed ingest or a lost retry, and leaves healthy ones alone', async () => {
+  it('re-queues alerts stuck after a crashed attempt or a lost message, and leaves healthy ones alone', async () => {
     // Prepare: clock at 12:00
     const clock = new ManualClock(Date.parse('2026-11-23T12:00:00.000Z'));
     const ledger = new MemoryLedger();
     const queue = new RecordingQueue();
-    await ledger.record(record('stuck-received', 'received', '2026-11-23T11:50:00.000Z'));
-    await ledger.record(record('fresh-received', 'received', '2026-11-23T11:59:30.000Z'));
+    await ledger.record(record('lost-queued', 'queued', '2026-11-23T11:30:00.000Z'));
+    await ledger.record(record('fresh-delivering', 'delivering', '2026-11-23T11:59:30.000Z'));
     await ledger.record(record('stuck-delivering', 'delivering', '2026-11-23T11:40:00.000Z'));
     await ledger.record(record('lost-retry', 'retrying', '2026-11-23T11:00:00.000Z', '2026-11-23T11:05:00.000Z'));
     await ledger.record(record('due-retry', 'retrying', '2026-11-23T11:55:00.000Z', '2026-11-23T12:05:00.000Z'));
@@ -38,6 +38,6 @@ describe('requeue-stalled-alerts', () => {
 
     // Assess
     expect(count).toBe(3);
-    expect(queue.enqueued.map((e) => e.message.alertId).sort()).toEqual(['lost-retry', 'stuck-delivering', 'stuck-received']);
+    expect(queue.enqueued.map((e) => e.message.alertId).sort()).toEqual(['lost-queued', 'lost-retry', 'stuck-delivering']);
   });
 });

@@ -10,7 +10,6 @@ const REFRESH_MS = 10_000;
 const CHART_DAYS = 3;
 
 const STATUS: Record<DeliveryStatus, { label: string; tone: string }> = {
-  received: { label: 'received', tone: 'neutral' },
   delivering: { label: 'delivering', tone: 'info' },
   delivered: { label: 'delivered', tone: 'success' },
   queued: { label: 'queued', tone: 'info' },
