@@ -5,7 +5,7 @@
 import { completeSignIn, currentSession, startSignIn, type SignInDeps } from '../domain/admin-sign-in.ts';
 import type { AlertRecord } from '../domain/alert-record.ts';
 import { describeConfigChange } from '../domain/config-changes.ts';
-import { resetConfiguration, saveConfiguration, type ConfigInput } from '../domain/configure-relay.ts';
+import { prioritiesOnScreens, resetConfiguration, saveConfiguration, type ConfigInput } from '../domain/configure-relay.ts';
 import { jiraFieldKind } from '../domain/field-values.ts';
 import { releasePendingAlerts, type EventLog } from '../domain/deliver-alert.ts';
 import { AccessDeniedError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
@@ -143,10 +143,6 @@ function bindingCookie(value: string, maxAgeSeconds: number, secure: boolean): s
 }
 
 export function toConfigDto(config: RelayConfig): ConfigDto {
-  const priorities = new Map<string, string>();
-  for (const fields of Object.values(config.fieldMeta)) {
-    for (const v of fields.find((f) => f.fieldId === 'priority')?.allowedValues ?? []) priorities.set(v.id, v.name ?? v.value ?? v.id);
-  }
   return {
     version: config.version,
     updatedAt: config.updatedAt,
@@ -160,7 +156,7 @@ export function toConfigDto(config: RelayConfig): ConfigDto {
     priorityMapping: config.priorityMapping,
     issueTypeMapping: config.issueTypeMapping,
     issueTypes: config.issueTypes,
-    priorities: [...priorities].map(([id, name]) => ({ id, name })),
+    priorities: prioritiesOnScreens(Object.values(config.fieldMeta)),
   };
 }
 
@@ -321,11 +317,7 @@ export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
     const key = params.key ?? '';
     const types = (await deps.tracker.listIssueTypes(key)).filter((t) => !t.subtask);
     const metas = await Promise.all(types.map((t) => deps.tracker.listCreateFields(key, t.id)));
-    const priorities = new Map<string, string>();
-    for (const fields of metas) {
-      for (const v of fields.find((f) => f.fieldId === 'priority')?.allowedValues ?? []) priorities.set(v.id, v.name ?? v.value ?? v.id);
-    }
-    return json(200, { priorities: [...priorities].map(([id, name]) => ({ id, name })) });
+    return json(200, { priorities: prioritiesOnScreens(metas) });
   });
 
   route('GET', '/api/config', true, async () => {

@@ -41,6 +41,17 @@ export interface ProjectMetadata {
   readonly priorities: { id: string; name: string }[];
 }
 
+/** The priorities Jira accepts on any of these create screens (createmeta `allowedValues`), by id. */
+export function prioritiesOnScreens(screens: Iterable<readonly JiraFieldMeta[]>): { id: string; name: string }[] {
+  const priorities = new Map<string, string>();
+  for (const fields of screens) {
+    for (const value of fields.find((f) => f.fieldId === 'priority')?.allowedValues ?? []) {
+      priorities.set(value.id, value.name ?? value.value ?? value.id);
+    }
+  }
+  return [...priorities].map(([id, name]) => ({ id, name }));
+}
+
 /** Loads the metadata of `projectKey` for the given issue types (createmeta, every page). */
 export async function loadProjectMetadata(
   tracker: IssueTracker,
@@ -57,17 +68,11 @@ export async function loadProjectMetadata(
   const wanted = [...new Set(issueTypeIds(issueTypes).filter((id) => issueTypes.some((t) => t.id === id)))];
   const metas = await Promise.all(wanted.map((id) => tracker.listCreateFields(project.key, id)));
   const fieldMeta = Object.fromEntries(wanted.map((id, i) => [id, metas[i] ?? []]));
-  const priorities = new Map<string, string>();
-  for (const fields of metas) {
-    for (const value of fields.find((f) => f.fieldId === 'priority')?.allowedValues ?? []) {
-      priorities.set(value.id, value.name ?? value.value ?? value.id);
-    }
-  }
   return {
     project: { id: project.id, key: project.key, name: project.name, style: project.style },
     issueTypes,
     fieldMeta,
-    priorities: [...priorities].map(([id, name]) => ({ id, name })),
+    priorities: prioritiesOnScreens(metas),
   };
 }
 
