@@ -18,9 +18,9 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 // Key shapes come from the adapters themselves, so a renamed key breaks compilation rather
 // than production IAM.
-import { leaseKey } from '../lambdas/adapters/dynamodb-lease.ts';
-import { STATE_PK } from '../lambdas/adapters/dynamodb-state-store.ts';
-import type { RelayEnvInput } from '../lambdas/shared/env.ts';
+import { leaseKey } from '#adapters/dynamodb-lease.ts';
+import { STATE_PK } from '#adapters/dynamodb-state-store.ts';
+import type { RelayEnvInput } from '#shared/env.ts';
 import { AdminSite } from './constructs/admin-site.ts';
 import { RelayAlarms } from './constructs/alarms.ts';
 import { RelayFunction } from './constructs/relay-function.ts';
@@ -173,7 +173,7 @@ export class RelayStack extends Stack {
     );
 
     // Safety net: re-queue alerts left `received`/`delivering` by an instance that died, or whose
-    // retry message was lost (lambdas/domain/requeue-stalled-alerts.ts).
+    // retry message was lost (lambdas/domain/delivery/requeue-stalled-alerts.ts).
     new Rule(this, 'StalledAlertSweep', {
       description: 'Keeper-Jira relay: re-queue stalled alerts every 5 minutes',
       schedule: Schedule.rate(Duration.minutes(5)),

@@ -14,7 +14,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { BY_RECEIVED_AT_INDEX, BY_STATUS_INDEX } from '../lambdas/adapters/dynamodb-alert-ledger.ts';
+import { BY_RECEIVED_AT_INDEX, BY_STATUS_INDEX } from '#adapters/dynamodb-alert-ledger.ts';
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:<port>`, for the DynamoDB client's `endpoint`. */

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SecretName, SecretStore } from '../lambdas/domain/ports.ts';
+import type { SecretName, SecretStore } from '#domain/ports.ts';
 
 export class FileSecretStore implements SecretStore {
   private writing: Promise<void> = Promise.resolve();

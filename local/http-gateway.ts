@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
-import type { HttpEvent, HttpHandler, HttpResult } from '../lambdas/shared/http.ts';
+import type { HttpEvent, HttpHandler, HttpResult } from '#shared/http.ts';
 
 export interface GatewayRoutes {
   readonly webhook: HttpHandler;

@@ -2,7 +2,7 @@
  * The local stand-in for the SQS retry queue: timers in this process. Durability comes from the
  * ledger: on start the runtime re-queues every alert the ledger still holds as queued or retrying.
  */
-import type { RetryMessage, RetryQueue } from '../lambdas/domain/ports.ts';
+import type { RetryMessage, RetryQueue } from '#domain/ports.ts';
 
 /** SQS's maximum DelaySeconds, kept locally so behaviour matches AWS. */
 const MAX_DELAY_SECONDS = 900;

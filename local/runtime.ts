@@ -5,18 +5,18 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { composeRelayAdapters } from '../lambdas/adapters/relay-adapters.ts';
-import { createDocumentClient, createDynamoDbClient } from '../lambdas/adapters/dynamodb-client.ts';
+import { composeRelayAdapters } from '#adapters/relay-adapters.ts';
+import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
 import {
   createAdminApi,
   createRelayCore,
   createWebhook,
   type RelayAdapters,
   type RelayCore,
-} from '../lambdas/app/relay-services.ts';
-import type { HttpHandler } from '../lambdas/shared/http.ts';
-import { deliverAlert, type EventLog } from '../lambdas/domain/deliver-alert.ts';
-import { relayEnvSchema, type RelayEnv } from '../lambdas/shared/env.ts';
+} from '#app/relay-services.ts';
+import type { HttpHandler } from '#shared/http.ts';
+import { deliverAlert, type EventLog } from '#domain/delivery/deliver-alert.ts';
+import { relayEnvSchema, type RelayEnv } from '#shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { startHttpGateway } from './http-gateway.ts';

@@ -6,7 +6,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import * as z from 'zod/mini';
-import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '../domain/errors.ts';
+import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
 
 export const DEFAULT_TIMEOUT_MS = 8000;
 

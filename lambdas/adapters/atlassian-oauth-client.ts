@@ -5,8 +5,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
-import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '../domain/errors.ts';
-import type { AccessibleResource, OAuthClient, OAuthTokens } from '../domain/ports.ts';
+import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
+import type { AccessibleResource, OAuthClient, OAuthTokens } from '#domain/ports.ts';
 import { createAtlassianHttp, jiraFailure, parseBody, parseRetryAfter, send, trimSlash, type HttpAnswer, type HttpCall } from './atlassian-http.ts';
 
 export const DEFAULT_SCOPES = 'read:jira-work write:jira-work read:jira-user offline_access';

@@ -13,9 +13,9 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { AlertRecord, AlertStatus } from '../domain/alert-record.ts';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import type { AlertLedger, AlertRecordPatch, AlertSummary } from '../domain/ports.ts';
+import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
+import { NotFoundError, ValidationError } from '#domain/errors.ts';
+import type { AlertLedger, AlertRecordPatch, AlertSummary } from '#domain/ports.ts';
 import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
 
 /** Partition value of the `byReceivedAt` index: one partition holds every alert in time order. */

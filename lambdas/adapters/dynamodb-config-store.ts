@@ -12,9 +12,9 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { ConflictError } from '../domain/errors.ts';
-import type { ConfigStore } from '../domain/ports.ts';
-import { relayConfigSchema, type RelayConfig } from '../domain/relay-config.ts';
+import { ConflictError } from '#domain/errors.ts';
+import type { ConfigStore } from '#domain/ports.ts';
+import { relayConfigSchema, type RelayConfig } from '#domain/relay-config.ts';
 import { conditionalCheckItem, isConditionalCheckFailed, transactionCancellationReasons } from './dynamodb-client.ts';
 
 export const CONFIG_PK = 'CONFIG';

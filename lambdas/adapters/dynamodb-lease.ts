@@ -4,7 +4,7 @@
  * blocks others for at most its TTL.
  */
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Lease } from '../domain/ports.ts';
+import type { Lease } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
 
 export const LEASE_SK = 'LEASE';

@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { AdminSession, Clock, SessionStore } from '../domain/ports.ts';
+import type { AdminSession, Clock, SessionStore } from '#domain/ports.ts';
 
 export const SESSION_SK = 'SESSION';
 export const OAUTH_STATE_SK = 'STATE';

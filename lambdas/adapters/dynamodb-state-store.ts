@@ -3,7 +3,7 @@
  * small control-plane records (webhook-token metadata, connection status); callers own their shape.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StateStore } from '../domain/ports.ts';
+import type { StateStore } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
 
 export const STATE_PK = 'STATE';

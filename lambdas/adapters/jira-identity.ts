@@ -4,7 +4,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
-import type { JiraIdentity, JiraUser } from '../domain/ports.ts';
+import type { JiraIdentity, JiraUser } from '#domain/ports.ts';
 import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpAnswer, type HttpCall } from './atlassian-http.ts';
 
 export interface JiraRestIdentityOptions {

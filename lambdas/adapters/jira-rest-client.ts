@@ -6,7 +6,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
-import type { CreatedIssue, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '../domain/ports.ts';
+import type { CreatedIssue, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '#domain/ports.ts';
 import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpCall } from './atlassian-http.ts';
 
 export interface JiraIssueTrackerOptions {

@@ -5,10 +5,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { RelayAdapters } from '../app/relay-services.ts';
-import type { EventLog } from '../domain/deliver-alert.ts';
-import type { RetryQueue, SecretStore } from '../domain/ports.ts';
-import type { RelayEnv } from '../shared/env.ts';
+import type { RelayAdapters } from '#app/relay-services.ts';
+import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { RetryQueue, SecretStore } from '#domain/ports.ts';
+import type { RelayEnv } from '#shared/env.ts';
 import { AtlassianOAuthClient } from './atlassian-oauth-client.ts';
 import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
 import { createDocumentClient } from './dynamodb-client.ts';

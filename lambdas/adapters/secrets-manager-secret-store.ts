@@ -9,7 +9,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretName, SecretStore } from '../domain/ports.ts';
+import type { SecretName, SecretStore } from '#domain/ports.ts';
 
 export interface SecretsManagerSecretStoreOptions {
   readonly client: SecretsManagerClient;

@@ -5,8 +5,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { ValidationError } from '../domain/errors.ts';
-import type { Clock, RetryMessage, RetryQueue } from '../domain/ports.ts';
+import { ValidationError } from '#domain/errors.ts';
+import type { Clock, RetryMessage, RetryQueue } from '#domain/ports.ts';
 
 /** SQS refuses a DelaySeconds above 15 minutes; a longer wait is re-queued by the deliver step. */
 export const MAX_SQS_DELAY_SECONDS = 900;

@@ -2,17 +2,17 @@
  * The admin API behind the hosted admin site: `/oauth/*` (sign-in = connect) and `/api/*`
  * (session-protected JSON). Routes and shapes: `lambdas/shared/admin-api-types.ts`.
  */
-import { completeSignIn, currentSession, startSignIn, type SignInDeps } from '../domain/admin-sign-in.ts';
-import type { AlertRecord } from '../domain/alert-record.ts';
-import { describeConfigChange } from '../domain/config-changes.ts';
-import { prioritiesOnScreens, resetConfiguration, saveConfiguration, type ConfigInput } from '../domain/configure-relay.ts';
-import { jiraFieldKind } from '../domain/field-values.ts';
-import { releasePendingAlerts, type EventLog } from '../domain/deliver-alert.ts';
-import { AccessDeniedError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
-import { eventCatalog } from '../domain/event-catalog.ts';
-import type { IngestResult } from '../domain/ingest-alert.ts';
-import { readConnection } from '../domain/jira-connection.ts';
-import { DOCUMENTED_KEEPER_FIELDS, buildTestAlert } from '../domain/keeper-fields.ts';
+import { completeSignIn, currentSession, startSignIn, type SignInDeps } from '#domain/access/admin-sign-in.ts';
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { describeConfigChange } from '#domain/configuration/describe-config-change.ts';
+import { prioritiesOnScreens, resetConfiguration, saveConfiguration, type ConfigInput } from '#domain/configuration/configure-relay.ts';
+import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+import { releasePendingAlerts, type EventLog } from '#domain/delivery/deliver-alert.ts';
+import { AccessDeniedError, NotFoundError, UnauthenticatedError, ValidationError } from '#domain/errors.ts';
+import { eventCatalog } from '#domain/alert/event-catalog.ts';
+import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import { readConnection } from '#domain/jira-connection/connection-record.ts';
+import { DOCUMENTED_KEEPER_FIELDS, buildTestAlert } from '#domain/alert/keeper-fields.ts';
 import type {
   AdminSession,
   AlertLedger,
@@ -26,9 +26,9 @@ import type {
   RetryQueue,
   SecretStore,
   SessionStore,
-} from '../domain/ports.ts';
-import type { RelayConfig } from '../domain/relay-config.ts';
-import type { WebhookTokenAdmin } from '../domain/webhook-token.ts';
+} from '#domain/ports.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import type { WebhookTokenAdmin } from '#domain/access/webhook-token.ts';
 import type {
   ConfigDto,
   DeliveryDto,
@@ -37,9 +37,9 @@ import type {
   KeeperFieldDto,
   StatusDto,
   WebhookResultDto,
-} from '../shared/admin-api-types.ts';
-import { bodyText, cookie, errorResult, header, json, noContent, redirect, type HttpEvent, type HttpHandler, type HttpResult } from '../shared/http.ts';
-import { mapError } from '../shared/http-errors.ts';
+} from '#shared/admin-api-types.ts';
+import { bodyText, cookie, errorResult, header, json, noContent, redirect, type HttpEvent, type HttpHandler, type HttpResult } from '#shared/http.ts';
+import { mapError } from '#shared/http-errors.ts';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 

@@ -3,9 +3,9 @@
  * runtime (`local/`) call this with different adapters; everything else is the same code.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryDeps, EventLog } from '../domain/deliver-alert.ts';
-import { ingestAlert, type IngestDeps } from '../domain/ingest-alert.ts';
-import { JiraAccessTokens } from '../domain/jira-connection.ts';
+import type { DeliveryDeps, EventLog } from '#domain/delivery/deliver-alert.ts';
+import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
+import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
 import type {
   AlertLedger,
   Clock,
@@ -19,11 +19,11 @@ import type {
   SecretStore,
   SessionStore,
   StateStore,
-} from '../domain/ports.ts';
-import type { RelayConfig } from '../domain/relay-config.ts';
-import { WebhookTokenAdmin, WebhookTokenVerifier } from '../domain/webhook-token.ts';
-import type { RelayEnv } from '../shared/env.ts';
-import type { HttpHandler } from '../shared/http.ts';
+} from '#domain/ports.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
+import type { RelayEnv } from '#shared/env.ts';
+import type { HttpHandler } from '#shared/http.ts';
 import { makeAdminApi } from './admin-api.ts';
 import { makeRetryConsumer } from './retry-consumer.ts';
 import { makeWebhookEndpoint } from './webhook-endpoint.ts';

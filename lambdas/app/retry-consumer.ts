@@ -4,9 +4,9 @@
  * after the queue's maxReceiveCount, moves it to the DLQ: the alert is never silently lost.
  */
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deliverAlert, type DeliveryDeps } from '../domain/deliver-alert.ts';
-import type { RetryMessage } from '../domain/ports.ts';
-import { requeueStalledAlerts } from '../domain/requeue-stalled-alerts.ts';
+import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import type { RetryMessage } from '#domain/ports.ts';
+import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
 
 export interface RetryConsumerDeps {
   readonly delivery: DeliveryDeps;

@@ -2,11 +2,11 @@
  * `POST /webhook`: Keeper's alert recipient. Authenticate first (before the body is looked at),
  * enforce the size cap, then record and deliver. Responses follow DESIGN.md rule 7.
  */
-import { PayloadTooLargeError, ValidationError } from '../domain/errors.ts';
-import type { EventLog } from '../domain/deliver-alert.ts';
-import type { IngestResult } from '../domain/ingest-alert.ts';
-import { bodyBytes, bodyText, errorResult, header, json, type HttpHandler } from '../shared/http.ts';
-import { mapError } from '../shared/http-errors.ts';
+import { PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
+import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import { bodyBytes, bodyText, errorResult, header, json, type HttpHandler } from '#shared/http.ts';
+import { mapError } from '#shared/http-errors.ts';
 
 export interface WebhookEndpointDeps {
   readonly verifyToken: (authorization: string | undefined) => Promise<string>;

@@ -1,10 +1,10 @@
 /** Lambda entry: Admin API (/api/*, /oauth/*) behind CloudFront: sign-in = connect, configuration, token, deliveries. Wiring only. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { awsRelayAdapters } from '../adapters/relay-adapters.ts';
-import { createRelayCore, createAdminApi } from '../app/relay-services.ts';
-import { loadEnv } from '../shared/env.ts';
-import { createLogger, eventLogFrom } from '../shared/logging.ts';
+import { awsRelayAdapters } from '#adapters/relay-adapters.ts';
+import { createRelayCore, createAdminApi } from '#app/relay-services.ts';
+import { loadEnv } from '#shared/env.ts';
+import { createLogger, eventLogFrom } from '#shared/logging.ts';
 
 const env = loadEnv(process.env);
 const logger = createLogger(env);

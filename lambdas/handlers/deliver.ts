@@ -1,10 +1,10 @@
 /** Lambda entry: Retry-queue consumer (SQS): one delivery attempt per message, batch item failures for redelivery. Wiring only. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { awsRelayAdapters } from '../adapters/relay-adapters.ts';
-import { createRelayCore, createRetryConsumer } from '../app/relay-services.ts';
-import { loadEnv } from '../shared/env.ts';
-import { createLogger, eventLogFrom } from '../shared/logging.ts';
+import { awsRelayAdapters } from '#adapters/relay-adapters.ts';
+import { createRelayCore, createRetryConsumer } from '#app/relay-services.ts';
+import { loadEnv } from '#shared/env.ts';
+import { createLogger, eventLogFrom } from '#shared/logging.ts';
 
 const env = loadEnv(process.env);
 const logger = createLogger(env);

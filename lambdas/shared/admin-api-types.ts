@@ -32,7 +32,7 @@
  *   GET  /api/keeper-fields                  { fields: KeeperFieldDto[] }
  */
 
-import type { AlertStatus } from '../domain/alert-record.ts';
+import type { AlertStatus } from '#domain/alert-record.ts';
 
 export interface ErrorDto {
   error: string;

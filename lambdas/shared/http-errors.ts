@@ -17,7 +17,7 @@ import {
   UnauthenticatedError,
   ValidationError,
   type ValidationProblem,
-} from '../domain/errors.ts';
+} from '#domain/errors.ts';
 
 export interface HttpErrorMapping {
   readonly status: number;

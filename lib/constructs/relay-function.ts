@@ -5,7 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RelayEnvInput } from '../../lambdas/shared/env.ts';
+import type { RelayEnvInput } from '#shared/env.ts';
 
 /** Repository root: bundling resolves entries, the lock file and tsconfig from here, not from the caller's cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

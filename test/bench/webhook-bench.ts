@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { NATIVE_FORM_DATA, PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
-import { startLocalRuntime } from '../../local/runtime.ts';
-import { AdminClient, postAlert, signIn } from '../support/relay-client.ts';
+import { startLocalRuntime } from '#local/runtime.ts';
+import { AdminClient, postAlert, signIn } from '#test-support/relay-client.ts';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);

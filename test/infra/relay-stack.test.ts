@@ -6,7 +6,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relayEnvSchema } from '../../lambdas/shared/env.ts';
+import { relayEnvSchema } from '#shared/env.ts';
 import { ADMIN_SITE_CSP, AdminSite } from '../../lib/constructs/admin-site.ts';
 import { CLIENT_SECRET_PARAMETER, DataStack } from '../../lib/data-stack.ts';
 import { RELAY_PARAMETERS, RelayStack } from '../../lib/relay-stack.ts';

@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbAlertLedger } from '../../lambdas/adapters/dynamodb-alert-ledger.ts';
-import { createDocumentClient, createDynamoDbClient } from '../../lambdas/adapters/dynamodb-client.ts';
-import { DynamoDbConfigStore } from '../../lambdas/adapters/dynamodb-config-store.ts';
-import { DynamoDbLease } from '../../lambdas/adapters/dynamodb-lease.ts';
-import { DynamoDbSessionStore } from '../../lambdas/adapters/dynamodb-session-store.ts';
-import { DynamoDbStateStore } from '../../lambdas/adapters/dynamodb-state-store.ts';
-import type { AlertRecord } from '../../lambdas/domain/alert-record.ts';
-import { ConflictError } from '../../lambdas/domain/errors.ts';
-import type { Clock } from '../../lambdas/domain/ports.ts';
-import type { RelayConfig } from '../../lambdas/domain/relay-config.ts';
-import { ensureTables, startDynalite, type DynaliteServer } from '../../local/dynalite-server.ts';
+import { DynamoDbAlertLedger } from '#adapters/dynamodb-alert-ledger.ts';
+import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
+import { DynamoDbConfigStore } from '#adapters/dynamodb-config-store.ts';
+import { DynamoDbLease } from '#adapters/dynamodb-lease.ts';
+import { DynamoDbSessionStore } from '#adapters/dynamodb-session-store.ts';
+import { DynamoDbStateStore } from '#adapters/dynamodb-state-store.ts';
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { ConflictError } from '#domain/errors.ts';
+import type { Clock } from '#domain/ports.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import { ensureTables, startDynalite, type DynaliteServer } from '#local/dynalite-server.ts';
 
 const names = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJiraStandIn, tokenFingerprint, type JiraStandIn } from '../../local/jira-stand-in/index.ts';
+import { startJiraStandIn, tokenFingerprint, type JiraStandIn } from '#local/jira-stand-in/index.ts';
 import {
   ALICE,
   HARPER,
@@ -19,7 +19,7 @@ import {
   signIn,
   type JiraApi,
   type TokenResponse,
-} from '../support/jira-stand-in-session.ts';
+} from '#test-support/jira-stand-in-session.ts';
 
 const CANNOT_BE_SET = (id: string) => `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
 const GENERIC =

@@ -6,8 +6,8 @@
  * change is dropped and reported (DESIGN rule 6); one Jira call per delivered alert.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidationProblemDto } from '../../lambdas/shared/admin-api-types.ts';
-import { ACCOUNT, MappingHarness, SEC, adfText, codeBlocks, isAdfDoc, uniqueAlert, type ConfigDraft } from '../support/mapping-harness.ts';
+import type { ValidationProblemDto } from '#shared/admin-api-types.ts';
+import { ACCOUNT, MappingHarness, SEC, adfText, codeBlocks, isAdfDoc, uniqueAlert, type ConfigDraft } from '#test-support/mapping-harness.ts';
 
 let relay: MappingHarness;
 

@@ -6,8 +6,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigDto, ErrorDto, FieldDto } from '../../lambdas/shared/admin-api-types.ts';
-import { MappingHarness, OPS, PRIORITY, SAMPLES_DIR, SEC, uniqueAlert } from '../support/mapping-harness.ts';
+import type { ConfigDto, ErrorDto, FieldDto } from '#shared/admin-api-types.ts';
+import { MappingHarness, OPS, PRIORITY, SAMPLES_DIR, SEC, uniqueAlert } from '#test-support/mapping-harness.ts';
 
 let relay: MappingHarness;
 

@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JiraIssueTracker } from '../../lambdas/adapters/jira-rest-client.ts';
+import { JiraIssueTracker } from '#adapters/jira-rest-client.ts';
 import type {
   ConfigDto,
   ConfigVersionDto,
@@ -20,8 +20,8 @@ import type {
   PriorityDto,
   ProjectDto,
   ValidationProblemDto,
-} from '../../lambdas/shared/admin-api-types.ts';
-import { MappingHarness, PRIORITY, SAMPLES_DIR, SEC, codeBlocks, uniqueAlert, type ConfigDraft } from '../support/mapping-harness.ts';
+} from '#shared/admin-api-types.ts';
+import { MappingHarness, PRIORITY, SAMPLES_DIR, SEC, codeBlocks, uniqueAlert, type ConfigDraft } from '#test-support/mapping-harness.ts';
 
 let relay: MappingHarness;
 

@@ -7,10 +7,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JiraAccessTokens, readConnection } from '../../lambdas/domain/jira-connection.ts';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
-import { adfText, codeBlocks, uniqueAlert as alertBody } from '../support/alert-bodies.ts';
-import { AdminClient, eventually, postAlert, signIn } from '../support/relay-client.ts';
+import { readConnection } from '#domain/jira-connection/connection-record.ts';
+import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
+import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
+import { adfText, codeBlocks, uniqueAlert as alertBody } from '#test-support/alert-bodies.ts';
+import { AdminClient, eventually, postAlert, signIn } from '#test-support/relay-client.ts';
 
 const SAMPLES_DIR = join(import.meta.dirname, '..', 'fixtures', 'keeper-sample-alerts');
 

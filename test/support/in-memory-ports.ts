@@ -2,8 +2,8 @@
  * In-memory implementations of the domain ports for unit tests (no module mocking needed).
  * They honour the same conditions as the DynamoDB adapters (conditional record, claim, lease).
  */
-import type { AlertRecord, AlertStatus } from '../../lambdas/domain/alert-record.ts';
-import type { EventLog } from '../../lambdas/domain/deliver-alert.ts';
+import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
+import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import type {
   AlertLedger,
   AlertRecordPatch,
@@ -14,7 +14,7 @@ import type {
   SecretName,
   SecretStore,
   StateStore,
-} from '../../lambdas/domain/ports.ts';
+} from '#domain/ports.ts';
 
 export class ManualClock implements Clock {
   constructor(private millis = Date.parse('2026-11-23T12:00:00.000Z')) {}

@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigDto, ConfigInputDto, DeliveryDto, ErrorDto } from '../../lambdas/shared/admin-api-types.ts';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
+import type { ConfigDto, ConfigInputDto, DeliveryDto, ErrorDto } from '#shared/admin-api-types.ts';
+import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
 import { AdminClient, eventually, postAlert, signIn } from './relay-client.ts';
 export { adfText, codeBlocks, isAdfDoc, uniqueAlert } from './alert-bodies.ts';
 

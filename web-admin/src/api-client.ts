@@ -19,7 +19,7 @@ import type {
   StatusDto,
   ValidationProblemDto,
   WebhookResultDto,
-} from '../../lambdas/shared/admin-api-types.ts';
+} from '#shared/admin-api-types.ts';
 
 export class ApiError extends Error {
   readonly status: number;

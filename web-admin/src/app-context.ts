@@ -8,7 +8,7 @@ import type {
   KeeperFieldDto,
   SessionDto,
   StatusDto,
-} from '../../lambdas/shared/admin-api-types.ts';
+} from '#shared/admin-api-types.ts';
 import { api, type SiteSettings } from './api-client.ts';
 
 export interface AppContext {

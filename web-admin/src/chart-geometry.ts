@@ -2,7 +2,7 @@
  * Alerts-per-hour chart: turns `HourBucketDto`s into stacked-bar geometry. Pure (no DOM) so the
  * layout is unit-tested; `views/hourly-chart.ts` only draws what this returns.
  */
-import type { HourBucketDto } from '../../lambdas/shared/admin-api-types.ts';
+import type { HourBucketDto } from '#shared/admin-api-types.ts';
 
 const HOUR_MS = 3_600_000;
 

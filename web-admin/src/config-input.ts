@@ -1,5 +1,5 @@
 /** Builds `PUT /api/config` bodies. Pure: no DOM. Every save sends the whole configuration. */
-import type { ConfigDto, ConfigInputDto } from '../../lambdas/shared/admin-api-types.ts';
+import type { ConfigDto, ConfigInputDto } from '#shared/admin-api-types.ts';
 
 /** The full input for `PUT /api/config`, starting from what is saved (every section kept as loaded). */
 export function inputFromConfig(config: ConfigDto): ConfigInputDto {

@@ -1,5 +1,5 @@
 /** Labelled form fields, inline validation messages, copy-to-clipboard. */
-import type { ValidationProblemDto } from '../../lambdas/shared/admin-api-types.ts';
+import type { ValidationProblemDto } from '#shared/admin-api-types.ts';
 import { h, mount, uid } from './dom.ts';
 import { notify } from './notifications.ts';
 

@@ -1,5 +1,5 @@
 /** Entry point: read site settings, find out who is signed in, draw the matching screen. */
-import type { ConfigDto, SessionDto } from '../../lambdas/shared/admin-api-types.ts';
+import type { ConfigDto, SessionDto } from '#shared/admin-api-types.ts';
 import {
   api,
   ApiError,

@@ -2,7 +2,7 @@
  * Matches validation problems from `PUT /api/config` (400, `problems[]`) to the control they are
  * about, so each message can be shown next to its row. Pure: no DOM.
  */
-import type { ValidationProblemDto } from '../../lambdas/shared/admin-api-types.ts';
+import type { ValidationProblemDto } from '#shared/admin-api-types.ts';
 
 /** A control that problems can attach to: by config path (and anything below it) or by Jira field id. */
 export interface ProblemTarget {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jiraFailure, parseRetryAfter } from '../../../lambdas/adapters/atlassian-http.ts';
-import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '../../../lambdas/domain/errors.ts';
+import { jiraFailure, parseRetryAfter } from '#adapters/atlassian-http.ts';
+import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
 
 const call = { method: 'POST' as const, url: 'http://jira/issue', what: 'POST /issue', creates: true };
 

@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtlassianOAuthClient } from '../../../lambdas/adapters/atlassian-oauth-client.ts';
-import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '../../../lambdas/domain/errors.ts';
-import { startJiraStandIn, type JiraStandIn } from '../../../local/jira-stand-in/index.ts';
-import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, authorizeCode, control } from '../../support/jira-stand-in-session.ts';
+import { AtlassianOAuthClient } from '#adapters/atlassian-oauth-client.ts';
+import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
+import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
+import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, authorizeCode, control } from '#test-support/jira-stand-in-session.ts';
 
 /** A loopback port nothing listens on: connections are refused at once. */
 async function closedPort(): Promise<number> {

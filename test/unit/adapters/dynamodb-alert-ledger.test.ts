@@ -3,10 +3,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbAlertLedger } from '../../../lambdas/adapters/dynamodb-alert-ledger.ts';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb-client.ts';
-import type { AlertRecord } from '../../../lambdas/domain/alert-record.ts';
-import { NotFoundError, ValidationError } from '../../../lambdas/domain/errors.ts';
+import { DynamoDbAlertLedger } from '#adapters/dynamodb-alert-ledger.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { NotFoundError, ValidationError } from '#domain/errors.ts';
 
 const tableName = 'ledger';
 const dynamo = mockClient(DynamoDBDocumentClient);

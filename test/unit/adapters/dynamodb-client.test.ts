@@ -6,7 +6,7 @@ import {
   createDocumentClient,
   isConditionalCheckFailed,
   transactionCancellationReasons,
-} from '../../../lambdas/adapters/dynamodb-client.ts';
+} from '#adapters/dynamodb-client.ts';
 
 describe('dynamodb-client', () => {
   it('drops undefined values and refuses class instances when marshalling', () => {

@@ -9,10 +9,10 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb-client.ts';
-import { DynamoDbConfigStore, historySortKey } from '../../../lambdas/adapters/dynamodb-config-store.ts';
-import { ConflictError } from '../../../lambdas/domain/errors.ts';
-import type { RelayConfig } from '../../../lambdas/domain/relay-config.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { DynamoDbConfigStore, historySortKey } from '#adapters/dynamodb-config-store.ts';
+import { ConflictError } from '#domain/errors.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
 
 const tableName = 'config';
 const dynamo = mockClient(DynamoDBDocumentClient);

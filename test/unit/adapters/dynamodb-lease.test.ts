@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb-client.ts';
-import { DynamoDbLease } from '../../../lambdas/adapters/dynamodb-lease.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { DynamoDbLease } from '#adapters/dynamodb-lease.ts';
 
 const tableName = 'config';
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -1,9 +1,9 @@
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb-client.ts';
-import { DynamoDbSessionStore } from '../../../lambdas/adapters/dynamodb-session-store.ts';
-import type { AdminSession } from '../../../lambdas/domain/ports.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { DynamoDbSessionStore } from '#adapters/dynamodb-session-store.ts';
+import type { AdminSession } from '#domain/ports.ts';
 
 const tableName = 'config';
 const dynamo = mockClient(DynamoDBDocumentClient);

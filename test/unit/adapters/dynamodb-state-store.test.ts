@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb-client.ts';
-import { DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb-state-store.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { DynamoDbStateStore } from '#adapters/dynamodb-state-store.ts';
 
 const tableName = 'config';
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JiraRestIdentity } from '../../../lambdas/adapters/jira-identity.ts';
-import { JiraUnauthorizedError } from '../../../lambdas/domain/errors.ts';
-import { startJiraStandIn, type JiraStandIn } from '../../../local/jira-stand-in/index.ts';
-import { ALICE, HARPER, PAT, RITA, TEST_CLIENT, signIn } from '../../support/jira-stand-in-session.ts';
+import { JiraRestIdentity } from '#adapters/jira-identity.ts';
+import { JiraUnauthorizedError } from '#domain/errors.ts';
+import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
+import { ALICE, HARPER, PAT, RITA, TEST_CLIENT, signIn } from '#test-support/jira-stand-in-session.ts';
 
 describe('JiraRestIdentity', () => {
   let standIn: JiraStandIn;

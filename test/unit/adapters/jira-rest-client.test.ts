@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { JiraIssueTracker, jqlString, type JiraIssueTrackerOptions } from '../../../lambdas/adapters/jira-rest-client.ts';
-import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '../../../lambdas/domain/errors.ts';
-import { startJiraStandIn, type JiraStandIn } from '../../../local/jira-stand-in/index.ts';
-import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, control, signIn } from '../../support/jira-stand-in-session.ts';
+import { JiraIssueTracker, jqlString, type JiraIssueTrackerOptions } from '#adapters/jira-rest-client.ts';
+import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
+import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
+import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, control, signIn } from '#test-support/jira-stand-in-session.ts';
 
 const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
 const secTask = (fields: Record<string, unknown> = {}) => ({

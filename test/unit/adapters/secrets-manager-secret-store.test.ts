@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecretsManagerSecretStore } from '../../../lambdas/adapters/secrets-manager-secret-store.ts';
+import { SecretsManagerSecretStore } from '#adapters/secrets-manager-secret-store.ts';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const secretIds = {

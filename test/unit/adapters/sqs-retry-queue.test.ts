@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clampDelaySeconds, parseRetryMessage, SqsRetryQueue } from '../../../lambdas/adapters/sqs-retry-queue.ts';
-import { ValidationError } from '../../../lambdas/domain/errors.ts';
+import { clampDelaySeconds, parseRetryMessage, SqsRetryQueue } from '#adapters/sqs-retry-queue.ts';
+import { ValidationError } from '#domain/errors.ts';
 
 const sqs = mockClient(SQSClient);
 const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/111111111111/retry';

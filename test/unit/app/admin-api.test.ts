@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hourlyBuckets } from '../../../lambdas/app/admin-api.ts';
+import { hourlyBuckets } from '#app/admin-api.ts';
 
 describe('admin-api', () => {
   it('counts alerts per UTC hour and priority over the last days, empty hours included', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeWebhookEndpoint } from '../../../lambdas/app/webhook-endpoint.ts';
-import { AuthenticationError } from '../../../lambdas/domain/errors.ts';
-import type { IngestResult } from '../../../lambdas/domain/ingest-alert.ts';
-import type { HttpEvent } from '../../../lambdas/shared/http.ts';
-import { silentLog } from '../../support/in-memory-ports.ts';
+import { makeWebhookEndpoint } from '#app/webhook-endpoint.ts';
+import { AuthenticationError } from '#domain/errors.ts';
+import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import type { HttpEvent } from '#shared/http.ts';
+import { silentLog } from '#test-support/in-memory-ports.ts';
 
 function event(body: string | undefined, headers: Record<string, string> = {}): HttpEvent {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HourBucketDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { HourBucketDto } from '#shared/admin-api-types.ts';
 import { describeChart, layoutHourlyChart, niceCeiling, orderPriorities, type ChartBox } from '../../../web-admin/src/chart-geometry.ts';
 
 const BOX: ChartBox = { width: 740, height: 240, padding: { top: 20, right: 10, bottom: 20, left: 10 } };

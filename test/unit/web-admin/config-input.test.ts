@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { ConfigDto } from '#shared/admin-api-types.ts';
 import { inputFromConfig, setupInput } from '../../../web-admin/src/config-input.ts';
 
 const CONFIG: ConfigDto = {

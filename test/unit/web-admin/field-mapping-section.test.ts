@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { FieldDto } from '#shared/admin-api-types.ts';
 import { fieldLabel, unmappedRequiredFields } from '../../../web-admin/src/views/field-mapping-section.ts';
 
 const field = (id: string, name: string, extra: Partial<FieldDto> = {}): FieldDto => ({

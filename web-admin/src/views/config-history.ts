@@ -1,7 +1,7 @@
 /**
  * "Change history": who saved which configuration version, when, and what it changed.
  */
-import type { ConfigVersionDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { ConfigVersionDto } from '#shared/admin-api-types.ts';
 import { api, describeError } from '../api-client.ts';
 import { formatTime, h, mount, skeleton } from '../dom.ts';
 

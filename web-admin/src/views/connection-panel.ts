@@ -1,5 +1,5 @@
 /** The strip under the header: Jira site, connected account, connection health, pending alerts. */
-import type { StatusDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { StatusDto } from '#shared/admin-api-types.ts';
 import { formatTime, h, mount } from '../dom.ts';
 
 const HEALTH: Record<StatusDto['connection']['state'], { label: string; tone: string }> = {

@@ -1,5 +1,5 @@
 /** "Deliveries": recent alerts with their Jira outcome, retry, and the alerts-per-hour chart. */
-import type { DeliveryDto, DeliveryStatus } from '../../../lambdas/shared/admin-api-types.ts';
+import type { DeliveryDto, DeliveryStatus } from '#shared/admin-api-types.ts';
 import { api, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
 import { formatTime, h, mount, skeleton, withBusy } from '../dom.ts';

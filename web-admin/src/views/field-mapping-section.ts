@@ -1,5 +1,5 @@
 /** Advanced Configuration → Field Mapping: Keeper payload field or constant → Jira field, per row. */
-import type { FieldDto, FieldMappingDto, KeeperFieldDto, ValidationProblemDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { FieldDto, FieldMappingDto, KeeperFieldDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
 import { h, mount, option, uid } from '../dom.ts';
 import { errorMessages } from '../form-helpers.ts';
 import { matchProblems } from '../problems.ts';

@@ -1,5 +1,5 @@
 /** Alerts per hour by priority (stacked bars) as inline SVG; geometry from `chart-geometry.ts`. */
-import type { HourBucketDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { HourBucketDto } from '#shared/admin-api-types.ts';
 import { describeChart, layoutHourlyChart, type ChartBox } from '../chart-geometry.ts';
 import { h, s, uid } from '../dom.ts';
 

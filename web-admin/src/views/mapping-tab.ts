@@ -2,7 +2,7 @@
  * "Advanced Configuration": Field Mapping, Priority Mapping, Issue Type Mapping (each saved on
  * its own, sending the whole configuration with only that section changed) and Reset.
  */
-import type { ConfigDto, ConfigInputDto, FieldDto, IssueTypeDto, PriorityDto, ValidationProblemDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { ConfigDto, ConfigInputDto, FieldDto, IssueTypeDto, PriorityDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
 import { api, ApiError, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
 import { inputFromConfig } from '../config-input.ts';

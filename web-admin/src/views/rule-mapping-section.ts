@@ -2,7 +2,7 @@
  * Advanced Configuration → Priority Mapping and Issue Type Mapping: rules "event or category →
  * target", with a searchable event/category picker (an `<input list>` over the event catalogue).
  */
-import type { EventDto, ValidationProblemDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { EventDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
 import { h, mount, option, uid } from '../dom.ts';
 import { errorMessages } from '../form-helpers.ts';
 import { matchProblems } from '../problems.ts';

@@ -2,7 +2,7 @@
  * "Web Trigger Setup": target project + default issue type, webhook URL, webhook token
  * (generate / regenerate / revoke, shown once), and the development tools (test alert, curl).
  */
-import type { IssueTypeDto, ProjectDto, WebhookResultDto } from '../../../lambdas/shared/admin-api-types.ts';
+import type { IssueTypeDto, ProjectDto, WebhookResultDto } from '#shared/admin-api-types.ts';
 import { api, ApiError, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
 import { setupInput } from '../config-input.ts';

@@ -1,0 +1,179 @@
+/**
+ * Saving the relay configuration: resolve everything delivery will need from live Jira metadata
+ * (project, issue types, the createmeta of every issue type the mapping can choose, priorities,
+ * account ids for user fields), validate the draft against it, store it versioned, and release
+ * alerts that were waiting for a configuration. Delivery then costs one Jira call per alert.
+ */
+import { collectUserEmails, validateConfig, type ConfigDraft } from './validate-config.ts';
+import { keeperDefaults } from './keeper-defaults.ts';
+import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+import { releasePendingAlerts } from '#domain/delivery/deliver-alert.ts';
+import { ValidationError } from '#domain/errors.ts';
+import type { Actor, AlertLedger, Clock, ConfigStore, IssueTracker, JiraFieldMeta, JiraIssueType, RetryQueue } from '#domain/ports.ts';
+import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from '#domain/relay-config.ts';
+
+const USER_KINDS: ReadonlySet<string> = new Set(['user', 'multi-user']);
+
+export interface ConfigureDeps {
+  readonly tracker: IssueTracker;
+  readonly configs: ConfigStore;
+  readonly ledger: AlertLedger;
+  readonly queue: RetryQueue;
+  readonly clock: Clock;
+}
+
+/** What an administrator submits (the admin API's ConfigInputDto). */
+export interface ConfigInput {
+  readonly expectedVersion: number;
+  readonly projectKey: string;
+  readonly defaultIssueTypeId: string;
+  readonly summaryTemplate?: string;
+  readonly parentIssueKey?: string;
+  readonly fieldMappings?: RelayConfig['fieldMappings'];
+  readonly priorityMapping?: RelayConfig['priorityMapping'];
+  readonly issueTypeMapping?: RelayConfig['issueTypeMapping'];
+}
+
+export interface ProjectMetadata {
+  readonly project: RelayConfig['project'];
+  readonly issueTypes: JiraIssueType[];
+  readonly fieldMeta: Record<string, JiraFieldMeta[]>;
+  readonly priorities: { id: string; name: string }[];
+}
+
+/** The priorities Jira accepts on any of these create screens (createmeta `allowedValues`), by id. */
+export function prioritiesOnScreens(screens: Iterable<readonly JiraFieldMeta[]>): { id: string; name: string }[] {
+  const priorities = new Map<string, string>();
+  for (const fields of screens) {
+    for (const value of fields.find((f) => f.fieldId === 'priority')?.allowedValues ?? []) {
+      priorities.set(value.id, value.name ?? value.value ?? value.id);
+    }
+  }
+  return [...priorities].map(([id, name]) => ({ id, name }));
+}
+
+/** Loads the metadata of `projectKey` for the given issue types (createmeta, every page). */
+export async function loadProjectMetadata(
+  tracker: IssueTracker,
+  projectKey: string,
+  issueTypeIds: (types: JiraIssueType[]) => string[],
+): Promise<ProjectMetadata> {
+  const project = (await tracker.listProjects()).find((p) => p.key.toUpperCase() === projectKey.toUpperCase());
+  if (!project) {
+    throw new ValidationError(`Project ${projectKey} does not exist or the relay's Jira account cannot create issues in it`, [
+      { path: 'projectKey', message: `Project ${projectKey} not found`, project: projectKey },
+    ]);
+  }
+  const issueTypes = await tracker.listIssueTypes(project.key);
+  const wanted = [...new Set(issueTypeIds(issueTypes).filter((id) => issueTypes.some((t) => t.id === id)))];
+  const metas = await Promise.all(wanted.map((id) => tracker.listCreateFields(project.key, id)));
+  const fieldMeta = Object.fromEntries(wanted.map((id, i) => [id, metas[i] ?? []]));
+  return {
+    project: { id: project.id, key: project.key, name: project.name, style: project.style },
+    issueTypes,
+    fieldMeta,
+    priorities: prioritiesOnScreens(metas),
+  };
+}
+
+function chosenIssueTypes(input: Pick<ConfigInput, 'defaultIssueTypeId' | 'issueTypeMapping'>): string[] {
+  return [
+    input.defaultIssueTypeId,
+    ...Object.values(input.issueTypeMapping?.byEvent ?? {}),
+    ...Object.values(input.issueTypeMapping?.byCategory ?? {}),
+  ];
+}
+
+/**
+ * Resolves e-mail addresses to account ids (one search hit is trusted) and checks account ids
+ * given directly — the way to map a user whose e-mail Jira keeps hidden.
+ */
+async function resolveUsers(
+  tracker: IssueTracker,
+  emails: string[],
+  accountIds: string[],
+): Promise<{ directory: Record<string, string>; unresolved: string[] }> {
+  const directory: Record<string, string> = {};
+  const unresolved: string[] = [];
+  for (const accountId of new Set(accountIds)) {
+    const user = await tracker.findUserByAccountId(accountId);
+    if (user) directory[accountId.toLowerCase()] = user.accountId;
+    else unresolved.push(accountId);
+  }
+  for (const email of [...new Set(emails.map((e) => e.toLowerCase()))]) {
+    const users = await tracker.searchUsers(email);
+    const exact = users.find((u) => u.emailAddress?.toLowerCase() === email);
+    const only = users.length === 1 ? users[0] : undefined;
+    const match = exact ?? only;
+    if (match) directory[email] = match.accountId;
+    else unresolved.push(email);
+  }
+  return { directory, unresolved };
+}
+
+/** Constants of user fields that are not e-mail addresses: taken as Jira account ids. */
+function userAccountIdConstants(draft: ConfigDraft, meta: ProjectMetadata): string[] {
+  const userFields = new Set(
+    Object.values(meta.fieldMeta).flatMap((fields) => fields.filter((f) => USER_KINDS.has(jiraFieldKind(f))).map((f) => f.fieldId)),
+  );
+  return draft.fieldMappings
+    .filter((m) => m.constant !== undefined && userFields.has(m.fieldId))
+    .flatMap((m) => (m.constant ?? '').split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '' && !item.includes('@'));
+}
+
+/** Validates `input` against live Jira and saves it as the next version. Throws ValidationError with every problem. */
+export async function saveConfiguration(
+  deps: ConfigureDeps,
+  input: ConfigInput,
+  actor: Actor,
+  /** E-mail addresses seen in received alerts; asked for only when a user field is fed from the payload. */
+  observedEmails: () => Promise<string[]> = async () => [],
+): Promise<RelayConfig> {
+  const meta = await loadProjectMetadata(deps.tracker, input.projectKey, () => chosenIssueTypes(input));
+  const draft: ConfigDraft = {
+    defaultIssueTypeId: input.defaultIssueTypeId,
+    summaryTemplate: input.summaryTemplate?.trim() || DEFAULT_SUMMARY_TEMPLATE,
+    ...(input.parentIssueKey ? { parentIssueKey: input.parentIssueKey } : {}),
+    fieldMappings: input.fieldMappings ?? [],
+    priorityMapping: input.priorityMapping ?? { byEvent: {}, byCategory: {} },
+    issueTypeMapping: input.issueTypeMapping ?? { byEvent: {}, byCategory: {} },
+  };
+  const userFieldFromPayload = draft.fieldMappings.some(
+    (m) =>
+      m.source !== undefined &&
+      Object.values(meta.fieldMeta).some((fields) => fields.some((f) => f.fieldId === m.fieldId && USER_KINDS.has(jiraFieldKind(f)))),
+  );
+  const observed = userFieldFromPayload ? await observedEmails() : [];
+  const users = await resolveUsers(deps.tracker, [...collectUserEmails(draft, meta), ...observed], userAccountIdConstants(draft, meta));
+  const problems = validateConfig(draft, meta, users.directory);
+  if (problems.length > 0) {
+    throw new ValidationError(`The configuration was not saved: ${problems.length} problem(s) found against project ${meta.project.key}`, problems);
+  }
+  const config: RelayConfig = {
+    ...draft,
+    version: input.expectedVersion + 1,
+    updatedAt: deps.clock.now().toISOString(),
+    updatedBy: { accountId: actor.accountId, displayName: actor.displayName },
+    project: meta.project,
+    issueTypes: meta.issueTypes.map((t) => ({ id: t.id, name: t.name, subtask: t.subtask, hierarchyLevel: t.hierarchyLevel })),
+    fieldMeta: meta.fieldMeta,
+    userDirectory: users.directory,
+  };
+  const saved = await deps.configs.save(config, input.expectedVersion);
+  await releasePendingAlerts(deps);
+  return saved;
+}
+
+/** "Reset configuration": Keeper's documented defaults wherever the current (or given) project has the fields and types. */
+export async function resetConfiguration(
+  deps: ConfigureDeps,
+  input: { expectedVersion: number; projectKey: string },
+  actor: Actor,
+): Promise<RelayConfig> {
+  // Every non-subtask type is loaded because the defaults map categories to Incident and Task.
+  const meta = await loadProjectMetadata(deps.tracker, input.projectKey, (types) => types.filter((t) => !t.subtask).map((t) => t.id));
+  const defaults = keeperDefaults(meta);
+  return saveConfiguration(deps, { expectedVersion: input.expectedVersion, projectKey: meta.project.key, ...defaults }, actor);
+}

@@ -1,0 +1,114 @@
+/**
+ * Keeper's documented defaults for its Jira integration (Keeper Jira ITSM doc, see
+ * shared/keeper/REFERENCE.md §4.1), applied only where the target project has the field, issue
+ * type or priority — so the draft produced here passes `validateConfig` for that project.
+ */
+import { RELAY_FILLED, type ConfigDraft, type ProjectMeta } from './validate-config.ts';
+import { ValidationError } from '#domain/errors.ts';
+import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+import { chooseIssueTypeId } from '#domain/ticket/build-issue.ts';
+import type { JiraIssueType } from '#domain/ports.ts';
+import { DEFAULT_SUMMARY_TEMPLATE, type FieldMapping } from '#domain/relay-config.ts';
+
+/**
+ * Payload field → Jira field (matched by name, case-insensitive). `alert_name` goes to the summary
+ * through the template; `description` is the readable text of the relay's description document.
+ */
+const DEFAULT_FIELD_MAPPINGS: readonly { source: string; fieldId?: string; fieldName: string }[] = [
+  { source: 'description', fieldId: 'description', fieldName: 'Description' },
+  { source: 'audit_event', fieldName: 'Security Event Type' },
+  { source: 'remote_address', fieldName: 'Remote IP Address' },
+  { source: 'timestamp', fieldName: 'Alert Timestamp' },
+];
+
+/**
+ * Priority by category. The first six keys are the category/event keys Keeper's Jira integration
+ * documents. Keeper's event catalog (shared/keeper/event-types.csv) uses other category names
+ * (breachwatch, security, policy, login, …), so those get equivalent rules: a BreachWatch hit is a
+ * credential exposure (data breach → Highest); `security` holds 2FA, role and device-lock changes
+ * that weaken account protection (High); `policy` holds admin policy changes (Medium, like a policy
+ * violation); `login` is sign-in activity (Low, like audit_user_login).
+ */
+const DEFAULT_PRIORITIES_BY_CATEGORY: readonly [category: string, priorityName: string][] = [
+  ['data_breach', 'Highest'],
+  ['password_breach', 'Highest'],
+  ['unauthorized_access', 'High'],
+  ['suspicious_activity', 'High'],
+  ['policy_violation', 'Medium'],
+  ['audit_user_login', 'Low'],
+  ['breachwatch', 'Highest'],
+  ['security', 'High'],
+  ['policy', 'Medium'],
+  ['login', 'Low'],
+];
+
+/** Issue type by category: breaches are incidents, policy violations are tasks (Keeper's defaults). */
+const DEFAULT_ISSUE_TYPES_BY_CATEGORY: readonly [category: string, issueTypeName: string][] = [
+  ['data_breach', 'Incident'],
+  ['password_breach', 'Incident'],
+  ['policy_violation', 'Task'],
+  // The catalog's name for BreachWatch events, which Keeper's defaults treat as breaches.
+  ['breachwatch', 'Incident'],
+];
+
+/**
+ * A configuration draft with Keeper's documented defaults for the project described by `meta`.
+ * `meta.fieldMeta` should cover the default type and Incident/Task where they exist; rules whose
+ * type, field or priority the project lacks are left out. Throws ValidationError when the project
+ * has no issue type a ticket can be created with.
+ */
+export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
+  const project = meta.project.key;
+  const creatable = meta.issueTypes.filter((t) => !t.subtask && meta.fieldMeta[t.id] !== undefined);
+  const byName = (name: string): JiraIssueType | undefined => creatable.find((t) => t.name.toLowerCase() === name.toLowerCase());
+  const defaultType = byName('Task') ?? creatable.find((t) => t.hierarchyLevel === 0) ?? creatable[0];
+  if (defaultType === undefined) {
+    throw new ValidationError(`Project ${project} has no issue type the relay can create tickets with`, [
+      { path: 'defaultIssueTypeId', message: `Project ${project} has no non-sub-task issue type with create metadata`, project },
+    ]);
+  }
+
+  // A type whose create screen requires a field the defaults cannot fill (e.g. a required "Alert
+  // Severity" select on Incident) is left out: the admin maps that field first, then adds the rule.
+  const fillable = (typeId: string): boolean =>
+    (meta.fieldMeta[typeId] ?? []).every((f) => !f.required || f.hasDefaultValue || RELAY_FILLED.has(f.fieldId));
+  const issueTypeByCategory: Record<string, string> = {};
+  for (const [category, typeName] of DEFAULT_ISSUE_TYPES_BY_CATEGORY) {
+    const type = byName(typeName);
+    if (type !== undefined && fillable(type.id)) issueTypeByCategory[category] = type.id;
+  }
+  const issueTypeMapping = { byEvent: {}, byCategory: issueTypeByCategory };
+  const chosenTypes = [...new Set([defaultType.id, ...Object.values(issueTypeByCategory)])];
+
+  // A field is mapped only if every issue type an alert can land in has it (mappings apply to all).
+  const fieldMappings: FieldMapping[] = [];
+  for (const wanted of DEFAULT_FIELD_MAPPINGS) {
+    const field = (meta.fieldMeta[defaultType.id] ?? []).find((f) =>
+      wanted.fieldId ? f.fieldId === wanted.fieldId : f.name.trim().toLowerCase() === wanted.fieldName.toLowerCase(),
+    );
+    if (field === undefined || jiraFieldKind(field) === 'other') continue;
+    if (chosenTypes.every((id) => meta.fieldMeta[id]?.some((f) => f.fieldId === field.fieldId))) {
+      fieldMappings.push({ fieldId: field.fieldId, source: wanted.source });
+    }
+  }
+
+  const byCategory: Record<string, string> = {};
+  for (const [category, priorityName] of DEFAULT_PRIORITIES_BY_CATEGORY) {
+    const priority = meta.priorities.find((p) => p.name.toLowerCase() === priorityName.toLowerCase());
+    if (priority === undefined) continue;
+    const typeId = chooseIssueTypeId({ issueTypeMapping, defaultIssueTypeId: defaultType.id }, '', category);
+    // Only where Jira accepts it: team-managed types may lack Priority, schemes may restrict it.
+    const field = meta.fieldMeta[typeId]?.find((f) => f.fieldId === 'priority');
+    if (field !== undefined && (field.allowedValues === undefined || field.allowedValues.some((v) => v.id === priority.id))) {
+      byCategory[category] = priority.id;
+    }
+  }
+
+  return {
+    defaultIssueTypeId: defaultType.id,
+    summaryTemplate: DEFAULT_SUMMARY_TEMPLATE,
+    fieldMappings,
+    priorityMapping: { byEvent: {}, byCategory },
+    issueTypeMapping,
+  };
+}

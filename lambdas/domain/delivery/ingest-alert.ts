@@ -1,0 +1,83 @@
+/**
+ * Ingest of one authenticated alert body: record it in the ledger first (one conditional write
+ * per alert, keyed by the dedup key), then try to deliver it at once. A second POST of the same
+ * alert returns the first result and creates nothing.
+ */
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { dedupKey } from '#domain/alert/dedup-key.ts';
+import { attemptDelivery, claimedAtCreation, issueUrl, NO_CONFIGURATION, type DeliveryDeps, type DeliveryOutcome } from './deliver-alert.ts';
+import { ValidationError } from '#domain/errors.ts';
+import { fieldPaths, parseAlertBody } from '#domain/alert/keeper-alert.ts';
+
+export interface IngestDeps extends DeliveryDeps {
+  readonly ledgerTtlDays: number;
+}
+
+export type IngestResult =
+  | { kind: 'created'; alertId: string; issueKey: string; issueUrl: string }
+  | { kind: 'accepted'; alertId: string; status: 'queued' | 'pending_configuration' | 'failed'; error?: string }
+  | {
+      kind: 'duplicate';
+      alertId: string;
+      status: AlertRecord['status'];
+      issueKey?: string;
+      issueUrl?: string;
+    };
+
+/** Records and delivers `rawBody`. Throws ValidationError only for an empty body. */
+export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { test?: boolean } = {}): Promise<IngestResult> {
+  if (rawBody.trim() === '') throw new ValidationError('The alert body is empty');
+  const alert = parseAlertBody(rawBody);
+  const alertId = dedupKey(rawBody);
+  const now = deps.clock.now();
+  const config = await deps.config();
+  const record: AlertRecord = {
+    alertId,
+    // Recorded already claimed by this instance (or parked): one ledger write before the Jira call.
+    ...(config ? claimedAtCreation(now) : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
+    receivedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    event: alert.event,
+    ...(alert.category ? { category: alert.category } : {}),
+    ...(alert.parsed && alert.alertName ? { alertName: alert.alertName } : {}),
+    parsed: alert.parsed,
+    rawBody,
+    fieldPaths: alert.parsed ? fieldPaths(alert.payload) : [],
+    duplicates: 0,
+    ...(options.test ? { test: true } : {}),
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.ledgerTtlDays * 86_400,
+  };
+
+  const written = await deps.ledger.record(record);
+  if (!written.created) {
+    const existing = written.existing;
+    await deps.ledger.noteDuplicate(alertId, now);
+    deps.log.info('Duplicate alert', { alertId, event: existing.event, status: existing.status, issueKey: existing.issueKey });
+    return {
+      kind: 'duplicate',
+      alertId,
+      status: existing.status,
+      ...(existing.issueKey
+        ? { issueKey: existing.issueKey, issueUrl: existing.issueUrl ?? issueUrl(deps.siteUrl, existing.issueKey) }
+        : {}),
+    };
+  }
+  deps.log.info('Alert recorded', { alertId, event: record.event, parsed: record.parsed });
+  if (!config) return { kind: 'accepted', alertId, status: 'pending_configuration' };
+  return toIngestResult(await attemptDelivery(deps, record, config));
+}
+
+function toIngestResult(outcome: DeliveryOutcome): IngestResult {
+  switch (outcome.kind) {
+    case 'delivered':
+      return { kind: 'created', alertId: outcome.alertId, issueKey: outcome.issueKey, issueUrl: outcome.issueUrl };
+    case 'pending_configuration':
+      return { kind: 'accepted', alertId: outcome.alertId, status: 'pending_configuration' };
+    // A permanent refusal is kept in the ledger for replay from the admin site: accepted, not lost.
+    case 'failed':
+      return { kind: 'accepted', alertId: outcome.alertId, status: 'failed', error: outcome.error };
+    case 'queued':
+    case 'busy':
+      return { kind: 'accepted', alertId: outcome.alertId, status: 'queued' };
+  }
+}

@@ -1,0 +1,519 @@
+import { describe, expect, it } from 'vitest';
+import { dedupKey } from '#domain/alert/dedup-key.ts';
+import {
+  DESCRIPTION_MAX_CHARS,
+  buildIssue,
+  chooseIssueTypeId,
+  choosePriorityId,
+  descriptionSize,
+  renderSummary,
+  withoutFields,
+  type BuiltIssue,
+} from '#domain/ticket/build-issue.ts';
+import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import { adfErrors, adfTexts } from '#test-support/adf-schema.ts';
+import { F, INCIDENT, OPS_TASK, PRIORITY, SUBTASK, TASK, opsConfig, secConfig } from '#test-support/jira-fixtures.ts';
+import { sampleAlert, sampleAlerts } from '#test-support/sample-alerts.ts';
+
+const RECEIVED_AT = '2025-11-05T05:00:29.000Z';
+
+function build(body: string, config: RelayConfig = secConfig(), test = false): BuiltIssue {
+  return buildIssue(parseAlertBody(body), { alertId: dedupKey(body), receivedAt: RECEIVED_AT, config, ...(test ? { test } : {}) });
+}
+
+function summaryOf(built: BuiltIssue): string {
+  return String(built.fields['summary']);
+}
+
+function labelsOf(built: BuiltIssue): string[] {
+  return built.fields['labels'] as string[];
+}
+
+describe('build-issue', () => {
+  describe('buildIssue', () => {
+    it.each(sampleAlerts().map((s) => [s.file, s.body] as const))('builds a valid issue for %s in SEC and OPS', (_file, body) => {
+      for (const config of [secConfig(), opsConfig()]) {
+        // Act
+        const built = build(body, config);
+
+        // Assess
+        expect(adfErrors(built.fields['description'])).toEqual([]);
+        expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+        const summary = summaryOf(built);
+        expect(summary.length).toBeGreaterThan(0);
+        expect(summary.length).toBeLessThanOrEqual(255);
+        expect(summary).not.toMatch(/[\n\r\t]/);
+        expect(built.fields['project']).toEqual({ id: config.project.id });
+        expect(built.fields['issuetype']).toEqual({ id: built.issueTypeId });
+        expect(labelsOf(built)).toEqual(expect.arrayContaining(['keeper', built.label]));
+        expect(labelsOf(built).every((l) => !/\s/.test(l) && l.length <= 255)).toBe(true);
+        for (const [fieldId, value] of Object.entries(built.fields)) {
+          if (value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'doc') {
+            expect(adfErrors(value), fieldId).toEqual([]);
+          }
+        }
+      }
+    });
+
+    it('builds the seed example with Keeper’s documented mapping', () => {
+      // Act
+      const built = build(sampleAlert('01'));
+
+      // Assess
+      expect(built.fields['summary']).toBe('Jira Alerts: audit_alert_resumed');
+      expect(built.fields[F.eventType]).toBe('audit_alert_resumed');
+      expect(built.fields[F.remoteIp]).toBe('110.227.52.162');
+      expect(built.fields[F.alertTimestamp]).toBe('2025-11-05T05:00:28.091+0000');
+      expect(built.issueTypeId).toBe(TASK);
+      expect(built.fields['priority']).toEqual({ id: PRIORITY.medium });
+      expect(built).toMatchObject({ priorityId: PRIORITY.medium, priorityName: 'Medium', dropped: [] });
+      expect(labelsOf(built)).toEqual(['keeper', 'audit_alert_resumed', built.label]);
+    });
+
+    it('writes a readable summary, a field table and the complete raw payload into the description', () => {
+      // Prepare
+      const body = sampleAlert('11');
+
+      // Act
+      const built = build(body);
+      const texts = adfTexts(built.description);
+      const blocks = built.description.content.map((b) => b.type);
+
+      // Assess
+      expect(texts).toContain('BreachWatch High Risk');
+      expect(texts.join('')).toContain('BreachWatch detected high-risk record password');
+      expect(texts).toContain(JSON.parse(body).description);
+      expect(texts).toContain('jane.roe@example.com');
+      expect(texts).toContain('record_uid');
+      expect(texts).toContain('NX4dQ1u0r3hZb8pW2sVt5A');
+      expect(blocks).toEqual(expect.arrayContaining(['heading', 'table', 'codeBlock']));
+      const raw = built.description.content.find((b) => b.type === 'codeBlock');
+      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(JSON.parse(body));
+    });
+
+    it('shows nested fields of a #json body in the table by dot path', () => {
+      // Act
+      const built = build(sampleAlert('21'));
+
+      // Assess
+      expect(adfTexts(built.description)).toContain('event.record_uid');
+      expect(built.fields[F.eventType]).toBe('bw_record_high_risk');
+      expect(built.issueTypeId).toBe(INCIDENT);
+    });
+
+    it('tickets an unparsed body with its raw text, a warning and the unparsed label', () => {
+      // Prepare
+      const body = '{"alert_name": "He said "hi"", "audit_event": "login_failure"}';
+
+      // Act
+      const built = build(body);
+      const texts = adfTexts(built.description);
+
+      // Assess
+      expect(summaryOf(built)).toBe(`Keeper alert (unparsed body): ${body}`);
+      expect(labelsOf(built)).toEqual(['keeper', 'unknown', built.label, 'keeper-unparsed']);
+      expect(texts).toContain(body);
+      expect(texts).toContain('Unparsed alert body.');
+      expect(built.description.content.some((b) => b.type === 'panel' && b.attrs.panelType === 'warning')).toBe(true);
+      expect(adfErrors(built.description)).toEqual([]);
+      expect(built.fields[F.remoteIp]).toBeUndefined();
+    });
+
+    it('marks a test alert with a panel, a label and a summary prefix', () => {
+      // Act
+      const built = build(sampleAlert('01'), secConfig(), true);
+
+      // Assess
+      expect(summaryOf(built)).toBe('[Test] Jira Alerts: audit_alert_resumed');
+      expect(labelsOf(built)).toContain('keeper-test');
+      expect(built.description.content[0]).toMatchObject({ type: 'panel', attrs: { panelType: 'info' } });
+    });
+
+    it('lets the per-event issue type and priority win over the per-category ones', () => {
+      // Prepare
+      const config = secConfig({
+        issueTypeMapping: { byEvent: { bw_record_high_risk: TASK }, byCategory: { breachwatch: INCIDENT } },
+      });
+
+      // Act
+      const loginFailure = build(sampleAlert('10'));
+      const breach = build(sampleAlert('11'), config);
+      const breachByCategory = build(sampleAlert('11'));
+      const twoFactorOff = build(sampleAlert('17'));
+
+      // Assess
+      expect(loginFailure.priorityId).toBe(PRIORITY.medium);
+      expect(breach.issueTypeId).toBe(TASK);
+      expect(breachByCategory.issueTypeId).toBe(INCIDENT);
+      expect(breachByCategory.priorityName).toBe('Highest');
+      expect(twoFactorOff.issueTypeId).toBe(INCIDENT);
+      expect(twoFactorOff.priorityName).toBe('High');
+    });
+
+    it('uses the default issue type and no priority when nothing maps the alert', () => {
+      // Act
+      const built = build(sampleAlert('18'));
+
+      // Assess
+      expect(built.issueTypeId).toBe(TASK);
+      expect(built.fields['priority']).toBeUndefined();
+      expect(built.priorityId).toBeUndefined();
+    });
+
+    it('drops the priority with a reason when the team-managed issue type has no Priority field', () => {
+      // Act
+      const built = build(sampleAlert('11'), opsConfig());
+
+      // Assess
+      expect(built.issueTypeId).toBe(OPS_TASK);
+      expect(built.fields['priority']).toBeUndefined();
+      expect(built.priorityId).toBeUndefined();
+      expect(built.dropped).toEqual([
+        { fieldId: 'priority', fieldName: 'Priority', reason: 'Priority is not on the create screen of issue type Task in project OPS' },
+      ]);
+      expect(built.fields['customfield_10300']).toBe('198.51.100.77');
+    });
+
+    it('drops a priority the issue type does not allow', () => {
+      // Act
+      const built = build(sampleAlert('18'), secConfig({ priorityMapping: { byEvent: {}, byCategory: {}, defaultPriorityId: '99' } }));
+
+      // Assess
+      expect(built.fields['priority']).toBeUndefined();
+      expect(built.dropped).toEqual([
+        { fieldId: 'priority', fieldName: 'Priority', reason: 'priority id 99 is not allowed for issue type Task in project SEC' },
+      ]);
+    });
+
+    it('sets the parent when the chosen type is a sub-task and a parent is configured', () => {
+      // Act
+      const built = build(sampleAlert('01'), secConfig({ defaultIssueTypeId: SUBTASK, parentIssueKey: 'SEC-7' }));
+
+      // Assess
+      expect(built.issueTypeId).toBe(SUBTASK);
+      expect(built.fields['parent']).toEqual({ key: 'SEC-7' });
+    });
+
+    it('falls back to the default type when a mapped sub-task type has no parent', () => {
+      // Act
+      const built = build(sampleAlert('11'), secConfig({ issueTypeMapping: { byEvent: {}, byCategory: { breachwatch: SUBTASK } } }));
+
+      // Assess
+      expect(built.issueTypeId).toBe(TASK);
+      expect(built.fields['parent']).toBeUndefined();
+      expect(built.dropped[0]?.fieldId).toBe('issuetype');
+      expect(built.dropped[0]?.reason).toContain('sub-task');
+    });
+
+    it('converts mappings to each field’s schema and records what it cannot convert', () => {
+      // Prepare
+      const config = secConfig({
+        fieldMappings: [
+          { fieldId: F.severity, constant: 'high' },
+          { fieldId: F.owner, source: 'username' },
+          { fieldId: F.watchers, source: 'to_username' },
+          { fieldId: F.systems, constant: 'Vault, Mainframe' },
+          { fieldId: F.riskScore, source: 'enterprise_id' },
+          { fieldId: F.dueDay, source: 'timestamp' },
+          { fieldId: F.tags, source: 'client_version' },
+          { fieldId: F.deviceName, source: 'record_uid' },
+          { fieldId: F.notes, source: 'description' },
+        ],
+      });
+
+      // Act
+      const built = build(sampleAlert('13'), config);
+
+      // Assess
+      expect(built.fields[F.severity]).toEqual({ id: '10101' });
+      expect(built.fields[F.owner]).toEqual({ accountId: 'acc-jane' });
+      expect(built.fields[F.watchers]).toBeUndefined();
+      expect(built.fields[F.systems]).toEqual([{ id: '10120' }]);
+      expect(built.fields[F.riskScore]).toBe(8512);
+      expect(built.fields[F.dueDay]).toBe('2025-11-05');
+      expect(built.fields[F.deviceName]).toBe('Tq8vJ3mL0cWb5yHn1RfK7g');
+      expect(adfErrors(built.fields[F.notes])).toEqual([]);
+      expect(built.fields[F.tags]).toEqual(['Web-Vault-17.0.2']);
+      expect(built.dropped).toEqual([
+        { fieldId: F.watchers, fieldName: 'Responders', reason: 'no Jira user for partner@outside.example.net' },
+        { fieldId: F.systems, fieldName: 'Affected Systems', reason: '"Mainframe" is not one of the allowed values (Vault, Admin Console, KSM)' },
+      ]);
+    });
+
+    it('drops a mapped field that is not on the chosen issue type’s screen', () => {
+      // Prepare
+      const config = secConfig({ fieldMappings: [{ fieldId: F.deviceName, constant: 'laptop-7' }] });
+
+      // Act
+      const onIncident = build(sampleAlert('11'), config);
+      const onTask = build(sampleAlert('15'), config);
+
+      // Assess
+      expect(onIncident.fields[F.deviceName]).toBeUndefined();
+      expect(onIncident.dropped).toEqual([
+        { fieldId: F.deviceName, fieldName: 'Device Name', reason: 'not on the create screen of issue type Incident in project SEC' },
+      ]);
+      expect(onTask.fields[F.deviceName]).toBe('laptop-7');
+    });
+
+    it('skips a mapping whose payload field is absent, without a note', () => {
+      // Act
+      const built = build(sampleAlert('19'));
+
+      // Assess
+      expect(built.fields[F.remoteIp]).toBeUndefined();
+      expect(built.dropped).toEqual([]);
+    });
+
+    it('fills a required text field the alert lacks with a visible placeholder', () => {
+      // Prepare
+      const config = secConfig();
+      const meta = config.fieldMeta[TASK]?.map((f) => (f.fieldId === F.remoteIp ? { ...f, required: true } : f)) ?? [];
+
+      // Act
+      const built = build(sampleAlert('19'), { ...config, fieldMeta: { ...config.fieldMeta, [TASK]: meta } });
+
+      // Assess
+      expect(built.fields[F.remoteIp]).toBe('(not in alert)');
+    });
+
+    it('lets a summary mapping override the template and a description mapping choose the readable text', () => {
+      // Prepare
+      const config = secConfig({
+        fieldMappings: [
+          { fieldId: 'summary', source: 'record_uid' },
+          { fieldId: 'description', constant: 'Check this record now.' },
+        ],
+      });
+
+      // Act
+      const built = build(sampleAlert('11'), config);
+
+      // Assess
+      expect(built.fields['summary']).toBe('NX4dQ1u0r3hZb8pW2sVt5A');
+      expect(adfTexts(built.description)).toContain('Check this record now.');
+      expect(built.description.content.some((b) => b.type === 'table')).toBe(true);
+    });
+
+    it('adds mapped labels to the relay’s own labels', () => {
+      // Act
+      const built = build(sampleAlert('13'), secConfig({ fieldMappings: [{ fieldId: 'labels', constant: 'external share, keeper' }] }));
+
+      // Assess
+      expect(labelsOf(built)).toEqual(['keeper', 'record_share_outside_user', built.label, 'external-share']);
+    });
+
+    it('lets a priority field mapping win over the category rule when it resolves', () => {
+      // Prepare
+      const mapped = secConfig({ fieldMappings: [{ fieldId: 'priority', constant: 'low' }] });
+      const unmatched = secConfig({ fieldMappings: [{ fieldId: 'priority', source: 'alert_name' }] });
+
+      // Act
+      const lowered = build(sampleAlert('11'), mapped);
+      const fallback = build(sampleAlert('11'), unmatched);
+
+      // Assess
+      expect(lowered).toMatchObject({ priorityId: PRIORITY.low, priorityName: 'Low' });
+      expect(fallback.priorityId).toBe(PRIORITY.highest);
+      expect(fallback.dropped[0]).toMatchObject({ fieldId: 'priority', fieldName: 'Priority' });
+    });
+
+    it('ignores mappings to fields the relay sets itself', () => {
+      // Act
+      const built = build(sampleAlert('01'), secConfig({ fieldMappings: [{ fieldId: 'project', constant: 'OPS' }] }));
+
+      // Assess
+      expect(built.fields['project']).toEqual({ id: '10000' });
+      expect(built.dropped).toEqual([{ fieldId: 'project', reason: 'project is set by the relay; the mapping is ignored' }]);
+    });
+
+    it('keeps a huge payload’s description valid and under Jira’s limit, truncating visibly', () => {
+      // Prepare
+      const payload: Record<string, unknown> = { alert_name: 'Huge', audit_event: 'login_failure', blob: 'x'.repeat(100_000) };
+      for (let i = 0; i < 2_000; i++) payload[`field_${i}`] = `value ${i} ${'y'.repeat(40)}`;
+      const body = JSON.stringify(payload);
+
+      // Act
+      const built = build(body);
+      const texts = adfTexts(built.description).join('\n');
+
+      // Assess
+      expect(adfErrors(built.description)).toEqual([]);
+      expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+      expect(JSON.stringify(built.fields['description']).length).toBeLessThan(32_767);
+      expect(texts).toMatch(/… truncated, \d+ more characters; the full payload is in the relay's ledger/);
+      expect(texts).toMatch(/\d+ more fields; see the raw payload below and the relay's ledger/);
+      expect(texts).toContain('field_0');
+    });
+
+    it('keeps a long unparsed body under the limit too', () => {
+      // Act
+      const built = build(`not json ${'z"\n'.repeat(40_000)}`);
+
+      // Assess
+      expect(adfErrors(built.description)).toEqual([]);
+      expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+      expect(adfTexts(built.description).join('')).toContain('truncated');
+    });
+
+    it('keeps the whole payload when only long table values had to be shortened', () => {
+      // Prepare
+      const body = JSON.stringify({ alert_name: 'Long', audit_event: 'login_failure', note: 'n'.repeat(14_000) });
+
+      // Act
+      const built = build(body);
+      const raw = built.description.content.find((b) => b.type === 'codeBlock');
+
+      // Assess
+      expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(JSON.parse(body));
+    });
+  });
+
+  describe('renderSummary', () => {
+    it('fills payload placeholders, including nested paths', () => {
+      // Act
+      const summary = renderSummary(parseAlertBody(sampleAlert('21')), '{alert_name} for {username} on {event.record_uid}');
+
+      // Assess
+      expect(summary).toBe('BreachWatch High Risk for jane.roe@example.com on NX4dQ1u0r3hZb8pW2sVt5A');
+    });
+
+    it('falls back to "Keeper alert" and "unknown" for missing alert name and event', () => {
+      // Act / Assess
+      expect(renderSummary(parseAlertBody(sampleAlert('03')))).toBe('Keeper alert: approval_request_created');
+      expect(renderSummary(parseAlertBody('{"alert_name":"Only a name"}'))).toBe('Only a name: unknown');
+      expect(renderSummary(parseAlertBody('{}'))).toBe('Keeper alert: unknown');
+    });
+
+    it('drops separators left dangling by an empty placeholder', () => {
+      // Act
+      const summary = renderSummary(parseAlertBody(sampleAlert('19')), '{alert_name} - {remote_address}');
+
+      // Assess
+      expect(summary).toBe('MSP License Changes');
+    });
+
+    it('uses the text of a custom template body that has none of Keeper’s fields', () => {
+      // Act
+      const summary = renderSummary(parseAlertBody(sampleAlert('20')));
+
+      // Assess
+      expect(summary.startsWith('Keeper alert *Failed Logins*: User jane.roe@example.com')).toBe(true);
+      expect(summary.length).toBeLessThanOrEqual(255);
+      expect(renderSummary(parseAlertBody('{"message":"Vault locked"}'))).toBe('Keeper alert: Vault locked');
+    });
+
+    it('keeps the summary on one line and within 255 characters', () => {
+      // Prepare
+      const alert = parseAlertBody(JSON.stringify({ alert_name: `Line one\nline\ttwo ${'w'.repeat(400)}`, audit_event: 'login' }));
+
+      // Act
+      const summary = renderSummary(alert);
+
+      // Assess
+      expect(summary).toHaveLength(255);
+      expect(summary.startsWith('Line one line two ')).toBe(true);
+      expect(summary.endsWith('…')).toBe(true);
+    });
+
+    it('shows the start of an unparsed body on one line', () => {
+      // Act
+      const summary = renderSummary(parseAlertBody(`oops\n${'q'.repeat(400)}`));
+
+      // Assess
+      expect(summary.startsWith('Keeper alert (unparsed body): oops q')).toBe(true);
+      expect(summary).toHaveLength(255);
+    });
+  });
+
+  describe('chooseIssueTypeId / choosePriorityId', () => {
+    it('ignores Object.prototype names used as events or categories', () => {
+      // Prepare
+      const config = secConfig();
+
+      // Act / Assess
+      expect(chooseIssueTypeId(config, 'constructor', 'toString')).toBe(TASK);
+      expect(choosePriorityId(config, '__proto__', 'hasOwnProperty')).toBeUndefined();
+    });
+  });
+
+  describe('withoutFields', () => {
+    it('removes the refused fields, records Jira’s message and says so in the description', () => {
+      // Prepare
+      const config = secConfig();
+      const built = build(sampleAlert('11'), config);
+      const errors = {
+        [F.remoteIp]: "Field 'customfield_10060' cannot be set. It is not on the appropriate screen, or unknown.",
+        priority: "Field 'priority' cannot be set. It is not on the appropriate screen, or unknown.",
+      };
+
+      // Act
+      const reduced = withoutFields(built, errors, config);
+
+      // Assess
+      expect(reduced).toBeDefined();
+      if (!reduced) return;
+      expect(reduced.fields[F.remoteIp]).toBeUndefined();
+      expect(reduced.fields['priority']).toBeUndefined();
+      expect(reduced.priorityId).toBeUndefined();
+      expect(reduced.fields['summary']).toBe(built.fields['summary']);
+      expect(reduced.fields[F.eventType]).toBe('bw_record_high_risk');
+      expect(reduced.dropped).toEqual([
+        { fieldId: F.remoteIp, fieldName: 'Remote IP Address', reason: `Jira refused it: ${errors[F.remoteIp]}` },
+        { fieldId: 'priority', fieldName: 'Priority', reason: `Jira refused it: ${errors.priority}` },
+      ]);
+      expect(reduced.description.content[0]).toMatchObject({ type: 'panel', attrs: { panelType: 'warning' } });
+      expect(adfTexts(reduced.description)).toContain('Remote IP Address (customfield_10060)');
+      expect(reduced.fields['description']).toBe(reduced.description);
+      expect(adfErrors(reduced.description)).toEqual([]);
+      expect(built.fields[F.remoteIp]).toBe('198.51.100.77');
+    });
+
+    it('answers undefined when only project, issue type, summary or absent fields were refused', () => {
+      // Prepare
+      const config = secConfig();
+      const built = build(sampleAlert('01'), config);
+
+      // Act
+      const reduced = withoutFields(built, { summary: 'Summary is wrong', issuetype: 'bad', customfield_99999: 'Team is required.' }, config);
+
+      // Assess
+      expect(reduced).toBeUndefined();
+    });
+
+    it('replaces a refused description with a short one rather than removing it', () => {
+      // Prepare
+      const config = secConfig();
+      const built = build(sampleAlert('01'), config);
+
+      // Act
+      const reduced = withoutFields(built, { description: 'The entered text is too long.' }, config);
+
+      // Assess
+      expect(reduced?.fields['description']).toBeDefined();
+      expect(adfErrors(reduced?.fields['description'])).toEqual([]);
+      expect(adfTexts(reduced?.description)).toContain(built.label);
+      expect(reduced?.dropped).toEqual([{ fieldId: 'description', fieldName: 'Description', reason: 'Jira refused it: The entered text is too long.' }]);
+    });
+
+    it('keeps a maximal description under Jira’s limit after adding the warning', () => {
+      // Prepare
+      const config = secConfig();
+      const payload: Record<string, unknown> = { alert_name: 'Huge', audit_event: 'login_failure', remote_address: '192.0.2.1', blob: 'x'.repeat(60_000) };
+      const built = build(JSON.stringify(payload), config);
+      const errors = Object.fromEntries(
+        [F.remoteIp, F.eventType, F.alertTimestamp, 'labels'].map((id) => [id, `Field '${id}' cannot be set. ${'Long reason. '.repeat(30)}`]),
+      );
+
+      // Act
+      const reduced = withoutFields(built, errors, config);
+
+      // Assess
+      expect(reduced).toBeDefined();
+      expect(JSON.stringify(reduced?.description).length).toBeLessThan(32_767);
+      expect(adfErrors(reduced?.description)).toEqual([]);
+    });
+  });
+});
