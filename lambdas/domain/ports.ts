@@ -4,6 +4,7 @@
  */
 import type { AlertRecord, AlertStatus } from './alert-record.ts';
 import type { RelayConfig } from './relay-config.ts';
+import type { Reservation } from './delivery/rate-slots.ts';
 
 export interface Clock {
   now(): Date;
@@ -205,4 +206,15 @@ export interface IssueTracker {
 export interface JiraIdentity {
   myself(accessToken: string, cloudId: string): Promise<JiraUser>;
   hasAdminister(accessToken: string, cloudId: string): Promise<boolean>;
+}
+
+/**
+ * A request-rate bucket shared by every instance (DynamoDB in AWS and in the local runtime), used
+ * only while Jira's limit is near: far from it, nobody calls it.
+ */
+export interface RateBucket {
+  /** Reserves the next slot if it starts within `maxWaitMs` (see `delivery/rate-slots.ts`). */
+  reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitMs: number): Promise<Reservation>;
+  /** Nobody may send before `untilMs` (Jira's Retry-After). */
+  holdUntil(untilMs: number): Promise<void>;
 }

@@ -4,11 +4,13 @@
  */
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import { type BucketState, holdBucket, reserveSlot } from '#domain/delivery/rate-slots.ts';
 import type {
   AlertLedger,
   AlertRecordPatch,
   Clock,
   Lease,
+  RateBucket,
   RetryMessage,
   RetryQueue,
   SecretName,
@@ -130,3 +132,20 @@ export class RecordingQueue implements RetryQueue {
 }
 
 export const silentLog: EventLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The shared rate bucket in memory, with the same GCRA steps as the DynamoDB adapter. */
+export class MemoryRateBucket implements RateBucket {
+  state: BucketState | undefined;
+  reservations = 0;
+  async reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitMs: number) {
+    const { reservation, next } = reserveSlot(this.state, nowMs, ratePerSecond, burst, maxWaitMs);
+    if (next) {
+      this.state = next;
+      this.reservations += 1;
+    }
+    return reservation;
+  }
+  async holdUntil(untilMs: number) {
+    this.state = holdBucket(this.state, untilMs);
+  }
+}
