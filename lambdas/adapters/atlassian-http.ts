@@ -6,6 +6,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import * as z from 'zod/mini';
+import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
 import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
 
 export const DEFAULT_TIMEOUT_MS = 8000;
@@ -69,6 +70,47 @@ function transportError(error: unknown, call: HttpCall): JiraTransientError {
   return new JiraTransientError(message, undefined, Boolean(call.creates) && sent, { cause: { code } });
 }
 
+/** What an answer says about Jira's health and limits (`X-RateLimit-*`, `RateLimit-Reason`, `Retry-After`). */
+export function signalFrom(answer: HttpAnswer): JiraSignal {
+  const { headers } = answer;
+  const retryAfter = retryAfterOf(headers);
+  const reason = firstString(headers['ratelimit-reason']) ?? firstString(headers['x-beta-ratelimit-reason']);
+  const limit = numberHeader(headers['x-ratelimit-limit']);
+  const remaining = numberHeader(headers['x-ratelimit-remaining']);
+  const nearLimit = firstString(headers['x-ratelimit-nearlimit'])?.toLowerCase() === 'true';
+  return {
+    status: answer.status,
+    ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(remaining !== undefined ? { remaining } : {}),
+    ...(nearLimit ? { nearLimit } : {}),
+  };
+}
+
+/** The signal of a request that got no answer (`send` threw a JiraTransientError caused by `{ code }`). */
+export function transportSignal(error: unknown): JiraSignal {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : 'ERR_UNKNOWN';
+  return { status: code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'network' };
+}
+
+/** `Retry-After`, else the `Beta-Retry-After` Jira sends with its newer quota limits. */
+export function retryAfterOf(headers: Readonly<Record<string, unknown>>, nowMs: number = Date.now()): number | undefined {
+  return parseRetryAfter(headers['retry-after'], nowMs) ?? parseRetryAfter(headers['beta-retry-after'], nowMs);
+}
+
+function firstString(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first.trim() !== '' ? first.trim() : undefined;
+}
+
+function numberHeader(value: unknown): number | undefined {
+  const text = firstString(typeof value === 'number' ? String(value) : value);
+  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return undefined;
+  return Number(text);
+}
+
 /** `Retry-After` as seconds: either delta-seconds or an HTTP-date. */
 export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
@@ -105,7 +147,7 @@ export function jiraFailure(answer: HttpAnswer, call: HttpCall): Error {
     return new JiraUnauthorizedError(`${call.what}: Jira refused the access token (${gateway.success ? gateway.data.message : 'Unauthorized'})`);
   }
   if (status === 429 || status >= 500) {
-    const retryAfter = parseRetryAfter(answer.headers['retry-after']);
+    const retryAfter = retryAfterOf(answer.headers);
     const reason = typeof answer.headers['ratelimit-reason'] === 'string' ? `, ${answer.headers['ratelimit-reason']}` : '';
     return new JiraTransientError(
       `${call.what}: Jira answered ${status}${reason}`,

@@ -7,7 +7,18 @@
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
 import type { CreatedIssue, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '#domain/ports.ts';
-import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpCall } from './atlassian-http.ts';
+import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
+import {
+  createAtlassianHttp,
+  jiraFailure,
+  parseBody,
+  send,
+  signalFrom,
+  transportSignal,
+  trimSlash,
+  type HttpAnswer,
+  type HttpCall,
+} from './atlassian-http.ts';
 
 export interface JiraIssueTrackerOptions {
   /** e.g. https://api.atlassian.com (ATLASSIAN_API_URL). */
@@ -20,6 +31,8 @@ export interface JiraIssueTrackerOptions {
   readonly timeoutMs?: number;
   /** Page size for paginated reads (Jira's default is 50; createmeta allows up to 200). */
   readonly pageSize?: number;
+  /** Told of every answer (and every missing one): the governor learns Jira's health and limits. */
+  readonly observe?: (signal: JiraSignal) => Promise<void>;
 }
 
 /** Jira caps the number of pages we will follow: a runaway `isLast: false` must not loop forever. */
@@ -222,7 +235,7 @@ export class JiraIssueTracker implements IssueTracker {
         ...(request.data !== undefined ? { data: request.data } : {}),
         ...(request.creates ? { creates: true } : {}),
       };
-      const answer = await send(this.http, call);
+      const answer = await this.observed(call);
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status === 404 && request.emptyOn404) return answer;
       if (answer.status === 401 && attempt === 0 && this.options.onUnauthorized) {
@@ -231,5 +244,17 @@ export class JiraIssueTracker implements IssueTracker {
       }
       throw jiraFailure(answer, call);
     }
+  }
+
+  private async observed(call: HttpCall): Promise<HttpAnswer> {
+    let answer: HttpAnswer;
+    try {
+      answer = await send(this.http, call);
+    } catch (error) {
+      await this.options.observe?.(transportSignal(error));
+      throw error;
+    }
+    await this.options.observe?.(signalFrom(answer));
+    return answer;
   }
 }

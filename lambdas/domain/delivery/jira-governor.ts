@@ -92,6 +92,8 @@ export class JiraGovernor {
   private heldUntil = 0;
   private readonly issueHolds = new Map<string, number>();
   private failures = 0;
+  /** This instance holds the probe lease: the next answer decides the breaker. */
+  private probing = false;
   /** This instance's view of the shared breaker; re-read only when a probe is due. */
   private breaker: BreakerState = { open: false };
 
@@ -135,8 +137,10 @@ export class JiraGovernor {
   }
 
   /** Learns from one Jira answer. Free of I/O unless the answer changes the shared state. */
-  async observe(signal: JiraSignal, wasProbe = false): Promise<void> {
+  async observe(signal: JiraSignal): Promise<void> {
     const now = this.now();
+    const wasProbe = this.probing;
+    this.probing = false;
     this.learnLimit(signal, now);
     if (signal.status === 429) {
       const until = now + Math.max(1, signal.retryAfterSeconds ?? 1) * 1000;
@@ -182,7 +186,10 @@ export class JiraGovernor {
     }
     if (now < (this.breaker.nextProbeAt ?? 0)) return { kind: 'wait', untilMs: this.breaker.nextProbeAt ?? now, reason: 'jira-down' };
     const ttl = this.deps.settings.probeMaxSeconds;
-    if (await this.deps.lease.acquire(PROBE_LEASE, this.deps.instanceId, ttl, new Date(now))) return { kind: 'go', probe: true };
+    if (await this.deps.lease.acquire(PROBE_LEASE, this.deps.instanceId, ttl, new Date(now))) {
+      this.probing = true;
+      return { kind: 'go', probe: true };
+    }
     return { kind: 'wait', untilMs: now + (this.breaker.probeSeconds ?? this.deps.settings.probeFirstSeconds) * 1000, reason: 'jira-down' };
   }
 

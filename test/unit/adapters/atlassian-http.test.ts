@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jiraFailure, parseRetryAfter } from '#adapters/atlassian-http.ts';
+import { jiraFailure, parseRetryAfter, signalFrom, transportSignal } from '#adapters/atlassian-http.ts';
 import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
 
 const call = { method: 'POST' as const, url: 'http://jira/issue', what: 'POST /issue', creates: true };
@@ -55,5 +55,33 @@ describe('atlassian-http', () => {
       expect(error).toBeInstanceOf(JiraRejectedError);
       expect(error).toMatchObject({ status, fieldErrors: { summary: 'bad' }, errorMessages: ['nope'] });
     });
+  });
+
+  it('reads Jira\'s rate-limit headers into a signal for the governor', () => {
+    // Prepare
+    const headers = {
+      'retry-after': '3',
+      'ratelimit-reason': 'jira-burst-based',
+      'x-ratelimit-limit': '20',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-nearlimit': 'true',
+    };
+    // Act
+    const signal = signalFrom({ status: 429, body: {}, headers });
+    // Assess
+    expect(signal).toEqual({ status: 429, retryAfterSeconds: 3, reason: 'jira-burst-based', limit: 20, remaining: 0, nearLimit: true });
+  });
+
+  it('takes Beta-Retry-After when Retry-After is absent', () => {
+    // Act
+    const signal = signalFrom({ status: 429, body: {}, headers: { 'beta-retry-after': '12', 'x-beta-ratelimit-reason': 'jira-quota-tenant-based' } });
+    // Assess
+    expect(signal).toEqual({ status: 429, retryAfterSeconds: 12, reason: 'jira-quota-tenant-based' });
+  });
+
+  it('tells a timeout from a network failure', () => {
+    // Assess
+    expect(transportSignal(new JiraTransientError('x', undefined, false, { cause: { code: 'ECONNABORTED' } }))).toEqual({ status: 'timeout' });
+    expect(transportSignal(new JiraTransientError('x', undefined, false, { cause: { code: 'ECONNRESET' } }))).toEqual({ status: 'network' });
   });
 });

@@ -125,7 +125,7 @@ describe('jira-governor', () => {
     expect(probeB).toMatchObject({ kind: 'wait', reason: 'jira-down' });
 
     // Act: the probe fails → the next probe waits twice as long
-    await a.governor.observe({ status: 503 }, true);
+    await a.governor.observe({ status: 503 });
     a.clock.advance(5000);
     expect(await a.governor.permit({ maxWaitMs: 0 })).toMatchObject({ kind: 'wait', reason: 'jira-down' });
     a.clock.advance(5000);
@@ -133,7 +133,7 @@ describe('jira-governor', () => {
     expect(secondProbe).toEqual({ kind: 'go', probe: true });
 
     // Act: the probe succeeds
-    await b.governor.observe({ status: 201 }, true);
+    await b.governor.observe({ status: 201 });
     // Assess: closed for everyone, recovery announced once
     expect(a.state.items.get('jira-breaker')).toMatchObject({ open: false });
     expect(b.recovered()).toBe(1);
