@@ -71,7 +71,7 @@ export type KeeperAlert = ParsedAlert | UnparsedAlert;
 export function parseAlertBody(raw: string): KeeperAlert {
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = JSON.parse(withoutBom(raw));
   } catch (error) {
     return unparsed(raw, `the body is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`);
   }
@@ -173,6 +173,11 @@ export function readPath(root: unknown, path: string): unknown {
 }
 
 /** True for a plain JSON object (not an array, not null). */
+/** The text without a leading UTF-8 byte-order mark, which JSON.parse refuses but editors and some HTTP clients add. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -72,4 +72,22 @@ describe('dedup-key', () => {
     expect(label.length).toBeLessThanOrEqual(255);
     expect(alertLabel(id)).toBe(label);
   });
+
+  it('keys a body nested a hundred thousand levels deep without overflowing the stack', () => {
+    // Prepare: within the 256 KiB cap
+    const depth = 100_000;
+    const body = `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`;
+    // Act
+    const key = dedupKey(body);
+    // Assess
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(canonicalBody(body)).toBe(body);
+  });
+
+  it('gives a body with a byte-order mark the key of the same body without one', () => {
+    // Prepare
+    const body = '{"audit_event":"login_failure","username":"a@b.c"}';
+    // Act / Assess
+    expect(dedupKey(`\uFEFF${body}`)).toBe(dedupKey(body));
+  });
 });

@@ -261,4 +261,12 @@ describe('keeper-alert', () => {
       expect(readPath(payload, '')).toBeUndefined();
     });
   });
+
+  it('reads a body that starts with a byte-order mark as the JSON it is', () => {
+    // Act
+    const alert = parseAlertBody('\uFEFF{"audit_event":"login_failure","username":"a@b.c"}');
+    // Assess
+    expect(alert.parsed).toBe(true);
+    expect(alert.event).toBe('login_failure');
+  });
 });
