@@ -12,6 +12,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '#domain/errors.ts';
@@ -89,7 +90,7 @@ export class DynamoDbAlertLedger implements AlertLedger {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { ...record, listPk: LEDGER_LIST_PK },
+          Item: toItem(record),
           ConditionExpression: 'attribute_not_exists(alertId)',
           // A duplicate alert then costs this one call: the existing item comes back with the failure.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -289,7 +290,24 @@ export class DynamoDbAlertLedger implements AlertLedger {
   }
 }
 
+/**
+ * The raw body is stored gzip-compressed in a Binary attribute: the ledger item must stay under
+ * DynamoDB's 400 KB for every body within the 256 KiB cap, and a body with invalid UTF-8 decodes to
+ * replacement characters that take three bytes each as a string; compressed, such runs cost almost
+ * nothing and ordinary JSON shrinks several times (fewer write units). Items written before keep
+ * `rawBody` as a string and read back unchanged.
+ */
+function toItem(record: AlertRecord): Record<string, unknown> {
+  const { rawBody, ...rest } = record;
+  return { ...rest, rawBodyGz: gzipSync(Buffer.from(rawBody, 'utf8')), listPk: LEDGER_LIST_PK };
+}
+
 function parseRecord(item: Record<string, unknown>): AlertRecord {
+  const compressed = item['rawBodyGz'];
+  if (compressed instanceof Uint8Array) {
+    const { rawBodyGz: _compressed, ...rest } = item;
+    item = { ...rest, rawBody: gunzipSync(compressed).toString('utf8') };
+  }
   const result = alertRecordItemSchema.safeParse(item);
   if (!result.success) {
     // Name the attributes only: the item holds the raw alert body, which must not reach the logs.

@@ -378,3 +378,46 @@ describe('startDynalite', () => {
     expect(readServer.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
+
+describe('ledger items at the webhook size cap', () => {
+  const CAP = 256 * 1024;
+  const ingestDeps = (ledger: DynamoDbAlertLedger) => ({
+    ledger,
+    config: async () => undefined,
+    tracker: {} as never,
+    queue: { enqueue: async () => undefined, deadLetter: async () => undefined },
+    clock: { now: () => new Date() },
+    siteUrl: 'http://127.0.0.1',
+    maxAttempts: 8,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    ledgerTtlDays: 90,
+  });
+  // Worst cases for the item: huge copied fields (event, alert name), a huge key (field paths),
+  // and text whose characters take three bytes each (what invalid UTF-8 decodes to).
+  const randomText = (length: number) =>
+    Array.from({ length }, () => String.fromCharCode(0x23 + Math.floor(Math.random() * 0x50))).join('').replaceAll('\\', '/');
+  const fill = (make: (length: number) => string) => {
+    const json = JSON.stringify({ audit_event: randomText(120_000), alert_name: randomText(110_000), [randomText(20_000)]: 1, x: '' });
+    return json.slice(0, -2) + make(CAP - Buffer.byteLength(json)) + '"}';
+  };
+  const bodies = {
+    'huge copied fields and keys': fill((n) => 'a'.repeat(n)),
+    'random characters (incompressible)': fill(randomText),
+    'replacement characters': '\uFFFD'.repeat(Math.floor(CAP / 3)),
+    'random 2-byte characters': Array.from({ length: CAP / 2 - 8 }, () => String.fromCharCode(0x80 + Math.floor(Math.random() * 0x700))).join(''),
+  };
+
+  for (const [name, body] of Object.entries(bodies)) {
+    it(`records a body at the cap of ${name} in one item under DynamoDB's 400 KB`, async () => {
+      // Prepare
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(CAP * 3);
+      const ledger = new DynamoDbAlertLedger({ client, tableName: names.ledgerTable });
+      const { ingestAlert } = await import('#domain/delivery/ingest-alert.ts');
+      // Act
+      const result = await ingestAlert(ingestDeps(ledger), body);
+      // Assess
+      const stored = await ledger.get(result.alertId);
+      expect(stored?.rawBody).toBe(body);
+    });
+  }
+});

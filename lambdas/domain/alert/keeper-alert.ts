@@ -150,10 +150,21 @@ export function payloadLeaves(payload: Readonly<Record<string, unknown>>): Paylo
  * picker. Capped at `maxPaths` because the list is stored with every ledger record.
  */
 export function fieldPaths(payload: Readonly<Record<string, unknown>>, maxPaths = 500): string[] {
-  return payloadLeaves(payload)
-    .slice(0, maxPaths)
-    .map((leaf) => leaf.path);
+  const paths: string[] = [];
+  let chars = 0;
+  for (const { path } of payloadLeaves(payload)) {
+    // A key thousands of characters long is no use in a picker and would bloat every ledger item.
+    if (path.length > MAX_PATH_CHARS) continue;
+    if (paths.length >= maxPaths || chars + path.length > MAX_PATHS_CHARS) break;
+    paths.push(path);
+    chars += path.length;
+  }
+  return paths;
 }
+
+const MAX_PATH_CHARS = 200;
+/** Bounds the list's share of a ledger item (DynamoDB items are limited to 400 KB). */
+const MAX_PATHS_CHARS = 16_000;
 
 /**
  * Reads a dot path (`event.record_uid`, `items.0`). A key that itself contains dots is found

@@ -37,9 +37,11 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
     ...(config ? claimedAtCreation(now) : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
     receivedAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    event: alert.event,
-    ...(alert.category ? { category: alert.category } : {}),
-    ...(alert.parsed && alert.alertName ? { alertName: alert.alertName } : {}),
+    // Copies for lists and logs only (delivery re-reads the body), so bounded: with the raw body they
+    // must fit one DynamoDB item.
+    event: bounded(alert.event),
+    ...(alert.category ? { category: bounded(alert.category) } : {}),
+    ...(alert.parsed && alert.alertName ? { alertName: bounded(alert.alertName) } : {}),
     parsed: alert.parsed,
     rawBody,
     fieldPaths: alert.parsed ? fieldPaths(alert.payload) : [],
@@ -80,4 +82,11 @@ function toIngestResult(outcome: DeliveryOutcome): IngestResult {
     case 'busy':
       return { kind: 'accepted', alertId: outcome.alertId, status: 'queued' };
   }
+}
+
+/** Jira's own limit for labels and summaries: nothing longer is ever shown from these copies. */
+const COPY_MAX_CHARS = 255;
+
+function bounded(text: string): string {
+  return text.length <= COPY_MAX_CHARS ? text : `${text.slice(0, COPY_MAX_CHARS - 1)}…`;
 }

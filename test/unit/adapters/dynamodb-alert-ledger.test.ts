@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -51,12 +52,28 @@ describe('DynamoDbAlertLedger', () => {
 
     // Assess
     expect(result).toEqual({ created: true });
-    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+    const input = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    const { rawBody, ...rest } = record;
+    expect(input).toEqual({
       TableName: tableName,
-      Item: { ...record, listPk: 'ALERT' },
+      Item: { ...rest, rawBodyGz: expect.any(Uint8Array), listPk: 'ALERT' },
       ConditionExpression: 'attribute_not_exists(alertId)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    // The body is kept compressed, byte for byte.
+    expect(gunzipSync(input?.Item?.['rawBodyGz'] as Uint8Array).toString('utf8')).toBe(rawBody);
+  });
+
+  it('reads back a compressed body and an item written before compression alike', async () => {
+    // Prepare
+    const { rawBody, ...rest } = record;
+    dynamo.on(GetCommand, { Key: { alertId: 'new' } }).resolves({ Item: { ...rest, alertId: 'new', rawBodyGz: gzipSync(Buffer.from(rawBody)) } });
+    dynamo.on(GetCommand, { Key: { alertId: 'old' } }).resolves({ Item: { ...record, alertId: 'old' } });
+    // Act
+    const [fresh, old] = [await ledger().get('new'), await ledger().get('old')];
+    // Assess
+    expect(fresh?.rawBody).toBe(rawBody);
+    expect(old?.rawBody).toBe(rawBody);
   });
 
   it('returns the existing record from the failed condition without another call', async () => {
