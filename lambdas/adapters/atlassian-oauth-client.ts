@@ -1,7 +1,8 @@
 /**
  * OAuthClient on Atlassian's OAuth 2.0 (3LO) server (auth.atlassian.com) and the gateway's
  * accessible-resources call. Branches on the OAuth `error` value, not on the HTTP status: Atlassian
- * has paired these errors with different statuses over time (REFERENCE.md §A5).
+ * has paired these errors with different statuses over time (docs/jira-cloud-facts.md, "Token
+ * endpoint errors").
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';

@@ -1,6 +1,7 @@
 /**
  * Jira Cloud REST v3 routes of the stand-in (paths relative to /ex/jira/{cloudId}/rest/api/3).
- * Each route declares the OAuth scope it needs (REFERENCE.md §A2) and returns an ApiResult.
+ * Each route declares the OAuth scope it needs (docs/jira-cloud-facts.md, "Scopes") and returns
+ * an ApiResult.
  */
 import { createHash } from 'node:crypto';
 import { isAdfDocument, isValidAdf } from './adf.ts';

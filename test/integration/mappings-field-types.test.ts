@@ -3,7 +3,8 @@
  * runtime and the Jira stand-in: good values are converted to what each field's schema requires
  * and stored by Jira; bad constants are refused when the configuration is saved; bad payload values
  * are dropped at delivery (ticket created, ledger says why); a field Jira refuses after a screen
- * change is dropped and reported (DESIGN rule 6); one Jira call per delivered alert.
+ * change is dropped and reported (rule 6 in docs/webhook-and-delivery.md); one Jira call per
+ * delivered alert.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationProblemDto } from '#shared/admin-api-types.ts';
@@ -273,7 +274,8 @@ describe('bad constants are refused when the configuration is saved', () => {
     { name: 'a radio value that is not an option', mapping: { fieldId: 'customfield_10066', constant: 'Done' }, message: /"Done" is not one of the allowed values/ },
     { name: 'a checkbox value that is not an option', mapping: { fieldId: 'customfield_10065', constant: 'Contained, Escalated' }, message: /"Escalated" is not one of the allowed values/ },
     { name: 'an unknown user e-mail', mapping: { fieldId: 'customfield_10068', constant: 'ghost@example.com' }, message: /no Jira user for ghost@example.com/ },
-    // Jira never matches a hidden e-mail (REFERENCE §B8/§5), so it cannot be resolved to an account id.
+    // Jira's user search may not match a hidden e-mail and the stand-in never does (docs/jira-cloud-facts.md,
+    // "Users"), so it cannot be resolved to an account id.
     { name: 'a user whose e-mail Jira hides', mapping: { fieldId: 'assignee', constant: 'harper.hidden@example.com' }, message: /no Jira user for harper.hidden@example.com/ },
     { name: 'a non-numeric number', mapping: { fieldId: 'customfield_10062', constant: 'very high' }, message: /"very high" is not a number/ },
     { name: 'a date that does not exist', mapping: { fieldId: 'customfield_10063', constant: '2025-02-30' }, message: /"2025-02-30" is not a date/ },

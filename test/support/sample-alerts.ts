@@ -1,4 +1,4 @@
-/** The Keeper sample alert bodies in test/fixtures/keeper-sample-alerts (copied from shared/keeper). */
+/** The Keeper sample alert bodies in test/fixtures/keeper-sample-alerts (origin: the README there). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -1,7 +1,7 @@
 /**
  * The alert id: a hash of the canonical body. Keeper's bodies carry no event id
- * (shared/keeper/REFERENCE.md §1.6), so the content is the identity: the same alert re-sent with
- * other whitespace or key order must map to the same ledger record and the same ticket.
+ * (docs/keeper-alert-facts.md, "The request"), so the content is the identity: the same alert
+ * re-sent with other whitespace or key order must map to the same ledger record and the same ticket.
  */
 import { createHash } from 'node:crypto';
 import { isRecord, withoutBom } from './keeper-alert.ts';

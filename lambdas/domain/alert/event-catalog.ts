@@ -3,8 +3,9 @@
  *
  * Data: `./data/keeper-event-types.json`, generated from Keeper-Security/Commander
  * `keepercommander/constants.py` @ 040221b06d900aa8274f8b9f94ed02a7ed356951 (AUDIT_EVENT_STATE_MAPPING),
- * via `shared/keeper/event-types.csv` (see `./data/README.md`). It is bundled rather than read at
- * run time so the webhook needs no file system access and no extra I/O on a cold start.
+ * via the project's reference table of Keeper event types (see `./data/README.md`). It is bundled
+ * rather than read at run time so the webhook needs no file system access and no extra I/O on a
+ * cold start.
  */
 import catalogData from './data/keeper-event-types.json' with { type: 'json' };
 

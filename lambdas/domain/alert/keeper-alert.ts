@@ -1,8 +1,8 @@
 /**
- * The alert as the relay understands it. Keeper's "HTTP Body" is a free template (shared/keeper
- * REFERENCE §4), so an authenticated body is never refused here: a JSON object keeps every field,
- * known fields are typed where they have the documented type, and anything else becomes an
- * "unparsed" alert that is still ticketed with its raw text.
+ * The alert as the relay understands it. Keeper's "HTTP Body" is a free template
+ * (docs/keeper-alert-facts.md, "The body"), so an authenticated body is never refused here: a JSON
+ * object keeps every field, known fields are typed where they have the documented type, and
+ * anything else becomes an "unparsed" alert that is still ticketed with its raw text.
  */
 import * as z from 'zod/mini';
 import { eventCatalog, UNKNOWN } from './event-catalog.ts';
@@ -10,7 +10,7 @@ import { normaliseTimestamp } from './timestamp.ts';
 
 /**
  * Known fields of Keeper's webhook bodies and raw ARAM events, with their documented types
- * (shared/keeper/REFERENCE.md §4.2). Each is checked on its own rather than with one object
+ * (docs/keeper-alert-facts.md, "Fields"). Each is checked on its own rather than with one object
  * schema, because a single mistyped field must not cost the alert its other typed fields;
  * unknown keys simply stay in `payload`.
  */
@@ -65,8 +65,9 @@ export interface UnparsedAlert {
 export type KeeperAlert = ParsedAlert | UnparsedAlert;
 
 /**
- * Reads a webhook body. Never throws: whatever arrives becomes an alert (DESIGN rule 2); the
- * caller refuses only empty or oversized bodies, before calling this.
+ * Reads a webhook body. Never throws: whatever arrives becomes an alert (rule 2 in
+ * docs/webhook-and-delivery.md); the caller refuses only empty or oversized bodies, before calling
+ * this.
  */
 export function parseAlertBody(raw: string): KeeperAlert {
   let value: unknown;

@@ -1,6 +1,7 @@
 /**
  * Payload fields Keeper documents for alert webhooks and raw ARAM events
- * (shared/keeper/REFERENCE.md §4.2). Offered in the mapping UI next to fields seen in received alerts.
+ * (docs/keeper-alert-facts.md, "Fields"). Offered in the mapping UI next to fields seen in
+ * received alerts.
  */
 export const DOCUMENTED_KEEPER_FIELDS = [
   'alert_name',
