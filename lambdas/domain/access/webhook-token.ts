@@ -62,12 +62,15 @@ export class WebhookTokenVerifier {
   private cached?: { tokens: StoredTokens; fetchedAt: number };
   private lastStamp = new Map<string, number>();
   private lastMissRefetch = 0;
+  /** The next re-read after a miss, shared by every miss that arrives before it reads. */
+  private nextReread?: { reading: boolean; hashes: Promise<StoredTokens> };
 
   constructor(
     private readonly secrets: SecretStore,
     private readonly state: StateStore,
     private readonly clock: Clock,
     private readonly cacheSeconds: number,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** Returns the matching token id or throws AuthenticationError. */
@@ -76,11 +79,10 @@ export class WebhookTokenVerifier {
     if (token === undefined) throw new AuthenticationError('Missing or malformed Authorization header: expected "Bearer <token>"');
     let stored = await this.hashes(false);
     let id = matchToken(token, stored);
-    const now = this.clock.now().getTime();
-    if (id === undefined && now - this.lastMissRefetch >= MISS_REFETCH_MS) {
-      // A token generated since the cache was filled must work at once.
-      this.lastMissRefetch = now;
-      stored = await this.hashes(true);
+    if (id === undefined) {
+      // A token generated since the cache was filled must work at once, on every instance: a miss
+      // waits for the next re-read (at most one a second, so wrong tokens cannot hammer the secret).
+      stored = await this.rereadAfterMiss();
       id = matchToken(token, stored);
     }
     if (stored.tokens.length === 0) {
@@ -89,6 +91,22 @@ export class WebhookTokenVerifier {
     if (id === undefined) throw new AuthenticationError('Invalid webhook token');
     await this.stampLastUsed(id);
     return id;
+  }
+
+  private rereadAfterMiss(): Promise<StoredTokens> {
+    // Join a re-read that is still waiting; one already reading (or done) may predate this token.
+    if (this.nextReread && !this.nextReread.reading) return this.nextReread.hashes;
+    const at = Math.max(this.clock.now().getTime(), this.lastMissRefetch + MISS_REFETCH_MS);
+    this.lastMissRefetch = at;
+    const reread = { reading: false, hashes: Promise.resolve<StoredTokens>({ tokens: [] }) };
+    reread.hashes = (async () => {
+      const wait = at - this.clock.now().getTime();
+      if (wait > 0) await this.sleep(wait);
+      reread.reading = true;
+      return this.hashes(true);
+    })();
+    this.nextReread = reread;
+    return reread.hashes;
   }
 
   private async hashes(forceFetch: boolean): Promise<StoredTokens> {

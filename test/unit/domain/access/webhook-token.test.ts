@@ -14,12 +14,19 @@ function setup(cacheSeconds = 5) {
   const secrets = new MemorySecretStore();
   const state = new MemoryStateStore();
   const clock = new ManualClock();
+  const slept: number[] = [];
+  // Sleeping advances the manual clock: the wait is exact and instant.
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+    clock.advance(ms);
+  };
   return {
     secrets,
     state,
     clock,
+    slept,
     admin: new WebhookTokenAdmin(secrets, state, clock),
-    verifier: new WebhookTokenVerifier(secrets, state, clock, cacheSeconds),
+    verifier: new WebhookTokenVerifier(secrets, state, clock, cacheSeconds, sleep),
   };
 }
 
@@ -85,12 +92,29 @@ describe('webhook-token', () => {
   });
 
   it('re-reads the secret at most once a second for unknown tokens', async () => {
-    const { admin, verifier, secrets } = setup(60);
+    const { admin, verifier, secrets, clock } = setup(60);
     await admin.generate();
+    const start = clock.now().getTime();
     await expect(verifier.verify('Bearer nope')).rejects.toThrow();
     const reads = secrets.gets;
     await expect(verifier.verify('Bearer nope-again')).rejects.toThrow();
-    expect(secrets.gets).toBe(reads);
+    await expect(verifier.verify('Bearer nope-a-third-time')).rejects.toThrow();
+    // Each later miss waited for its own re-read, one second apart.
+    expect(secrets.gets - reads).toBe(2);
+    expect(clock.now().getTime() - start).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('accepts a new token right after a wrong one, by waiting for the next re-read instead of refusing', async () => {
+    // Prepare: another instance generates a token; this instance has the old list cached
+    const { admin, verifier, secrets, state, clock, slept } = setup(60);
+    await admin.generate();
+    await expect(verifier.verify('Bearer wrong')).rejects.toThrow();
+    const fresh = await new WebhookTokenAdmin(secrets, state, clock).generate();
+    // Act: ten alerts with the new token inside the re-read window
+    const results = await Promise.all(Array.from({ length: 10 }, () => verifier.verify(`Bearer ${fresh.token}`)));
+    // Assess: all accepted, after one shared wait and one re-read
+    expect(new Set(results).size).toBe(1);
+    expect(slept).toEqual([1_000]);
   });
 
   it('refuses every token after revocation', async () => {
