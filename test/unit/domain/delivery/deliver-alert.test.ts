@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, deliverAlert, releasePendingAlerts, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { backoffSeconds } from '#domain/delivery/retry-policy.ts';
+import { releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker } from '#domain/ports.ts';

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
-import {
-  DESCRIPTION_MAX_CHARS,
-  buildIssue,
-  chooseIssueTypeId,
-  choosePriorityId,
-  descriptionSize,
-  renderSummary,
-  withoutFields,
-  type BuiltIssue,
-} from '#domain/ticket/build-issue.ts';
+import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build-issue.ts';
+import { DESCRIPTION_MAX_CHARS, descriptionSize } from '#domain/ticket/description.ts';
+import { renderSummary } from '#domain/ticket/summary.ts';
+import { chooseIssueTypeId } from '#domain/routing/choose-issue-type.ts';
+import { choosePriorityId } from '#domain/routing/choose-priority.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { adfErrors, adfTexts } from '#test-support/adf-schema.ts';
