@@ -55,7 +55,7 @@ export function applyFieldMappings(alert: KeeperAlert, config: RelayConfig, issu
       continue;
     }
     if (RELAY_DECIDED_FIELDS.has(fieldId)) {
-      // Validation refuses these at save time; a configuration saved before that rule still delivers.
+      // Validation refuses these at save time; delivery never lets a stored mapping override them either.
       dropped.push({ fieldId, reason: `${fieldId} is set by the relay; the mapping is ignored` });
       continue;
     }
