@@ -7,7 +7,7 @@
 import { collectUserEmails, validateConfig, type ConfigDraft } from './validate-config.ts';
 import { keeperDefaults } from './keeper-defaults.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
-import { releasePendingAlerts } from '#domain/delivery/deliver-alert.ts';
+import { releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { ValidationError } from '#domain/errors.ts';
 import type { Actor, AlertLedger, Clock, ConfigStore, IssueTracker, JiraFieldMeta, JiraIssueType, RetryQueue } from '#domain/ports.ts';
 import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from '#domain/relay-config.ts';

@@ -1,12 +1,14 @@
 /**
- * Keeper's documented defaults for its Jira integration (Keeper Jira ITSM doc, see
- * shared/keeper/REFERENCE.md §4.1), applied only where the target project has the field, issue
+ * Keeper's documented defaults for its Jira integration (Keeper's Jira ITSM documentation, see
+ * docs/keeper-alert-facts.md), applied only where the target project has the field, issue
  * type or priority — so the draft produced here passes `validateConfig` for that project.
  */
-import { RELAY_FILLED, type ConfigDraft, type ProjectMeta } from './validate-config.ts';
+import type { ConfigDraft, ProjectMeta } from './validate-config.ts';
 import { ValidationError } from '#domain/errors.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
-import { chooseIssueTypeId } from '#domain/ticket/build-issue.ts';
+import { RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
+import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
+import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import type { JiraIssueType } from '#domain/ports.ts';
 import { DEFAULT_SUMMARY_TEMPLATE, type FieldMapping } from '#domain/relay-config.ts';
 
@@ -23,7 +25,7 @@ const DEFAULT_FIELD_MAPPINGS: readonly { source: string; fieldId?: string; field
 
 /**
  * Priority by category. The first six keys are the category/event keys Keeper's Jira integration
- * documents. Keeper's event catalog (shared/keeper/event-types.csv) uses other category names
+ * documents. Keeper's event catalog (alert/data/keeper-event-types.json) uses other category names
  * (breachwatch, security, policy, login, …), so those get equivalent rules: a BreachWatch hit is a
  * credential exposure (data breach → Highest); `security` holds 2FA, role and device-lock changes
  * that weaken account protection (High); `policy` holds admin policy changes (Medium, like a policy
@@ -59,7 +61,8 @@ const DEFAULT_ISSUE_TYPES_BY_CATEGORY: readonly [category: string, issueTypeName
  */
 export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
   const project = meta.project.key;
-  const creatable = meta.issueTypes.filter((t) => !t.subtask && meta.fieldMeta[t.id] !== undefined);
+  // Without a parent issue key only types that take tickets on their own qualify.
+  const creatable = meta.issueTypes.filter((t) => issueTypeProblems(t.id, { issueTypes: meta.issueTypes, fieldMeta: meta.fieldMeta }).length === 0);
   const byName = (name: string): JiraIssueType | undefined => creatable.find((t) => t.name.toLowerCase() === name.toLowerCase());
   const defaultType = byName('Task') ?? creatable.find((t) => t.hierarchyLevel === 0) ?? creatable[0];
   if (defaultType === undefined) {
@@ -71,7 +74,7 @@ export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
   // A type whose create screen requires a field the defaults cannot fill (e.g. a required "Alert
   // Severity" select on Incident) is left out: the admin maps that field first, then adds the rule.
   const fillable = (typeId: string): boolean =>
-    (meta.fieldMeta[typeId] ?? []).every((f) => !f.required || f.hasDefaultValue || RELAY_FILLED.has(f.fieldId));
+    (meta.fieldMeta[typeId] ?? []).every((f) => !f.required || f.hasDefaultValue || RELAY_FILLED_FIELDS.has(f.fieldId));
   const issueTypeByCategory: Record<string, string> = {};
   for (const [category, typeName] of DEFAULT_ISSUE_TYPES_BY_CATEGORY) {
     const type = byName(typeName);
@@ -98,10 +101,7 @@ export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
     if (priority === undefined) continue;
     const typeId = chooseIssueTypeId({ issueTypeMapping, defaultIssueTypeId: defaultType.id }, '', category);
     // Only where Jira accepts it: team-managed types may lack Priority, schemes may restrict it.
-    const field = meta.fieldMeta[typeId]?.find((f) => f.fieldId === 'priority');
-    if (field !== undefined && (field.allowedValues === undefined || field.allowedValues.some((v) => v.id === priority.id))) {
-      byCategory[category] = priority.id;
-    }
+    if (priorityOnScreen(meta.fieldMeta[typeId], priority.id).ok) byCategory[category] = priority.id;
   }
 
   return {

@@ -6,7 +6,9 @@
 import type { ValidationProblem } from '#domain/errors.ts';
 import { eventCatalog, UNKNOWN } from '#domain/alert/event-catalog.ts';
 import { describeSchema, isEmptyValue, jiraFieldKind, toJiraValue } from '#domain/ticket/field-values.ts';
-import { chooseIssueTypeId } from '#domain/ticket/build-issue.ts';
+import { RELAY_DECIDED_FIELDS, RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
+import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
+import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import type { JiraFieldMeta, JiraIssueType } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 
@@ -30,13 +32,32 @@ export interface ProjectMeta {
   readonly priorities: readonly JiraPriority[];
 }
 
-// Fields the relay fills itself; a required one of these needs no mapping. (`parent` is filled for
-// sub-task types from parentIssueKey, whose absence is reported as a sub-task problem.)
-/** Fields the relay always fills itself, so a required one never needs a mapping. */
-export const RELAY_FILLED: ReadonlySet<string> = new Set(['summary', 'description', 'project', 'issuetype', 'labels', 'parent']);
-// Fields a mapping may not target: the relay decides them.
-const NOT_MAPPABLE = new Set(['project', 'issuetype', 'parent']);
 const PARENT_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
+
+/** What every pass reads, and the problems found so far (in the order they are reported). */
+interface ValidationContext {
+  readonly draft: ConfigDraft;
+  readonly meta: ProjectMeta;
+  readonly userDirectory: Readonly<Record<string, string>>;
+  readonly project: string;
+  readonly problems: ValidationProblem[];
+  /** Issue types an alert can land in whose create screen is known: the later passes check against them. */
+  readonly usableTypes: Set<string>;
+  /** Field ids targeted by a mapping. */
+  readonly mappedFields: Set<string>;
+}
+
+type ValidationPass = (ctx: ValidationContext) => void;
+
+// Order matters: checkIssueTypes fills usableTypes, checkFieldMappings fills mappedFields.
+const PASSES: readonly ValidationPass[] = [
+  checkSummaryTemplate,
+  checkParentIssueKey,
+  checkIssueTypes,
+  checkFieldMappings,
+  checkRequiredFields,
+  checkPriorityRules,
+];
 
 /**
  * Every problem of `draft` against `meta`; empty when it can be saved. `userDirectory` (lower-cased
@@ -47,85 +68,91 @@ export function validateConfig(
   meta: ProjectMeta,
   userDirectory: Readonly<Record<string, string>> = {},
 ): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const project = meta.project.key;
-  const add = (problem: ValidationProblem): void => {
-    if (!problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
+  const ctx: ValidationContext = {
+    draft,
+    meta,
+    userDirectory,
+    project: meta.project.key,
+    problems: [],
+    usableTypes: new Set(),
+    mappedFields: new Set(),
   };
-  const typeById = new Map(meta.issueTypes.map((t) => [t.id, t]));
-  const typeName = (id: string): string => typeById.get(id)?.name ?? id;
+  for (const pass of PASSES) pass(ctx);
+  return ctx.problems;
+}
 
+function checkSummaryTemplate(ctx: ValidationContext): void {
+  const { draft, project } = ctx;
   if (draft.summaryTemplate.trim() === '') {
-    add({ path: 'summaryTemplate', message: 'The summary template is empty', project });
+    add(ctx, { path: 'summaryTemplate', message: 'The summary template is empty', project });
   }
-  if (draft.parentIssueKey !== undefined) {
-    const key = draft.parentIssueKey.trim().toUpperCase();
-    if (!PARENT_KEY.test(key)) {
-      add({ path: 'parentIssueKey', message: `Parent issue key "${draft.parentIssueKey}" is not an issue key like ${project}-123`, project });
-    } else if (!key.startsWith(`${project.toUpperCase()}-`)) {
-      add({ path: 'parentIssueKey', message: `Parent issue ${key} is not in project ${project}; sub-tasks must be created in their parent's project`, project });
-    }
-  }
+}
 
-  // Which issue types can an alert land in: the default and every mapped one.
+function checkParentIssueKey(ctx: ValidationContext): void {
+  const { draft, project } = ctx;
+  if (draft.parentIssueKey === undefined) return;
+  const key = draft.parentIssueKey.trim().toUpperCase();
+  if (!PARENT_KEY.test(key)) {
+    add(ctx, { path: 'parentIssueKey', message: `Parent issue key "${draft.parentIssueKey}" is not an issue key like ${project}-123`, project });
+  } else if (!key.startsWith(`${project.toUpperCase()}-`)) {
+    add(ctx, { path: 'parentIssueKey', message: `Parent issue ${key} is not in project ${project}; sub-tasks must be created in their parent's project`, project });
+  }
+}
+
+/** The default issue type and every mapped one: each must be able to take the alerts routed to it. */
+function checkIssueTypes(ctx: ValidationContext): void {
+  const { draft, meta, project } = ctx;
   const choices: { path: string; id: string }[] = [
     { path: 'defaultIssueTypeId', id: draft.defaultIssueTypeId },
     ...Object.entries(draft.issueTypeMapping.byEvent).map(([event, id]) => ({ path: `issueTypeMapping.byEvent.${event}`, id })),
     ...Object.entries(draft.issueTypeMapping.byCategory).map(([category, id]) => ({ path: `issueTypeMapping.byCategory.${category}`, id })),
   ];
-  const usableTypes = new Set<string>();
+  const target = { issueTypes: meta.issueTypes, fieldMeta: meta.fieldMeta, parentIssueKey: draft.parentIssueKey };
   for (const { path, id } of choices) {
-    const type = typeById.get(id);
-    if (type === undefined) {
-      add({ path, message: `Issue type ${id} does not exist in project ${project}`, issueType: id, project });
-      continue;
+    const problems = issueTypeProblems(id, target);
+    for (const problem of problems) {
+      if (problem.kind === 'unknown') {
+        add(ctx, { path, message: `Issue type ${id} does not exist in project ${project}`, issueType: id, project });
+      } else if (problem.kind === 'subtask-without-parent') {
+        add(ctx, {
+          path,
+          message: `Issue type ${problem.type.name} is a sub-task type: set a parent issue key or choose another issue type for project ${project}`,
+          issueType: problem.type.name,
+          project,
+        });
+      } else {
+        add(ctx, { path, message: `Jira's create metadata for issue type ${problem.type.name} in project ${project} was not loaded`, issueType: problem.type.name, project });
+      }
     }
-    if (type.subtask && draft.parentIssueKey === undefined) {
-      add({
-        path,
-        message: `Issue type ${type.name} is a sub-task type: set a parent issue key or choose another issue type for project ${project}`,
-        issueType: type.name,
-        project,
-      });
-    }
-    if (meta.fieldMeta[id] === undefined) {
-      add({ path, message: `Jira's create metadata for issue type ${type.name} in project ${project} was not loaded`, issueType: type.name, project });
-      continue;
-    }
-    usableTypes.add(id);
+    // A sub-task type without a parent is reported above, yet its screen is still checked below.
+    if (problems.every((p) => p.kind === 'subtask-without-parent')) ctx.usableTypes.add(id);
   }
+}
 
-  const fieldName = (fieldId: string): string => {
-    for (const fields of Object.values(meta.fieldMeta)) {
-      const found = fields.find((f) => f.fieldId === fieldId);
-      if (found) return found.name;
-    }
-    return fieldId;
-  };
-  const fieldLabel = (fieldId: string, name = fieldName(fieldId)): string => `Field "${name}" (${fieldId})`;
-
-  const mappedFields = new Set<string>();
+/** Each mapping against the create screen of every usable issue type (mappings apply to all). */
+function checkFieldMappings(ctx: ValidationContext): void {
+  const { draft, meta, project, usableTypes, mappedFields } = ctx;
   draft.fieldMappings.forEach((mapping, index) => {
     const path = `fieldMappings.${index}`;
     const { fieldId } = mapping;
     if (mappedFields.has(fieldId)) {
-      add({ path: `${path}.fieldId`, message: `${fieldLabel(fieldId)} is mapped more than once`, fieldId, project });
+      add(ctx, { path: `${path}.fieldId`, message: `${fieldLabel(meta, fieldId)} is mapped more than once`, fieldId, project });
     }
     mappedFields.add(fieldId);
-    if (NOT_MAPPABLE.has(fieldId)) {
-      add({ path: `${path}.fieldId`, message: `${fieldLabel(fieldId)} is set by the relay and cannot be mapped`, fieldId, project });
+    if (RELAY_DECIDED_FIELDS.has(fieldId)) {
+      add(ctx, { path: `${path}.fieldId`, message: `${fieldLabel(meta, fieldId)} is set by the relay and cannot be mapped`, fieldId, project });
       return;
     }
     if (mapping.source !== undefined && mapping.source.trim() === '') {
-      add({ path: `${path}.source`, message: `${fieldLabel(fieldId)} is mapped from an empty payload path`, fieldId, project });
+      add(ctx, { path: `${path}.source`, message: `${fieldLabel(meta, fieldId)} is mapped from an empty payload path`, fieldId, project });
     }
     for (const typeId of usableTypes) {
-      const issueType = typeName(typeId);
+      const issueType = typeName(meta, typeId);
       const field = meta.fieldMeta[typeId]?.find((f) => f.fieldId === fieldId);
       if (field === undefined) {
-        add({
+        add(ctx, {
           path: `${path}.fieldId`,
-          message: `${fieldLabel(fieldId)} is not on the create screen of issue type ${issueType} in project ${project}`,
+          message: `${fieldLabel(meta, fieldId)} is not on the create screen of issue type ${issueType} in project ${project}`,
           fieldId,
           issueType,
           project,
@@ -133,9 +160,9 @@ export function validateConfig(
         continue;
       }
       if (jiraFieldKind(field) === 'other') {
-        add({
+        add(ctx, {
           path: `${path}.fieldId`,
-          message: `${fieldLabel(fieldId, field.name)} on issue type ${issueType} in project ${project} has type ${describeSchema(field)}, which the relay cannot fill`,
+          message: `${fieldLabel(meta, fieldId, field.name)} on issue type ${issueType} in project ${project} has type ${describeSchema(field)}, which the relay cannot fill`,
           fieldId,
           issueType,
           project,
@@ -145,12 +172,12 @@ export function validateConfig(
       if (mapping.constant !== undefined) {
         const converted = isEmptyValue(mapping.constant)
           ? ({ ok: false, reason: 'the value is empty' } as const)
-          : toJiraValue(field, mapping.constant, { userDirectory });
+          : toJiraValue(field, mapping.constant, { userDirectory: ctx.userDirectory });
         const reasons = converted.ok ? converted.warnings : [converted.reason];
         for (const reason of reasons) {
-          add({
+          add(ctx, {
             path: `${path}.constant`,
-            message: `${fieldLabel(fieldId, field.name)} cannot take the constant "${mapping.constant}" on issue type ${issueType} in project ${project}: ${reason}`,
+            message: `${fieldLabel(meta, fieldId, field.name)} cannot take the constant "${mapping.constant}" on issue type ${issueType} in project ${project}: ${reason}`,
             fieldId,
             issueType,
             project,
@@ -159,64 +186,94 @@ export function validateConfig(
       }
     }
   });
+}
 
-  // Required fields Jira would refuse the issue without.
-  for (const typeId of usableTypes) {
-    const issueType = typeName(typeId);
+/** Required fields Jira would refuse the issue without. */
+function checkRequiredFields(ctx: ValidationContext): void {
+  const { draft, meta, project } = ctx;
+  for (const typeId of ctx.usableTypes) {
+    const issueType = typeName(meta, typeId);
     for (const field of meta.fieldMeta[typeId] ?? []) {
-      if (!field.required || field.hasDefaultValue || RELAY_FILLED.has(field.fieldId) || mappedFields.has(field.fieldId)) continue;
+      if (!field.required || field.hasDefaultValue || RELAY_FILLED_FIELDS.has(field.fieldId) || ctx.mappedFields.has(field.fieldId)) continue;
+      // The relay fills Priority on every ticket only when a default priority applies.
       if (field.fieldId === 'priority' && draft.priorityMapping.defaultPriorityId !== undefined) continue;
-      add({
+      add(ctx, {
         path: `fieldMeta.${typeId}.${field.fieldId}`,
-        message: `${fieldLabel(field.fieldId, field.name)} is required for issue type ${issueType} in project ${project} but is not mapped`,
+        message: `${fieldLabel(meta, field.fieldId, field.name)} is required for issue type ${issueType} in project ${project} but is not mapped`,
         fieldId: field.fieldId,
         issueType,
         project,
       });
     }
   }
+}
 
-  // Priorities: each rule is checked against the issue type its alerts land in.
-  const checkPriority = (path: string, priorityId: string, typeIds: readonly string[]): void => {
-    for (const typeId of typeIds) {
-      if (!usableTypes.has(typeId)) continue;
-      const issueType = typeName(typeId);
-      const field = meta.fieldMeta[typeId]?.find((f) => f.fieldId === 'priority');
-      const known = meta.priorities.find((p) => p.id === priorityId) ?? field?.allowedValues?.find((v) => v.id === priorityId);
-      const shown = known?.name ? `Priority "${known.name}" (${priorityId})` : `Priority ${priorityId}`;
-      if (field === undefined) {
-        const hint = meta.project.style === 'next-gen' ? '; team-managed projects have it only where it was added to the issue type' : '';
-        add({
-          path,
-          message: `${shown} cannot be set on issue type ${issueType} in project ${project}: the Priority field is not on its create screen${hint}`,
-          fieldId: 'priority',
-          issueType,
-          project,
-        });
-      } else if (field.allowedValues !== undefined && !field.allowedValues.some((v) => v.id === priorityId)) {
-        add({
-          path,
-          message: known
-            ? `${shown} is not allowed for issue type ${issueType} in project ${project}`
-            : `Priority ${priorityId} does not exist for issue type ${issueType} in project ${project}`,
-          fieldId: 'priority',
-          issueType,
-          project,
-        });
-      }
-    }
-  };
+/** Priorities: each rule is checked against the issue type its alerts land in; the default against every usable type. */
+function checkPriorityRules(ctx: ValidationContext): void {
+  const { draft } = ctx;
   for (const [event, priorityId] of Object.entries(draft.priorityMapping.byEvent)) {
     const category = eventCatalog.lookup(event)?.category ?? UNKNOWN;
-    checkPriority(`priorityMapping.byEvent.${event}`, priorityId, [chooseIssueTypeId(draft, event, category)]);
+    checkPriority(ctx, `priorityMapping.byEvent.${event}`, priorityId, [chooseIssueTypeId(draft, event, category)]);
   }
   for (const [category, priorityId] of Object.entries(draft.priorityMapping.byCategory)) {
-    checkPriority(`priorityMapping.byCategory.${category}`, priorityId, [chooseIssueTypeId(draft, '', category)]);
+    checkPriority(ctx, `priorityMapping.byCategory.${category}`, priorityId, [chooseIssueTypeId(draft, '', category)]);
   }
   if (draft.priorityMapping.defaultPriorityId !== undefined) {
-    checkPriority('priorityMapping.defaultPriorityId', draft.priorityMapping.defaultPriorityId, [...usableTypes]);
+    checkPriority(ctx, 'priorityMapping.defaultPriorityId', draft.priorityMapping.defaultPriorityId, [...ctx.usableTypes]);
   }
-  return problems;
+}
+
+function checkPriority(ctx: ValidationContext, path: string, priorityId: string, typeIds: readonly string[]): void {
+  const { meta, project } = ctx;
+  for (const typeId of typeIds) {
+    if (!ctx.usableTypes.has(typeId)) continue;
+    const issueType = typeName(meta, typeId);
+    const check = priorityOnScreen(meta.fieldMeta[typeId], priorityId);
+    if (check.ok) continue;
+    const known = meta.priorities.find((p) => p.id === priorityId);
+    const shown = known?.name ? `Priority "${known.name}" (${priorityId})` : `Priority ${priorityId}`;
+    if (check.reason === 'not-on-screen') {
+      const hint = meta.project.style === 'next-gen' ? '; team-managed projects have it only where it was added to the issue type' : '';
+      add(ctx, {
+        path,
+        message: `${shown} cannot be set on issue type ${issueType} in project ${project}: the Priority field is not on its create screen${hint}`,
+        fieldId: 'priority',
+        issueType,
+        project,
+      });
+    } else {
+      add(ctx, {
+        path,
+        message: known
+          ? `${shown} is not allowed for issue type ${issueType} in project ${project}`
+          : `Priority ${priorityId} does not exist for issue type ${issueType} in project ${project}`,
+        fieldId: 'priority',
+        issueType,
+        project,
+      });
+    }
+  }
+}
+
+/** Records `problem` once: the same path and message from two issue types is one problem. */
+function add(ctx: Pick<ValidationContext, 'problems'>, problem: ValidationProblem): void {
+  if (!ctx.problems.some((p) => p.path === problem.path && p.message === problem.message)) ctx.problems.push(problem);
+}
+
+function typeName(meta: ProjectMeta, id: string): string {
+  return meta.issueTypes.find((t) => t.id === id)?.name ?? id;
+}
+
+function fieldLabel(meta: ProjectMeta, fieldId: string, name = fieldName(meta, fieldId)): string {
+  return `Field "${name}" (${fieldId})`;
+}
+
+function fieldName(meta: ProjectMeta, fieldId: string): string {
+  for (const fields of Object.values(meta.fieldMeta)) {
+    const found = fields.find((f) => f.fieldId === fieldId);
+    if (found) return found.name;
+  }
+  return fieldId;
 }
 
 /**

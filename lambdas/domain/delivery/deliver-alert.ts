@@ -2,7 +2,8 @@
  * Delivery of one recorded alert to Jira: claim it in the ledger, build the issue from the stored
  * configuration, make one Jira call, record the outcome. Never loses an alert: transient failures go
  * to the retry queue, refused mapped fields are dropped (and said so), missing configuration parks
- * the alert until an administrator configures the relay.
+ * the alert until an administrator configures the relay. When the next attempt happens is
+ * `./retry-policy.ts`; parked alerts go back to the queue through `./release-parked-alerts.ts`.
  */
 import { DELIVERABLE_STATUSES, type AlertRecord, type AlertStatus } from '#domain/alert-record.ts';
 import { alertLabel } from '#domain/alert/dedup-key.ts';
@@ -17,12 +18,10 @@ import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AlertLedger, Clock, IssueTracker, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { backoffSeconds } from './retry-policy.ts';
 
 /** Seconds a worker owns a claimed alert; longer than one Jira call with its timeout. */
 const CLAIM_SECONDS = 60;
-/** Backoff when Jira gives no Retry-After: 5 s doubling, capped at SQS's 15-minute maximum delay. */
-const BASE_BACKOFF_SECONDS = 5;
-const MAX_BACKOFF_SECONDS = 900;
 
 export interface DeliveryDeps {
   readonly ledger: AlertLedger;
@@ -50,11 +49,6 @@ export type DeliveryOutcome =
   | { kind: 'failed'; alertId: string; error: string }
   /** Another worker holds the alert right now. */
   | { kind: 'busy'; alertId: string; status: AlertStatus };
-
-export function backoffSeconds(attempt: number, retryAfterSeconds?: number): number {
-  const exponential = Math.min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** Math.max(0, attempt - 1));
-  return Math.min(MAX_BACKOFF_SECONDS, Math.max(retryAfterSeconds ?? 0, exponential));
-}
 
 export function issueUrl(siteUrl: string, key: string): string {
   return `${siteUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
@@ -220,22 +214,4 @@ function describeRejection(error: JiraRejectedError): string {
   const fieldMessages = Object.entries(error.fieldErrors).map(([field, message]) => `${field}: ${message}`);
   const all = [...error.errorMessages, ...fieldMessages];
   return `Jira refused the issue (HTTP ${error.status})${all.length ? `: ${all.join('; ')}` : ''}`;
-}
-
-/**
- * Re-queues every alert parked while the relay was unconfigured or disconnected
- * (called after a configuration save or a reconnect).
- */
-export async function releasePendingAlerts(deps: Pick<DeliveryDeps, 'ledger' | 'queue' | 'clock'>): Promise<number> {
-  // The status index is eventually consistent: remember what was released so a stale page ends the loop.
-  const released = new Set<string>();
-  for (;;) {
-    const fresh = (await deps.ledger.listByStatus('pending_configuration', 100)).filter((r) => !released.has(r.alertId));
-    if (fresh.length === 0) return released.size;
-    for (const record of fresh) {
-      await deps.ledger.update(record.alertId, { status: 'queued', updatedAt: deps.clock.now().toISOString() });
-      await deps.queue.enqueue({ alertId: record.alertId }, 0);
-      released.add(record.alertId);
-    }
-  }
 }

@@ -17,7 +17,7 @@ function withField(meta: ProjectMeta, issueTypeId: string, fieldId: string, chan
   return { ...meta, fieldMeta: { ...meta.fieldMeta, [issueTypeId]: fields } };
 }
 
-describe('config-validation', () => {
+describe('validate-config', () => {
   describe('validateConfig', () => {
     it('accepts Keeper’s documented mapping for SEC', () => {
       // Act

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, deliverAlert, releasePendingAlerts, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker } from '#domain/ports.ts';
@@ -163,12 +164,5 @@ describe('deliver-alert', () => {
     await ledger.update(result.alertId, { status: 'queued' });
     const replay = await deliverAlert({ ...deps, tracker: new ScriptedTracker() }, result.alertId);
     expect(replay.kind).toBe('delivered');
-  });
-
-  it('backs off exponentially without Retry-After, capped at 15 minutes', () => {
-    expect(backoffSeconds(1)).toBe(5);
-    expect(backoffSeconds(3)).toBe(20);
-    expect(backoffSeconds(3, 60)).toBe(60);
-    expect(backoffSeconds(20)).toBe(900);
   });
 });

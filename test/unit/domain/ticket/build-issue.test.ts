@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
-import {
-  DESCRIPTION_MAX_CHARS,
-  buildIssue,
-  chooseIssueTypeId,
-  choosePriorityId,
-  descriptionSize,
-  renderSummary,
-  withoutFields,
-  type BuiltIssue,
-} from '#domain/ticket/build-issue.ts';
+import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build-issue.ts';
+import { DESCRIPTION_MAX_CHARS, descriptionSize } from '#domain/ticket/description.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { adfErrors, adfTexts } from '#test-support/adf-schema.ts';
@@ -69,27 +61,6 @@ describe('build-issue', () => {
       expect(built.fields['priority']).toEqual({ id: PRIORITY.medium });
       expect(built).toMatchObject({ priorityId: PRIORITY.medium, priorityName: 'Medium', dropped: [] });
       expect(labelsOf(built)).toEqual(['keeper', 'audit_alert_resumed', built.label]);
-    });
-
-    it('writes a readable summary, a field table and the complete raw payload into the description', () => {
-      // Prepare
-      const body = sampleAlert('11');
-
-      // Act
-      const built = build(body);
-      const texts = adfTexts(built.description);
-      const blocks = built.description.content.map((b) => b.type);
-
-      // Assess
-      expect(texts).toContain('BreachWatch High Risk');
-      expect(texts.join('')).toContain('BreachWatch detected high-risk record password');
-      expect(texts).toContain(JSON.parse(body).description);
-      expect(texts).toContain('jane.roe@example.com');
-      expect(texts).toContain('record_uid');
-      expect(texts).toContain('NX4dQ1u0r3hZb8pW2sVt5A');
-      expect(blocks).toEqual(expect.arrayContaining(['heading', 'table', 'codeBlock']));
-      const raw = built.description.content.find((b) => b.type === 'codeBlock');
-      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(JSON.parse(body));
     });
 
     it('shows nested fields of a #json body in the table by dot path', () => {
@@ -206,41 +177,6 @@ describe('build-issue', () => {
       expect(built.dropped[0]?.reason).toContain('sub-task');
     });
 
-    it('converts mappings to each field’s schema and records what it cannot convert', () => {
-      // Prepare
-      const config = secConfig({
-        fieldMappings: [
-          { fieldId: F.severity, constant: 'high' },
-          { fieldId: F.owner, source: 'username' },
-          { fieldId: F.watchers, source: 'to_username' },
-          { fieldId: F.systems, constant: 'Vault, Mainframe' },
-          { fieldId: F.riskScore, source: 'enterprise_id' },
-          { fieldId: F.dueDay, source: 'timestamp' },
-          { fieldId: F.tags, source: 'client_version' },
-          { fieldId: F.deviceName, source: 'record_uid' },
-          { fieldId: F.notes, source: 'description' },
-        ],
-      });
-
-      // Act
-      const built = build(sampleAlert('13'), config);
-
-      // Assess
-      expect(built.fields[F.severity]).toEqual({ id: '10101' });
-      expect(built.fields[F.owner]).toEqual({ accountId: 'acc-jane' });
-      expect(built.fields[F.watchers]).toBeUndefined();
-      expect(built.fields[F.systems]).toEqual([{ id: '10120' }]);
-      expect(built.fields[F.riskScore]).toBe(8512);
-      expect(built.fields[F.dueDay]).toBe('2025-11-05');
-      expect(built.fields[F.deviceName]).toBe('Tq8vJ3mL0cWb5yHn1RfK7g');
-      expect(adfErrors(built.fields[F.notes])).toEqual([]);
-      expect(built.fields[F.tags]).toEqual(['Web-Vault-17.0.2']);
-      expect(built.dropped).toEqual([
-        { fieldId: F.watchers, fieldName: 'Responders', reason: 'no Jira user for partner@outside.example.net' },
-        { fieldId: F.systems, fieldName: 'Affected Systems', reason: '"Mainframe" is not one of the allowed values (Vault, Admin Console, KSM)' },
-      ]);
-    });
-
     it('drops a mapped field that is not on the chosen issue type’s screen', () => {
       // Prepare
       const config = secConfig({ fieldMappings: [{ fieldId: F.deviceName, constant: 'laptop-7' }] });
@@ -255,27 +191,6 @@ describe('build-issue', () => {
         { fieldId: F.deviceName, fieldName: 'Device Name', reason: 'not on the create screen of issue type Incident in project SEC' },
       ]);
       expect(onTask.fields[F.deviceName]).toBe('laptop-7');
-    });
-
-    it('skips a mapping whose payload field is absent, without a note', () => {
-      // Act
-      const built = build(sampleAlert('19'));
-
-      // Assess
-      expect(built.fields[F.remoteIp]).toBeUndefined();
-      expect(built.dropped).toEqual([]);
-    });
-
-    it('fills a required text field the alert lacks with a visible placeholder', () => {
-      // Prepare
-      const config = secConfig();
-      const meta = config.fieldMeta[TASK]?.map((f) => (f.fieldId === F.remoteIp ? { ...f, required: true } : f)) ?? [];
-
-      // Act
-      const built = build(sampleAlert('19'), { ...config, fieldMeta: { ...config.fieldMeta, [TASK]: meta } });
-
-      // Assess
-      expect(built.fields[F.remoteIp]).toBe('(not in alert)');
     });
 
     it('lets a summary mapping override the template and a description mapping choose the readable text', () => {
@@ -328,115 +243,6 @@ describe('build-issue', () => {
       expect(built.dropped).toEqual([{ fieldId: 'project', reason: 'project is set by the relay; the mapping is ignored' }]);
     });
 
-    it('keeps a huge payload’s description valid and under Jira’s limit, truncating visibly', () => {
-      // Prepare
-      const payload: Record<string, unknown> = { alert_name: 'Huge', audit_event: 'login_failure', blob: 'x'.repeat(100_000) };
-      for (let i = 0; i < 2_000; i++) payload[`field_${i}`] = `value ${i} ${'y'.repeat(40)}`;
-      const body = JSON.stringify(payload);
-
-      // Act
-      const built = build(body);
-      const texts = adfTexts(built.description).join('\n');
-
-      // Assess
-      expect(adfErrors(built.description)).toEqual([]);
-      expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-      expect(JSON.stringify(built.fields['description']).length).toBeLessThan(32_767);
-      expect(texts).toMatch(/… truncated, \d+ more characters; the full payload is in the relay's ledger/);
-      expect(texts).toMatch(/\d+ more fields; see the raw payload below and the relay's ledger/);
-      expect(texts).toContain('field_0');
-    });
-
-    it('keeps a long unparsed body under the limit too', () => {
-      // Act
-      const built = build(`not json ${'z"\n'.repeat(40_000)}`);
-
-      // Assess
-      expect(adfErrors(built.description)).toEqual([]);
-      expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-      expect(adfTexts(built.description).join('')).toContain('truncated');
-    });
-
-    it('keeps the whole payload when only long table values had to be shortened', () => {
-      // Prepare
-      const body = JSON.stringify({ alert_name: 'Long', audit_event: 'login_failure', note: 'n'.repeat(14_000) });
-
-      // Act
-      const built = build(body);
-      const raw = built.description.content.find((b) => b.type === 'codeBlock');
-
-      // Assess
-      expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(JSON.parse(body));
-    });
-  });
-
-  describe('renderSummary', () => {
-    it('fills payload placeholders, including nested paths', () => {
-      // Act
-      const summary = renderSummary(parseAlertBody(sampleAlert('21')), '{alert_name} for {username} on {event.record_uid}');
-
-      // Assess
-      expect(summary).toBe('BreachWatch High Risk for jane.roe@example.com on NX4dQ1u0r3hZb8pW2sVt5A');
-    });
-
-    it('falls back to "Keeper alert" and "unknown" for missing alert name and event', () => {
-      // Act / Assess
-      expect(renderSummary(parseAlertBody(sampleAlert('03')))).toBe('Keeper alert: approval_request_created');
-      expect(renderSummary(parseAlertBody('{"alert_name":"Only a name"}'))).toBe('Only a name: unknown');
-      expect(renderSummary(parseAlertBody('{}'))).toBe('Keeper alert: unknown');
-    });
-
-    it('drops separators left dangling by an empty placeholder', () => {
-      // Act
-      const summary = renderSummary(parseAlertBody(sampleAlert('19')), '{alert_name} - {remote_address}');
-
-      // Assess
-      expect(summary).toBe('MSP License Changes');
-    });
-
-    it('uses the text of a custom template body that has none of Keeper’s fields', () => {
-      // Act
-      const summary = renderSummary(parseAlertBody(sampleAlert('20')));
-
-      // Assess
-      expect(summary.startsWith('Keeper alert *Failed Logins*: User jane.roe@example.com')).toBe(true);
-      expect(summary.length).toBeLessThanOrEqual(255);
-      expect(renderSummary(parseAlertBody('{"message":"Vault locked"}'))).toBe('Keeper alert: Vault locked');
-    });
-
-    it('keeps the summary on one line and within 255 characters', () => {
-      // Prepare
-      const alert = parseAlertBody(JSON.stringify({ alert_name: `Line one\nline\ttwo ${'w'.repeat(400)}`, audit_event: 'login' }));
-
-      // Act
-      const summary = renderSummary(alert);
-
-      // Assess
-      expect(summary).toHaveLength(255);
-      expect(summary.startsWith('Line one line two ')).toBe(true);
-      expect(summary.endsWith('…')).toBe(true);
-    });
-
-    it('shows the start of an unparsed body on one line', () => {
-      // Act
-      const summary = renderSummary(parseAlertBody(`oops\n${'q'.repeat(400)}`));
-
-      // Assess
-      expect(summary.startsWith('Keeper alert (unparsed body): oops q')).toBe(true);
-      expect(summary).toHaveLength(255);
-    });
-  });
-
-  describe('chooseIssueTypeId / choosePriorityId', () => {
-    it('ignores Object.prototype names used as events or categories', () => {
-      // Prepare
-      const config = secConfig();
-
-      // Act / Assess
-      expect(chooseIssueTypeId(config, 'constructor', 'toString')).toBe(TASK);
-      expect(choosePriorityId(config, '__proto__', 'hasOwnProperty')).toBeUndefined();
-    });
   });
 
   describe('withoutFields', () => {
