@@ -16,6 +16,7 @@ import {
 } from '#app/relay-services.ts';
 import type { HttpHandler } from '#shared/http.ts';
 import { deliverAlert, type EventLog } from '#domain/delivery/deliver-alert.ts';
+import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { relayEnvSchema, type RelayEnv } from '#shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
 import { FileSecretStore } from './file-secret-store.ts';
@@ -37,7 +38,7 @@ export interface LocalRuntimeOptions {
   /** Environment to read Atlassian settings from (defaults to process.env). */
   readonly env?: Record<string, string | undefined>;
   /** Overrides of relay settings, e.g. a shorter token cache in tests. */
-  readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'MAX_DELIVERY_ATTEMPTS' | 'JIRA_TIMEOUT_MS'>>;
+  readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'RETRY_BUDGET_HOURS' | 'JIRA_MAX_REQUESTS_PER_SECOND' | 'JIRA_TIMEOUT_MS'>>;
 }
 
 export interface LocalRuntime {
@@ -151,7 +152,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const core = createRelayCore(adapters, env);
     routes = { webhook: createWebhook(core, adapters, env), adminApi: createAdminApi(core, adapters, env) };
     queue.attach(async (message) => {
-      await deliverAlert(core.delivery, message.alertId);
+      if ('alertId' in message) await deliverAlert(core.delivery, message.alertId, { maxWaitMs: 10_000 });
+      else await releaseAlerts(core.delivery, message);
     });
     // The in-process queue forgets on exit; the ledger does not. Pick up what was in flight.
     for (const status of ['queued', 'retrying', 'delivering'] as const) {

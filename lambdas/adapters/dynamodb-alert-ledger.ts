@@ -59,6 +59,8 @@ const alertRecordItemSchema = z.object({
   lastError: z.optional(z.string()),
   droppedFields: z.optional(z.array(z.object({ fieldId: z.string(), fieldName: z.optional(z.string()), reason: z.string() }))),
   mayHaveCreated: z.optional(z.boolean()),
+  lastSentAt: z.optional(z.number()),
+  priorClaimUntil: z.optional(z.number()),
   duplicates: z.number(),
   lastDuplicateAt: z.optional(z.string()),
   test: z.optional(z.boolean()),
@@ -127,6 +129,7 @@ export class DynamoDbAlertLedger implements AlertLedger {
       ':claimUntil': now.getTime() + claimSeconds * 1000,
       ':updatedAt': now.toISOString(),
       ':one': 1,
+      ':none': 0,
     };
     const fromPlaceholders = from.map((status, index) => {
       values[`:from${index}`] = status;
@@ -141,8 +144,10 @@ export class DynamoDbAlertLedger implements AlertLedger {
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { alertId },
+          // `priorClaimUntil` keeps the claim being replaced (every operand reads the item before the
+          // update): non-zero means a worker died holding it and may have created the issue.
           UpdateExpression:
-            'SET #status = :delivering, claimUntil = :claimUntil, attempts = attempts + :one, updatedAt = :updatedAt',
+            'SET #status = :delivering, priorClaimUntil = if_not_exists(claimUntil, :none), claimUntil = :claimUntil, attempts = attempts + :one, updatedAt = :updatedAt',
           ConditionExpression: condition,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: values,
@@ -241,6 +246,21 @@ export class DynamoDbAlertLedger implements AlertLedger {
       undefined,
     );
     return page.items;
+  }
+
+  async pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }> {
+    const page = await this.#queryUpTo(
+      {
+        IndexName: BY_STATUS_INDEX,
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+        ScanIndexForward: true,
+      },
+      limit,
+      cursor === undefined ? undefined : decodeCursor(cursor),
+    );
+    return page.lastKey === undefined ? { items: page.items } : { items: page.items, cursor: encodeCursor(page.lastKey) };
   }
 
   async listSince(since: Date): Promise<AlertSummary[]> {

@@ -14,6 +14,7 @@ import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
 import { createDocumentClient } from './dynamodb-client.ts';
 import { DynamoDbConfigStore } from './dynamodb-config-store.ts';
 import { DynamoDbLease } from './dynamodb-lease.ts';
+import { DynamoDbRateBucket } from './dynamodb-rate-bucket.ts';
 import { DynamoDbSessionStore } from './dynamodb-session-store.ts';
 import { DynamoDbStateStore } from './dynamodb-state-store.ts';
 import { JiraRestIdentity } from './jira-identity.ts';
@@ -61,13 +62,15 @@ export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAda
         timeoutMs: env.JIRA_TIMEOUT_MS,
       }),
     identity: new JiraRestIdentity({ apiUrl: env.ATLASSIAN_API_URL, timeoutMs: env.JIRA_TIMEOUT_MS }),
-    trackerFor: (tokens) =>
+    rateBucket: new DynamoDbRateBucket({ client: documents, tableName: env.CONFIG_TABLE_NAME, name: 'jira' }),
+    trackerFor: (tokens, observe) =>
       new JiraIssueTracker({
         apiUrl: env.ATLASSIAN_API_URL,
         cloudId: () => tokens.cloudId(),
         accessToken: () => tokens.accessToken(),
         onUnauthorized: () => tokens.markRejected(),
         timeoutMs: env.JIRA_TIMEOUT_MS,
+        observe,
       }),
     parseRetryMessage,
   };

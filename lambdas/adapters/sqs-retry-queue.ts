@@ -12,7 +12,14 @@ import type { Clock, RetryMessage, RetryQueue } from '#domain/ports.ts';
 export const MAX_SQS_DELAY_SECONDS = 900;
 
 // Extra keys are allowed: a message redriven from the DLQ also carries `reason` and `at`.
-const retryMessageSchema = z.object({ alertId: z.string().check(z.minLength(1)) });
+const retryMessageSchema = z.union([
+  z.object({ alertId: z.string().check(z.minLength(1)) }),
+  z.object({
+    task: z.literal('release'),
+    status: z.enum(['pending_configuration', 'retrying', 'queued']),
+    cursor: z.optional(z.string()),
+  }),
+]);
 
 /** Reads one retry-queue message body (the deliver handler's input). Throws ValidationError if it is not one. */
 export function parseRetryMessage(body: string): RetryMessage {
@@ -26,11 +33,13 @@ export function parseRetryMessage(body: string): RetryMessage {
   const result = retryMessageSchema.safeParse(json, { error: en().localeError });
   if (!result.success) {
     throw new ValidationError(
-      'Retry message has no alertId',
+      'Retry message is neither an alert (alertId) nor a release task',
       result.error.issues.map((issue) => ({ path: issue.path.join('.') || 'body', message: issue.message })),
     );
   }
-  return { alertId: result.data.alertId };
+  const message = result.data;
+  if ('alertId' in message) return { alertId: message.alertId };
+  return { task: 'release', status: message.status, ...(message.cursor !== undefined ? { cursor: message.cursor } : {}) };
 }
 
 /** Whole seconds within what SQS accepts; rounded up so a Retry-After is never undercut. */
@@ -66,13 +75,13 @@ export class SqsRetryQueue implements RetryQueue {
     await this.#client.send(
       new SendMessageCommand({
         QueueUrl: this.#queueUrl,
-        MessageBody: JSON.stringify({ alertId: message.alertId }),
+        MessageBody: JSON.stringify(message),
         DelaySeconds: clampDelaySeconds(delaySeconds),
       }),
     );
   }
 
-  async deadLetter(message: RetryMessage, reason: string): Promise<void> {
+  async deadLetter(message: { readonly alertId: string }, reason: string): Promise<void> {
     await this.#client.send(
       new SendMessageCommand({
         QueueUrl: this.#deadLetterQueueUrl,

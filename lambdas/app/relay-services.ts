@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryDeps, EventLog } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
+import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor, type JiraSignal } from '#domain/delivery/jira-governor.ts';
 import type {
   AlertLedger,
   Clock,
@@ -14,6 +15,7 @@ import type {
   JiraIdentity,
   Lease,
   OAuthClient,
+  RateBucket,
   RetryMessage,
   RetryQueue,
   SecretStore,
@@ -41,8 +43,10 @@ export interface RelayAdapters {
   /** Atlassian's authorization server for a given callback URL. */
   readonly oauthFor: (redirectUri: string) => OAuthClient;
   readonly identity: JiraIdentity;
-  /** Jira REST calls made with the relay's connection. */
-  readonly trackerFor: (tokens: JiraAccessTokens) => IssueTracker;
+  /** The request-rate bucket every instance paces against while Jira's limit is near. */
+  readonly rateBucket: RateBucket;
+  /** Jira REST calls made with the relay's connection; every answer is reported to `observe`. */
+  readonly trackerFor: (tokens: JiraAccessTokens, observe: (signal: JiraSignal) => Promise<void>) => IssueTracker;
   readonly parseRetryMessage: (body: string) => RetryMessage;
 }
 
@@ -50,7 +54,8 @@ export type RelaySettings = Pick<
   RelayEnv,
   | 'JIRA_SITE_URL'
   | 'MAX_BODY_BYTES'
-  | 'MAX_DELIVERY_ATTEMPTS'
+  | 'RETRY_BUDGET_HOURS'
+  | 'JIRA_MAX_REQUESTS_PER_SECOND'
   | 'LEDGER_TTL_DAYS'
   | 'TOKEN_CACHE_SECONDS'
   | 'CONFIG_CACHE_SECONDS'
@@ -65,6 +70,7 @@ export interface RelayCore {
   readonly ingestDeps: IngestDeps;
   readonly tracker: IssueTracker;
   readonly tokens: JiraAccessTokens;
+  readonly governor: JiraGovernor;
 }
 
 
@@ -85,15 +91,30 @@ export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number
 
 export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings): RelayCore {
   const { ledger, configs, secrets, lease, queue, clock, log } = adapters;
+  const instanceId = randomUUID();
   const tokens = new JiraAccessTokens({
     secrets,
     lease,
     // Refreshing needs no callback URL; the authorization-code flow builds its own client per request origin.
     oauth: adapters.oauthFor(''),
     clock,
-    instanceId: randomUUID(),
+    instanceId,
   });
-  const tracker = adapters.trackerFor(tokens);
+  const governor = new JiraGovernor({
+    bucket: adapters.rateBucket,
+    state: adapters.state,
+    lease,
+    clock,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    instanceId,
+    settings: { ...DEFAULT_GOVERNOR_SETTINGS, maxRequestsPerSecond: settings.JIRA_MAX_REQUESTS_PER_SECOND },
+    // Alerts held while Jira was down are released oldest first, paced like any other.
+    onRecovered: async () => {
+      log.info('Jira is back; releasing the alerts that waited');
+      await queue.enqueue({ task: 'release', status: 'retrying' }, 0);
+    },
+  });
+  const tracker = adapters.trackerFor(tokens, (signal) => governor.observe(signal));
   const delivery: DeliveryDeps = {
     ledger,
     config: cachedConfig(configs, clock, settings.CONFIG_CACHE_SECONDS),
@@ -101,10 +122,11 @@ export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings
     queue,
     clock,
     siteUrl: settings.JIRA_SITE_URL,
-    maxAttempts: settings.MAX_DELIVERY_ATTEMPTS,
+    retryBudgetSeconds: settings.RETRY_BUDGET_HOURS * 3600,
+    governor,
     log,
   };
-  return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens };
+  return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens, governor };
 }
 
 /** The ingest Lambda: `POST /webhook`. */

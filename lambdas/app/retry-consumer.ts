@@ -1,34 +1,62 @@
 /**
- * The retry queue's consumer: one delivery attempt per message. A message whose attempt throws
- * (the ledger unreachable, a bug) is reported as a batch item failure, so SQS redelivers it and,
- * after the queue's maxReceiveCount, moves it to the DLQ: the alert is never silently lost.
+ * The deliver Lambda's entry: retry-queue messages (one delivery attempt per alert, or one page of a
+ * release task) and scheduled tasks. A message whose attempt throws (the ledger unreachable, a bug)
+ * is reported as a batch item failure, so SQS redelivers it and, after the queue's maxReceiveCount,
+ * moves it to the DLQ: the alert is never silently lost. When the function's remaining time gets
+ * short, the rest of the batch is handed back the same way instead of being cut off by the timeout.
  */
-import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
-import type { RetryMessage } from '#domain/ports.ts';
+import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
+import type { RetryMessage } from '#domain/ports.ts';
 
 export interface RetryConsumerDeps {
   readonly delivery: DeliveryDeps;
   readonly parseMessage: (body: string) => RetryMessage;
 }
 
-/**
- * The deliver Lambda's two triggers: retry-queue messages, and a schedule (every 5 minutes) that
- * re-queues stalled alerts.
- */
-export function makeRetryConsumer(deps: RetryConsumerDeps): (event: SQSEvent | ScheduledEvent) => Promise<SQSBatchResponse | { requeued: number }> {
-  return async (event) => {
+/** What the deliver function needs of the Lambda context. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** EventBridge schedules send `{ "task": "sweep" }` (every 5 minutes); a bare scheduled event means the same. */
+export interface ScheduledTask {
+  readonly task?: string;
+  readonly source?: string;
+}
+
+// One attempt may wait for a paced slot, search and create (8 s timeouts each): stop taking new
+// alerts while that still fits, and never wait for a slot longer than the rest of the budget.
+const RESERVE_MS = 30_000;
+const MAX_SLOT_WAIT_MS = 10_000;
+
+export function makeRetryConsumer(
+  deps: RetryConsumerDeps,
+): (event: SQSEvent | ScheduledTask, context?: InvocationContext) => Promise<SQSBatchResponse | { requeued: number }> {
+  return async (event, context) => {
     if (!('Records' in event)) {
       const requeued = await requeueStalledAlerts(deps.delivery);
       if (requeued > 0) deps.delivery.log.warn('Re-queued stalled alerts', { requeued });
       return { requeued };
     }
+    const remaining = () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
+      if (remaining() < RESERVE_MS) {
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
       try {
         const message = deps.parseMessage(record.body);
-        await deliverAlert(deps.delivery, message.alertId);
+        if ('task' in message) {
+          const released = await releaseAlerts(deps.delivery, message);
+          if (released > 0) deps.delivery.log.info('Released waiting alerts', { status: message.status, released });
+        } else {
+          const maxWaitMs = Math.max(0, Math.min(MAX_SLOT_WAIT_MS, remaining() - RESERVE_MS));
+          await deliverAlert(deps.delivery, message.alertId, { maxWaitMs });
+        }
       } catch (error) {
         deps.delivery.log.error('Retry attempt failed', {
           messageId: record.messageId,

@@ -49,6 +49,10 @@ export interface AlertRecord {
   droppedFields?: readonly DroppedField[];
   /** A previous attempt may have created the issue (timeout / 5xx): look it up before creating. */
   mayHaveCreated?: boolean;
+  /** Epoch ms of the last create that may have reached Jira: a search only sees it some seconds later. */
+  lastSentAt?: number;
+  /** Epoch ms: the claim this attempt took over (0 = none); a worker that died holding it may have created the issue. */
+  priorClaimUntil?: number;
   duplicates: number;
   lastDuplicateAt?: string;
   /** Sent by "Test Web Trigger". */

@@ -25,6 +25,8 @@ export interface AlertLedger {
   /** Newest first. */
   listRecent(limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }>;
   listByStatus(status: AlertStatus, limit: number): Promise<AlertRecord[]>;
+  /** Oldest first, a page at a time: releases drain a backlog in order of receipt. */
+  pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }>;
   /** Every alert received at or after `since`, only what the per-hour chart needs (no payloads). */
   listSince(since: Date): Promise<AlertSummary[]>;
 }
@@ -44,6 +46,7 @@ export type AlertRecordPatch = Partial<
     | 'lastError'
     | 'droppedFields'
     | 'mayHaveCreated'
+    | 'lastSentAt'
     | 'claimUntil'
     | 'deliveredAt'
   >
@@ -104,8 +107,14 @@ export interface SecretStore {
   put(name: SecretName, value: string): Promise<void>;
 }
 
-export interface RetryMessage {
-  readonly alertId: string;
+/** A delivery of one alert, or a background task (release a backlog, sweep, keep the grant alive). */
+export type RetryMessage = { readonly alertId: string } | ReleaseTask;
+
+/** Re-queue the alerts of one status, a page at a time, oldest first (after a save, a sign-in, Jira's recovery). */
+export interface ReleaseTask {
+  readonly task: 'release';
+  readonly status: 'pending_configuration' | 'retrying' | 'queued';
+  readonly cursor?: string;
 }
 
 /** SQS in AWS, an in-process timer queue locally. Consumers call the deliver use case. */
@@ -113,7 +122,7 @@ export interface RetryQueue {
   /** `delaySeconds` is capped by the adapter at what the queue supports (SQS: 900). */
   enqueue(message: RetryMessage, delaySeconds: number): Promise<void>;
   /** After the last attempt: park the message for an operator (DLQ + alarm). */
-  deadLetter(message: RetryMessage, reason: string): Promise<void>;
+  deadLetter(message: { readonly alertId: string }, reason: string): Promise<void>;
 }
 
 /** Tokens answered by the Atlassian token endpoint. */

@@ -28,7 +28,10 @@ export const relayEnvSchema = z.object({
   /** Webhook URL shown to admins. In AWS it is taken from the API Gateway request when unset. */
   WEBHOOK_URL: z.optional(z.url()),
   MAX_BODY_BYTES: positiveInt(256 * 1024),
-  MAX_DELIVERY_ATTEMPTS: positiveInt(8),
+  /** Transient failures are retried until this long after an alert was received; then it fails (DLQ, alarm). */
+  RETRY_BUDGET_HOURS: z._default(z.coerce.number().check(z.positive()), 72),
+  /** Ceiling on Jira requests per second from all instances together; pacing learns the real limit below it. */
+  JIRA_MAX_REQUESTS_PER_SECOND: z._default(z.coerce.number().check(z.positive()), 50),
   LEDGER_TTL_DAYS: positiveInt(90),
   /** How long an instance trusts its cached webhook-token hashes. */
   TOKEN_CACHE_SECONDS: nonNegativeInt(5),

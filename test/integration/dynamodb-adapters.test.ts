@@ -388,7 +388,9 @@ describe('ledger items at the webhook size cap', () => {
     queue: { enqueue: async () => undefined, deadLetter: async () => undefined },
     clock: { now: () => new Date() },
     siteUrl: 'http://127.0.0.1',
-    maxAttempts: 8,
+    retryBudgetSeconds: 72 * 3600,
+    // Never consulted: without a configuration the alert is parked before any Jira call.
+    governor: {} as never,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     ledgerTtlDays: 90,
   });

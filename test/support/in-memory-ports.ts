@@ -50,6 +50,7 @@ export class MemoryLedger implements AlertLedger {
     if (!item) return undefined;
     const expired = item.status === 'delivering' && (item.claimUntil ?? 0) < now.getTime();
     if (!from.includes(item.status) && !expired) return undefined;
+    item.priorClaimUntil = item.claimUntil ?? 0;
     item.status = 'delivering';
     item.claimUntil = now.getTime() + claimSeconds * 1000;
     item.attempts += 1;
@@ -76,6 +77,17 @@ export class MemoryLedger implements AlertLedger {
   }
   async listByStatus(status: AlertStatus, limit: number) {
     return [...this.items.values()].filter((i) => i.status === status).slice(0, limit);
+  }
+  async pageByStatus(status: AlertStatus, limit: number, cursor?: string) {
+    // Like DynamoDB's LastEvaluatedKey: the cursor is the last key seen, so items that change status
+    // between pages do not shift the next one.
+    const key = (r: AlertRecord) => `${r.receivedAt}|${r.alertId}`;
+    const all = [...this.items.values()]
+      .filter((i) => i.status === status && (cursor === undefined || key(i) > cursor))
+      .sort((a, b) => key(a).localeCompare(key(b)));
+    const items = all.slice(0, limit).map((i) => structuredClone(i));
+    const last = items[items.length - 1];
+    return all.length > limit && last ? { items, cursor: key(last) } : { items };
   }
   async listSince(since: Date) {
     return [...this.items.values()].filter((i) => i.receivedAt >= since.toISOString());

@@ -18,10 +18,16 @@ import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AlertLedger, Clock, IssueTracker, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { backoffSeconds } from './retry-policy.ts';
+import type { JiraGovernor, Permit } from './jira-governor.ts';
+import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 
-/** Seconds a worker owns a claimed alert; longer than one Jira call with its timeout. */
+/** Seconds a worker owns a claimed alert; longer than a paced wait, a search and a create with their timeouts. */
 const CLAIM_SECONDS = 60;
+/**
+ * Jira's search index lags behind creates: a "not found" for the per-alert label is trusted only
+ * once the create that may have reached Jira is at least this old.
+ */
+export const SEARCH_LAG_MS = 30_000;
 
 export interface DeliveryDeps {
   readonly ledger: AlertLedger;
@@ -31,8 +37,18 @@ export interface DeliveryDeps {
   readonly clock: Clock;
   /** Base of human issue links: `${siteUrl}/browse/KEY`. */
   readonly siteUrl: string;
-  readonly maxAttempts: number;
+  /** Transient failures are retried until this long after the alert was received. */
+  readonly retryBudgetSeconds: number;
+  /** Decides whether and when Jira may be called (pacing, Retry-After, circuit breaker). */
+  readonly governor: JiraGovernor;
+  /** Jitter source; Math.random unless a test fixes it. */
+  readonly random?: () => number;
   readonly log: EventLog;
+}
+
+export interface AttemptOptions {
+  /** How long this attempt may wait for a slot before handing the alert back to the queue. */
+  readonly maxWaitMs: number;
 }
 
 /** Structured log sink (Powertools Logger fits). Callers pass an allow-list of attributes only. */
@@ -55,7 +71,7 @@ export function issueUrl(siteUrl: string, key: string): string {
 }
 
 /** Delivers `alertId` if it is deliverable (a replay from the admin site first sets it back to `queued`). */
-export async function deliverAlert(deps: DeliveryDeps, alertId: string): Promise<DeliveryOutcome> {
+export async function deliverAlert(deps: DeliveryDeps, alertId: string, options: AttemptOptions = { maxWaitMs: 0 }): Promise<DeliveryOutcome> {
   const { ledger, clock } = deps;
   const config = await deps.config();
   if (config === undefined) return park(deps, alertId, NO_CONFIGURATION);
@@ -68,7 +84,7 @@ export async function deliverAlert(deps: DeliveryDeps, alertId: string): Promise
     }
     return { kind: 'busy', alertId, status: current?.status ?? 'delivering' };
   }
-  return attemptDelivery(deps, claimed, config);
+  return attemptDelivery(deps, claimed, config, options);
 }
 
 /** Fields that make a new ledger record already claimed by the worker writing it (one write, not two). */
@@ -79,9 +95,22 @@ export function claimedAtCreation(now: Date): Pick<AlertRecord, 'status' | 'atte
 export const NO_CONFIGURATION = 'The relay has no project and issue type configured yet';
 
 /** One delivery attempt of an alert this worker has claimed. */
-export async function attemptDelivery(deps: DeliveryDeps, claimed: AlertRecord, config: RelayConfig): Promise<DeliveryOutcome> {
+export async function attemptDelivery(
+  deps: DeliveryDeps,
+  claimed: AlertRecord,
+  config: RelayConfig,
+  options: AttemptOptions = { maxWaitMs: 0 },
+): Promise<DeliveryOutcome> {
   const { ledger, clock, log } = deps;
   const alertId = claimed.alertId;
+  // Jira has no idempotency key. An earlier create may have reached it when it timed out or got a
+  // 5xx, or when its worker died holding the claim (taken over now): look before creating again.
+  const takenOver = (claimed.priorClaimUntil ?? 0) > 0;
+  let uncertain = claimed.mayHaveCreated === true || takenOver;
+  const sentAt = Math.max(claimed.lastSentAt ?? 0, takenOver ? (claimed.priorClaimUntil ?? 0) : 0);
+  if (uncertain && clock.now().getTime() < sentAt + SEARCH_LAG_MS) {
+    return waitFor(deps, claimed, { kind: 'wait', untilMs: sentAt + SEARCH_LAG_MS, reason: 'paced' }, uncertain, 'waiting until Jira’s search can see an earlier attempt');
+  }
   const built = buildIssue(parseAlertBody(claimed.rawBody), {
     alertId,
     receivedAt: claimed.receivedAt,
@@ -89,21 +118,25 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: AlertRecord, 
     ...(claimed.test ? { test: true } : {}),
   });
   try {
-    if (claimed.mayHaveCreated) {
-      // A previous attempt timed out after sending: Jira has no idempotency key, so look before creating again.
+    if (uncertain) {
+      const permit = await deps.governor.permit(options);
+      if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
       const existing = await deps.tracker.findIssueByLabel(config.project.key, alertLabel(alertId));
       if (existing) return await markDelivered(deps, claimed, built, config, existing.key);
+      uncertain = false;
     }
+    const permit = await deps.governor.permit(options);
+    if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
     const created = await createWithFallback(deps, built, config);
     return await markDelivered(deps, claimed, created.built, config, created.key);
   } catch (error) {
     if (error instanceof NotConfiguredError || error instanceof ReconnectRequiredError) {
       return park(deps, alertId, error.message);
     }
-    if (error instanceof JiraTransientError) return retryLater(deps, claimed, error);
+    if (error instanceof JiraTransientError) return retryLater(deps, claimed, error, uncertain, sentAt);
     // Refused twice, even after a token refresh: the next attempt refreshes again and either
     // succeeds or finds the grant revoked (reconnect required, alert parked).
-    if (error instanceof JiraUnauthorizedError) return retryLater(deps, claimed, new JiraTransientError(error.message, 5));
+    if (error instanceof JiraUnauthorizedError) return retryLater(deps, claimed, new JiraTransientError(error.message, 5), uncertain, sentAt);
     if (error instanceof JiraRejectedError) {
       const message = describeRejection(error);
       await ledger.update(alertId, { status: 'failed', lastError: message, updatedAt: clock.now().toISOString(), claimUntil: undefined });
@@ -112,7 +145,7 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: AlertRecord, 
     }
     // Anything unexpected (a bug, a ledger hiccup): keep the alert and try again later.
     log.error('Unexpected delivery error', { alertId, errorName: error instanceof Error ? error.name : typeof error });
-    return retryLater(deps, claimed, new JiraTransientError('Unexpected delivery error', undefined, false, { cause: error }));
+    return retryLater(deps, claimed, new JiraTransientError('Unexpected delivery error', undefined, false, { cause: error }), uncertain, sentAt);
   }
 }
 
@@ -163,36 +196,94 @@ async function markDelivered(
   return { kind: 'delivered', alertId: record.alertId, issueKey: key, issueUrl: url };
 }
 
-async function retryLater(deps: DeliveryDeps, record: AlertRecord, error: JiraTransientError): Promise<DeliveryOutcome> {
+async function retryLater(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  error: JiraTransientError,
+  uncertain: boolean,
+  sentAt: number,
+): Promise<DeliveryOutcome> {
   const { ledger, queue, clock, log } = deps;
   const now = clock.now();
-  const mayHaveCreated = record.mayHaveCreated === true || error.mayHaveCreated;
-  if (record.attempts >= deps.maxAttempts) {
-    const message = `Gave up after ${record.attempts} attempts: ${error.message}`;
-    await ledger.update(record.alertId, {
-      status: 'failed',
-      lastError: message,
-      updatedAt: now.toISOString(),
-      claimUntil: undefined,
-      nextAttemptAt: undefined,
-      ...(mayHaveCreated ? { mayHaveCreated: true } : {}),
-    });
-    await queue.deadLetter({ alertId: record.alertId }, message);
-    log.error('Alert dead-lettered', { alertId: record.alertId, event: record.event, attempts: record.attempts });
-    return { kind: 'failed', alertId: record.alertId, error: message };
-  }
-  const delay = backoffSeconds(record.attempts, error.retryAfterSeconds);
+  const mayHaveCreated = uncertain || error.mayHaveCreated;
+  const lastSentAt = error.mayHaveCreated ? now.getTime() : uncertain ? sentAt : undefined;
+  const decision = nextRetry({
+    attempt: record.attempts,
+    receivedAt: record.receivedAt,
+    now,
+    ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    budgetSeconds: deps.retryBudgetSeconds,
+    random: deps.random ?? Math.random,
+  });
+  if (decision.kind === 'give-up') return giveUp(deps, record, `${capitalise(decision.reason)} after ${record.attempts} attempts: ${error.message}`, mayHaveCreated);
+  // With the circuit open the alert waits for Jira's recovery, which releases it; the delay is a backstop.
+  const jiraDown = deps.governor.state.breakerOpen;
+  const delay = jiraDown ? MAX_DELAY_SECONDS : decision.delaySeconds;
   await ledger.update(record.alertId, {
     status: 'retrying',
-    lastError: error.message,
+    lastError: jiraDown ? `Jira is unavailable; waiting for it to recover (${error.message})` : error.message,
     nextAttemptAt: new Date(now.getTime() + delay * 1000).toISOString(),
     updatedAt: now.toISOString(),
     claimUntil: undefined,
-    ...(mayHaveCreated ? { mayHaveCreated: true } : {}),
+    mayHaveCreated: mayHaveCreated ? true : undefined,
+    ...(lastSentAt !== undefined ? { lastSentAt } : {}),
   });
   await queue.enqueue({ alertId: record.alertId }, delay);
   log.warn('Jira unavailable; alert queued for retry', { alertId: record.alertId, attempt: record.attempts, delaySeconds: delay });
   return { kind: 'queued', alertId: record.alertId, retryAfterSeconds: delay };
+}
+
+/**
+ * Hands the alert back to the queue without a Jira call: pacing or a Retry-After says not yet, or
+ * the circuit is open (then the delay is a backstop; Jira's recovery releases the alert sooner).
+ */
+async function waitFor(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  permit: Extract<Permit, { kind: 'wait' }>,
+  uncertain: boolean,
+  why?: string,
+): Promise<DeliveryOutcome> {
+  const now = deps.clock.now();
+  const left = deps.retryBudgetSeconds * 1000 - (now.getTime() - Date.parse(record.receivedAt));
+  if (left <= 0) return giveUp(deps, record, `Retry budget spent while ${describeWait(permit)}`, uncertain);
+  const jiraDown = permit.reason === 'jira-down';
+  const jitter = (deps.random ?? Math.random)();
+  const delay = jiraDown ? MAX_DELAY_SECONDS : Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((permit.untilMs - now.getTime()) / 1000 + jitter)));
+  await deps.ledger.update(record.alertId, {
+    status: jiraDown ? 'retrying' : 'queued',
+    lastError: why ?? describeWait(permit),
+    nextAttemptAt: new Date(jiraDown ? permit.untilMs : now.getTime() + delay * 1000).toISOString(),
+    updatedAt: now.toISOString(),
+    claimUntil: undefined,
+    mayHaveCreated: uncertain ? true : undefined,
+  });
+  await deps.queue.enqueue({ alertId: record.alertId }, delay);
+  return { kind: 'queued', alertId: record.alertId, retryAfterSeconds: delay };
+}
+
+async function giveUp(deps: DeliveryDeps, record: AlertRecord, message: string, mayHaveCreated: boolean): Promise<DeliveryOutcome> {
+  await deps.ledger.update(record.alertId, {
+    status: 'failed',
+    lastError: message,
+    updatedAt: deps.clock.now().toISOString(),
+    claimUntil: undefined,
+    nextAttemptAt: undefined,
+    ...(mayHaveCreated ? { mayHaveCreated: true } : {}),
+  });
+  await deps.queue.deadLetter({ alertId: record.alertId }, message);
+  deps.log.error('Alert dead-lettered', { alertId: record.alertId, event: record.event, attempts: record.attempts });
+  return { kind: 'failed', alertId: record.alertId, error: message };
+}
+
+function describeWait(permit: Extract<Permit, { kind: 'wait' }>): string {
+  if (permit.reason === 'jira-down') return 'Jira is unavailable; waiting for it to recover';
+  if (permit.reason === 'rate-limited') return 'Jira asked the relay to wait (rate limit)';
+  return 'Paced to Jira’s rate limit';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 async function park(deps: DeliveryDeps, alertId: string, reason: string): Promise<DeliveryOutcome> {

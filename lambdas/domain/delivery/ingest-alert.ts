@@ -9,6 +9,9 @@ import { attemptDelivery, claimedAtCreation, issueUrl, NO_CONFIGURATION, type De
 import { ValidationError } from '#domain/errors.ts';
 import { fieldPaths, parseAlertBody } from '#domain/alert/keeper-alert.ts';
 
+/** Longest the webhook waits for a paced Jira slot before recording the alert as queued. */
+export const INGEST_SLOT_WAIT_MS = 250;
+
 export interface IngestDeps extends DeliveryDeps {
   readonly ledgerTtlDays: number;
 }
@@ -66,7 +69,8 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
   }
   deps.log.info('Alert recorded', { alertId, event: record.event, parsed: record.parsed });
   if (!config) return { kind: 'accepted', alertId, status: 'pending_configuration' };
-  return toIngestResult(await attemptDelivery(deps, record, config));
+  // The webhook answers at once: if Jira's pacing cannot give a slot this soon, the alert is queued (202).
+  return toIngestResult(await attemptDelivery(deps, record, config, { maxWaitMs: INGEST_SLOT_WAIT_MS }));
 }
 
 function toIngestResult(outcome: DeliveryOutcome): IngestResult {

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
-import { releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
+import { deliverAlert, SEARCH_LAG_MS, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
+import { releaseAlerts, releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
-import type { CreatedIssue, IssueTracker } from '#domain/ports.ts';
+import type { CreatedIssue, IssueTracker, RetryMessage } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, MemoryLedger, RecordingQueue, silentLog } from '#test-support/in-memory-ports.ts';
+import {
+  ManualClock,
+  MemoryLease,
+  MemoryLedger,
+  MemoryRateBucket,
+  MemoryStateStore,
+  RecordingQueue,
+  silentLog,
+} from '#test-support/in-memory-ports.ts';
 import { F, secConfig } from '#test-support/jira-fixtures.ts';
 
 /** Answers createIssue from a script: each entry is an error to throw or a key to return. */
@@ -41,7 +50,22 @@ class ScriptedTracker implements IssueTracker {
   }
 }
 
-function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[]; maxAttempts?: number } = {}) {
+const BUDGET_SECONDS = 72 * 3600;
+
+function governorFor(clock: ManualClock, queue?: RecordingQueue) {
+  return new JiraGovernor({
+    bucket: new MemoryRateBucket(),
+    state: new MemoryStateStore(),
+    lease: new MemoryLease(),
+    clock,
+    sleep: async (ms) => clock.advance(ms),
+    instanceId: 'test',
+    settings: DEFAULT_GOVERNOR_SETTINGS,
+    onRecovered: async () => queue?.enqueue({ task: 'release', status: 'retrying' }, 0),
+  });
+}
+
+function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
   const ledger = new MemoryLedger();
   const queue = new RecordingQueue();
   const clock = new ManualClock();
@@ -54,7 +78,9 @@ function setup(options: { config?: RelayConfig | undefined; script?: (Error | st
     queue,
     clock,
     siteUrl: 'https://acme.atlassian.net',
-    maxAttempts: options.maxAttempts ?? 3,
+    retryBudgetSeconds: BUDGET_SECONDS,
+    governor: governorFor(clock, queue),
+    random: () => 0.5,
     log: silentLog,
     ledgerTtlDays: 90,
   };
@@ -90,7 +116,10 @@ describe('deliver-alert', () => {
     expect(result).toMatchObject({ kind: 'accepted', status: 'pending_configuration' });
     const alertId = result.alertId;
     expect(ledger.items.get(alertId)?.status).toBe('pending_configuration');
-    expect(await releasePendingAlerts(deps)).toBe(1);
+    await releasePendingAlerts(deps);
+    const [task] = queue.enqueued.splice(0);
+    expect(task?.message).toEqual({ task: 'release', status: 'pending_configuration' });
+    if (task && 'task' in task.message) expect(await releaseAlerts(deps, task.message)).toBe(1);
     expect(queue.enqueued).toEqual([{ message: { alertId }, delaySeconds: 0 }]);
     const configured = { ...deps, config: async () => secConfig() };
     await deliverAlert(configured, alertId);
@@ -116,9 +145,10 @@ describe('deliver-alert', () => {
   });
 
   it('looks for the issue by its label before re-creating after an uncertain attempt', async () => {
-    const { deps, tracker, ledger } = setup({ script: [new JiraTransientError('timeout', undefined, true)] });
+    const { deps, tracker, ledger, clock } = setup({ script: [new JiraTransientError('timeout', undefined, true)] });
     const { alertId } = await ingestAlert(deps, alert);
     tracker.existingByLabel = { id: '9', key: 'SEC-9' };
+    clock.advance(SEARCH_LAG_MS);
     const outcome = await deliverAlert(deps, alertId);
     expect(outcome).toMatchObject({ kind: 'delivered', issueKey: 'SEC-9' });
     expect(tracker.searches).toEqual([`keeper-alert-${alertId.slice(0, 16)}`]);
@@ -126,15 +156,16 @@ describe('deliver-alert', () => {
     expect(ledger.items.get(alertId)?.mayHaveCreated).toBeUndefined();
   });
 
-  it('marks the alert failed and dead-letters it after the last attempt', async () => {
+  it('marks the alert failed and dead-letters it once the retry budget is spent', async () => {
     const failing = () => new JiraTransientError('HTTP 503');
-    const { deps, ledger, queue } = setup({ script: [failing(), failing(), failing()], maxAttempts: 3 });
+    const { deps, ledger, queue, clock } = setup({ script: [failing(), failing(), failing()] });
     const { alertId } = await ingestAlert(deps, alert);
     await deliverAlert(deps, alertId);
+    clock.advance(BUDGET_SECONDS * 1000);
     const last = await deliverAlert(deps, alertId);
     expect(last.kind).toBe('failed');
     expect(ledger.items.get(alertId)).toMatchObject({ status: 'failed', attempts: 3 });
-    expect(queue.deadLettered.map((d) => d.message.alertId)).toEqual([alertId]);
+    expect(queue.deadLettered.map((d) => ('alertId' in d.message ? d.message.alertId : ''))).toEqual([alertId]);
   });
 
   it('creates the issue without a mapped field Jira refuses and records why', async () => {
@@ -164,5 +195,154 @@ describe('deliver-alert', () => {
     await ledger.update(result.alertId, { status: 'queued' });
     const replay = await deliverAlert({ ...deps, tracker: new ScriptedTracker() }, result.alertId);
     expect(replay.kind).toBe('delivered');
+  });
+});
+
+/** A Jira that can be down, reporting every answer to the governor the way the REST adapter does. */
+class FlakyJira extends ScriptedTracker {
+  down = false;
+  callsWhileDown = 0;
+  constructor(private readonly observe: (signal: { status: number }) => Promise<void>) {
+    super();
+  }
+  override async createIssue(fields: Record<string, unknown>): Promise<CreatedIssue> {
+    if (this.down) {
+      this.callsWhileDown += 1;
+      await this.observe({ status: 503 });
+      throw new JiraTransientError('POST /issue: Jira answered 503', undefined, true);
+    }
+    const created = await super.createIssue(fields);
+    await this.observe({ status: 201 });
+    return created;
+  }
+  override async findIssueByLabel(project: string, label: string) {
+    if (this.down) {
+      this.callsWhileDown += 1;
+      await this.observe({ status: 503 });
+      throw new JiraTransientError('POST /search/jql: Jira answered 503');
+    }
+    const found = await super.findIssueByLabel(project, label);
+    await this.observe({ status: 200 });
+    return found;
+  }
+}
+
+/** The retry queue as a timeline: messages come due at their delay, in order. */
+class TimelineQueue extends RecordingQueue {
+  readonly due: { at: number; message: RetryMessage }[] = [];
+  constructor(private readonly clock: ManualClock) {
+    super();
+  }
+  override async enqueue(message: RetryMessage, delaySeconds: number) {
+    await super.enqueue(message, delaySeconds);
+    this.due.push({ at: this.clock.now().getTime() + delaySeconds * 1000, message });
+    this.due.sort((a, b) => a.at - b.at);
+  }
+}
+
+describe('deliver-alert at the edges', () => {
+  it('delivers every alert of a six-hour outage after recovery, none failed, none twice, within three minutes', async () => {
+    // Prepare
+    const clock = new ManualClock();
+    const queue = new TimelineQueue(clock);
+    const ledger = new MemoryLedger();
+    const governor = governorFor(clock, queue);
+    const jira = new FlakyJira((signal) => governor.observe(signal));
+    const deps: DeliveryDeps & { ledgerTtlDays: number } = {
+      ledger,
+      config: async () => secConfig(),
+      tracker: jira,
+      queue,
+      clock,
+      siteUrl: 'https://acme.atlassian.net',
+      retryBudgetSeconds: BUDGET_SECONDS,
+      governor,
+      random: Math.random,
+      log: silentLog,
+      ledgerTtlDays: 90,
+    };
+    const start = clock.now().getTime();
+    const recovery = start + 6 * 3600_000;
+    const arrivals = Array.from({ length: 72 }, (_, i) => start + i * 5 * 60_000);
+    const alertIds: string[] = [];
+    jira.down = true;
+    // Act: alerts arrive every 5 minutes during the outage; queued messages run when due
+    const runUntil = async (until: number) => {
+      for (;;) {
+        const next = queue.due[0];
+        const arrival = arrivals[0];
+        const at = Math.min(next?.at ?? Number.POSITIVE_INFINITY, arrival ?? Number.POSITIVE_INFINITY);
+        if (at > until) return;
+        clock.advance(Math.max(0, at - clock.now().getTime()));
+        if (jira.down && clock.now().getTime() >= recovery) jira.down = false;
+        if (arrival !== undefined && arrival <= (next?.at ?? Number.POSITIVE_INFINITY)) {
+          arrivals.shift();
+          const body = JSON.stringify({ audit_event: 'login_failure', username: `user${alertIds.length}@example.com` });
+          alertIds.push((await ingestAlert(deps, body)).alertId);
+          continue;
+        }
+        queue.due.shift();
+        if (next && 'task' in next.message) await releaseAlerts(deps, next.message);
+        else if (next) await deliverAlert(deps, next.message.alertId, { maxWaitMs: 10_000 });
+      }
+    };
+    await runUntil(recovery + 3 * 60_000);
+    // Assess
+    const records = alertIds.map((id) => ledger.items.get(id));
+    expect(records.filter((r) => r?.status === 'failed')).toHaveLength(0);
+    expect(records.every((r) => r?.status === 'delivered')).toBe(true);
+    expect(jira.created).toHaveLength(72);
+    expect(records.every((r) => Date.parse(r?.deliveredAt ?? '') <= recovery + 3 * 60_000)).toBe(true);
+    // While down, the breaker lets through the first failures and one probe a minute, not one call per alert per retry.
+    expect(jira.callsWhileDown).toBeLessThan(6 * 60 + 10);
+  });
+
+  it('retries a 429 exactly at its Retry-After without an earlier call, and keeps the budget for real failures', async () => {
+    // Prepare: Jira has just answered another request 429 with Retry-After: 30
+    const { deps, ledger, tracker, clock } = setup();
+    await deps.governor.observe({ status: 429, retryAfterSeconds: 30 });
+    // Act
+    const { alertId } = await ingestAlert(deps, alert);
+    const early = await deliverAlert(deps, alertId);
+    clock.advance(30_000);
+    const onTime = await deliverAlert(deps, alertId);
+    // Assess
+    expect(early).toMatchObject({ kind: 'queued', retryAfterSeconds: 31 });
+    expect(onTime).toMatchObject({ kind: 'delivered' });
+    expect(tracker.created).toHaveLength(1);
+    expect(ledger.items.get(alertId)?.status).toBe('delivered');
+  });
+
+  it('treats a claim taken over from a dead worker as "may have created" and trusts a search only after the index lag', async () => {
+    // Prepare: a worker claimed the alert, sent the create, and died before recording the outcome
+    const { deps, ledger, tracker, clock } = setup();
+    const { alertId } = await ingestAlert({ ...deps, config: async () => undefined }, alert);
+    await ledger.update(alertId, { status: 'delivering' });
+    await ledger.claim(alertId, ['pending_configuration', 'delivering'], clock.now(), 60);
+    tracker.existingByLabel = { id: '7', key: 'SEC-7' };
+    // Act: the claim expires; the first takeover is too early to trust the search
+    clock.advance(61_000);
+    const tooEarly = await deliverAlert(deps, alertId);
+    clock.advance(SEARCH_LAG_MS);
+    const afterLag = await deliverAlert(deps, alertId);
+    // Assess
+    expect(tooEarly.kind).toBe('queued');
+    expect(afterLag).toMatchObject({ kind: 'delivered', issueKey: 'SEC-7' });
+    expect(tracker.searches).toHaveLength(1);
+    expect(tracker.created).toHaveLength(0);
+  });
+
+  it('creates after a trusted "not found" once a taken-over claim is old enough', async () => {
+    // Prepare
+    const { deps, ledger, tracker, clock } = setup();
+    const { alertId } = await ingestAlert({ ...deps, config: async () => undefined }, alert);
+    await ledger.claim(alertId, ['pending_configuration'], clock.now(), 60);
+    // Act
+    clock.advance(61_000 + SEARCH_LAG_MS);
+    const outcome = await deliverAlert(deps, alertId);
+    // Assess
+    expect(outcome.kind).toBe('delivered');
+    expect(tracker.searches).toHaveLength(1);
+    expect(tracker.created).toHaveLength(1);
   });
 });

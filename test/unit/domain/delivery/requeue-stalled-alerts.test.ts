@@ -38,6 +38,6 @@ describe('requeue-stalled-alerts', () => {
 
     // Assess
     expect(count).toBe(3);
-    expect(queue.enqueued.map((e) => e.message.alertId).sort()).toEqual(['lost-queued', 'lost-retry', 'stuck-delivering']);
+    expect(queue.enqueued.map((e) => ('alertId' in e.message ? e.message.alertId : e.message.task)).sort()).toEqual(['lost-queued', 'lost-retry', 'stuck-delivering']);
   });
 });
