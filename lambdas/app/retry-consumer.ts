@@ -7,6 +7,7 @@ import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
 import type { RetryMessage } from '#domain/ports.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
+import { failureAttributes } from '#shared/http-errors.ts';
 
 export interface RetryConsumerDeps {
   readonly delivery: DeliveryDeps;
@@ -30,10 +31,8 @@ export function makeRetryConsumer(deps: RetryConsumerDeps): (event: SQSEvent | S
         const message = deps.parseMessage(record.body);
         await deliverAlert(deps.delivery, message.alertId);
       } catch (error) {
-        deps.delivery.log.error('Retry attempt failed', {
-          messageId: record.messageId,
-          errorName: error instanceof Error ? error.name : typeof error,
-        });
+        // Every failure is logged, whatever its class: the batch answer carries only the message id.
+        deps.delivery.log.error('Retry attempt failed', { messageId: record.messageId, ...failureAttributes(error) });
         failures.push({ itemIdentifier: record.messageId });
       }
     }
