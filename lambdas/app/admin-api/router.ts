@@ -1,7 +1,7 @@
 /**
  * The admin API's router: method + path template → handler, with the session check and the CSRF
  * guard in this one place, and every failure answered from the error table.
- * Hand-written rather than Powertools' event-handler Router: BUNDLE_NOTE
+ * Hand-written, not Powertools' event-handler Router (2.35): a two-route handler costs 1,545 bytes over a bare one with this router, 26,398 with Powertools' (esbuild, minified ESM, node24).
  */
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '#domain/errors.ts';
