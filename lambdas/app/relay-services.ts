@@ -26,7 +26,7 @@ import type { RelayConfig } from '#domain/relay-config.ts';
 import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
 import type { RelayEnv } from '#shared/env.ts';
 import type { HttpHandler } from '#shared/http.ts';
-import { makeAdminApi } from './admin-api.ts';
+import { makeAdminApi } from './admin-api/make-admin-api.ts';
 import { makeRetryConsumer } from './retry-consumer.ts';
 import { makeWebhookEndpoint } from './webhook-endpoint.ts';
 

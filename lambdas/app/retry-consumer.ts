@@ -10,6 +10,7 @@ import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.
 import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
 import type { RetryMessage } from '#domain/ports.ts';
+import { failureAttributes } from '#shared/http-errors.ts';
 
 export interface RetryConsumerDeps {
   readonly delivery: DeliveryDeps;
@@ -58,10 +59,8 @@ export function makeRetryConsumer(
           await deliverAlert(deps.delivery, message.alertId, { maxWaitMs });
         }
       } catch (error) {
-        deps.delivery.log.error('Retry attempt failed', {
-          messageId: record.messageId,
-          errorName: error instanceof Error ? error.name : typeof error,
-        });
+        // Every failure is logged, whatever its class: the batch answer carries only the message id.
+        deps.delivery.log.error('Retry attempt failed', { messageId: record.messageId, ...failureAttributes(error) });
         failures.push({ itemIdentifier: record.messageId });
       }
     }

@@ -1,12 +1,11 @@
 /**
  * `POST /webhook`: Keeper's alert recipient. Authenticate first (before the body is looked at),
- * enforce the size cap, then record and deliver. Responses follow DESIGN.md rule 7.
+ * enforce the size cap, then record and deliver. Responses follow rule 7 of docs/webhook-and-delivery.md.
  */
 import { PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import { bodyBytes, bodyText, errorResult, header, json, type HttpHandler } from '#shared/http.ts';
-import { mapError } from '#shared/http-errors.ts';
 
 export interface WebhookEndpointDeps {
   readonly verifyToken: (authorization: string | undefined) => Promise<string>;
@@ -25,10 +24,7 @@ export function makeWebhookEndpoint(deps: WebhookEndpointDeps): HttpHandler {
       if (raw.trim() === '') throw new ValidationError('The alert body is empty: Keeper must send the alert as the request body');
       return toResponse(await deps.ingest(raw));
     } catch (error) {
-      if (mapError(error).status >= 500) {
-        deps.log.error('Webhook failed', { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : '' });
-      }
-      return errorResult(error);
+      return errorResult(error, deps.log, 'Webhook failed');
     }
   };
 }

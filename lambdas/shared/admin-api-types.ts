@@ -1,35 +1,11 @@
 /**
- * The admin API contract (JSON over `/api/*`, same origin as the admin site, session cookie).
+ * The admin API's shapes (JSON over `/api/*`, same origin as the admin site, session cookie).
  * Type-only module: the admin-api handler produces these shapes and `web-admin/` consumes them.
+ * Which route takes and answers which shape: `admin-api-routes.ts`.
  *
  * Errors: `{ error: string, message: string, problems?: ValidationProblemDto[] }` with 400
- * (VALIDATION_FAILED), 401 (UNAUTHENTICATED), 403 (ACCESS_DENIED), 404 (NOT_FOUND), 409 (CONFLICT),
- * 502/503 (JIRA_UNAVAILABLE, RECONNECT_REQUIRED), 500 (INTERNAL).
- * Mutations (POST/PUT/DELETE) must send `Content-Type: application/json` (CSRF guard with the
- * SameSite=Strict cookie).
- *
- * Routes
- *   GET  /oauth/login                        302 → Atlassian authorize (sets the state-binding cookie)
- *   GET  /oauth/callback?code&state          302 → `/` with a session, or `/?signin=denied&reason=not_admin|wrong_site|oauth_failed`
- *   GET  /api/session                        SessionDto | 401
- *   POST /api/logout                         204
- *   GET  /api/status                         StatusDto
- *   GET  /api/projects                       { projects: ProjectDto[] }
- *   GET  /api/projects/{key}/issue-types     { issueTypes: IssueTypeDto[] }
- *   GET  /api/projects/{key}/issue-types/{id}/fields   { fields: FieldDto[] }
- *   GET  /api/projects/{key}/priorities      { priorities: PriorityDto[] }
- *   GET  /api/config                         { config: ConfigDto | null }
- *   PUT  /api/config                         ConfigInputDto → { config: ConfigDto } | 400 with problems
- *   POST /api/config/reset                   → { config: ConfigDto } (Keeper's documented defaults for the current project)
- *   GET  /api/config/history                 { versions: ConfigVersionDto[] }
- *   POST /api/token                          → 201 { token, createdAt } (generate or regenerate; shown once)
- *   DELETE /api/token                        → 204 (revoke)
- *   POST /api/test-alert                     → WebhookResultDto (runs a test alert through the whole pipeline)
- *   GET  /api/deliveries?limit=50&cursor=    { items: DeliveryDto[], cursor?: string }
- *   POST /api/deliveries/{alertId}/retry     → 202 { status }
- *   GET  /api/stats/hourly?days=3            { buckets: HourBucketDto[] }
- *   GET  /api/events                         { events: EventDto[], categories: string[] }
- *   GET  /api/keeper-fields                  { fields: KeeperFieldDto[] }
+ * (VALIDATION_FAILED), 401 (UNAUTHENTICATED), 403 (ACCESS_DENIED), 404 (NOT_FOUND), 405
+ * (METHOD_NOT_ALLOWED), 409 (CONFLICT), 502/503 (JIRA_UNAVAILABLE, RECONNECT_REQUIRED), 500 (INTERNAL).
  */
 
 import type { AlertStatus } from '#domain/alert-record.ts';

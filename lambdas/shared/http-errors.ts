@@ -1,7 +1,7 @@
 /**
  * The one table from error class to HTTP status, public error code and retry decision.
  * Status < 500 returns the error's own message (written for the caller); ≥ 500 returns a generic
- * message and the cause is logged by the caller.
+ * message and the cause is logged (`errorResult` in `http.ts`).
  */
 import {
   AccessDeniedError,
@@ -62,4 +62,12 @@ export function errorBody(error: unknown): { error: string; message: string; pro
     message,
     ...(error instanceof ValidationError && error.details.length > 0 ? { problems: error.details } : {}),
   };
+}
+
+/**
+ * What a log line may say about a failure: the error's class name and message, never the error
+ * object itself (an axios error's config carries the Authorization header).
+ */
+export function failureAttributes(error: unknown): { errorName: string; message: string } {
+  return { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : '' };
 }

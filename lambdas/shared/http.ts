@@ -1,6 +1,7 @@
 /** API Gateway HTTP API (payload v2) types and small response helpers shared by the HTTP entry points. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorBody, mapError } from './http-errors.ts';
+import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import { errorBody, failureAttributes, mapError } from './http-errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -25,8 +26,14 @@ export function redirect(location: string, cookies?: string[]): HttpResult {
   return { statusCode: 302, headers: { location, 'cache-control': 'no-store' }, body: '', ...(cookies ? { cookies } : {}) };
 }
 
-export function errorResult(error: unknown): HttpResult {
-  return json(mapError(error).status, errorBody(error));
+/**
+ * Answers `error` from the error table. A 5xx body hides the cause from the caller, so the cause
+ * is logged here (allow-listed attributes only); a 4xx is the caller's to fix and is not logged.
+ */
+export function errorResult(error: unknown, log: EventLog, logMessage: string, attributes: Record<string, unknown> = {}): HttpResult {
+  const { status } = mapError(error);
+  if (status >= 500) log.error(logMessage, { ...attributes, ...failureAttributes(error) });
+  return json(status, errorBody(error));
 }
 
 /** Header lookup that does not depend on the case API Gateway or a local server used. */

@@ -4,17 +4,29 @@
  */
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlot } from '#domain/delivery/rate-slots.ts';
+import { ConflictError } from '#domain/errors.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
 import type {
+  AdminSession,
   AlertLedger,
   AlertRecordPatch,
   Clock,
+  ConfigStore,
+  CreatedIssue,
+  IssueTracker,
+  JiraFieldMeta,
+  JiraIssueType,
+  JiraProject,
+  JiraUser,
   Lease,
   RateBucket,
   RetryMessage,
   RetryQueue,
   SecretName,
   SecretStore,
+  SessionStore,
   StateStore,
 } from '#domain/ports.ts';
 
@@ -145,6 +157,89 @@ export class RecordingQueue implements RetryQueue {
 
 export const silentLog: EventLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** Every log call, to check what a failure says (and what it must not). */
+export class RecordingLog implements EventLog {
+  readonly entries: { level: 'info' | 'warn' | 'error'; message: string; attributes: Record<string, unknown> }[] = [];
+  info(message: string, attributes: Record<string, unknown> = {}) {
+    this.entries.push({ level: 'info', message, attributes });
+  }
+  warn(message: string, attributes: Record<string, unknown> = {}) {
+    this.entries.push({ level: 'warn', message, attributes });
+  }
+  error(message: string, attributes: Record<string, unknown> = {}) {
+    this.entries.push({ level: 'error', message, attributes });
+  }
+}
+
+/** Jira's create call from a script: each entry is an error to throw or a key to return; then SEC-1, SEC-2, ... */
+export class ScriptedTracker implements IssueTracker {
+  readonly created: Record<string, unknown>[] = [];
+  constructor(private readonly script: (Error | string)[] = []) {}
+  async createIssue(fields: Record<string, unknown>): Promise<CreatedIssue> {
+    const next = this.script.shift() ?? `SEC-${this.created.length + 1}`;
+    if (next instanceof Error) throw next;
+    this.created.push(fields);
+    return { id: String(this.created.length), key: next };
+  }
+  async findIssueByLabel(_projectKey: string, _label: string): Promise<CreatedIssue | undefined> {
+    return undefined;
+  }
+  async listProjects(): Promise<JiraProject[]> {
+    return [];
+  }
+  async listIssueTypes(_projectKey: string): Promise<JiraIssueType[]> {
+    return [];
+  }
+  async listCreateFields(_projectKey: string, _issueTypeId: string): Promise<JiraFieldMeta[]> {
+    return [];
+  }
+  async searchUsers(_query: string): Promise<JiraUser[]> {
+    return [];
+  }
+  async findUserByAccountId(_accountId: string): Promise<JiraUser | undefined> {
+    return undefined;
+  }
+}
+
+export class MemorySessionStore implements SessionStore {
+  readonly sessions = new Map<string, AdminSession>();
+  readonly states = new Map<string, { browserBinding: string; expiresAt: number }>();
+  async put(session: AdminSession) {
+    this.sessions.set(session.id, session);
+  }
+  async get(id: string) {
+    return this.sessions.get(id);
+  }
+  async delete(id: string) {
+    this.sessions.delete(id);
+  }
+  async putOAuthState(state: string, data: { browserBinding: string; expiresAt: number }) {
+    this.states.set(state, data);
+  }
+  async takeOAuthState(state: string) {
+    const data = this.states.get(state);
+    this.states.delete(state);
+    return data;
+  }
+}
+
+/** Versions newest first, with the same optimistic lock as the DynamoDB store. */
+export class MemoryConfigStore implements ConfigStore {
+  readonly versions: RelayConfig[] = [];
+  async get() {
+    return this.versions[0];
+  }
+  async save(config: RelayConfig, expectedVersion: number) {
+    if ((this.versions[0]?.version ?? 0) !== expectedVersion) throw new ConflictError('Someone else saved the configuration first');
+    const saved = { ...config, version: expectedVersion + 1 };
+    this.versions.unshift(saved);
+    return saved;
+  }
+  async history(limit: number) {
+    return this.versions.slice(0, limit);
+  }
+}
+
 /** The shared rate bucket in memory, with the same GCRA steps as the DynamoDB adapter. */
 export class MemoryRateBucket implements RateBucket {
   state: BucketState | undefined;
@@ -160,4 +255,18 @@ export class MemoryRateBucket implements RateBucket {
   async holdUntil(untilMs: number) {
     this.state = holdBucket(this.state, untilMs);
   }
+}
+
+/** A governor on in-memory shared state whose waits advance the manual clock (exact and instant). */
+export function memoryGovernor(clock: ManualClock, onRecovered?: () => Promise<void>): JiraGovernor {
+  return new JiraGovernor({
+    bucket: new MemoryRateBucket(),
+    state: new MemoryStateStore(),
+    lease: new MemoryLease(),
+    clock,
+    sleep: async (ms) => clock.advance(ms),
+    instanceId: 'test',
+    settings: DEFAULT_GOVERNOR_SETTINGS,
+    ...(onRecovered ? { onRecovered } : {}),
+  });
 }

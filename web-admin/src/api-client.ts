@@ -1,25 +1,18 @@
 /**
- * Typed client for the admin API (`/api/*`, same origin, session cookie). The only place that
- * knows URLs and turns error bodies into `ApiError`s with words an administrator understands.
+ * Typed client for the admin API (`/api/*`, same origin, session cookie). Methods, paths and
+ * shapes come from the route table the server is built from (`#shared/admin-api-routes.ts`, types
+ * and constant data only); this module turns error bodies into `ApiError`s with words an
+ * administrator understands.
  */
-import type {
-  ConfigDto,
-  ConfigInputDto,
-  ConfigVersionDto,
-  DeliveryDto,
-  ErrorDto,
-  EventDto,
-  FieldDto,
-  HourBucketDto,
-  IssueTypeDto,
-  KeeperFieldDto,
-  PriorityDto,
-  ProjectDto,
-  SessionDto,
-  StatusDto,
-  ValidationProblemDto,
-  WebhookResultDto,
-} from '#shared/admin-api-types.ts';
+import {
+  adminRoutes,
+  type AdminQuery,
+  type AdminRequest,
+  type AdminResponse,
+  type AdminRouteName,
+  type PathParams,
+} from '#shared/admin-api-routes.ts';
+import type { ErrorDto, SessionDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -114,43 +107,61 @@ async function request<T>(method: string, path: string, body?: unknown, options:
   return parsed as T;
 }
 
-const enc = encodeURIComponent;
+type RoutePath<N extends AdminRouteName> = (typeof adminRoutes)[N]['path'];
+
+/** Path parameters, body and query of a call, each required only where the route has them. */
+type CallInput<N extends AdminRouteName> = (keyof PathParams<RoutePath<N>> extends never
+  ? { params?: undefined }
+  : { params: PathParams<RoutePath<N>> }) & {
+  body?: AdminRequest<N>;
+  query?: AdminQuery<N>;
+  quiet401?: boolean;
+};
+
+/** Fills the `{name}` segments of a route's path (URI-encoded) and appends the query's defined values. */
+function urlOf(template: string, params: Readonly<Record<string, string>> = {}, query: Readonly<Record<string, string | number | undefined>> = {}): string {
+  const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+/** The input may be left out only where nothing in it is required (no path parameters). */
+function call<N extends AdminRouteName>(name: N, ...[input = {} as CallInput<N>]: {} extends CallInput<N> ? [CallInput<N>?] : [CallInput<N>]): Promise<AdminResponse<N>> {
+  const { method, path } = adminRoutes[name];
+  const url = urlOf(path, input.params, input.query as Record<string, string | number | undefined> | undefined);
+  return request<AdminResponse<N>>(method, url, input.body, input.quiet401 ? { quiet401: true } : {});
+}
 
 export const api = {
   /** Resolves `null` when nobody is signed in. */
   async session(): Promise<SessionDto | null> {
     try {
-      return await request<SessionDto>('GET', '/api/session', undefined, { quiet401: true });
+      return await call('session', { quiet401: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;
     }
   },
-  logout: () => request<void>('POST', '/api/logout'),
-  status: () => request<StatusDto>('GET', '/api/status'),
-  projects: () => request<{ projects: ProjectDto[] }>('GET', '/api/projects'),
-  issueTypes: (projectKey: string) =>
-    request<{ issueTypes: IssueTypeDto[] }>('GET', `/api/projects/${enc(projectKey)}/issue-types`),
-  fields: (projectKey: string, issueTypeId: string) =>
-    request<{ fields: FieldDto[] }>('GET', `/api/projects/${enc(projectKey)}/issue-types/${enc(issueTypeId)}/fields`),
-  priorities: (projectKey: string) =>
-    request<{ priorities: PriorityDto[] }>('GET', `/api/projects/${enc(projectKey)}/priorities`),
-  config: () => request<{ config: ConfigDto | null }>('GET', '/api/config'),
-  saveConfig: (input: ConfigInputDto) => request<{ config: ConfigDto }>('PUT', '/api/config', input),
-  resetConfig: () => request<{ config: ConfigDto }>('POST', '/api/config/reset'),
-  configHistory: () => request<{ versions: ConfigVersionDto[] }>('GET', '/api/config/history'),
-  generateToken: () => request<{ token: string; createdAt: string }>('POST', '/api/token'),
-  revokeToken: () => request<void>('DELETE', '/api/token'),
-  testAlert: () => request<WebhookResultDto>('POST', '/api/test-alert'),
-  deliveries: (cursor?: string) =>
-    request<{ items: DeliveryDto[]; cursor?: string }>(
-      'GET',
-      `/api/deliveries?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`,
-    ),
-  retryDelivery: (alertId: string) => request<{ status: string }>('POST', `/api/deliveries/${enc(alertId)}/retry`),
-  hourlyStats: (days: number) => request<{ buckets: HourBucketDto[] }>('GET', `/api/stats/hourly?days=${days}`),
-  events: () => request<{ events: EventDto[]; categories: string[] }>('GET', '/api/events'),
-  keeperFields: () => request<{ fields: KeeperFieldDto[] }>('GET', '/api/keeper-fields'),
+  logout: () => call('logout'),
+  status: () => call('status'),
+  projects: () => call('projects'),
+  issueTypes: (projectKey: string) => call('issueTypes', { params: { key: projectKey } }),
+  fields: (projectKey: string, issueTypeId: string) => call('fields', { params: { key: projectKey, id: issueTypeId } }),
+  priorities: (projectKey: string) => call('priorities', { params: { key: projectKey } }),
+  config: () => call('config'),
+  saveConfig: (input: AdminRequest<'saveConfig'>) => call('saveConfig', { body: input }),
+  resetConfig: () => call('resetConfig'),
+  configHistory: () => call('configHistory'),
+  generateToken: () => call('generateToken'),
+  revokeToken: () => call('revokeToken'),
+  testAlert: () => call('testAlert'),
+  deliveries: (cursor?: string) => call('deliveries', { query: { limit: 50, cursor } }),
+  retryDelivery: (alertId: string) => call('retryDelivery', { params: { alertId } }),
+  hourlyStats: (days: number) => call('hourlyStats', { query: { days } }),
+  events: () => call('events'),
+  keeperFields: () => call('keeperFields'),
 };
 
 export interface SiteSettings {

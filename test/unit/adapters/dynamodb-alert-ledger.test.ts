@@ -142,7 +142,8 @@ describe('DynamoDbAlertLedger', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: tableName,
       Key: { alertId: record.alertId },
-      UpdateExpression: 'SET #status = :delivering, claimUntil = :claimUntil, attempts = attempts + :one, updatedAt = :updatedAt',
+      UpdateExpression:
+        'SET #status = :delivering, priorClaimUntil = if_not_exists(claimUntil, :none), claimUntil = :claimUntil, attempts = attempts + :one, updatedAt = :updatedAt',
       ConditionExpression: '#status IN (:from0, :from1) OR (#status = :delivering AND claimUntil < :nowMs)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
@@ -151,6 +152,7 @@ describe('DynamoDbAlertLedger', () => {
         ':claimUntil': now.getTime() + 60_000,
         ':updatedAt': now.toISOString(),
         ':one': 1,
+        ':none': 0,
         ':from0': 'queued',
         ':from1': 'retrying',
       },

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { deliverAlert, SEARCH_LAG_MS, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
-import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { releaseAlerts, releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker, RetryMessage } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import {
-  ManualClock,
-  MemoryLease,
-  MemoryLedger,
-  MemoryRateBucket,
-  MemoryStateStore,
-  RecordingQueue,
-  silentLog,
-} from '#test-support/in-memory-ports.ts';
+import { ManualClock, memoryGovernor, MemoryLedger, RecordingQueue, silentLog } from '#test-support/in-memory-ports.ts';
 import { F, secConfig } from '#test-support/jira-fixtures.ts';
 
 /** Answers createIssue from a script: each entry is an error to throw or a key to return. */
@@ -53,16 +44,7 @@ class ScriptedTracker implements IssueTracker {
 const BUDGET_SECONDS = 72 * 3600;
 
 function governorFor(clock: ManualClock, queue?: RecordingQueue) {
-  return new JiraGovernor({
-    bucket: new MemoryRateBucket(),
-    state: new MemoryStateStore(),
-    lease: new MemoryLease(),
-    clock,
-    sleep: async (ms) => clock.advance(ms),
-    instanceId: 'test',
-    settings: DEFAULT_GOVERNOR_SETTINGS,
-    onRecovered: async () => queue?.enqueue({ task: 'release', status: 'retrying' }, 0),
-  });
+  return memoryGovernor(clock, async () => queue?.enqueue({ task: 'release', status: 'retrying' }, 0));
 }
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
@@ -283,7 +265,7 @@ describe('deliver-alert at the edges', () => {
         }
         queue.due.shift();
         if (next && 'task' in next.message) await releaseAlerts(deps, next.message);
-        else if (next) await deliverAlert(deps, next.message.alertId, { maxWaitMs: 10_000 });
+        else if (next && 'alertId' in next.message) await deliverAlert(deps, next.message.alertId, { maxWaitMs: 10_000 });
       }
     };
     await runUntil(recovery + 3 * 60_000);

@@ -1,0 +1,47 @@
+/** What the admin API is built from (composed by `createAdminApi` in `relay-services.ts`). */
+import type { WebhookTokenAdmin } from '#domain/access/webhook-token.ts';
+import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import type {
+  AlertLedger,
+  Clock,
+  ConfigStore,
+  IssueTracker,
+  JiraIdentity,
+  OAuthClient,
+  RetryQueue,
+  SecretStore,
+  SessionStore,
+} from '#domain/ports.ts';
+import { header, type HttpEvent } from '#shared/http.ts';
+
+export interface AdminApiDeps {
+  readonly oauthFor: (redirectUri: string) => OAuthClient;
+  readonly identity: JiraIdentity;
+  readonly sessions: SessionStore;
+  readonly secrets: SecretStore;
+  readonly configs: ConfigStore;
+  readonly ledger: AlertLedger;
+  readonly queue: RetryQueue;
+  readonly tracker: IssueTracker;
+  readonly tokens: WebhookTokenAdmin;
+  readonly ingest: (rawBody: string, options: { test?: boolean }) => Promise<IngestResult>;
+  readonly clock: Clock;
+  readonly log: EventLog;
+  readonly siteUrl: string;
+  readonly sessionHours: number;
+  /** Fixed public origin (local runtime, custom domain); otherwise derived from the request. */
+  readonly publicBaseUrl?: string;
+  readonly webhookUrl?: string;
+}
+
+export function requestBaseUrl(deps: Pick<AdminApiDeps, 'publicBaseUrl'>, event: HttpEvent): string {
+  if (deps.publicBaseUrl) return deps.publicBaseUrl.replace(/\/+$/, '');
+  // CloudFront copies the viewer's Host into x-forwarded-host (lib/constructs/admin-site.ts).
+  const host = header(event, 'x-forwarded-host') ?? event.requestContext.domainName;
+  return `https://${host}`;
+}
+
+export function webhookUrl(deps: Pick<AdminApiDeps, 'webhookUrl'>, event: HttpEvent): string {
+  return deps.webhookUrl ?? `https://${event.requestContext.domainName}/webhook`;
+}

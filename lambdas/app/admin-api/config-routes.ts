@@ -1,0 +1,110 @@
+/**
+ * Configuration: discovery of the Jira project (projects, issue types, create fields, priorities),
+ * the configuration itself (get, save, reset, history), and the Keeper catalogues the mapping
+ * screens offer (events, payload fields).
+ */
+import { eventCatalog } from '#domain/alert/event-catalog.ts';
+import { prioritiesOnScreens, resetConfiguration, saveConfiguration, type ConfigInput } from '#domain/configuration/configure-relay.ts';
+import { observedEmails } from '#domain/configuration/observed-emails.ts';
+import { ValidationError } from '#domain/errors.ts';
+import type { Actor, AdminSession } from '#domain/ports.ts';
+import type { AdminResponse } from '#shared/admin-api-routes.ts';
+import { json } from '#shared/http.ts';
+import * as z from 'zod/mini';
+import type { AdminApiDeps } from './admin-api-deps.ts';
+import { toConfigDto, toConfigVersionDtos, toFieldDto, toKeeperFieldDtos } from './dto-mappers.ts';
+import { parseJsonBody } from './request-input.ts';
+import type { AdminRouteHandlers } from './router.ts';
+
+const configInputSchema = z.object({
+  expectedVersion: z.number().check(z.int(), z.nonnegative()),
+  projectKey: z.string().check(z.minLength(1, 'Choose a target project')),
+  defaultIssueTypeId: z.string().check(z.minLength(1, 'Choose a default issue type')),
+  summaryTemplate: z.optional(z.string().check(z.maxLength(500))),
+  parentIssueKey: z.optional(z.string()),
+  fieldMappings: z.optional(
+    z.array(
+      z.object({
+        fieldId: z.string().check(z.minLength(1)),
+        source: z.optional(z.string().check(z.minLength(1))),
+        constant: z.optional(z.string()),
+      }),
+    ),
+  ),
+  priorityMapping: z.optional(
+    z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()), defaultPriorityId: z.optional(z.string()) }),
+  ),
+  issueTypeMapping: z.optional(z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) })),
+});
+
+const resetInputSchema = z.object({ projectKey: z.optional(z.string()) });
+
+/** Versions listed by the history panel; one more is read so the oldest shown can be described. */
+const HISTORY_VERSIONS = 50;
+/** Recent alerts whose payload paths are offered as mapping sources next to the documented fields. */
+const RECENT_ALERTS_FOR_FIELDS = 200;
+
+function actorOf(session: AdminSession): Actor {
+  return { accountId: session.accountId, displayName: session.displayName };
+}
+
+export function configRoutes(
+  deps: AdminApiDeps,
+): Pick<
+  AdminRouteHandlers,
+  'projects' | 'issueTypes' | 'fields' | 'priorities' | 'config' | 'saveConfig' | 'resetConfig' | 'configHistory' | 'events' | 'keeperFields'
+> {
+  const configureDeps = { tracker: deps.tracker, configs: deps.configs, ledger: deps.ledger, queue: deps.queue, clock: deps.clock };
+
+  return {
+    projects: async () => json(200, { projects: await deps.tracker.listProjects() } satisfies AdminResponse<'projects'>),
+
+    issueTypes: async ({ params }) =>
+      json(200, { issueTypes: await deps.tracker.listIssueTypes(params.key) } satisfies AdminResponse<'issueTypes'>),
+
+    fields: async ({ params }) => {
+      const fields = await deps.tracker.listCreateFields(params.key, params.id);
+      return json(200, { fields: fields.map(toFieldDto) } satisfies AdminResponse<'fields'>);
+    },
+
+    priorities: async ({ params }) => {
+      const types = (await deps.tracker.listIssueTypes(params.key)).filter((t) => !t.subtask);
+      const metas = await Promise.all(types.map((t) => deps.tracker.listCreateFields(params.key, t.id)));
+      return json(200, { priorities: prioritiesOnScreens(metas) } satisfies AdminResponse<'priorities'>);
+    },
+
+    config: async () => {
+      const config = await deps.configs.get();
+      return json(200, { config: config ? toConfigDto(config) : null } satisfies AdminResponse<'config'>);
+    },
+
+    saveConfig: async ({ event, session }) => {
+      const input = parseJsonBody(event, configInputSchema) as ConfigInput;
+      const saved = await saveConfiguration(configureDeps, input, actorOf(session), () => observedEmails(deps.ledger));
+      deps.log.info('Configuration saved', { version: saved.version, project: saved.project.key });
+      return json(200, { config: toConfigDto(saved) } satisfies AdminResponse<'saveConfig'>);
+    },
+
+    resetConfig: async ({ event, session }) => {
+      const body = parseJsonBody(event, resetInputSchema);
+      const current = await deps.configs.get();
+      const projectKey = body.projectKey ?? current?.project.key;
+      if (!projectKey) throw new ValidationError('Choose a target project first', [{ path: 'projectKey', message: 'Choose a target project' }]);
+      const saved = await resetConfiguration(configureDeps, { expectedVersion: current?.version ?? 0, projectKey }, actorOf(session));
+      return json(200, { config: toConfigDto(saved) } satisfies AdminResponse<'resetConfig'>);
+    },
+
+    configHistory: async () => {
+      const versions = await deps.configs.history(HISTORY_VERSIONS + 1);
+      return json(200, { versions: toConfigVersionDtos(versions, HISTORY_VERSIONS) } satisfies AdminResponse<'configHistory'>);
+    },
+
+    // The catalogue is read-only and shared, so it is not checked against the contract's mutable arrays.
+    events: async () => json(200, { events: eventCatalog.events, categories: eventCatalog.categories }),
+
+    keeperFields: async () => {
+      const recent = await deps.ledger.listRecent(RECENT_ALERTS_FOR_FIELDS);
+      return json(200, { fields: toKeeperFieldDtos(recent.items.flatMap((r) => r.fieldPaths)) } satisfies AdminResponse<'keeperFields'>);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/** Domain values → the admin API's JSON shapes (`#shared/admin-api-types.ts`). No I/O. */
+import type { TokenMeta } from '#domain/access/webhook-token.ts';
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { DOCUMENTED_KEEPER_FIELDS } from '#domain/alert/keeper-fields.ts';
+import { prioritiesOnScreens } from '#domain/configuration/configure-relay.ts';
+import { describeConfigChange } from '#domain/configuration/describe-config-change.ts';
+import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import type { JiraConnection } from '#domain/jira-connection/connection-record.ts';
+import type { AdminSession, JiraFieldMeta } from '#domain/ports.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+import type {
+  ConfigDto,
+  ConfigVersionDto,
+  DeliveryDto,
+  FieldDto,
+  KeeperFieldDto,
+  SessionDto,
+  StatusDto,
+  WebhookResultDto,
+} from '#shared/admin-api-types.ts';
+
+export function toSessionDto(session: AdminSession, siteUrl: string): SessionDto {
+  return {
+    user: { accountId: session.accountId, displayName: session.displayName, ...(session.email ? { email: session.email } : {}) },
+    site: { url: siteUrl },
+    expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+  };
+}
+
+export function toStatusDto(input: {
+  readonly connection: JiraConnection | undefined;
+  readonly configured: boolean;
+  readonly token: TokenMeta | undefined;
+  readonly pendingAlerts: number;
+  readonly siteUrl: string;
+  readonly webhookUrl: string;
+}): StatusDto {
+  const { connection, token } = input;
+  return {
+    connection: connection
+      ? {
+          state: connection.state,
+          siteUrl: connection.siteUrl,
+          connectedBy: connection.connectedBy,
+          connectedAt: connection.connectedAt,
+          ...(connection.lastRefreshAt ? { lastRefreshAt: connection.lastRefreshAt } : {}),
+          ...(connection.message ? { message: connection.message } : {}),
+        }
+      : { state: 'not_connected', siteUrl: input.siteUrl },
+    configured: input.configured,
+    token: token
+      ? { state: 'enabled', createdAt: token.createdAt, ...(token.lastUsedAt ? { lastUsedAt: token.lastUsedAt } : {}) }
+      : { state: 'not_configured' },
+    webhookUrl: input.webhookUrl,
+    pendingAlerts: input.pendingAlerts,
+  };
+}
+
+export function toConfigDto(config: RelayConfig): ConfigDto {
+  return {
+    version: config.version,
+    updatedAt: config.updatedAt,
+    updatedBy: config.updatedBy,
+    project: config.project,
+    projectKey: config.project.key,
+    defaultIssueTypeId: config.defaultIssueTypeId,
+    summaryTemplate: config.summaryTemplate,
+    ...(config.parentIssueKey ? { parentIssueKey: config.parentIssueKey } : {}),
+    fieldMappings: config.fieldMappings,
+    priorityMapping: config.priorityMapping,
+    issueTypeMapping: config.issueTypeMapping,
+    issueTypes: config.issueTypes,
+    priorities: prioritiesOnScreens(Object.values(config.fieldMeta)),
+  };
+}
+
+/** `versions` newest first, as the store lists them; each is described against the one saved before it. */
+export function toConfigVersionDtos(versions: readonly RelayConfig[], limit: number): ConfigVersionDto[] {
+  return versions.slice(0, limit).map((c, i) => ({
+    version: c.version,
+    updatedAt: c.updatedAt,
+    updatedBy: c.updatedBy,
+    summary: describeConfigChange(versions[i + 1], c),
+  }));
+}
+
+export function toFieldDto(meta: JiraFieldMeta): FieldDto {
+  const kind = jiraFieldKind(meta);
+  return {
+    id: meta.fieldId,
+    name: meta.name,
+    type: kind,
+    required: meta.required,
+    hasDefaultValue: meta.hasDefaultValue,
+    ...(meta.allowedValues
+      ? { allowedValues: meta.allowedValues.map((v) => ({ id: v.id, label: v.value ?? v.name ?? v.id })) }
+      : {}),
+    mappable: kind !== 'other',
+  };
+}
+
+export function toDeliveryDto(record: AlertRecord): DeliveryDto {
+  return {
+    alertId: record.alertId,
+    receivedAt: record.receivedAt,
+    event: record.event,
+    ...(record.category ? { category: record.category } : {}),
+    ...(record.alertName ? { alertName: record.alertName } : {}),
+    status: record.status,
+    attempts: record.attempts,
+    ...(record.issueKey ? { issueKey: record.issueKey } : {}),
+    ...(record.issueUrl ? { issueUrl: record.issueUrl } : {}),
+    ...(record.priority ? { priority: record.priority } : {}),
+    ...(record.lastError && record.status !== 'delivered' ? { lastError: record.lastError } : {}),
+    ...(record.droppedFields && record.droppedFields.length > 0 ? { droppedFields: [...record.droppedFields] } : {}),
+    duplicates: record.duplicates,
+    ...(record.lastDuplicateAt ? { lastDuplicateAt: record.lastDuplicateAt } : {}),
+    test: record.test === true,
+    parsed: record.parsed,
+  };
+}
+
+export function toWebhookResultDto(result: IngestResult): WebhookResultDto {
+  switch (result.kind) {
+    case 'created':
+      return { alertId: result.alertId, issueKey: result.issueKey, issueUrl: result.issueUrl };
+    case 'accepted':
+      return { alertId: result.alertId, status: result.status, ...(result.error ? { error: result.error } : {}) };
+    case 'duplicate':
+      return {
+        alertId: result.alertId,
+        duplicate: true,
+        status: result.status,
+        ...(result.issueKey ? { issueKey: result.issueKey, issueUrl: result.issueUrl ?? '' } : {}),
+      };
+  }
+}
+
+/** Keeper's documented fields and the paths seen in received alerts, sorted, each saying where it is known from. */
+export function toKeeperFieldDtos(receivedPaths: Iterable<string>): KeeperFieldDto[] {
+  const received = new Set(receivedPaths);
+  const documented = new Set<string>(DOCUMENTED_KEEPER_FIELDS);
+  return [...new Set([...documented, ...received])].sort().map((path) => ({
+    path,
+    origin: documented.has(path) && received.has(path) ? 'both' : documented.has(path) ? 'documented' : 'received',
+  }));
+}

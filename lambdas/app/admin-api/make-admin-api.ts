@@ -1,0 +1,29 @@
+/**
+ * The admin API behind the hosted admin site: `/oauth/*` (sign-in = connect) and `/api/*`
+ * (session-protected JSON). The routes are declared once in `#shared/admin-api-routes.ts`; each
+ * area's handlers live in its own module, and the router checks the session and CSRF for all.
+ */
+import { currentSession } from '#domain/access/admin-sign-in.ts';
+import { adminRoutes } from '#shared/admin-api-routes.ts';
+import { cookie, type HttpHandler } from '#shared/http.ts';
+import { requestBaseUrl, type AdminApiDeps } from './admin-api-deps.ts';
+import { configRoutes } from './config-routes.ts';
+import { deliveriesRoutes } from './deliveries-routes.ts';
+import { oauthRoutes, SESSION_COOKIE } from './oauth-routes.ts';
+import { makeRouter } from './router.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { tokenRoutes } from './token-routes.ts';
+
+export type { AdminApiDeps } from './admin-api-deps.ts';
+
+export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
+  return makeRouter(
+    adminRoutes,
+    { ...oauthRoutes(deps), ...sessionRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...deliveriesRoutes(deps) },
+    {
+      session: (event) => currentSession(deps, cookie(event, SESSION_COOKIE)),
+      baseUrl: (event) => requestBaseUrl(deps, event),
+      log: deps.log,
+    },
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The admin API's routes, declared once: the server's router is built from this table and the
+ * admin site's client takes its methods and paths from it. Constant data and types only, so the
+ * browser bundle gets a few strings and no server code. Shapes: `admin-api-types.ts`.
+ *
+ * Every route with `needsSession` answers 401 UNAUTHENTICATED without a live session cookie, and
+ * its mutations (POST/PUT/DELETE) answer 400 unless sent with `Content-Type: application/json`
+ * (CSRF guard on top of the SameSite=Strict cookie). An unknown path answers 404 NOT_FOUND, a
+ * known path with another method 405 METHOD_NOT_ALLOWED.
+ */
+import type {
+  ConfigDto,
+  ConfigInputDto,
+  ConfigVersionDto,
+  DeliveryDto,
+  EventDto,
+  FieldDto,
+  HourBucketDto,
+  IssueTypeDto,
+  KeeperFieldDto,
+  PriorityDto,
+  ProjectDto,
+  SessionDto,
+  StatusDto,
+  WebhookResultDto,
+} from './admin-api-types.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface AdminRouteSpec {
+  readonly method: HttpMethod;
+  /** `{name}` stands for one path segment, handed to the handler URI-decoded. */
+  readonly path: `/${string}`;
+  readonly needsSession: boolean;
+}
+
+/**
+ * Request body, query and response of each route. `request` is the JSON body of a mutation;
+ * `query` the query string's parameters; `response` the JSON answered on success (`void` for 204
+ * and for the 302 redirects of the sign-in flow).
+ */
+export interface AdminApiContract {
+  signIn: { response: void };
+  signInCallback: { query: { code?: string; state?: string; error?: string }; response: void };
+  session: { response: SessionDto };
+  logout: { response: void };
+  status: { response: StatusDto };
+  projects: { response: { projects: ProjectDto[] } };
+  issueTypes: { response: { issueTypes: IssueTypeDto[] } };
+  fields: { response: { fields: FieldDto[] } };
+  priorities: { response: { priorities: PriorityDto[] } };
+  config: { response: { config: ConfigDto | null } };
+  saveConfig: { request: ConfigInputDto; response: { config: ConfigDto } };
+  resetConfig: { request: { projectKey?: string }; response: { config: ConfigDto } };
+  configHistory: { response: { versions: ConfigVersionDto[] } };
+  generateToken: { response: { token: string; createdAt: string } };
+  revokeToken: { response: void };
+  testAlert: { response: WebhookResultDto };
+  deliveries: { query: { limit?: number; cursor?: string }; response: { items: DeliveryDto[]; cursor?: string } };
+  retryDelivery: { response: { status: 'queued' } };
+  hourlyStats: { query: { days?: number }; response: { buckets: HourBucketDto[] } };
+  events: { response: { events: EventDto[]; categories: string[] } };
+  keeperFields: { response: { fields: KeeperFieldDto[] } };
+}
+
+export type AdminRouteName = keyof AdminApiContract;
+
+export const adminRoutes = {
+  /** 302 → Atlassian's authorize page; sets the state-binding cookie. */
+  signIn: { method: 'GET', path: '/oauth/login', needsSession: false },
+  /** 302 → `/` with a session cookie, or `/?signin=denied&reason=not_admin|wrong_site|oauth_failed`. */
+  signInCallback: { method: 'GET', path: '/oauth/callback', needsSession: false },
+  /** 401 when nobody is signed in (the site's sign-in screen asks this first). */
+  session: { method: 'GET', path: '/api/session', needsSession: true },
+  /** 204; clears the session cookie. */
+  logout: { method: 'POST', path: '/api/logout', needsSession: true },
+  status: { method: 'GET', path: '/api/status', needsSession: true },
+  projects: { method: 'GET', path: '/api/projects', needsSession: true },
+  issueTypes: { method: 'GET', path: '/api/projects/{key}/issue-types', needsSession: true },
+  fields: { method: 'GET', path: '/api/projects/{key}/issue-types/{id}/fields', needsSession: true },
+  priorities: { method: 'GET', path: '/api/projects/{key}/priorities', needsSession: true },
+  config: { method: 'GET', path: '/api/config', needsSession: true },
+  /** 400 VALIDATION_FAILED with `problems` when Jira would not accept the configuration; 409 CONFLICT on a stale `expectedVersion`. */
+  saveConfig: { method: 'PUT', path: '/api/config', needsSession: true },
+  /** Keeper's documented defaults for the given (or current) project. */
+  resetConfig: { method: 'POST', path: '/api/config/reset', needsSession: true },
+  configHistory: { method: 'GET', path: '/api/config/history', needsSession: true },
+  /** 201; generates or regenerates the webhook token, shown this once. */
+  generateToken: { method: 'POST', path: '/api/token', needsSession: true },
+  /** 204 */
+  revokeToken: { method: 'DELETE', path: '/api/token', needsSession: true },
+  /** 201 or 202: runs a test alert through the whole pipeline. */
+  testAlert: { method: 'POST', path: '/api/test-alert', needsSession: true },
+  deliveries: { method: 'GET', path: '/api/deliveries', needsSession: true },
+  /** 202; only failed or parked alerts. */
+  retryDelivery: { method: 'POST', path: '/api/deliveries/{alertId}/retry', needsSession: true },
+  hourlyStats: { method: 'GET', path: '/api/stats/hourly', needsSession: true },
+  events: { method: 'GET', path: '/api/events', needsSession: true },
+  keeperFields: { method: 'GET', path: '/api/keeper-fields', needsSession: true },
+} as const satisfies { readonly [N in AdminRouteName]: AdminRouteSpec };
+
+export type AdminRoutes = typeof adminRoutes;
+
+type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+
+/** The `{name}` segments of a path template, e.g. `{ key: string; id: string }`. */
+export type PathParams<P extends string> = { readonly [K in ParamNames<P>]: string };
+
+export type AdminRequest<N extends AdminRouteName> = AdminApiContract[N] extends { request: infer R } ? R : undefined;
+export type AdminQuery<N extends AdminRouteName> = AdminApiContract[N] extends { query: infer Q } ? Q : undefined;
+export type AdminResponse<N extends AdminRouteName> = AdminApiContract[N]['response'];
