@@ -1,7 +1,7 @@
 /**
  * Atlassian OAuth 2.0 (3LO) stand-in: /authorize (sign-in + consent pages, or one GET for scripted
  * clients), /oauth/token (authorization_code + rotating refresh_token grants) and access-token
- * checks for the API gateway. Lifetimes and error bodies follow REFERENCE.md §A3–A5.
+ * checks for the API gateway. Lifetimes and error bodies follow docs/jira-cloud-facts.md (OAuth).
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
