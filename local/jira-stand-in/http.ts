@@ -16,11 +16,28 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Reads a body as bytes, keeping at most `maxBytes`: the rest is drained, not kept, so a route can
+ * answer 413 like Jira instead of failing the whole request.
+ */
+export async function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<{ bytes: Buffer; tooLarge: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size <= maxBytes) chunks.push(buf);
+  }
+  return { bytes: Buffer.concat(chunks), tooLarge: size > maxBytes };
+}
+
 /** What a route answers; the dispatcher writes it (so faults can drop a response after the work is done). */
 export interface ApiResult {
   readonly status: number;
+  /** Serialised as JSON, unless `contentType` is given: then a string or bytes sent as they are. */
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly contentType?: string;
 }
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false };
@@ -55,6 +72,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     ...headers,
   });
   res.end(text);
+}
+
+/** Sends a non-JSON answer (attachment bytes, Jira's plain-text XSRF refusal). */
+export function sendRaw(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'cache-control': 'no-cache, no-store, no-transform',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
+  res.end(body);
 }
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {

@@ -7,17 +7,35 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
-import { parseBodyParams, parseJson, readBody, sendHtml, sendJson, errorCollection, type ApiResult } from './http.ts';
+import { DEFAULT_UPLOAD_LIMIT, MULTIPART_OVERHEAD_BYTES, isMultipart, parseMultipart, type MultipartBody } from './attachments.ts';
+import {
+  FaultMix,
+  Latency,
+  faultMixSchema,
+  latencySchema,
+  outageSchema,
+  type FaultMixConfig,
+  type LatencyConfig,
+  type Outage,
+} from './conditions.ts';
+import { parseBodyParams, parseJson, readBody, readBodyBytes, sendHtml, sendJson, sendRaw, errorCollection, type ApiResult } from './http.ts';
 import { OAuthServer, tokenFingerprint } from './oauth.ts';
 import { indexPage, issuePage, page } from './pages.ts';
+import { RateLimiter, rateLimitSchema, rateLimitedResult, type RateLimitConfig } from './rate-limits.ts';
 import type { Links } from './representations.ts';
-import { INVALID_JSON, matchRoute, type RouteContext } from './rest-api.ts';
+import { INVALID_JSON, matchRoute, type Route, type RouteContext } from './rest-api.ts';
 import { CLOUD_ID, SITE_NAME } from './seed.ts';
-import { StandInState, type FaultRule, type StoredIssue } from './state.ts';
+import { StandInState, matchesFaultPath, type FaultRule, type StoredIssue } from './state.ts';
+import { CallStats, type StatsSnapshot } from './stats.ts';
 
 export { tokenFingerprint };
 export { CLOUD_ID, FIELDS, ISSUE_TYPES, PRIORITIES, PROJECTS, USERS } from './seed.ts';
-export type { StoredIssue };
+export type { StatsSnapshot, StoredIssue };
+/** Bodies of the condition control endpoints (and the matching start options). */
+export type RateLimitSettings = z.input<typeof rateLimitSchema>;
+export type LatencySettings = z.input<typeof latencySchema>;
+export type FaultMixSettings = z.input<typeof faultMixSchema>;
+export type OutageSettings = z.input<typeof outageSchema>;
 
 export interface JiraStandInOptions {
   /** 0 (default) picks a free port. */
@@ -31,6 +49,14 @@ export interface JiraStandInOptions {
   readonly dataFile?: string;
   /** Epoch milliseconds; the control endpoint `POST /_stand-in/clock` adds to it. */
   readonly now?: () => number;
+  /** Jira's rate limits (`PUT /_stand-in/rate-limit` body); none when absent. */
+  readonly rateLimit?: RateLimitSettings;
+  /** Latency added to every api.atlassian.com call (`PUT /_stand-in/latency` body); none when absent. */
+  readonly latency?: LatencySettings;
+  /** Random 429 / 5xx / lost answers (`PUT /_stand-in/fault-mix` body); none when absent. */
+  readonly faultMix?: FaultMixSettings;
+  /** Largest attachment accepted, in bytes (default 10 MB). */
+  readonly attachmentUploadLimit?: number;
 }
 
 export interface JiraStandIn {
@@ -41,6 +67,8 @@ export interface JiraStandIn {
   issues(): readonly StoredIssue[];
   /** Jira calls counted per `METHOD /route` since the last reset (same as GET /_stand-in/requests). */
   requestCounts(): Readonly<Record<string, number>>;
+  /** Outcomes of the API calls per route and status (same as GET /_stand-in/stats). */
+  stats(): StatsSnapshot;
   close(): Promise<void>;
 }
 
@@ -66,24 +94,25 @@ const screenSchema = z.object({
   addFields: z.array(z.union([z.string(), z.object({ fieldId: z.string(), required: z.boolean().default(false) })])).default([]),
 });
 const revokeSchema = z.object({ accountId: z.string().optional() });
+const attachmentSettingsSchema = z.object({ uploadLimit: z.number().int().positive() });
 
-function rateLimitReset(nowMs: number, seconds: number): string {
-  // Jira's X-RateLimit-Reset: ISO timestamp to the minute, `yyyy-MM-ddTHH:mmZ`.
-  return `${new Date(nowMs + seconds * 1000).toISOString().slice(0, 16)}Z`;
+/** auth.atlassian.com, the gateway's own routes (accessible-resources), or Jira REST behind the gateway. */
+type CallKind = 'auth' | 'gateway' | 'jira';
+
+/** Comments, edits, transitions and attachments: the writes Jira limits per issue. */
+function isIssueWrite(route: Route): boolean {
+  return route.method !== 'GET' && route.template.startsWith('/issue/{issueIdOrKey}');
 }
 
-function faultResult(fault: FaultRule, state: StandInState, isGateway: boolean): ApiResult {
+function faultResult(fault: Pick<FaultRule, 'status' | 'retryAfterSeconds' | 'rateLimitReason'>, state: StandInState, isGateway: boolean): ApiResult {
   const status = fault.status ?? 503;
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
   if (status === 429) {
-    const wait = fault.retryAfterSeconds ?? 5;
-    headers['retry-after'] = String(wait);
-    headers['x-ratelimit-reset'] = rateLimitReset(state.now(), wait);
-    headers['ratelimit-reason'] = fault.rateLimitReason ?? 'jira-burst-based';
-    headers['x-ratelimit-limit'] = '100';
-    headers['x-ratelimit-remaining'] = '0';
-    return { status, headers, body: errorCollection(['Rate limit exceeded.']) };
+    return rateLimitedResult(state.now(), fault.rateLimitReason ?? 'jira-burst-based', fault.retryAfterSeconds ?? 5, {
+      'x-ratelimit-limit': '100',
+      'x-ratelimit-remaining': '0',
+    });
   }
   if (status === 401) return { status, headers, body: isGateway ? GATEWAY_UNAUTHORIZED : errorCollection(['Unauthorized']) };
   if (status >= 500) return { status, headers, body: errorCollection([status === 503 ? 'Service Unavailable' : 'Internal server error']) };
@@ -94,6 +123,21 @@ function faultResult(fault: FaultRule, state: StandInState, isGateway: boolean):
 export async function startJiraStandIn(options: JiraStandInOptions): Promise<JiraStandIn> {
   const host = options.host ?? '127.0.0.1';
   const state = new StandInState(options.now ?? Date.now, options.dataFile);
+  // Parsed once: a wrong start option fails at start, not on the first call.
+  const initial = {
+    rateLimit: options.rateLimit === undefined ? undefined : rateLimitSchema.parse(options.rateLimit),
+    latency: options.latency === undefined ? undefined : latencySchema.parse(options.latency),
+    faultMix: options.faultMix === undefined ? undefined : faultMixSchema.parse(options.faultMix),
+    uploadLimit: options.attachmentUploadLimit ?? DEFAULT_UPLOAD_LIMIT,
+  };
+  const limiter = new RateLimiter(initial.rateLimit);
+  const latency = new Latency(initial.latency);
+  const faultMix = new FaultMix(initial.faultMix);
+  const stats = new CallStats(state.now());
+  let outage: Outage | undefined;
+  let uploadLimit = initial.uploadLimit;
+  /** Calls left hanging by a `timeout` outage: dropped when the outage ends. */
+  const hangingInOutage = new Set<ServerResponse>();
   let baseUrl = '';
   const oauth = new OAuthServer(state, options, () => baseUrl);
   const links = (): Links => ({ api: `${baseUrl}/ex/jira/${CLOUD_ID}${REST_PREFIX}`, site: baseUrl });
@@ -101,27 +145,90 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
   const sockets = new Set<Socket>();
 
   const write = (res: ServerResponse, result: ApiResult, extra: Record<string, string> = {}): void => {
-    sendJson(res, result.status, result.body, { ...extra, ...(result.headers ?? {}) });
+    const headers = { ...extra, ...(result.headers ?? {}) };
+    if (result.contentType === undefined) return sendJson(res, result.status, result.body, headers);
+    const body = Buffer.isBuffer(result.body) ? result.body : String(result.body ?? '');
+    sendRaw(res, result.status, result.contentType, body, headers);
   };
 
-  /** Answers with the injected failure, or leaves the client hanging / drops the connection. */
-  const applyFault = (req: IncomingMessage, res: ServerResponse, fault: FaultRule, isGateway: boolean): void => {
+  /** Leaves the client hanging: its timeout fires. close() (or the end of the outage) destroys what is left. */
+  const hang = (res: ServerResponse, set: Set<ServerResponse>): void => {
+    set.add(res);
+    res.on('close', () => set.delete(res));
+  };
+
+  /** Answers with the injected failure, or leaves the client hanging / drops the connection; returns the outcome. */
+  const applyFault = (req: IncomingMessage, res: ServerResponse, fault: FaultRule, isGateway: boolean): string => {
     if (fault.mode === 'reset') {
       req.socket.destroy();
-    } else if (fault.mode === 'timeout') {
-      // Never answer: the client's timeout fires. close() destroys what is left.
-      hanging.add(res);
-      res.on('close', () => hanging.delete(res));
-    } else {
-      write(res, faultResult(fault, state, isGateway));
+      return 'reset';
     }
+    if (fault.mode === 'timeout') {
+      hang(res, hanging);
+      return 'timeout';
+    }
+    const result = faultResult(fault, state, isGateway);
+    write(res, result);
+    return String(result.status);
+  };
+
+  const outageJson = (o: Outage | undefined): Record<string, unknown> | null =>
+    o ? { mode: o.mode, ...(o.retryAfterSeconds !== undefined ? { retryAfterSeconds: o.retryAfterSeconds } : {}), since: new Date(o.since).toISOString(), calls: o.calls } : null;
+
+  /** Puts every condition back as the stand-in was started (no outage, counters from zero). */
+  const restoreConditions = (): void => {
+    limiter.configure(initial.rateLimit);
+    latency.configure(initial.latency);
+    faultMix.configure(initial.faultMix);
+    uploadLimit = initial.uploadLimit;
+    endOutage();
+    stats.reset(state.now());
+  };
+
+  const endOutage = (): Record<string, unknown> | null => {
+    const ended = outage;
+    outage = undefined;
+    for (const res of hangingInOutage) res.destroy();
+    return ended ? { ...outageJson(ended), endedAt: new Date(state.now()).toISOString(), durationSeconds: (state.now() - ended.since) / 1000 } : null;
+  };
+
+  /** Applies a control body to one condition: PUT sets it, DELETE turns it off, GET reads it. */
+  const conditionControl = <T>(
+    method: string,
+    input: unknown,
+    schema: z.ZodType<T>,
+    configure: (config: T | undefined) => void,
+    read: () => unknown,
+  ): { status: number; body: unknown } => {
+    if (method === 'PUT') {
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) return { status: 400, body: { error: parsed.error.message } };
+      configure(parsed.data);
+    } else if (method === 'DELETE') {
+      configure(undefined);
+    }
+    return { status: 200, body: read() };
   };
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const route = `${req.method ?? 'GET'} ${url.pathname.slice('/_stand-in'.length)}`;
-    const body = req.method === 'POST' ? parseJson((await readBody(req)) || '{}') : { ok: true as const, value: {} };
+    const method = req.method ?? 'GET';
+    const name = url.pathname.slice('/_stand-in'.length);
+    const route = `${method} ${name}`;
+    const body = method === 'POST' || method === 'PUT' ? parseJson((await readBody(req)) || '{}') : { ok: true as const, value: {} };
     const input = body.ok ? body.value : undefined;
     const invalid = (message: string): void => sendJson(res, 400, { error: message });
+    const conditions: Record<string, () => { status: number; body: unknown }> = {
+      '/rate-limit': () =>
+        conditionControl<RateLimitConfig>(method, input, rateLimitSchema, (c) => limiter.configure(c), () => limiter.snapshot(state.now())),
+      '/latency': () => conditionControl<LatencyConfig>(method, input, latencySchema, (c) => latency.configure(c), () => ({ latency: latency.config ?? null })),
+      '/fault-mix': () =>
+        conditionControl<FaultMixConfig>(method, input, faultMixSchema, (c) => faultMix.configure(c), () => ({ faultMix: faultMix.config ?? null })),
+    };
+    const condition = conditions[name];
+    if (condition && ['GET', 'PUT', 'DELETE'].includes(method)) {
+      const answer = condition();
+      return sendJson(res, answer.status, answer.body);
+    }
     switch (route) {
       case 'POST /faults': {
         const parsed = faultSchema.safeParse(input);
@@ -150,7 +257,32 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         return sendJson(res, 200, requestSummary());
       case 'POST /reset-counters':
         state.counters.clear();
+        stats.reset(state.now());
         return sendJson(res, 200, requestSummary());
+      case 'GET /stats':
+        return sendJson(res, 200, stats.snapshot());
+      case 'DELETE /stats':
+        stats.reset(state.now());
+        return sendJson(res, 200, stats.snapshot());
+      case 'GET /outage':
+        return sendJson(res, 200, { outage: outageJson(outage) });
+      case 'PUT /outage': {
+        const parsed = outageSchema.safeParse(input);
+        if (!parsed.success) return invalid(parsed.error.message);
+        // Changing the mode of a running outage keeps its start and its count.
+        outage = { ...parsed.data, since: outage?.since ?? state.now(), calls: outage?.calls ?? 0 };
+        return sendJson(res, 200, { outage: outageJson(outage) });
+      }
+      case 'DELETE /outage':
+        return sendJson(res, 200, { ended: endOutage() });
+      case 'GET /attachment-settings':
+        return sendJson(res, 200, { uploadLimit });
+      case 'PUT /attachment-settings': {
+        const parsed = attachmentSettingsSchema.safeParse(input);
+        if (!parsed.success) return invalid(parsed.error.message);
+        uploadLimit = parsed.data.uploadLimit;
+        return sendJson(res, 200, { uploadLimit });
+      }
       case 'GET /clock':
         return sendJson(res, 200, { now: new Date(state.now()).toISOString(), offsetSeconds: state.clockOffsetMs / 1000 });
       case 'POST /clock': {
@@ -189,6 +321,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
       }
       case 'POST /reset':
         state.reset();
+        restoreConditions();
         return sendJson(res, 200, { reset: true });
       default:
         return sendJson(res, 404, { error: `Unknown control endpoint ${route}` });
@@ -200,23 +333,53 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     return { total: Object.values(routes).reduce((a, b) => a + b, 0), routes };
   };
 
-  /** Runs an API handler under the fault rules: count, maybe fail, maybe run and drop the answer. */
-  const serveApi = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    counterKey: string,
-    concrete: string,
-    isGateway: boolean,
-    run: () => ApiResult,
-    headers: Record<string, string> = {},
-  ): void => {
+  /**
+   * Runs an API handler under the injected conditions, in this order: latency, outage, fault rules,
+   * fault mix; then the handler (which applies the rate limits). Every call's outcome goes to the stats.
+   */
+  const serveApi = async (req: IncomingMessage, res: ServerResponse, counterKey: string, concrete: string, kind: CallKind, run: () => ApiResult): Promise<void> => {
     state.count(counterKey);
+    const isGateway = kind !== 'auth';
+    const wait = isGateway ? latency.next() : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Only Jira is down in an outage: auth.atlassian.com and the gateway's own routes keep answering.
+    const down = kind === 'jira' ? outage : undefined;
+    const done = (outcome: string, rateLimitReason?: string): void =>
+      stats.record(counterKey, { outcome, duringOutage: down !== undefined, ...(rateLimitReason ? { rateLimitReason } : {}) });
+    const reply = (result: ApiResult): void => {
+      write(res, result);
+      done(String(result.status), result.headers?.['ratelimit-reason']);
+    };
+    if (down) {
+      down.calls += 1;
+      if (down.mode === 'reset') {
+        req.socket.destroy();
+        return done('reset');
+      }
+      if (down.mode === 'timeout') {
+        hang(res, hangingInOutage);
+        return done('timeout');
+      }
+      return reply(faultResult({ status: 503, ...(down.retryAfterSeconds !== undefined ? { retryAfterSeconds: down.retryAfterSeconds } : {}) }, state, true));
+    }
     const [method = 'GET', template = ''] = counterKey.split(' ');
     const fault = state.takeFault(method, template, concrete);
-    if (fault && !fault.processRequest) return applyFault(req, res, fault, isGateway);
+    const faultReason = fault?.status === 429 ? (fault.rateLimitReason ?? 'jira-burst-based') : undefined;
+    if (fault && !fault.processRequest) return done(applyFault(req, res, fault, isGateway), faultReason);
+    const mix = faultMix.config;
+    const draw = kind === 'jira' && mix && matchesFaultPath(mix.path, method, template, concrete) ? faultMix.draw() : 'ok';
+    if (draw === '429' && mix) {
+      return reply(rateLimitedResult(state.now(), mix.rateLimitReason, mix.retryAfterSeconds, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0' }));
+    }
+    if (draw === '500' || draw === '503') return reply(faultResult({ status: Number(draw) }, state, true));
     const result = run();
-    if (fault) return applyFault(req, res, fault, isGateway);
-    write(res, result, headers);
+    if (fault) return done(applyFault(req, res, fault, isGateway), faultReason);
+    if (draw === 'lost') {
+      // Processed, but the answer never arrives: the client cannot tell whether the issue exists.
+      req.socket.destroy();
+      return done('lost');
+    }
+    reply(result);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -229,19 +392,22 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     if (path === '/authorize' && method === 'GET') {
       state.count('GET /authorize');
       const fault = state.takeFault('GET', '/authorize', '/authorize');
-      if (fault) return applyFault(req, res, fault, false);
+      if (fault) {
+        applyFault(req, res, fault, false);
+        return;
+      }
       return oauth.handleAuthorize(url, res);
     }
 
     if (path === '/oauth/token' && method === 'POST') {
       const text = await readBody(req);
-      return serveApi(req, res, 'POST /oauth/token', '/oauth/token', false, () =>
+      return serveApi(req, res, 'POST /oauth/token', '/oauth/token', 'auth', () =>
         oauth.handleToken(parseBodyParams(text, req.headers['content-type'])),
       );
     }
 
     if (path === '/oauth/token/accessible-resources' && method === 'GET') {
-      return serveApi(req, res, 'GET /oauth/token/accessible-resources', path, true, () => {
+      return serveApi(req, res, 'GET /oauth/token/accessible-resources', path, 'gateway', () => {
         const check = oauth.checkAccessToken(req.headers.authorization);
         if (!check.ok) return { status: 401, body: GATEWAY_UNAUTHORIZED };
         return {
@@ -267,14 +433,27 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
       const apiPath = rest.slice(REST_PREFIX.length);
       const matched = matchRoute(method, apiPath);
       const template = matched && 'route' in matched ? matched.route.template : apiPath;
-      const bodyText = method === 'POST' ? await readBody(req) : '';
-      return serveApi(req, res, `${method} ${template}`, apiPath, true, (): ApiResult => {
+      const contentType = req.headers['content-type'];
+      let bodyText = '';
+      let multipart: MultipartBody | undefined;
+      if (method === 'POST' && contentType && isMultipart(contentType)) {
+        const raw = await readBodyBytes(req, uploadLimit + MULTIPART_OVERHEAD_BYTES);
+        multipart = raw.tooLarge ? { kind: 'too-large' } : await parseMultipart(raw.bytes, contentType);
+      } else if (method === 'POST') {
+        bodyText = await readBody(req);
+      }
+      return serveApi(req, res, `${method} ${template}`, apiPath, 'jira', (): ApiResult => {
         const check = oauth.checkAccessToken(req.headers.authorization);
         // A cloudId the grant does not cover is refused like a bad token (documented choice, README).
         if (!check.ok || cloudId !== CLOUD_ID) return { status: 401, body: GATEWAY_UNAUTHORIZED };
         if (!matched) return { status: 404, body: errorCollection([`No API route matches ${method} ${REST_PREFIX}${apiPath} in the Jira stand-in.`]) };
         if ('allowed' in matched) return { status: 405, body: errorCollection([`Method ${method} is not allowed here.`]), headers: { allow: matched.allowed.join(', ') } };
         if (!check.scopes.includes(matched.route.scope)) return { status: 401, body: SCOPE_MISMATCH };
+        // Per-issue limits count by issue, whether the path names it by key or by id.
+        const issueRef = (matched.params['issueIdOrKey'] ?? '').toUpperCase();
+        const issueWrite = isIssueWrite(matched.route) ? (state.issues.find((i) => i.id === issueRef || i.key === issueRef)?.id ?? issueRef) : undefined;
+        const decision = limiter.decide({ method, template, ...(issueWrite !== undefined ? { issueWrite } : {}) }, state.now());
+        if (!decision.allowed) return decision.result;
         const parsedBody = bodyText ? parseJson(bodyText) : { ok: true as const, value: undefined };
         const ctx: RouteContext = {
           user: check.user,
@@ -283,9 +462,17 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
           body: parsedBody.ok ? parsedBody.value : INVALID_JSON,
           links: links(),
           state,
+          headers: req.headers,
+          ...(multipart ? { multipart } : {}),
+          uploadLimit,
         };
         const result = matched.route.handle(ctx);
-        const headers: Record<string, string> = { 'x-aaccountid': encodeURIComponent(check.user.accountId), 'x-arequestid': randomUUID(), ...result.headers };
+        const headers: Record<string, string> = {
+          'x-aaccountid': encodeURIComponent(check.user.accountId),
+          'x-arequestid': randomUUID(),
+          ...decision.headers,
+          ...result.headers,
+        };
         return { ...result, headers };
       });
     }
@@ -296,8 +483,18 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
       const key = decodeURIComponent(browse[1] ?? '').toUpperCase();
       const issue = state.issues.find((i) => i.key === key);
       return issue
-        ? sendHtml(res, 200, issuePage(issue))
+        ? sendHtml(res, 200, issuePage(issue, state.attachments.filter((a) => a.issueId === issue.id)))
         : sendHtml(res, 404, page('Issue not found', '<p>This issue does not exist (or was created before the last reset).</p>'));
+    }
+    const download = /^\/secure\/attachment\/([^/]+)\/[^/]*$/.exec(path);
+    const attachment = method === 'GET' && download ? state.attachments.find((a) => a.id === download[1]) : undefined;
+    if (attachment) {
+      // Content from outside, served from the site's origin: always a download, never rendered here.
+      return sendRaw(res, 200, attachment.mimeType, attachment.content, {
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        'content-security-policy': "default-src 'none'; sandbox",
+        'x-content-type-options': 'nosniff',
+      });
     }
     return sendHtml(res, 404, page('Not found', '<p>Nothing here.</p>'));
   };
@@ -326,8 +523,9 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     cloudId: CLOUD_ID,
     issues: () => state.issues,
     requestCounts: () => Object.fromEntries(state.counters),
+    stats: () => stats.snapshot(),
     close: async () => {
-      for (const res of hanging) res.destroy();
+      for (const res of [...hanging, ...hangingInOutage]) res.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();

@@ -4,9 +4,10 @@
  */
 import { adfToHtml } from './adf.ts';
 import { escapeHtml, isRecord } from './http.ts';
+import { sitePath } from './attachments.ts';
 import { findField, findIssueType, findProject } from './representations.ts';
 import { PROJECTS, SITE_NAME } from './seed.ts';
-import type { StoredIssue } from './state.ts';
+import type { StoredAttachment, StoredIssue } from './state.ts';
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#172b4d;background:#f7f8f9}
@@ -67,7 +68,7 @@ function renderValue(value: unknown): string {
 
 const HEADLINE_FIELDS = new Set(['summary', 'description', 'project', 'issuetype', 'priority', 'labels', 'reporter', 'creator', 'status', 'created', 'updated']);
 
-export function issuePage(issue: StoredIssue): string {
+export function issuePage(issue: StoredIssue, attachments: readonly StoredAttachment[] = []): string {
   const f = issue.fields;
   const project = findProject(issue.projectId);
   const others = Object.entries(f)
@@ -76,6 +77,12 @@ export function issuePage(issue: StoredIssue): string {
     .join('');
   const comments = issue.comments
     .map((c) => `<div class="comment"><p><small>${escapeHtml(c.created)}</small></p>${renderValue(c.body)}</div>`)
+    .join('');
+  const files = attachments
+    .map(
+      (a) =>
+        `<tr><td><a href="${escapeHtml(sitePath(a))}" download>${escapeHtml(a.filename)}</a></td><td>${escapeHtml(a.mimeType)}</td><td>${a.content.length} bytes</td><td>${escapeHtml(a.created)}</td></tr>`,
+    )
     .join('');
   return page(
     `${issue.key}: ${String(f['summary'] ?? '')}`,
@@ -89,6 +96,7 @@ export function issuePage(issue: StoredIssue): string {
 ${others}
 </dl>
 <h2>Description</h2>${renderValue(f['description']) || '<p>None</p>'}
+${files ? `<h2>Attachments</h2><table class="attachments"><tr><th>File</th><th>Type</th><th>Size</th><th>Added</th></tr>${files}</table>` : ''}
 ${comments ? `<h2>Comments</h2>${comments}` : ''}`,
   );
 }

@@ -4,7 +4,18 @@
  * an ApiResult.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { isAdfDocument, isValidAdf } from './adf.ts';
+import {
+  MAX_ATTACHMENTS_PER_ISSUE,
+  MAX_FILES_PER_REQUEST,
+  XSRF_FAILED,
+  attachmentJson,
+  isMultipart,
+  sitePath,
+  tooLarge,
+  type MultipartBody,
+} from './attachments.ts';
 import { errorCollection, intParam, isRecord, type ApiResult } from './http.ts';
 import { GENERIC_CREATE_ERROR, formatJiraDateTime, projectIssueTypes, validateCreate } from './issue-validation.ts';
 import { JqlError, parseJql, runJql } from './jql.ts';
@@ -22,7 +33,7 @@ import {
   type Links,
 } from './representations.ts';
 import { DEFAULT_PRIORITY_ID, FIELDS, PERMISSIONS, PRIORITIES, PROJECTS, USERS, type FieldDef, type ProjectDef, type SeedUser } from './seed.ts';
-import type { StandInState, StoredIssue } from './state.ts';
+import type { StandInState, StoredAttachment, StoredIssue } from './state.ts';
 
 export const REMOVED_SEARCH_API =
   'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046';
@@ -36,6 +47,11 @@ export interface RouteContext {
   readonly body: unknown;
   readonly links: Links;
   readonly state: StandInState;
+  readonly headers: IncomingHttpHeaders;
+  /** Set when the request was multipart/form-data. */
+  readonly multipart?: MultipartBody;
+  /** Largest attachment accepted, in bytes (GET /attachment/meta `uploadLimit`). */
+  readonly uploadLimit: number;
 }
 
 export interface Route {
@@ -73,6 +89,55 @@ function visibleIssue(ctx: RouteContext, idOrKey: string): StoredIssue | undefin
   const issue = findIssue(ctx.state, idOrKey);
   const project = issue ? findProject(issue.projectId) : undefined;
   return issue && project && can(ctx.user, project, 'BROWSE_PROJECTS') ? issue : undefined;
+}
+
+function issueAttachments(state: StandInState, issue: StoredIssue): StoredAttachment[] {
+  return state.attachments.filter((a) => a.issueId === issue.id);
+}
+
+/** An attachment the caller may see (Browse projects on its issue's project). */
+function visibleAttachment(ctx: RouteContext, id: string): StoredAttachment | undefined {
+  const attachment = ctx.state.attachments.find((a) => a.id === id);
+  return attachment && visibleIssue(ctx, attachment.issueId) ? attachment : undefined;
+}
+
+const noAttachment = (id: string): ApiResult => bad(404, [`The attachment with id '${id}' does not exist.`]);
+
+/** POST /issue/{key}/attachments: Jira's checks in Jira's order (media type, XSRF, issue, size, count). */
+function addAttachments(ctx: RouteContext): ApiResult {
+  // The resource only consumes multipart; other bodies never reach the XSRF filter, which looks at form types.
+  if (!isMultipart(typeof ctx.headers['content-type'] === 'string' ? ctx.headers['content-type'] : undefined) || !ctx.multipart) {
+    return bad(415, ['Unsupported Media Type: the request must be multipart/form-data.']);
+  }
+  if (ctx.headers['x-atlassian-token'] !== 'no-check') return XSRF_FAILED;
+  const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
+  if (!issue) return noIssue();
+  const body = ctx.multipart;
+  if (body.kind === 'too-large') return tooLarge(`The attachments exceed the maximum attachment size of ${ctx.uploadLimit} bytes.`);
+  if (body.kind === 'invalid') return bad(400, ['The multipart/form-data body could not be read.']);
+  // Parts under any other name are ignored: Jira answers 200 with an empty list, a silent failure.
+  const files = body.files.filter((f) => f.field === 'file');
+  if (files.length > MAX_FILES_PER_REQUEST) return tooLarge(`No more than ${MAX_FILES_PER_REQUEST} files can be attached in one request.`);
+  const oversized = files.find((f) => f.content.length > ctx.uploadLimit);
+  if (oversized) return tooLarge(`The file '${oversized.filename}' is too large to attach. The maximum attachment size is ${ctx.uploadLimit} bytes.`);
+  if (issueAttachments(ctx.state, issue).length + files.length > MAX_ATTACHMENTS_PER_ISSUE) {
+    return tooLarge(`This issue has reached the limit of ${MAX_ATTACHMENTS_PER_ISSUE} attachments.`);
+  }
+  const created = formatJiraDateTime(ctx.state.now());
+  const stored = files.map(
+    (f): StoredAttachment => ({
+      id: String(ctx.state.nextAttachmentId++),
+      issueId: issue.id,
+      filename: f.filename,
+      mimeType: f.mimeType,
+      created,
+      authorAccountId: ctx.user.accountId,
+      content: f.content,
+    }),
+  );
+  ctx.state.attachments.push(...stored);
+  ctx.state.save();
+  return ok(stored.map((a) => attachmentJson(ctx.links, a)));
 }
 
 const noIssue = (): ApiResult => bad(404, ['Issue does not exist or you do not have permission to see it.']);
@@ -131,7 +196,7 @@ function fieldMeta(links: Links, project: ProjectDef, field: FieldDef, required:
 }
 
 /** The value of a stored issue as GET issue returns it, limited by `fields` (`*all`, `-x`, names). */
-function selectFields(issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
+function selectFields(ctx: RouteContext, issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
   const all = issue.fields;
   const wanted = requested.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   const include = wanted.filter((w) => !w.startsWith('-'));
@@ -141,7 +206,7 @@ function selectFields(issue: StoredIssue, requested: readonly string[]): Record<
   const keys = everything ? FIELDS.map((f) => f.id).filter((id) => id in all || !findField(id)?.custom) : include;
   for (const key of keys) {
     if (exclude.has(key) || !findField(key)) continue;
-    out[key] = all[key] ?? null;
+    out[key] = key === 'attachment' ? issueAttachments(ctx.state, issue).map((a) => attachmentJson(ctx.links, a)) : (all[key] ?? null);
   }
   return out;
 }
@@ -152,7 +217,7 @@ function issueJson(ctx: RouteContext, issue: StoredIssue, requested: readonly st
     id: issue.id,
     self: `${ctx.links.api}/issue/${issue.id}`,
     key: issue.key,
-    fields: selectFields(issue, requested),
+    fields: selectFields(ctx, issue, requested),
   };
 }
 
@@ -464,6 +529,44 @@ export const ROUTES: readonly Route[] = [
       const maxResults = Math.min(Math.max(intParam(ctx.query, 'maxResults', 100) || 100, 1), 5000);
       const page = issue.comments.slice(startAt, startAt + maxResults);
       return ok({ comments: page.map((c) => commentJson(ctx, issue, c)), maxResults, startAt, total: issue.comments.length });
+    },
+  },
+  {
+    method: 'POST',
+    template: '/issue/{issueIdOrKey}/attachments',
+    scope: 'write:jira-work',
+    handle: addAttachments,
+  },
+  {
+    method: 'GET',
+    template: '/attachment/meta',
+    scope: 'read:jira-work',
+    handle: (ctx) => ok({ enabled: true, uploadLimit: ctx.uploadLimit }),
+  },
+  {
+    method: 'GET',
+    template: '/attachment/{id}',
+    scope: 'read:jira-work',
+    handle: (ctx) => {
+      const id = ctx.params['id'] ?? '';
+      const attachment = visibleAttachment(ctx, id);
+      // This one answers the id as a number (AttachmentMetadata), unlike the upload and the issue field.
+      return attachment ? ok({ ...attachmentJson(ctx.links, attachment), id: Number(attachment.id), properties: {} }) : noAttachment(id);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/attachment/content/{id}',
+    scope: 'read:jira-work',
+    handle: (ctx) => {
+      const id = ctx.params['id'] ?? '';
+      const attachment = visibleAttachment(ctx, id);
+      if (!attachment) return noAttachment(id);
+      // By default Jira redirects (303) to where the bytes are served; `redirect=false` answers them at once.
+      if (ctx.query.get('redirect') !== 'false') {
+        return { status: 303, body: '', contentType: 'text/plain;charset=UTF-8', headers: { location: `${ctx.links.site}${sitePath(attachment)}` } };
+      }
+      return { status: 200, body: attachment.content, contentType: attachment.mimeType, headers: { 'content-disposition': 'attachment' } };
     },
   },
   {

@@ -207,6 +207,7 @@ export const FIELDS: readonly FieldDef[] = [
   system('created', 'Created', { type: 'datetime', system: 'created' }, true),
   system('updated', 'Updated', { type: 'datetime', system: 'updated' }, true),
   system('creator', 'Creator', { type: 'user', system: 'creator' }, true),
+  system('attachment', 'Attachment', { type: 'array', items: 'attachment', system: 'attachment' }, true),
   // Company-managed (global) custom fields, named as in Keeper's Jira ITSM documentation.
   customField(10050, 'Remote IP Address', 'string', 'textfield'),
   customField(10051, 'Event Category', 'option', 'select', {

@@ -1,7 +1,8 @@
 /**
- * Mutable state of one stand-in: issues, OAuth grants, screens, faults, request counters and the
- * test clock. Issues, tokens and screens can be persisted to a JSON file so `npm start` keeps them
- * across restarts; faults, counters and pending authorization codes are deliberately not kept.
+ * Mutable state of one stand-in: issues, attachments, OAuth grants, screens, faults, request counters
+ * and the test clock. Issues, attachments, tokens and screens can be persisted to a JSON file so
+ * `npm start` keeps them across restarts; faults, limits, counters and pending authorization codes
+ * are deliberately not kept.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +26,16 @@ export interface StoredIssue {
   readonly created: string;
   readonly creatorAccountId: string;
   readonly comments: StoredComment[];
+}
+
+export interface StoredAttachment {
+  readonly id: string;
+  readonly issueId: string;
+  readonly filename: string;
+  readonly mimeType: string;
+  readonly created: string;
+  readonly authorAccountId: string;
+  readonly content: Buffer;
 }
 
 export interface AuthCode {
@@ -87,6 +98,21 @@ const persistedSchema = z.object({
   refreshTokens: z.array(z.custom<RefreshTokenRecord>((v) => typeof v === 'object' && v !== null)),
   accessTokens: z.array(z.custom<AccessTokenRecord>((v) => typeof v === 'object' && v !== null)),
   screens: z.record(z.string(), z.record(z.string(), z.array(z.object({ fieldId: z.string(), required: z.boolean() })))),
+  // Added later: data files written before attachments existed still load.
+  nextAttachmentId: z.number().int().default(10000),
+  attachments: z
+    .array(
+      z.object({
+        id: z.string(),
+        issueId: z.string(),
+        filename: z.string(),
+        mimeType: z.string(),
+        created: z.string(),
+        authorAccountId: z.string(),
+        contentBase64: z.string(),
+      }),
+    )
+    .default([]),
 });
 
 function seedScreens(): Record<string, Record<string, ScreenField[]>> {
@@ -101,6 +127,8 @@ export class StandInState {
   nextCommentId = 10000;
   issueCounters: Record<string, number> = {};
   issues: StoredIssue[] = [];
+  nextAttachmentId = 10000;
+  attachments: StoredAttachment[] = [];
   codes = new Map<string, AuthCode>();
   families = new Map<string, TokenFamily>();
   refreshTokens = new Map<string, RefreshTokenRecord>();
@@ -127,6 +155,8 @@ export class StandInState {
     this.nextCommentId = 10000;
     this.issueCounters = {};
     this.issues = [];
+    this.nextAttachmentId = 10000;
+    this.attachments = [];
     this.codes.clear();
     this.families.clear();
     this.refreshTokens.clear();
@@ -143,15 +173,7 @@ export class StandInState {
 
   /** Takes the first matching fault (and uses one of its count), if any. */
   takeFault(method: string, routeTemplate: string, concretePath: string): FaultRule | undefined {
-    const candidates = new Set([`${method} ${routeTemplate}`, `${method} ${concretePath}`]);
-    const fault = this.faults.find((rule) => {
-      if (rule.remaining <= 0) return false;
-      if (rule.path === '*') return true;
-      const normalized = normalizeFaultPath(rule.path);
-      if (candidates.has(normalized)) return true;
-      const [ruleMethod, rulePath] = normalized.split(' ');
-      return ruleMethod === '*' && (rulePath === routeTemplate || rulePath === concretePath);
-    });
+    const fault = this.faults.find((rule) => rule.remaining > 0 && matchesFaultPath(rule.path, method, routeTemplate, concretePath));
     if (fault) {
       fault.remaining -= 1;
       this.faults = this.faults.filter((rule) => rule.remaining > 0);
@@ -185,6 +207,8 @@ export class StandInState {
       refreshTokens: [...this.refreshTokens.values()],
       accessTokens: [...this.accessTokens.values()],
       screens: this.screens,
+      nextAttachmentId: this.nextAttachmentId,
+      attachments: this.attachments.map(({ content, ...meta }) => ({ ...meta, contentBase64: content.toString('base64') })),
     };
     mkdirSync(dirname(this.dataFile), { recursive: true });
     // Write-then-rename so a crash mid-write never leaves a truncated file behind.
@@ -208,7 +232,18 @@ export class StandInState {
     this.refreshTokens = new Map(data.refreshTokens.map((x) => [x.token, x]));
     this.accessTokens = new Map(data.accessTokens.map((x) => [x.token, x]));
     this.screens = data.screens;
+    this.nextAttachmentId = data.nextAttachmentId;
+    this.attachments = data.attachments.map(({ contentBase64, ...meta }) => ({ ...meta, content: Buffer.from(contentBase64, 'base64') }));
   }
+}
+
+/** Whether a fault path (`*`, `METHOD /route`, `* /route`) names this call. */
+export function matchesFaultPath(path: string, method: string, routeTemplate: string, concretePath: string): boolean {
+  if (path === '*') return true;
+  const normalized = normalizeFaultPath(path);
+  if (normalized === `${method} ${routeTemplate}` || normalized === `${method} ${concretePath}`) return true;
+  const [ruleMethod, rulePath] = normalized.split(' ');
+  return ruleMethod === '*' && (rulePath === routeTemplate || rulePath === concretePath);
 }
 
 /** `POST /issue` and `POST /rest/api/3/issue` name the same route. */

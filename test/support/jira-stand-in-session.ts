@@ -2,6 +2,8 @@
  * Test helpers that use the Jira stand-in the way a client does: the scripted consent
  * (`login_hint` + `consent=approve`), the token endpoint, REST calls and the control endpoints.
  */
+import type { FaultMixSettings, LatencySettings, OutageSettings, RateLimitSettings, StatsSnapshot } from '#local/jira-stand-in/index.ts';
+
 export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-secret' } as const;
 export const TEST_REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
 export const RELAY_SCOPES = 'read:jira-work write:jira-work read:jira-user offline_access';
@@ -61,7 +63,7 @@ export function clientCredentials(): { client_id: string; client_secret: string 
   return { client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret };
 }
 
-export async function control(base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function control(base: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${base}/_stand-in${path}`, {
     method,
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
@@ -69,6 +71,42 @@ export async function control(base: string, method: 'GET' | 'POST' | 'DELETE', p
   if (!res.ok) throw new Error(`control ${method} ${path} failed with ${res.status}: ${await res.text()}`);
   return res.json();
 }
+
+/** Jira's burst, per-issue and hourly limits; `clearRateLimit` turns them all off. */
+export const setRateLimit = (base: string, settings: RateLimitSettings): Promise<unknown> => control(base, 'PUT', '/rate-limit', settings);
+export const clearRateLimit = (base: string): Promise<unknown> => control(base, 'DELETE', '/rate-limit');
+
+/** Latency on every api.atlassian.com call, uniform in mean ± jitter. */
+export const setLatency = (base: string, settings: LatencySettings): Promise<unknown> => control(base, 'PUT', '/latency', settings);
+export const clearLatency = (base: string): Promise<unknown> => control(base, 'DELETE', '/latency');
+
+/** Random 429 / 500 / 503 / lost answers on Jira calls, reproducible through `seed`. */
+export const setFaultMix = (base: string, settings: FaultMixSettings): Promise<unknown> => control(base, 'PUT', '/fault-mix', settings);
+export const clearFaultMix = (base: string): Promise<unknown> => control(base, 'DELETE', '/fault-mix');
+
+export interface EndedOutage {
+  readonly mode: string;
+  readonly since: string;
+  readonly endedAt: string;
+  readonly durationSeconds: number;
+  readonly calls: number;
+}
+
+/** Jira is down until `endOutage`: every Jira call answers 503, is reset or hangs. */
+export const startOutage = (base: string, settings: OutageSettings): Promise<unknown> => control(base, 'PUT', '/outage', settings);
+export async function endOutage(base: string): Promise<EndedOutage | null> {
+  return ((await control(base, 'DELETE', '/outage')) as { ended: EndedOutage | null }).ended;
+}
+
+/** Outcomes of the API calls per route and status since the last reset. */
+export async function readStats(base: string): Promise<StatsSnapshot> {
+  return (await control(base, 'GET', '/stats')) as StatsSnapshot;
+}
+export const resetStats = (base: string): Promise<unknown> => control(base, 'DELETE', '/stats');
+
+/** Largest attachment Jira accepts, in bytes. */
+export const setAttachmentUploadLimit = (base: string, uploadLimit: number): Promise<unknown> =>
+  control(base, 'PUT', '/attachment-settings', { uploadLimit });
 
 /** A REST client bound to one access token. */
 export function jiraApi(base: string, cloudId: string, accessToken: string) {
@@ -82,9 +120,20 @@ export function jiraApi(base: string, cloudId: string, accessToken: string) {
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
   };
+  /** Multipart upload as Jira wants it: `X-Atlassian-Token: no-check` unless `headers` says otherwise. */
+  const upload = async (path: string, form: FormData, headers: Record<string, string> = { 'x-atlassian-token': 'no-check' }) => {
+    const res = await fetch(`${root}${path}`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...headers }, body: form });
+    const text = await res.text();
+    const isJson = (res.headers.get('content-type') ?? '').includes('application/json');
+    return { status: res.status, headers: res.headers, body: isJson && text ? (JSON.parse(text) as unknown) : text };
+  };
   return {
     get: (path: string) => call('GET', path),
     post: (path: string, body: unknown) => call('POST', path, body),
+    upload,
+    /** The raw answer, for bytes and redirects. */
+    fetch: (path: string, init: RequestInit = {}) =>
+      fetch(`${root}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string> | undefined) } }),
   };
 }
 
