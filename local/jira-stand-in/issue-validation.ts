@@ -1,12 +1,8 @@
 /**
  * POST /rest/api/3/issue validation, reproducing Jira Cloud's observable behaviour: which fields
  * the create screen accepts, the value shape each field type needs, and the exact error texts
-<<<<<<< HEAD
  * (docs/jira-cloud-facts.md: "Create issue", "Atlassian Document Format"). Messages marked [I] in
  * README.md are Jira-like but inferred.
-=======
- * (docs/jira-cloud-facts.md: create, ADF, pitfalls). Messages marked [I] in README.md are Jira-like but inferred.
->>>>>>> wip-standin
  */
 import { isAdfDocument, isValidAdf } from './adf.ts';
 import { errorCollection, isRecord } from './http.ts';

@@ -1,12 +1,8 @@
 /**
  * Atlassian OAuth 2.0 (3LO) stand-in: /authorize (sign-in + consent pages, or one GET for scripted
  * clients), /oauth/token (authorization_code + rotating refresh_token grants) and access-token
-<<<<<<< HEAD
  * checks for the API gateway. Lifetimes and error bodies follow docs/jira-cloud-facts.md,
  * "OAuth 2.0 (3LO)".
-=======
- * checks for the API gateway. Lifetimes and error bodies follow docs/jira-cloud-facts.md (OAuth).
->>>>>>> wip-standin
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
