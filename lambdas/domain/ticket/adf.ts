@@ -4,7 +4,7 @@
  * React, far too heavy for the webhook bundle. The official JSON schema checks the output in tests.
  *
  * Jira answers an empty text node with a generic "We can't create this issue" error
- * (shared/jira/REFERENCE.md §F.11), so no builder here ever emits one: empty strings are dropped,
+ * (docs/jira-cloud-facts.md, "Atlassian Document Format"), so no builder here ever emits one: empty strings are dropped,
  * or replaced by `PLACEHOLDER` where a node must have content (table cells, code blocks).
  */
 import { stripControlCharacters } from './text.ts';
