@@ -14,7 +14,7 @@
  *
  * Context (optional, `-c key=value`; see lib/relay-context.ts and docs/deploy.md): relayName,
  * webhookRateLimit / webhookBurstLimit, adminRateLimit / adminBurstLimit, adminDomainName +
- * adminCertificateArn, webhookAuthFailureThreshold.
+ * adminCertificateArn, webhookAuthFailureThreshold, originSecretGeneration.
  */
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -37,6 +37,7 @@ new RelayStack(app, context.relayName, {
   webhookThrottle: context.webhookThrottle,
   adminThrottle: context.adminThrottle,
   webhookAuthFailureThreshold: context.webhookAuthFailureThreshold,
+  originSecretGeneration: context.originSecretGeneration,
   ...(context.adminDomain !== undefined && { adminDomain: context.adminDomain }),
 });
 

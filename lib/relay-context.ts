@@ -18,6 +18,7 @@ export const CONTEXT_KEYS = {
   adminDomainName: 'adminDomainName',
   adminCertificateArn: 'adminCertificateArn',
   webhookAuthFailureThreshold: 'webhookAuthFailureThreshold',
+  originSecretGeneration: 'originSecretGeneration',
 } as const;
 
 export interface RelayContext {
@@ -27,6 +28,7 @@ export interface RelayContext {
   readonly adminThrottle: ThrottleSettings;
   readonly adminDomain?: AdminSiteDomain;
   readonly webhookAuthFailureThreshold: number;
+  readonly originSecretGeneration: number;
 }
 
 /** Reads and validates the context; throws one error naming every bad value. */
@@ -71,6 +73,8 @@ export function readRelayContext(tryGetContext: (key: string) => unknown): Relay
   };
   const webhookAuthFailureThreshold = positiveInt(CONTEXT_KEYS.webhookAuthFailureThreshold, ALARM_THRESHOLDS.webhookAuthFailures);
 
+  const originSecretGeneration = positiveInt(CONTEXT_KEYS.originSecretGeneration, 1);
+
   const domainName = optionalString(CONTEXT_KEYS.adminDomainName);
   const certificateArn = optionalString(CONTEXT_KEYS.adminCertificateArn);
   let adminDomain: AdminSiteDomain | undefined;
@@ -94,5 +98,6 @@ export function readRelayContext(tryGetContext: (key: string) => unknown): Relay
     adminThrottle,
     ...(adminDomain !== undefined && { adminDomain }),
     webhookAuthFailureThreshold,
+    originSecretGeneration,
   };
 }
