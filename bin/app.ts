@@ -16,10 +16,10 @@
  * webhookRateLimit / webhookBurstLimit, adminRateLimit / adminBurstLimit, adminDomainName +
  * adminCertificateArn, webhookAuthFailureThreshold, originSecretGeneration.
  */
-import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { App, Tags } from 'aws-cdk-lib';
 import { readRelayContext } from '../lib/relay-context.ts';
 import { RelayStack } from '../lib/relay-stack.ts';
+import { addRulePacks } from '../lib/rule-packs.ts';
 
 const app = new App();
 const context = readRelayContext((key) => app.node.tryGetContext(key));
@@ -43,12 +43,7 @@ new RelayStack(app, context.relayName, {
 
 Tags.of(app).add('app', 'keeper-jira-relay');
 
-// AWS's rule packs run on every synth (and so on every deploy): an unacknowledged finding stops
-// it. Each acknowledgement sits next to its resource and is written into the template's
-// Metadata (cdk_nag.rules_to_suppress), so a reviewer of the template alone sees each reason.
-Validations.of(app).addPlugins(
-  new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
-  new ServerlessChecks(app, { writeSuppressionsToCloudFormation: true }),
-);
+// AWS's rule packs (cdk-nag) run on every synth and deploy; a finding without an acknowledgement stops it.
+addRulePacks(app);
 
 app.synth();
