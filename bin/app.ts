@@ -1,59 +1,49 @@
 /**
- * CDK entry: reads and validates what the app needs at synth time and creates the two stacks.
- * No resources here.
+ * CDK entry: reads and validates what the app needs at synth time, creates the one relay stack
+ * and runs the AWS rule packs (cdk-nag) on it. No resources here.
  *
- * Deploy parameters are CloudFormation parameters, so they work with
- * `npx cdk deploy --all --parameters Name=value` (a name without a stack prefix goes to every
- * stack that declares it), are checked by CloudFormation (AllowedPattern) before anything
- * changes, and are reused on later deploys when not passed again:
- *   AtlassianClientId      (relay stack)  Atlassian OAuth 2.0 (3LO) app client id
- *   AtlassianClientSecret  (data stack)   NoEcho; stored in Secrets Manager only
- *   JiraSiteUrl            (relay stack)  https://<site>.atlassian.net
- *   AlarmEmail             (relay stack)  optional; empty = no e-mail subscription
+ * Deploy parameters are CloudFormation parameters of the one stack, so
+ * `npx cdk deploy --all --parameters Name=value ...` reaches the stack that declares them
+ * (docs/deploy.md). CloudFormation checks them (AllowedPattern) before anything changes and
+ * reuses them on later deploys when they are not passed again:
+ *   AtlassianClientId      Atlassian OAuth 2.0 (3LO) app client id
+ *   AtlassianClientSecret  NoEcho; stored in Secrets Manager only
+ *   JiraSiteUrl            https://<site>.atlassian.net
+ *   AlarmEmail             optional; empty = no e-mail subscription
  * Synth needs none of them (`npx cdk synth` works offline on a fresh clone).
  *
- * Context (optional, `-c key=value`):
- *   relayName  prefix of the stack names, for several relays in one account/region
- *              (default KeeperJiraRelay → stacks KeeperJiraRelayData and KeeperJiraRelay).
+ * Context (optional, `-c key=value`; see lib/relay-context.ts and docs/deploy.md): relayName,
+ * webhookRateLimit / webhookBurstLimit, adminRateLimit / adminBurstLimit, adminDomainName +
+ * adminCertificateArn, webhookAuthFailureThreshold, originSecretGeneration.
  */
 import { App, Tags } from 'aws-cdk-lib';
-import { DataStack } from '../lib/data-stack.ts';
+import { readRelayContext } from '../lib/relay-context.ts';
 import { RelayStack } from '../lib/relay-stack.ts';
+import { addRulePacks } from '../lib/rule-packs.ts';
 
 const app = new App();
+const context = readRelayContext((key) => app.node.tryGetContext(key));
 
-const relayName = readRelayName(app.node.tryGetContext('relayName'));
 // Account and region come from the CLI's profile (CDK_DEFAULT_*). When they are absent (synth
-// without credentials) the stacks are environment-agnostic, which this app supports.
+// without credentials) the stack is environment-agnostic, which this app supports.
 const env = {
   ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined && { account: process.env.CDK_DEFAULT_ACCOUNT }),
   ...(process.env.CDK_DEFAULT_REGION !== undefined && { region: process.env.CDK_DEFAULT_REGION }),
 };
 
-const data = new DataStack(app, `${relayName}Data`, {
+new RelayStack(app, context.relayName, {
   env,
-  description: 'Keeper → Jira relay: stateful resources (tables, secrets). Retained on delete.',
-});
-
-new RelayStack(app, relayName, {
-  env,
-  description: 'Keeper → Jira relay: functions, HTTP API, retry queue, admin site, alarms. Stateless.',
-  configTable: data.configTable,
-  ledgerTable: data.ledgerTable,
-  webhookTokensSecret: data.webhookTokensSecret,
-  jiraConnectionSecret: data.jiraConnectionSecret,
-  oauthClientSecret: data.oauthClientSecret,
+  description: 'Keeper → Jira relay: tables and secrets (retained), functions, HTTP API, queues, admin site, alarms.',
+  webhookThrottle: context.webhookThrottle,
+  adminThrottle: context.adminThrottle,
+  webhookAuthFailureThreshold: context.webhookAuthFailureThreshold,
+  originSecretGeneration: context.originSecretGeneration,
+  ...(context.adminDomain !== undefined && { adminDomain: context.adminDomain }),
 });
 
 Tags.of(app).add('app', 'keeper-jira-relay');
 
-app.synth();
+// AWS's rule packs (cdk-nag) run on every synth and deploy; a finding without an acknowledgement stops it.
+addRulePacks(app);
 
-function readRelayName(value: unknown): string {
-  if (value === undefined) return 'KeeperJiraRelay';
-  // Stack names: letters, digits and hyphens, starting with a letter; leave room for the suffix.
-  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(value)) {
-    throw new Error(`Context relayName must be letters, digits and hyphens, starting with a letter; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+app.synth();

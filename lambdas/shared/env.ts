@@ -16,6 +16,8 @@ export const relayEnvSchema = z.object({
   WEBHOOK_TOKENS_SECRET_ID: nonEmpty(),
   JIRA_CONNECTION_SECRET_ID: nonEmpty(),
   OAUTH_CLIENT_SECRET_ID: nonEmpty(),
+  /** Secret CloudFront sends in the x-relay-origin-verify header (admin function only; unset locally). */
+  ORIGIN_VERIFY_SECRET_ID: z.optional(nonEmpty()),
   RETRY_QUEUE_URL: nonEmpty(),
   DEAD_LETTER_QUEUE_URL: nonEmpty(),
   ATLASSIAN_AUTH_URL: z._default(z.url(), 'https://auth.atlassian.com'),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -17,14 +18,34 @@ import {
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
   type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Policy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeFinding, nagFindingValue } from './nag.ts';
 import { PROJECT_ROOT } from './relay-function.ts';
+
+/**
+ * Header CloudFront adds to every request it forwards to the admin API. Its value is a secret
+ * only CloudFront and the admin function know, so requests that reach the API directly (on the
+ * execute-api domain, where X-Forwarded-Host comes from the caller) can be refused with 403.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-relay-origin-verify';
+
+/** An optional own domain for the admin site. */
+export interface AdminSiteDomain {
+  /** e.g. `jira-relay.example.com`; point a CNAME (or alias) at the distribution's domain. */
+  readonly domainName: string;
+  /** ARN of an ACM certificate for `domainName`, in us-east-1 (CloudFront reads certificates only there). */
+  readonly certificateArn: string;
+}
 
 /** The admin site's Content-Security-Policy: everything from its own origin, nothing inline, no framing. */
 export const ADMIN_SITE_CSP =
@@ -44,6 +65,13 @@ export interface AdminSiteProps {
    * @default `<repo>/web-admin/dist`
    */
   readonly siteAssetsPath?: string;
+  /** Secret whose value CloudFront sends in {@link ORIGIN_VERIFY_HEADER} to the admin API. */
+  readonly originVerifySecret: ISecret;
+  /**
+   * Own domain + ACM certificate (TLS 1.2 minimum). Without it the site is served on the
+   * distribution's `*.cloudfront.net` name with CloudFront's default certificate.
+   */
+  readonly domain?: AdminSiteDomain;
 }
 
 /**
@@ -52,14 +80,33 @@ export interface AdminSiteProps {
  */
 export class AdminSite extends Construct {
   public readonly bucket: Bucket;
+  /** CloudFront standard logs and the site bucket's S3 server access logs. */
+  public readonly logBucket: Bucket;
   public readonly distribution: Distribution;
-  /** `https://<distribution domain>`. */
+  /** `https://<own domain>` when one is configured, else `https://<distribution domain>`. */
   public readonly url: string;
   /** Whether the built site was found at synth time (false: the notice page was deployed). */
   public readonly siteBuildFound: boolean;
 
   public constructor(scope: Construct, id: string, props: AdminSiteProps) {
     super(scope, id);
+
+    // Access logs are an audit trail: kept when the stack is deleted, expired after 90 days.
+    this.logBucket = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard logging delivers through an ACL grant, so ACLs must stay enabled here.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeFinding(
+      this.logBucket,
+      'AwsSolutions-S1',
+      'This is the access-log bucket itself; logging its own access into itself would log every log delivery. ' +
+        'Reads of the logs are recorded by CloudTrail.',
+    );
 
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -71,6 +118,8 @@ export class AdminSite extends Construct {
       // (no Docker, no download at synth).
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 's3-site/',
     });
 
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -143,6 +192,9 @@ export class AdminSite extends Construct {
       origin: new HttpOrigin(props.apiDomainName, {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        // A CloudFormation dynamic reference ({{resolve:secretsmanager:...}}): CloudFormation
+        // reads the value at deploy time, the template never holds it.
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
       }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
@@ -153,8 +205,19 @@ export class AdminSite extends Construct {
       functionAssociations: [{ function: forwardHost, eventType: FunctionEventType.VIEWER_REQUEST }],
     };
 
+    const domain = props.domain;
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Keeper-Jira relay admin site',
+      ...(domain !== undefined && {
+        domainNames: [domain.domainName],
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+        minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      }),
+      // Standard logs (no cookies). Query strings are logged: the only secret-looking one is the
+      // OAuth callback's authorization code, single-use and already exchanged when it is logged.
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       // North America + Europe edges: the admin site has a handful of users; latency elsewhere is fine.
@@ -173,7 +236,28 @@ export class AdminSite extends Construct {
       },
     });
 
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.url = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
+
+    if (domain === undefined) {
+      acknowledgeFinding(
+        this.distribution,
+        'AwsSolutions-CFR4',
+        'No own domain configured, so the site uses the *.cloudfront.net name, where CloudFront only offers its ' +
+          'default certificate (minimum TLSv1 accepted by CloudFront). Set the context adminDomainName + ' +
+          'adminCertificateArn (docs/deploy.md) to serve it with TLSv1.2_2021.',
+      );
+    }
+    acknowledgeFinding(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'Admins may sign in from any country; access is by Atlassian sign-in, not by location.',
+    );
+    acknowledgeFinding(
+      this.distribution,
+      'AwsSolutions-CFR2',
+      'No WAF web ACL by default: it costs a monthly fee plus per request for a site used by a handful of admins ' +
+        'whose API is behind Atlassian sign-in, per-route throttles and the origin secret. An operator may attach one.',
+    );
 
     // Missing build: synth still succeeds (tests, CI and `cdk synth` must not depend on a web
     // build), a warning is printed, and the site shows a page that says what to do. Failing the
@@ -196,8 +280,22 @@ export class AdminSite extends Construct {
       );
     }
 
-    new BucketDeployment(this, 'Deploy', {
+    // Own role and log group for the deployment function (provided by aws-cdk-lib) instead of the
+    // managed AWSLambdaBasicExecutionRole, as for the relay functions.
+    const deployLogs = new LogGroup(this, 'DeployLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const deployRole = new Role(this, 'DeployRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Keeper-Jira relay: copies the admin site build into its bucket at deploy time',
+    });
+    deployLogs.grantWrite(deployRole);
+
+    const deployment = new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
+      role: deployRole,
+      logGroup: deployLogs,
       sources: [
         siteSource,
         // Deploy-time values (tokens) are substituted by the deployment custom resource.
@@ -208,5 +306,55 @@ export class AdminSite extends Construct {
       cacheControl: [CacheControl.noCache()],
       memoryLimit: 256,
     });
+    acknowledgeDeploymentProvider(deployment, deployRole, this.bucket);
+  }
+}
+
+/**
+ * The BucketDeployment provider is aws-cdk-lib's own function: its runtime and its grants are
+ * chosen by aws-cdk-lib. Each wildcard is acknowledged by name after checking that it applies to
+ * one of the two buckets it must use, so a new wildcard elsewhere still fails the check.
+ */
+function acknowledgeDeploymentProvider(deployment: BucketDeployment, role: Role, siteBucket: Bucket): void {
+  const stack = Stack.of(deployment);
+  const providerReason =
+    "aws-cdk-lib's BucketDeployment provider: its runtime version is pinned by aws-cdk-lib (updated with it), it runs " +
+    'only during deploys, invoked synchronously by CloudFormation (no async DLQ applies), and a failure fails the deploy.';
+  for (const provider of stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+    for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing']) {
+      acknowledgeFinding(provider, id, providerReason);
+    }
+  }
+
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (!(policy instanceof Policy)) return;
+  const siteObjects = `${nagFindingValue(stack, siteBucket.bucketArn)}/*`;
+  const assetBucketPrefix = 'arn:<AWS::Partition>:s3:::cdk-';
+  const document = stack.resolve(policy.document.toJSON()) as {
+    Statement: { Effect: string; Action: string | string[]; Resource: unknown }[];
+  };
+  for (const statement of document.Statement) {
+    if (statement.Effect !== 'Allow') continue;
+    for (const action of [statement.Action].flat().filter((a) => a.includes('*'))) {
+      acknowledgeFinding(
+        policy,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        'aws-cdk-lib grant shape for copying the site build (read the CDK asset, write the site bucket); ' +
+          'each statement is scoped to one of those two buckets.',
+      );
+    }
+    for (const resource of [statement.Resource].flat().map((r) => nagFindingValue(stack, r))) {
+      if (!resource.includes('*')) continue;
+      if (resource !== siteObjects && !resource.startsWith(assetBucketPrefix)) {
+        throw new Error(`Unexpected wildcard resource in the site deployment role: ${resource}`);
+      }
+      acknowledgeFinding(
+        policy,
+        `AwsSolutions-IAM5[Resource::${resource}]`,
+        resource === siteObjects
+            ? 'The deployment replaces the admin site build: every object of the site bucket (and only that bucket).'
+            : 'Reads the site build that cdk deploy uploaded to the CDK bootstrap asset bucket (and only that bucket).',
+      );
+    }
   }
 }

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeFinding } from './nag.ts';
 import type { RelayEnvInput } from '#shared/env.ts';
+import { RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from './relay-metrics.ts';
 
 /** Repository root: bundling resolves entries, the lock file and tsconfig from here, not from the caller's cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +52,12 @@ export interface RelayFunctionProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Dead-letter queue for failed ASYNCHRONOUS invocations (EventBridge schedules). Leave it
+   * unset for functions that are only invoked synchronously (API Gateway); the construct then
+   * records why it has none.
+   */
+  readonly asyncDeadLetterQueue?: IQueue;
 }
 
 /**
@@ -58,6 +68,8 @@ export class RelayFunction extends Construct {
   /** The function; grant it rights with explicit statements, see `relay-stack.ts`. */
   public readonly function: NodejsFunction;
   public readonly logGroup: LogGroup;
+  /** The function's own role: its log group, plus the statements `relay-stack.ts` adds. */
+  public readonly role: Role;
 
   public constructor(scope: Construct, id: string, props: RelayFunctionProps) {
     super(scope, id);
@@ -69,6 +81,15 @@ export class RelayFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // An own role instead of the managed AWSLambdaBasicExecutionRole, whose logs:CreateLogGroup /
+    // PutLogEvents apply to every log group in the account. This one may write to its own group
+    // only (the group exists before the function, so no CreateLogGroup).
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.logGroup.grantWrite(this.role);
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -79,6 +100,8 @@ export class RelayFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(20),
       environment: toLambdaEnvironment(props.environment),
       logGroup: this.logGroup,
+      role: this.role,
+      ...(props.asyncDeadLetterQueue !== undefined && { deadLetterQueue: props.asyncDeadLetterQueue }),
       tracing: props.tracing === true ? Tracing.ACTIVE : Tracing.DISABLED,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -107,6 +130,27 @@ export class RelayFunction extends Construct {
     // Stack traces in the logs point at the TypeScript source. Node reads the map once per cold
     // start; without embedded sources it stays small.
     this.function.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
+    // Powertools reads these: every business metric lands in one namespace with one `service`
+    // dimension, which is what the alarms and the dashboard query (relay-metrics.ts).
+    this.function.addEnvironment('POWERTOOLS_SERVICE_NAME', RELAY_SERVICE_NAME);
+    this.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', RELAY_METRICS_NAMESPACE);
+
+    if (props.tracing !== true) {
+      acknowledgeFinding(
+        this.function,
+        'Serverless-LambdaTracing',
+        'X-Ray is opt-in (RelayFunction tracing prop): it is billed per trace and its IAM statement needs Resource "*". ' +
+          'Structured logs carry the request id and EMF metrics carry the outcomes, which is what the runbook uses.',
+      );
+    }
+    if (props.asyncDeadLetterQueue === undefined) {
+      acknowledgeFinding(
+        this.function,
+        'Serverless-LambdaDLQ',
+        'Invoked synchronously by API Gateway only. A Lambda DLQ applies to asynchronous invocations, which this ' +
+          'function never receives; a failed request is answered with an error and raises the function-errors alarm.',
+      );
+    }
   }
 }
 

@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataStack } from '../../lib/data-stack.ts';
 import { RelayStack } from '../../lib/relay-stack.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -23,14 +22,8 @@ beforeAll(() => {
   // Prepare: synthesize the real app into a temp folder
   const outdir = join(tmpdir(), `relay-bundles-${process.pid}`);
   const app = new App({ outdir });
-  const data = new DataStack(app, 'BundleData', { env: ENV });
   const relay = new RelayStack(app, 'BundleRelay', {
     env: ENV,
-    configTable: data.configTable,
-    ledgerTable: data.ledgerTable,
-    webhookTokensSecret: data.webhookTokensSecret,
-    jiraConnectionSecret: data.jiraConnectionSecret,
-    oauthClientSecret: data.oauthClientSecret,
     siteAssetsPath: join(tmpdir(), 'keeper-jira-relay-no-site-build'),
   });
   const assembly = app.synth();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -7,9 +7,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayEnvSchema } from '#shared/env.ts';
-import { ADMIN_SITE_CSP, AdminSite } from '../../lib/constructs/admin-site.ts';
-import { CLIENT_SECRET_PARAMETER, DataStack } from '../../lib/data-stack.ts';
-import { RELAY_PARAMETERS, RelayStack } from '../../lib/relay-stack.ts';
+import { PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ADMIN_SITE_CSP, AdminSite, ORIGIN_VERIFY_HEADER } from '../../lib/constructs/admin-site.ts';
+import { ALARM_THRESHOLDS, type RelayAlarmId } from '../../lib/constructs/alarms.ts';
+import { RELAY_COUNTERS, RELAY_GAUGES, RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from '../../lib/constructs/relay-metrics.ts';
+import { ROUTE_KEYS } from '../../lib/constructs/webhook-api.ts';
+import { RELAY_PARAMETERS, RelayStack, SCHEDULED_TASKS } from '../../lib/relay-stack.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 // Managed policy ids (stable across accounts) used by the API behaviours.
@@ -26,35 +30,34 @@ interface Statement {
 const asArray = <T,>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 describe('RelayStack', () => {
-  let data: DataStack;
   let relay: RelayStack;
   let template: Template;
-  /** CloudFormation values of the data stack's resources as seen from the relay stack (Fn::ImportValue). */
-  let ref: Record<'config' | 'ledger' | 'tokens' | 'connection' | 'clientSecret' | 'retry' | 'dlq', unknown>;
+  /** CloudFormation values of the stack's resources as the IAM statements and environments name them. */
+  let ref: Record<
+    'config' | 'ledger' | 'tokens' | 'connection' | 'clientSecret' | 'originSecret' | 'retry' | 'dlq' | 'scheduleDlq',
+    unknown
+  >;
 
   beforeAll(() => {
     // Prepare (once per file: synth bundles three functions with the local esbuild)
     const app = new App();
-    data = new DataStack(app, 'TestData', { env: ENV });
     relay = new RelayStack(app, 'TestRelay', {
       env: ENV,
-      configTable: data.configTable,
-      ledgerTable: data.ledgerTable,
-      webhookTokensSecret: data.webhookTokensSecret,
-      jiraConnectionSecret: data.jiraConnectionSecret,
-      oauthClientSecret: data.oauthClientSecret,
       // A path that never exists, so these tests do not depend on a local `npm run build:web`.
       siteAssetsPath: join(tmpdir(), 'keeper-jira-relay-no-site-build'),
     });
     template = Template.fromStack(relay);
+    const data = relay.data;
     ref = {
       config: relay.resolve(data.configTable.tableArn),
       ledger: relay.resolve(data.ledgerTable.tableArn),
       tokens: relay.resolve(data.webhookTokensSecret.secretArn),
       connection: relay.resolve(data.jiraConnectionSecret.secretArn),
       clientSecret: relay.resolve(data.oauthClientSecret.secretArn),
+      originSecret: relay.resolve(relay.originVerifySecret.secretArn),
       retry: relay.resolve(relay.retryQueue.queueArn),
       dlq: relay.resolve(relay.deadLetterQueue.queueArn),
+      scheduleDlq: relay.resolve(relay.scheduleDeadLetterQueue.queueArn),
     };
   });
 
@@ -116,8 +119,8 @@ describe('RelayStack', () => {
       // Prepare
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
 
-      // Assess (3 functions + API access logs)
-      expect(groups).toHaveLength(4);
+      // Assess (3 functions + API access logs + the site deployment function)
+      expect(groups).toHaveLength(5);
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
     });
 
@@ -142,8 +145,10 @@ describe('RelayStack', () => {
         expect(variables.JIRA_SITE_URL).toEqual({ Ref: RELAY_PARAMETERS.jiraSiteUrl });
         expect(variables.ATLASSIAN_AUTH_URL).toBe('https://auth.atlassian.com');
         expect(variables.ATLASSIAN_API_URL).toBe('https://api.atlassian.com');
+        expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe(RELAY_METRICS_NAMESPACE);
+        expect(variables.POWERTOOLS_SERVICE_NAME).toBe(RELAY_SERVICE_NAME);
         const json = JSON.stringify(variables);
-        expect(json).not.toContain(CLIENT_SECRET_PARAMETER);
+        expect(json).not.toContain(RELAY_PARAMETERS.clientSecret);
         expect(json).not.toMatch(/SecretString|resolve:secretsmanager/);
       }
     });
@@ -159,12 +164,57 @@ describe('RelayStack', () => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     });
 
-    it('runs the stalled-alert sweep on deliver every 5 minutes', () => {
+    it('runs the sweep every 5 minutes and the keep-alive daily on deliver, each with its task and a DLQ', () => {
+      // Prepare
+      const target = (input: object) =>
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(relay.deliverFunction), 'Arn'] },
+          Input: JSON.stringify(input),
+          DeadLetterConfig: { Arn: ref.scheduleDlq },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+        });
+
       // Assess
+      expect(SCHEDULED_TASKS).toEqual({ sweep: { task: 'sweep' }, keepAlive: { task: 'keep-alive' } });
       template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(5 minutes)',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(relay.deliverFunction), 'Arn'] } })],
+        Targets: [target(SCHEDULED_TASKS.sweep)],
       });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 day)',
+        Targets: [target(SCHEDULED_TASKS.keepAlive)],
+      });
+      template.resourceCountIs('AWS::Events::Rule', 2);
+    });
+
+    it('sends failed asynchronous (scheduled) invocations of deliver to the schedule DLQ only', () => {
+      // Assess
+      expect(functionProps(relay.deliverFunction).DeadLetterConfig).toEqual({ TargetArn: ref.scheduleDlq });
+      expect(functionProps(relay.ingestFunction).DeadLetterConfig).toBeUndefined();
+      expect(functionProps(relay.adminApiFunction).DeadLetterConfig).toBeUndefined();
+    });
+
+    it('gives each function its own role without managed policies, writing only to its own log group', () => {
+      for (const [name, fn] of Object.entries(functions())) {
+        // Prepare
+        const role = template.findResources('AWS::IAM::Role')[logicalId(fn.role ?? fn)];
+        const logGroupArn = { 'Fn::GetAtt': [(functionProps(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref, 'Arn'] };
+
+        // Act
+        const logStatements = statementsOf(fn).filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
+
+        // Assess
+        expect(role?.Properties.ManagedPolicyArns, name).toBeUndefined();
+        expect(logStatements, name).toHaveLength(1);
+        expect(asArray(logStatements[0]?.Action ?? []).sort(), name).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+        expect(logStatements[0]?.Resource, name).toEqual(logGroupArn);
+      }
+      // The one exception is aws-cdk-lib's own provider that empties the site bucket on stack
+      // deletion (a CustomResourceProvider, whose role cannot be replaced).
+      const withManagedLogs = Object.entries(template.findResources('AWS::IAM::Role'))
+        .filter(([, role]) => JSON.stringify(role.Properties.ManagedPolicyArns ?? []).includes('AWSLambdaBasicExecutionRole'))
+        .map(([id]) => id);
+      expect(withManagedLogs).toEqual([expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/)]);
     });
   });
 
@@ -182,7 +232,56 @@ describe('RelayStack', () => {
             expect(action, name).not.toMatch(/^secretsmanager:(DeleteSecret|UpdateSecret|CreateSecret|ListSecrets)/);
           }
           expect(asArray(s.Resource), name).not.toContain('*');
+          // The only wildcard in a resource is the lease key pattern in a condition, never an index or object wildcard.
+          expect(JSON.stringify(s.Resource), name).not.toContain('*');
         }
+      }
+    });
+
+    it('names each ledger index it queries instead of index/*', () => {
+      // Prepare
+      const index = (name: string) => ({ 'Fn::Join': ['', [ref.ledger, `/index/${name}`]] });
+
+      for (const fn of [relay.deliverFunction, relay.adminApiFunction]) {
+        // Assess
+        expect(allows(fn, 'dynamodb:Query', index('byStatus'))).toBe(true);
+        expect(allows(fn, 'dynamodb:Query', index('byReceivedAt'))).toBe(true);
+        expect(allows(fn, 'dynamodb:Query', { 'Fn::Join': ['', [ref.ledger, '/index/*']] })).toBe(false);
+      }
+    });
+
+    it('denies ingest and deliver every item of a session or an OAuth state; the admin API keeps them', () => {
+      // Prepare
+      const sessionCondition = {
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['SESSION#*', 'OAUTHSTATE#*'] },
+      };
+
+      for (const fn of [relay.ingestFunction, relay.deliverFunction]) {
+        // Act
+        const denies = statementsOf(fn).filter((s) => s.Effect === 'Deny');
+
+        // Assess
+        expect(denies).toHaveLength(1);
+        expect(denies[0]?.Resource).toEqual(ref.config);
+        expect(denies[0]?.Condition).toEqual(sessionCondition);
+        expect(asArray(denies[0]?.Action ?? [])).toEqual(
+          expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']),
+        );
+      }
+      expect(statementsOf(relay.adminApiFunction).filter((s) => s.Effect === 'Deny')).toEqual([]);
+      expect(allows(relay.adminApiFunction, 'dynamodb:GetItem', ref.config)).toBe(true);
+    });
+
+    it('lets only the admin API read the origin secret, and gives it the secret id', () => {
+      // Assess
+      expect(allows(relay.adminApiFunction, 'secretsmanager:GetSecretValue', ref.originSecret)).toBe(true);
+      expect(mentions(relay.ingestFunction, ref.originSecret)).toBe(false);
+      expect(mentions(relay.deliverFunction, ref.originSecret)).toBe(false);
+      const adminVariables = (functionProps(relay.adminApiFunction).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(adminVariables.ORIGIN_VERIFY_SECRET_ID).toEqual(ref.originSecret);
+      for (const fn of [relay.ingestFunction, relay.deliverFunction]) {
+        const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(variables).not.toHaveProperty('ORIGIN_VERIFY_SECRET_ID');
       }
     });
 
@@ -195,7 +294,7 @@ describe('RelayStack', () => {
 
         // Assess
         for (const resource of secretResources) {
-          expect([ref.tokens, ref.connection, ref.clientSecret]).toContainEqual(resource);
+          expect([ref.tokens, ref.connection, ref.clientSecret, ref.originSecret]).toContainEqual(resource);
         }
       }
     });
@@ -204,6 +303,7 @@ describe('RelayStack', () => {
     const configWrites = (fn: IFunction): Statement[] =>
       statementsOf(fn).filter(
         (s) =>
+          s.Effect === 'Allow' &&
           asArray(s.Resource).some((r) => isDeepStrictEqual(r, ref.config)) &&
           asArray(s.Action).some((a) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(a)),
       );
@@ -278,7 +378,7 @@ describe('RelayStack', () => {
       for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
         expect(allows(fn, action, ref.config), action).toBe(true);
       }
-      expect(allows(fn, 'dynamodb:Query', { 'Fn::Join': ['', [ref.ledger, '/index/*']] })).toBe(true);
+      expect(allows(fn, 'dynamodb:Query', { 'Fn::Join': ['', [ref.ledger, '/index/byReceivedAt']] })).toBe(true);
       expect(allows(fn, 'dynamodb:UpdateItem', ref.ledger)).toBe(true);
       for (const secret of [ref.tokens, ref.connection]) {
         expect(allows(fn, 'secretsmanager:GetSecretValue', secret)).toBe(true);
@@ -311,14 +411,31 @@ describe('RelayStack', () => {
       expect(routes.sort()).toEqual(['ANY /api/{proxy+}', 'GET /oauth/{proxy+}', 'POST /webhook']);
     });
 
-    it('throttles the default stage and writes access logs', () => {
+    it('gives the webhook and each admin route its own throttle, the stricter one by default, and writes access logs', () => {
       // Assess
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
-        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        RouteSettings: {
+          [ROUTE_KEYS.webhook]: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+          [ROUTE_KEYS.adminApi]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+          [ROUTE_KEYS.oauth]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        },
         AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
       });
+    });
+
+    it('names route settings after the routes that exist', () => {
+      // Prepare
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+
+      // Act
+      const settingKeys = Object.keys(stage?.Properties.RouteSettings as object);
+
+      // Assess
+      expect(settingKeys.sort()).toEqual(routes.sort());
     });
 
     it('keeps headers and query strings out of the access log', () => {
@@ -376,7 +493,9 @@ describe('RelayStack', () => {
 
     it('lets only this distribution read the bucket (Origin Access Control)', () => {
       // Prepare
-      const policy = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0];
+      const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((p) =>
+        isDeepStrictEqual(p.Properties.Bucket, { Ref: logicalId(relay.adminSite.bucket) }),
+      );
       const distributionId = logicalId(relay.adminSite.distribution);
 
       // Act
@@ -445,10 +564,59 @@ describe('RelayStack', () => {
         ]);
       }
       const apiOrigin = (config.Origins as Record<string, unknown>[]).find((o) => o.CustomOriginConfig !== undefined);
-      expect(apiOrigin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+      expect(apiOrigin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
       expect(JSON.stringify(apiOrigin?.DomainName)).toContain(logicalId(relay.api.httpApi));
       expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(headerPolicyRef);
+    });
+
+    it('adds the origin secret header to API requests from Secrets Manager by dynamic reference, never in plain text', () => {
+      // Prepare
+      const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
+      const origins = distribution?.Properties.DistributionConfig.Origins as Record<string, unknown>[];
+      const secrets = template.findResources('AWS::SecretsManager::Secret');
+
+      // Act
+      const apiOrigin = origins.find((o) => o.CustomOriginConfig !== undefined);
+      const s3Origin = origins.find((o) => o.CustomOriginConfig === undefined);
+
+      // Assess
+      expect(apiOrigin?.OriginCustomHeaders).toEqual([
+        {
+          HeaderName: ORIGIN_VERIFY_HEADER,
+          HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', ref.originSecret, ':SecretString:::}}']] },
+        },
+      ]);
+      expect(s3Origin?.OriginCustomHeaders).toBeUndefined();
+      const originSecret = secrets[logicalId(relay.originVerifySecret)];
+      expect(originSecret?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 48, ExcludePunctuation: true });
+      expect(originSecret?.Properties.SecretString).toBeUndefined();
+    });
+
+    it('writes CloudFront and S3 access logs to a private, retained log bucket', () => {
+      // Prepare
+      const logBucketId = logicalId(relay.adminSite.logBucket);
+      const buckets = template.findResources('AWS::S3::Bucket');
+      const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
+
+      // Assess
+      expect(distribution?.Properties.DistributionConfig.Logging).toEqual({
+        Bucket: { 'Fn::GetAtt': [logBucketId, 'RegionalDomainName'] },
+        Prefix: 'cloudfront/',
+      });
+      expect(buckets[logicalId(relay.adminSite.bucket)]?.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: logBucketId },
+        LogFilePrefix: 's3-site/',
+      });
+      const logBucket = buckets[logBucketId];
+      expect(logBucket?.DeletionPolicy).toBe('Retain');
+      expect(logBucket?.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(logBucket?.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 90 })]);
     });
 
     it('copies the Host header into x-forwarded-host and rewrites client routes to index.html', () => {
@@ -509,6 +677,102 @@ describe('RelayStack', () => {
       });
     });
 
+    /** The alarm resource of `id`, as synthesized. */
+    const alarmProps = (id: RelayAlarmId): Record<string, unknown> => {
+      const resource = template.findResources('AWS::CloudWatch::Alarm')[logicalId(relay.alarms.alarms[id])];
+      if (resource === undefined) throw new Error(`alarm ${id} not in template`);
+      return resource.Properties as Record<string, unknown>;
+    };
+    const relayDimensions = [{ Name: 'service', Value: RELAY_SERVICE_NAME }];
+
+    it('alarms on the business metrics with the namespace and dimension the functions emit', () => {
+      // Prepare
+      const expected: [RelayAlarmId, string, string, string, number, string][] = [
+        ['FailedAlertsAlarm', RELAY_COUNTERS.alertsFailed, 'Sum', 'GreaterThanOrEqualToThreshold', 1, 'notBreaching'],
+        ['ParkedOverdueAlarm', RELAY_GAUGES.parkedAlertsOverdue, 'Maximum', 'GreaterThanThreshold', 0, 'notBreaching'],
+        ['ReconnectRequiredAlarm', RELAY_GAUGES.connectionReconnectRequired, 'Maximum', 'GreaterThanOrEqualToThreshold', 1, 'notBreaching'],
+        ['GrantExpiringAlarm', RELAY_GAUGES.grantDaysRemaining, 'Minimum', 'LessThanThreshold', 30, 'notBreaching'],
+        ['WebhookAuthFailuresAlarm', RELAY_COUNTERS.webhookAuthFailures, 'Sum', 'GreaterThanOrEqualToThreshold', ALARM_THRESHOLDS.webhookAuthFailures, 'notBreaching'],
+        ['SweepMissingAlarm', RELAY_GAUGES.parkedAlertsOverdue, 'SampleCount', 'LessThanThreshold', 1, 'breaching'],
+      ];
+
+      for (const [id, metricName, statistic, comparison, threshold, missing] of expected) {
+        // Act
+        const props = alarmProps(id);
+
+        // Assess
+        expect(props, id).toMatchObject({
+          Namespace: RELAY_METRICS_NAMESPACE,
+          MetricName: metricName,
+          Dimensions: relayDimensions,
+          Statistic: statistic,
+          ComparisonOperator: comparison,
+          Threshold: threshold,
+          TreatMissingData: missing,
+          AlarmActions: [{ Ref: logicalId(relay.alarms.topic) }],
+          OKActions: [{ Ref: logicalId(relay.alarms.topic) }],
+        });
+      }
+    });
+
+    it('alarms on the oldest retry message, both dead-letter queues and throttles of each function', () => {
+      // Assess
+      expect(alarmProps('RetryAgeAlarm')).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(relay.retryQueue), 'QueueName'] } }],
+        Threshold: ALARM_THRESHOLDS.retryAgeSeconds,
+      });
+      expect(alarmProps('ScheduleDeadLetterAlarm')).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(relay.scheduleDeadLetterQueue), 'QueueName'] } }],
+      });
+      const throttles: [RelayAlarmId, IFunction][] = [
+        ['IngestThrottlesAlarm', relay.ingestFunction],
+        ['DeliverThrottlesAlarm', relay.deliverFunction],
+        ['AdminApiThrottlesAlarm', relay.adminApiFunction],
+      ];
+      for (const [id, fn] of throttles) {
+        expect(alarmProps(id), id).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Throttles',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn) } }],
+          Threshold: 1,
+        });
+      }
+    });
+
+    it('links every alarm to its runbook entry in docs/operations.md', () => {
+      // Prepare
+      const runbook = readFileSync(join(PROJECT_ROOT, 'docs', 'operations.md'), 'utf8');
+
+      for (const id of Object.keys(relay.alarms.alarms)) {
+        // Act
+        const description = alarmProps(id as RelayAlarmId).AlarmDescription as string;
+
+        // Assess
+        expect(description, id).toContain(`docs/operations.md#${id.toLowerCase()}`);
+        expect(runbook, id).toMatch(new RegExp(`^### ${id}$`, 'm'));
+      }
+      template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(relay.alarms.alarms).length);
+    });
+
+    it('shows every alarm and the business metrics on one dashboard', () => {
+      // Prepare
+      const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+
+      // Act
+      const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+
+      // Assess
+      for (const name of [...Object.values(RELAY_COUNTERS), ...Object.values(RELAY_GAUGES)]) {
+        expect(body, name).toContain(name);
+      }
+      for (const alarm of Object.values(relay.alarms.alarms)) {
+        expect(body).toContain(logicalId(alarm));
+      }
+    });
+
     it('subscribes the alarm e-mail only when one is given', () => {
       // Assess
       template.hasParameter(RELAY_PARAMETERS.alarmEmail, { Default: '' });
@@ -542,6 +806,7 @@ describe('RelayStack', () => {
         Value: { 'Fn::Join': ['', ['https://', distributionDomain, '/oauth/callback']] },
       });
       template.hasOutput('DeadLetterQueueUrl', { Value: { Ref: logicalId(relay.deadLetterQueue) } });
+      template.hasOutput('AdminDistributionDomain', { Value: distributionDomain });
     });
   });
 });
@@ -564,6 +829,7 @@ describe('AdminSite', () => {
 
     // Act
     const site = new AdminSite(stack, 'Site', {
+      originVerifySecret: new Secret(stack, 'OriginSecret'),
       apiDomainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
       webhookUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/webhook',
       jiraSiteUrl: 'https://acme.atlassian.net',

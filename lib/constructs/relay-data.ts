@@ -1,20 +1,25 @@
-import { CfnParameter, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnParameter, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
+import { acknowledgeFinding } from './nag.ts';
 
-/** Name of the NoEcho CloudFormation parameter holding the Atlassian OAuth client secret. */
-export const CLIENT_SECRET_PARAMETER = 'AtlassianClientSecret';
+/** Names of the ledger's global secondary indexes (IAM names each one, never `index/*`). */
+export const LEDGER_INDEXES = { byReceivedAt: 'byReceivedAt', byStatus: 'byStatus' } as const;
 
-/** Props of {@link DataStack}. */
-export type DataStackProps = StackProps;
+/** Props of {@link RelayData}. */
+export interface RelayDataProps {
+  /** NoEcho parameter holding the Atlassian OAuth client secret; its value goes into Secrets Manager only. */
+  readonly clientSecret: CfnParameter;
+}
 
 /**
- * Stateful resources: the configuration and ledger tables and the three secrets. Everything here
- * is retained when the stack is deleted and must never be replaced by an update; the stateless
- * relay stack can be destroyed and re-created around it.
+ * The relay's stateful resources: the configuration and ledger tables and the three secrets.
+ * Every one is retained when the stack is deleted or the resource would be replaced, the tables
+ * have deletion protection and point-in-time recovery, and none has a fixed name, so a stack
+ * that is deleted and deployed again never collides with (or silently adopts) the old data.
  */
-export class DataStack extends Stack {
+export class RelayData extends Construct {
   /** Configuration, history, token metadata, admin sessions, OAuth state and the refresh lease. */
   public readonly configTable: Table;
   /** One item per alert (the source of truth for delivery). */
@@ -26,17 +31,8 @@ export class DataStack extends Stack {
   /** The Atlassian OAuth app's client secret. */
   public readonly oauthClientSecret: Secret;
 
-  public constructor(scope: Construct, id: string, props?: DataStackProps) {
-    super(scope, id, props);
-
-    // NoEcho + SecretValue.cfnParameter: the value goes from `cdk deploy --parameters` straight
-    // into Secrets Manager; the template and stack events only ever show `****`.
-    const clientSecret = new CfnParameter(this, CLIENT_SECRET_PARAMETER, {
-      type: 'String',
-      noEcho: true,
-      minLength: 1,
-      description: 'Client secret of the Atlassian OAuth 2.0 (3LO) app (developer.atlassian.com). Stored in Secrets Manager only.',
-    });
+  public constructor(scope: Construct, id: string, props: RelayDataProps) {
+    super(scope, id);
 
     const tableDefaults = {
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -60,13 +56,13 @@ export class DataStack extends Stack {
     // `listPk` is one constant value on every record, so this index lists all alerts newest
     // first without a Scan; ALL projection because the admin list shows most attributes.
     this.ledgerTable.addGlobalSecondaryIndex({
-      indexName: 'byReceivedAt',
+      indexName: LEDGER_INDEXES.byReceivedAt,
       partitionKey: { name: 'listPk', type: AttributeType.STRING },
       sortKey: { name: 'receivedAt', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
     this.ledgerTable.addGlobalSecondaryIndex({
-      indexName: 'byStatus',
+      indexName: LEDGER_INDEXES.byStatus,
       partitionKey: { name: 'status', type: AttributeType.STRING },
       sortKey: { name: 'receivedAt', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
@@ -80,15 +76,35 @@ export class DataStack extends Stack {
       secretStringValue: SecretValue.unsafePlainText('{"tokens":[]}'),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeFinding(
+      this.webhookTokensSecret,
+      'AwsSolutions-SMG4',
+      'Holds only SHA-256 hashes of webhook tokens. A token is rotated by generating a new one in the admin site ' +
+        '(Keeper must be given the new token), which a Secrets Manager rotation Lambda cannot do.',
+    );
     this.jiraConnectionSecret = new Secret(this, 'JiraConnection', {
       description: 'Keeper-Jira relay: Jira Cloud connection (rotating OAuth refresh token, cloud id, site)',
       secretStringValue: SecretValue.unsafePlainText('{}'),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeFinding(
+      this.jiraConnectionSecret,
+      'AwsSolutions-SMG4',
+      'The relay rotates this itself: Atlassian issues a new refresh token on every refresh (at least daily, by the ' +
+        'keep-alive schedule) and the relay writes it here. A second rotation mechanism would race with it.',
+    );
+    // NoEcho parameter → SecretValue.cfnParameter: the value goes from `cdk deploy --parameters`
+    // straight into Secrets Manager; the template and stack events only ever show `****`.
     this.oauthClientSecret = new Secret(this, 'OAuthClientSecret', {
       description: 'Keeper-Jira relay: Atlassian OAuth app client secret',
-      secretStringValue: SecretValue.cfnParameter(clientSecret),
+      secretStringValue: SecretValue.cfnParameter(props.clientSecret),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeFinding(
+      this.oauthClientSecret,
+      'AwsSolutions-SMG4',
+      'Issued by Atlassian for the OAuth app: it can only be rotated in the Atlassian developer console, then set ' +
+        'here with the next deploy (docs/deploy.md, "Rotate the client secret").',
+    );
   }
 }

@@ -1,20 +1,36 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_SECRET_PARAMETER, DataStack } from '../../lib/data-stack.ts';
+import { RELAY_PARAMETERS, RelayStack } from '../../lib/relay-stack.ts';
 
-describe('DataStack', () => {
-  let stack: DataStack;
+const CLIENT_SECRET_PARAMETER = RELAY_PARAMETERS.clientSecret;
+
+/** The stateful part of the one relay stack (lib/constructs/relay-data.ts). */
+describe('RelayData', () => {
+  let stack: RelayStack;
   let template: Template;
 
   beforeAll(() => {
     const app = new App();
-    stack = new DataStack(app, 'TestData', { env: { account: '123456789012', region: 'eu-west-1' } });
+    stack = new RelayStack(app, 'TestRelay', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+      siteAssetsPath: join(tmpdir(), 'keeper-jira-relay-no-site-build'),
+    });
     template = Template.fromStack(stack);
   });
 
   const tableId = (which: 'configTable' | 'ledgerTable'): string =>
-    stack.getLogicalId(stack[which].node.defaultChild as CfnElement);
+    stack.getLogicalId(stack.data[which].node.defaultChild as CfnElement);
+  /** The three relay secrets (the origin secret belongs to the admin site and is not data). */
+  const dataSecrets = () => {
+    const all = template.findResources('AWS::SecretsManager::Secret');
+    const ids = (['webhookTokensSecret', 'jiraConnectionSecret', 'oauthClientSecret'] as const).map((k) =>
+      stack.getLogicalId(stack.data[k].node.defaultChild as CfnElement),
+    );
+    return Object.fromEntries(Object.entries(all).filter(([id]) => ids.includes(id)));
+  };
 
   it('keeps both tables on stack delete and replacement, with deletion protection and PITR', () => {
     // Prepare
@@ -82,7 +98,7 @@ describe('DataStack', () => {
 
   it('retains the three secrets with their initial values', () => {
     // Prepare
-    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    const secrets = dataSecrets();
 
     // Act
     const values = Object.values(secrets).map((s) => s.Properties.SecretString as unknown);
@@ -110,13 +126,13 @@ describe('DataStack', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       SecretString: { Ref: CLIENT_SECRET_PARAMETER },
     });
-    // Outputs may export the secret's ARN (for the relay stack), never the parameter's value.
+    // Outputs may name the secret's ARN, never the parameter's value.
     expect(outputsJson).not.toContain(CLIENT_SECRET_PARAMETER);
   });
 
   it('does not generate secret values or attach rotation (the relay writes them itself)', () => {
     // Prepare
-    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    const secrets = Object.values(dataSecrets());
 
     // Act
     const generated = secrets.filter((s) => s.Properties.GenerateSecretString !== undefined);
