@@ -335,7 +335,7 @@ describe('RelayStack', () => {
         expect(writes).toHaveLength(1);
         expect(asArray(writes[0]?.Action ?? []).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
         expect(writes[0]?.Condition).toEqual({
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEASE#*', 'STATE'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEASE#*', 'STATE', 'RATE#*'] },
         });
       }
     });
