@@ -140,7 +140,11 @@ export class InProcessRetryQueue implements RetryQueue {
       message.receiveCount += 1;
       message.firstReceivedAt ??= Date.now();
       if (message.receiveCount > this.#maxReceiveCount) {
-        this.deadLetters.push({ body: message.body, reason: `received ${this.#maxReceiveCount} times`, at: new Date().toISOString() });
+        this.deadLetters.push({
+          body: message.body,
+          reason: `received ${this.#maxReceiveCount} times`,
+          at: new Date().toISOString(),
+        });
       } else {
         records.push(sqsRecord(message));
       }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '#domain/alert-record.ts';
-import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime.ts';
 import { uniqueAlert } from '#test-support/alert-bodies.ts';
 import { eventually } from '#test-support/relay-client.ts';
 

@@ -102,7 +102,9 @@ describe('InProcessRetryQueue', () => {
     // Prepare: the consumer fails the message for alert "bad" every time
     queue = new InProcessRetryQueue({ visibilityTimeoutSeconds: 30 });
     const received = recordingConsumer((event) => ({
-      batchItemFailures: event.Records.filter((r) => r.body.includes('bad')).map((r) => ({ itemIdentifier: r.messageId })),
+      batchItemFailures: event.Records.filter((r) => r.body.includes('bad')).map((r) => ({
+        itemIdentifier: r.messageId,
+      })),
     }));
     queue.attach(received.consumer);
     await queue.enqueue({ alertId: 'good' }, 0);
@@ -151,7 +153,9 @@ describe('InProcessRetryQueue', () => {
   it('moves a message that keeps failing to the dead letters after maxReceiveCount receives', async () => {
     // Prepare: a body no consumer can read, failed every time
     queue = new InProcessRetryQueue({ visibilityTimeoutSeconds: 1, maxReceiveCount: 5 });
-    const received = recordingConsumer((event) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }));
+    const received = recordingConsumer((event) => ({
+      batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })),
+    }));
     queue.attach(received.consumer);
 
     // Act
@@ -171,7 +175,9 @@ describe('InProcessRetryQueue', () => {
     await queue.deadLetter({ alertId: 'a-1' }, 'Jira answered 503 eight times');
 
     // Assess
-    expect(queue.deadLetters).toEqual([{ body: '{"alertId":"a-1"}', reason: 'Jira answered 503 eight times', at: expect.any(String) }]);
+    expect(queue.deadLetters).toEqual([
+      { body: '{"alertId":"a-1"}', reason: 'Jira answered 503 eight times', at: expect.any(String) },
+    ]);
   });
 
   it('runs the stalled-alert sweep with a scheduled event at the configured interval', async () => {
