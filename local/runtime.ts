@@ -6,14 +6,13 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { composeRelayAdapters } from '#adapters/relay-adapters.ts';
+import { composeRelayAdapters, type RelayAdapters } from '#adapters/relay-adapters.ts';
 import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
 import {
   createAdminApi,
   createRelayCore,
   createRetryConsumer,
   createWebhook,
-  type RelayAdapters,
   type RelayCore,
 } from '#app/relay-services.ts';
 import type { HttpHandler } from '#shared/http.ts';

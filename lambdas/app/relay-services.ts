@@ -3,23 +3,11 @@
  * runtime (`local/`) call this with different adapters; everything else is the same code.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryDeps, EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { RelayAdapters } from '#adapters/relay-adapters.ts';
+import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
-import type {
-  AlertLedger,
-  Clock,
-  ConfigStore,
-  IssueTracker,
-  JiraIdentity,
-  Lease,
-  OAuthClient,
-  RetryMessage,
-  RetryQueue,
-  SecretStore,
-  SessionStore,
-  StateStore,
-} from '#domain/ports.ts';
+import type { Clock, ConfigStore, IssueTracker } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
 import type { RelayEnv } from '#shared/env.ts';
@@ -27,24 +15,6 @@ import type { HttpHandler } from '#shared/http.ts';
 import { makeAdminApi } from './admin-api.ts';
 import { makeRetryConsumer } from './retry-consumer.ts';
 import { makeWebhookEndpoint } from './webhook-endpoint.ts';
-
-export interface RelayAdapters {
-  readonly ledger: AlertLedger;
-  readonly configs: ConfigStore;
-  readonly state: StateStore;
-  readonly sessions: SessionStore;
-  readonly lease: Lease;
-  readonly secrets: SecretStore;
-  readonly queue: RetryQueue;
-  readonly clock: Clock;
-  readonly log: EventLog;
-  /** Atlassian's authorization server for a given callback URL. */
-  readonly oauthFor: (redirectUri: string) => OAuthClient;
-  readonly identity: JiraIdentity;
-  /** Jira REST calls made with the relay's connection. */
-  readonly trackerFor: (tokens: JiraAccessTokens) => IssueTracker;
-  readonly parseRetryMessage: (body: string) => RetryMessage;
-}
 
 export type RelaySettings = Pick<
   RelayEnv,
@@ -66,7 +36,6 @@ export interface RelayCore {
   readonly tracker: IssueTracker;
   readonly tokens: JiraAccessTokens;
 }
-
 
 /**
  * Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely.
