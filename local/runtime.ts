@@ -1,27 +1,27 @@
 /**
  * The local runtime behind `npm start` and the integration / browser tests: the same handlers as
  * the Lambdas, composed with embedded stand-ins (dynalite for DynamoDB, a file for Secrets
- * Manager, timers for SQS, and a Jira Cloud stand-in unless real Atlassian settings are given).
+ * Manager, timers for SQS and the sweep schedule, and a Jira Cloud stand-in unless real Atlassian
+ * settings are given).
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { composeRelayAdapters } from '#adapters/relay-adapters.ts';
+import { composeRelayAdapters, type RelayAdapters } from '#adapters/relay-adapters.ts';
 import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
 import {
   createAdminApi,
   createRelayCore,
+  createRetryConsumer,
   createWebhook,
-  type RelayAdapters,
   type RelayCore,
 } from '#app/relay-services.ts';
 import type { HttpHandler } from '#shared/http.ts';
-import { deliverAlert, type EventLog } from '#domain/delivery/deliver-alert.ts';
-import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
+import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import { relayEnvSchema, type RelayEnv } from '#shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { startHttpGateway } from './http-gateway.ts';
-import { InProcessRetryQueue } from './in-process-retry-queue.ts';
+import { InProcessRetryQueue, type InProcessRetryQueueOptions } from './in-process-retry-queue.ts';
 import { startJiraStandIn } from './jira-stand-in/index.ts';
 
 /** Credentials of the relay's OAuth app inside the Jira stand-in (local only, not secrets). */
@@ -39,6 +39,8 @@ export interface LocalRuntimeOptions {
   readonly env?: Record<string, string | undefined>;
   /** Overrides of relay settings, e.g. a shorter token cache in tests. */
   readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'RETRY_BUDGET_HOURS' | 'JIRA_MAX_REQUESTS_PER_SECOND' | 'JIRA_TIMEOUT_MS'>>;
+  /** Timings of the in-process retry queue, e.g. a sweep every few hundred milliseconds in tests. */
+  readonly retryQueue?: Omit<InProcessRetryQueueOptions, 'onError'>;
 }
 
 export interface LocalRuntime {
@@ -106,9 +108,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const secrets = new FileSecretStore(join(dataDir, 'secrets.json'));
     await secrets.put('oauth-client-secret', atlassian.clientSecret);
-    const queue = new InProcessRetryQueue();
-    closers.push(() => queue.close());
     const log = consoleLog(options.quiet ?? false);
+    const queue = new InProcessRetryQueue({ ...options.retryQueue, onError: log.error });
+    closers.push(() => queue.close());
 
     // Bind first so the real port is known for the callback and webhook URLs.
     let routes: { webhook: HttpHandler; adminApi: HttpHandler } | undefined;
@@ -151,10 +153,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const adapters = composeRelayAdapters({ documents, secrets, queue, log, transactions: undefined }, env);
     const core = createRelayCore(adapters, env);
     routes = { webhook: createWebhook(core, adapters, env), adminApi: createAdminApi(core, adapters, env) };
-    queue.attach(async (message) => {
-      if ('alertId' in message) await deliverAlert(core.delivery, message.alertId, { maxWaitMs: 10_000 });
-      else await releaseAlerts(core.delivery, message);
-    });
+    // The deliver Lambda's entry: retry messages and the stalled-alert sweep take the AWS path.
+    queue.attach(createRetryConsumer(core, adapters));
     // The in-process queue forgets on exit; the ledger does not. Pick up what was in flight.
     for (const status of ['queued', 'retrying', 'delivering'] as const) {
       // A `delivering` claim must expire before another attempt may take it.

@@ -1,13 +1,29 @@
 /**
  * The adapter sets for `lambdas/app/relay-services.ts`: AWS (built once per cold start by each
  * handler) and the composition the local runtime shares (DynamoDB tables, Atlassian REST adapters).
+ * The set's shape lives here, with its implementations, so adapters never depend on the app layer.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { RelayAdapters } from '#app/relay-services.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
-import type { RetryQueue, SecretStore } from '#domain/ports.ts';
+import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
+import type { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
+import type {
+  AlertLedger,
+  Clock,
+  ConfigStore,
+  IssueTracker,
+  JiraIdentity,
+  Lease,
+  OAuthClient,
+  RateBucket,
+  RetryMessage,
+  RetryQueue,
+  SecretStore,
+  SessionStore,
+  StateStore,
+} from '#domain/ports.ts';
 import type { RelayEnv } from '#shared/env.ts';
 import { AtlassianOAuthClient } from './atlassian-oauth-client.ts';
 import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
@@ -21,6 +37,27 @@ import { JiraRestIdentity } from './jira-identity.ts';
 import { JiraIssueTracker } from './jira-rest-client.ts';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
 import { SqsRetryQueue, parseRetryMessage } from './sqs-retry-queue.ts';
+
+/** The ports the relay's services (`lambdas/app/relay-services.ts`) are composed from. */
+export interface RelayAdapters {
+  readonly ledger: AlertLedger;
+  readonly configs: ConfigStore;
+  readonly state: StateStore;
+  readonly sessions: SessionStore;
+  readonly lease: Lease;
+  readonly secrets: SecretStore;
+  readonly queue: RetryQueue;
+  readonly clock: Clock;
+  readonly log: EventLog;
+  /** Atlassian's authorization server for a given callback URL. */
+  readonly oauthFor: (redirectUri: string) => OAuthClient;
+  readonly identity: JiraIdentity;
+  /** The request-rate bucket every instance paces against while Jira's limit is near. */
+  readonly rateBucket: RateBucket;
+  /** Jira REST calls made with the relay's connection; every answer is reported to `observe`. */
+  readonly trackerFor: (tokens: JiraAccessTokens, observe: (signal: JiraSignal) => Promise<void>) => IssueTracker;
+  readonly parseRetryMessage: (body: string) => RetryMessage;
+}
 
 /** Everything that differs between AWS and the local runtime; the rest is composed the same way. */
 export interface AdapterBase {

@@ -3,25 +3,12 @@
  * runtime (`local/`) call this with different adapters; everything else is the same code.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryDeps, EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { RelayAdapters } from '#adapters/relay-adapters.ts';
+import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
-import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor, type JiraSignal } from '#domain/delivery/jira-governor.ts';
-import type {
-  AlertLedger,
-  Clock,
-  ConfigStore,
-  IssueTracker,
-  JiraIdentity,
-  Lease,
-  OAuthClient,
-  RateBucket,
-  RetryMessage,
-  RetryQueue,
-  SecretStore,
-  SessionStore,
-  StateStore,
-} from '#domain/ports.ts';
+import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
+import type { Clock, ConfigStore, IssueTracker } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
 import type { RelayEnv } from '#shared/env.ts';
@@ -29,26 +16,6 @@ import type { HttpHandler } from '#shared/http.ts';
 import { makeAdminApi } from './admin-api/make-admin-api.ts';
 import { makeRetryConsumer } from './retry-consumer.ts';
 import { makeWebhookEndpoint } from './webhook-endpoint.ts';
-
-export interface RelayAdapters {
-  readonly ledger: AlertLedger;
-  readonly configs: ConfigStore;
-  readonly state: StateStore;
-  readonly sessions: SessionStore;
-  readonly lease: Lease;
-  readonly secrets: SecretStore;
-  readonly queue: RetryQueue;
-  readonly clock: Clock;
-  readonly log: EventLog;
-  /** Atlassian's authorization server for a given callback URL. */
-  readonly oauthFor: (redirectUri: string) => OAuthClient;
-  readonly identity: JiraIdentity;
-  /** The request-rate bucket every instance paces against while Jira's limit is near. */
-  readonly rateBucket: RateBucket;
-  /** Jira REST calls made with the relay's connection; every answer is reported to `observe`. */
-  readonly trackerFor: (tokens: JiraAccessTokens, observe: (signal: JiraSignal) => Promise<void>) => IssueTracker;
-  readonly parseRetryMessage: (body: string) => RetryMessage;
-}
 
 export type RelaySettings = Pick<
   RelayEnv,
@@ -72,7 +39,6 @@ export interface RelayCore {
   readonly tokens: JiraAccessTokens;
   readonly governor: JiraGovernor;
 }
-
 
 /**
  * Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely.

@@ -2,8 +2,8 @@
  * The deliver Lambda's entry: retry-queue messages (one delivery attempt per alert, or one page of a
  * release task) and scheduled tasks. A message whose attempt throws (the ledger unreachable, a bug)
  * is reported as a batch item failure, so SQS redelivers it and, after the queue's maxReceiveCount,
- * moves it to the DLQ: the alert is never silently lost. When the function's remaining time gets
- * short, the rest of the batch is handed back the same way instead of being cut off by the timeout.
+ * moves it to the DLQ: the alert is never silently lost. When the function's remaining time is
+ * short, records not yet started are handed back the same way instead of being cut off by the timeout.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
@@ -44,26 +44,30 @@ export function makeRetryConsumer(
     }
     const remaining = () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
     const failures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      if (remaining() < RESERVE_MS) {
-        failures.push({ itemIdentifier: record.messageId });
-        continue;
-      }
-      try {
-        const message = deps.parseMessage(record.body);
-        if ('task' in message) {
-          const released = await releaseAlerts(deps.delivery, message);
-          if (released > 0) deps.delivery.log.info('Released waiting alerts', { status: message.status, released });
-        } else {
-          const maxWaitMs = Math.max(0, Math.min(MAX_SLOT_WAIT_MS, remaining() - RESERVE_MS));
-          await deliverAlert(deps.delivery, message.alertId, { maxWaitMs });
+    // The records of a batch are independent alerts: run them side by side, so a slow or paced
+    // Jira costs the batch one wait, not ten in a row.
+    await Promise.all(
+      event.Records.map(async (record) => {
+        if (remaining() < RESERVE_MS) {
+          failures.push({ itemIdentifier: record.messageId });
+          return;
         }
-      } catch (error) {
-        // Every failure is logged, whatever its class: the batch answer carries only the message id.
-        deps.delivery.log.error('Retry attempt failed', { messageId: record.messageId, ...failureAttributes(error) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
+        try {
+          const message = deps.parseMessage(record.body);
+          if ('task' in message) {
+            const released = await releaseAlerts(deps.delivery, message);
+            if (released > 0) deps.delivery.log.info('Released waiting alerts', { status: message.status, released });
+          } else {
+            const maxWaitMs = Math.max(0, Math.min(MAX_SLOT_WAIT_MS, remaining() - RESERVE_MS));
+            await deliverAlert(deps.delivery, message.alertId, { maxWaitMs });
+          }
+        } catch (error) {
+          // Every failure is logged, whatever its class: the batch answer carries only the message id.
+          deps.delivery.log.error('Retry attempt failed', { messageId: record.messageId, ...failureAttributes(error) });
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }),
+    );
     return { batchItemFailures: failures };
   };
 }

@@ -1,18 +1,20 @@
 /**
  * The admin site in a real browser against the local runtime (same handlers as the Lambdas, Jira
  * stand-in): sign-in, setup, token life cycle, a delivered alert, mapping validation, deliveries.
- * Writes screenshots of every screen (desktop 1280×800 and 375 px wide) to web-admin/screenshots/.
+ * Writes screenshots of every screen (desktop 1280×800 and 375 px wide) to test-results/screenshots/
+ * (ignored by git), or to SCREENSHOTS_DIR: `npm run screenshots` refreshes docs/screenshots/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime } from '#local/runtime.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'web-admin', 'screenshots');
+// Outside the tracked tree by default, so a test run leaves `git status` clean.
+const SCREENSHOTS = resolve(ROOT, process.env.SCREENSHOTS_DIR ?? join('test-results', 'screenshots'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Seeded accounts of the Jira stand-in (local/jira-stand-in/seed.ts). */
@@ -75,7 +77,9 @@ async function pollUntil<T>(read: () => Promise<T>, check: (value: T) => boolean
  */
 async function screenshots(page: Page, name: string, options: { mask?: Locator[]; fullPage?: boolean } = {}): Promise<void> {
   const mask = options.mask ?? [];
-  await page.evaluate(() => document.querySelectorAll('.toast').forEach((toast) => toast.remove()));
+  await page.evaluate(() => {
+    for (const toast of document.querySelectorAll('.toast')) toast.remove();
+  });
   for (const [suffix, size] of [['desktop', DESKTOP], ['mobile', MOBILE]] as const) {
     await page.setViewportSize(size);
     // Full-page shots start at the top so the sticky header sits where a reader expects it.

@@ -1,10 +1,10 @@
 import type { ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { parseRetryMessage } from '#adapters/sqs-retry-queue.ts';
 import { makeRetryConsumer } from '#app/retry-consumer.ts';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
 import { JiraTransientError } from '#domain/errors.ts';
-import type { RetryMessage } from '#domain/ports.ts';
 import { ManualClock, memoryGovernor, MemoryLedger, RecordingLog, RecordingQueue, ScriptedTracker } from '#test-support/in-memory-ports.ts';
 import { secConfig } from '#test-support/jira-fixtures.ts';
 
@@ -55,9 +55,10 @@ function setup(options: { ledger?: MemoryLedger; script?: (Error | string)[] } =
   const consumer = makeRetryConsumer({
     delivery,
     parseMessage: (body) => {
-      const value = JSON.parse(body) as { alertId?: unknown };
+      const value = JSON.parse(body) as { alertId?: unknown; task?: unknown };
+      if (value.task === 'release') return parseRetryMessage(body);
       if (typeof value.alertId !== 'string') throw new TypeError('Retry message without alertId');
-      return { alertId: value.alertId } satisfies RetryMessage;
+      return { alertId: value.alertId };
     },
   });
   return { consumer, ledger, queue, clock, log, tracker };
@@ -157,5 +158,30 @@ describe('retry-consumer', () => {
     // Assess
     expect(response).toEqual({ requeued: 0 });
     expect(log.entries).toHaveLength(0);
+  });
+
+  it('hands back every record of a batch when the function has too little time left to start one', async () => {
+    // Prepare
+    const { consumer, ledger, tracker } = setup();
+    await ledger.record(stored('a1', 'queued'));
+    await ledger.record(stored('a2', 'queued'));
+    // Act
+    const response = await consumer(messages('{"alertId":"a1"}', '{"alertId":"a2"}'), { getRemainingTimeInMillis: () => 5_000 });
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] });
+    expect(tracker.created).toHaveLength(0);
+  });
+
+  it('runs a release task: parked alerts go back on the queue, oldest first', async () => {
+    // Prepare
+    const { consumer, ledger, queue } = setup();
+    await ledger.record(stored('late', 'pending_configuration', '2026-11-23T12:05:00.000Z'));
+    await ledger.record(stored('early', 'pending_configuration', '2026-11-23T12:00:00.000Z'));
+    // Act
+    const response = await consumer(messages('{"task":"release","status":"pending_configuration"}'));
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(queue.enqueued.map((e) => e.message)).toEqual([{ alertId: 'early' }, { alertId: 'late' }]);
+    expect(ledger.items.get('early')?.status).toBe('queued');
   });
 });
