@@ -7,7 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { RelayAdapters } from '#app/relay-services.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
-import type { RetryQueue, SecretStore } from '#domain/ports.ts';
+import type { RelayMetrics, RetryQueue, SecretStore } from '#domain/ports.ts';
 import type { RelayEnv } from '#shared/env.ts';
 import { AtlassianOAuthClient } from './atlassian-oauth-client.ts';
 import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
@@ -28,6 +28,7 @@ export interface AdapterBase {
   readonly secrets: SecretStore;
   readonly queue: RetryQueue;
   readonly log: EventLog;
+  readonly metrics: RelayMetrics;
   /** DynamoDB transactions for versioned config saves (dynalite has none: 'auto' falls back). */
   readonly transactions: boolean | undefined;
 }
@@ -52,6 +53,7 @@ export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAda
     queue: base.queue,
     clock: { now: () => new Date() },
     log: base.log,
+    metrics: base.metrics,
     oauthFor: (redirectUri) =>
       new AtlassianOAuthClient({
         authUrl: env.ATLASSIAN_AUTH_URL,
@@ -77,7 +79,7 @@ export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAda
 }
 
 /** The AWS adapter set: DynamoDB, Secrets Manager, SQS. Built once per cold start. */
-export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
+export function awsRelayAdapters(env: RelayEnv, log: EventLog, metrics: RelayMetrics): RelayAdapters {
   const secrets = new SecretsManagerSecretStore({
     client: new SecretsManagerClient({}),
     secretIds: {
@@ -87,5 +89,5 @@ export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
     },
   });
   const queue = new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL });
-  return composeRelayAdapters({ documents: createDocumentClient(), secrets, queue, log, transactions: true }, env);
+  return composeRelayAdapters({ documents: createDocumentClient(), secrets, queue, log, metrics, transactions: true }, env);
 }

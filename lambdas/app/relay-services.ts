@@ -16,6 +16,7 @@ import type {
   Lease,
   OAuthClient,
   RateBucket,
+  RelayMetrics,
   RetryMessage,
   RetryQueue,
   SecretStore,
@@ -40,6 +41,7 @@ export interface RelayAdapters {
   readonly queue: RetryQueue;
   readonly clock: Clock;
   readonly log: EventLog;
+  readonly metrics: RelayMetrics;
   /** Atlassian's authorization server for a given callback URL. */
   readonly oauthFor: (redirectUri: string) => OAuthClient;
   readonly identity: JiraIdentity;
@@ -125,6 +127,7 @@ export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings
     retryBudgetSeconds: settings.RETRY_BUDGET_HOURS * 3600,
     governor,
     log,
+    metrics: adapters.metrics,
   };
   return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens, governor };
 }
@@ -137,12 +140,17 @@ export function createWebhook(core: RelayCore, adapters: RelayAdapters, settings
     ingest: (raw) => ingestAlert(core.ingestDeps, raw),
     maxBodyBytes: settings.MAX_BODY_BYTES,
     log: adapters.log,
+    metrics: adapters.metrics,
   });
 }
 
-/** The deliver Lambda: the retry queue's consumer. */
+/** The deliver Lambda: the retry queue's consumer and the scheduled sweep and keep-alive. */
 export function createRetryConsumer(core: RelayCore, adapters: RelayAdapters): ReturnType<typeof makeRetryConsumer> {
-  return makeRetryConsumer({ delivery: core.delivery, parseMessage: adapters.parseRetryMessage });
+  return makeRetryConsumer({
+    delivery: core.delivery,
+    parseMessage: adapters.parseRetryMessage,
+    grant: { secrets: adapters.secrets, tokens: core.tokens },
+  });
 }
 
 /** The admin-api Lambda: `/api/*` and `/oauth/*`. */
