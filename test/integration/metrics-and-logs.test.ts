@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRetryConsumer } from '#app/relay-services.ts';
 import { readConnection } from '#domain/jira-connection/connection-record.ts';
 import { metricsFile } from '#local/emf-file-metrics.ts';
 import { STAND_IN_CLIENT, startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
@@ -116,6 +117,33 @@ describe('metrics and logs of the local runtime', () => {
       expect(line._aws.CloudWatchMetrics[0]?.Metrics).toContainEqual({ Name: 'TimeToTicket', Unit: 'Milliseconds' });
       expect(line.TimeToTicket).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('keeps the grant alive against the stand-in\'s token endpoint and reports the gauges', async () => {
+    // Prepare
+    const before = await readConnection(runtime.adapters.secrets);
+    const consumer = createRetryConsumer(runtime.core, runtime.adapters);
+
+    // Act
+    const keepAlive = await consumer({ task: 'keep-alive' });
+    const sweep = await consumer({ task: 'sweep' });
+
+    // Assess
+    const after = await readConnection(runtime.adapters.secrets);
+    expect(keepAlive).toEqual({ refreshed: true });
+    expect(sweep).toEqual({ requeued: 0 });
+    expect(after?.state).toBe('connected');
+    expect(after?.refreshToken).not.toBe(before?.refreshToken);
+    expect(after?.grantedAt).toBe(before?.grantedAt);
+    // Locally each value is its own EMF line (the runtime may also sweep on its own timer).
+    const lines = await emfLines();
+    const last = (name: string) => lines.findLast((line) => name in line)?.[name];
+    expect(lines.filter((line) => 'GrantDaysRemaining' in line).length).toBeGreaterThanOrEqual(2);
+    expect(last('GrantDaysRemaining')).toBe(364);
+    expect(last('ConnectionReconnectRequired')).toBe(0);
+    expect(last('ParkedAlertsOverdue')).toBe(0);
+    // The rotated grant still creates issues.
+    expect((await post(JSON.stringify(uniqueAlert()), token)).status).toBe(201);
   });
 
   it('logs the run at INFO without any alert body, token or secret', async () => {
