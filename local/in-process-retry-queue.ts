@@ -10,10 +10,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ScheduledTaskResult } from '#app/retry-consumer.ts';
 import type { RetryMessage, RetryQueue } from '#domain/ports.ts';
 
 /** The deliver Lambda's entry (`makeRetryConsumer`): SQS batches and the sweep schedule. */
-export type RetryConsumer = (event: SQSEvent | ScheduledEvent) => Promise<SQSBatchResponse | { requeued: number }>;
+export type RetryConsumer = (event: SQSEvent | ScheduledEvent) => Promise<SQSBatchResponse | ScheduledTaskResult>;
 
 export interface InProcessRetryQueueOptions {
   /**

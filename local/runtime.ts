@@ -19,6 +19,7 @@ import type { HttpHandler } from '#shared/http.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import { relayEnvSchema, type RelayEnv } from '#shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
+import { emfFileMetrics, metricsFile } from './emf-file-metrics.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { startHttpGateway } from './http-gateway.ts';
 import { InProcessRetryQueue, type InProcessRetryQueueOptions } from './in-process-retry-queue.ts';
@@ -150,7 +151,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...options.settings,
     });
 
-    const adapters = composeRelayAdapters({ documents, secrets, queue, log, transactions: undefined }, env);
+    const metrics = emfFileMetrics(metricsFile(dataDir), { echo: !(options.quiet ?? false) });
+    const adapters = composeRelayAdapters({ documents, secrets, queue, log, metrics, transactions: undefined }, env);
     const core = createRelayCore(adapters, env);
     routes = { webhook: createWebhook(core, adapters, env), adminApi: createAdminApi(core, adapters, env) };
     // The deliver Lambda's entry: retry messages and the stalled-alert sweep take the AWS path.

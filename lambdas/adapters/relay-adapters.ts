@@ -18,6 +18,7 @@ import type {
   Lease,
   OAuthClient,
   RateBucket,
+  RelayMetrics,
   RetryMessage,
   RetryQueue,
   SecretStore,
@@ -49,6 +50,7 @@ export interface RelayAdapters {
   readonly queue: RetryQueue;
   readonly clock: Clock;
   readonly log: EventLog;
+  readonly metrics: RelayMetrics;
   /** Atlassian's authorization server for a given callback URL. */
   readonly oauthFor: (redirectUri: string) => OAuthClient;
   readonly identity: JiraIdentity;
@@ -65,6 +67,7 @@ export interface AdapterBase {
   readonly secrets: SecretStore;
   readonly queue: RetryQueue;
   readonly log: EventLog;
+  readonly metrics: RelayMetrics;
   /** DynamoDB transactions for versioned config saves (dynalite has none: 'auto' falls back). */
   readonly transactions: boolean | undefined;
 }
@@ -89,6 +92,7 @@ export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAda
     queue: base.queue,
     clock: { now: () => new Date() },
     log: base.log,
+    metrics: base.metrics,
     oauthFor: (redirectUri) =>
       new AtlassianOAuthClient({
         authUrl: env.ATLASSIAN_AUTH_URL,
@@ -114,7 +118,7 @@ export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAda
 }
 
 /** The AWS adapter set: DynamoDB, Secrets Manager, SQS. Built once per cold start. */
-export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
+export function awsRelayAdapters(env: RelayEnv, log: EventLog, metrics: RelayMetrics): RelayAdapters {
   const secrets = new SecretsManagerSecretStore({
     client: new SecretsManagerClient({}),
     secretIds: {
@@ -124,5 +128,5 @@ export function awsRelayAdapters(env: RelayEnv, log: EventLog): RelayAdapters {
     },
   });
   const queue = new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL });
-  return composeRelayAdapters({ documents: createDocumentClient(), secrets, queue, log, transactions: true }, env);
+  return composeRelayAdapters({ documents: createDocumentClient(), secrets, queue, log, metrics, transactions: true }, env);
 }

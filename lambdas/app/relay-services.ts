@@ -91,6 +91,7 @@ export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings
     retryBudgetSeconds: settings.RETRY_BUDGET_HOURS * 3600,
     governor,
     log,
+    metrics: adapters.metrics,
   };
   return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens, governor };
 }
@@ -103,12 +104,17 @@ export function createWebhook(core: RelayCore, adapters: RelayAdapters, settings
     ingest: (raw) => ingestAlert(core.ingestDeps, raw),
     maxBodyBytes: settings.MAX_BODY_BYTES,
     log: adapters.log,
+    metrics: adapters.metrics,
   });
 }
 
-/** The deliver Lambda: the retry queue's consumer. */
+/** The deliver Lambda: the retry queue's consumer and the scheduled sweep and keep-alive. */
 export function createRetryConsumer(core: RelayCore, adapters: RelayAdapters): ReturnType<typeof makeRetryConsumer> {
-  return makeRetryConsumer({ delivery: core.delivery, parseMessage: adapters.parseRetryMessage });
+  return makeRetryConsumer({
+    delivery: core.delivery,
+    parseMessage: adapters.parseRetryMessage,
+    grant: { secrets: adapters.secrets, tokens: core.tokens },
+  });
 }
 
 /** The admin-api Lambda: `/api/*` and `/oauth/*`. */

@@ -2,8 +2,9 @@
  * `POST /webhook`: Keeper's alert recipient. Authenticate first (before the body is looked at),
  * enforce the size cap, then record and deliver. Responses follow rule 7 of docs/webhook-and-delivery.md.
  */
-import { PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
+import { AuthenticationError, PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { RelayMetrics } from '#domain/ports.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import { bodyBytes, bodyText, errorResult, header, json, type HttpHandler } from '#shared/http.ts';
 
@@ -12,6 +13,8 @@ export interface WebhookEndpointDeps {
   readonly ingest: (rawBody: string) => Promise<IngestResult>;
   readonly maxBodyBytes: number;
   readonly log: EventLog;
+  /** Counts refused tokens: a spike means Keeper still sends a revoked token (or someone guesses). */
+  readonly metrics: Pick<RelayMetrics, 'count'>;
 }
 
 export function makeWebhookEndpoint(deps: WebhookEndpointDeps): HttpHandler {
@@ -24,6 +27,7 @@ export function makeWebhookEndpoint(deps: WebhookEndpointDeps): HttpHandler {
       if (raw.trim() === '') throw new ValidationError('The alert body is empty: Keeper must send the alert as the request body');
       return toResponse(await deps.ingest(raw));
     } catch (error) {
+      if (error instanceof AuthenticationError) deps.metrics.count('WebhookAuthFailures');
       return errorResult(error, deps.log, 'Webhook failed');
     }
   };

@@ -10,6 +10,32 @@ export interface Clock {
   now(): Date;
 }
 
+/** Business events counted per occurrence (CloudWatch unit Count). */
+export type RelayCounter =
+  | 'AlertsReceived'
+  | 'AlertsDelivered'
+  | 'AlertsDuplicate'
+  | 'AlertsQueued'
+  | 'AlertsParked'
+  | 'AlertsFailed'
+  | 'WebhookAuthFailures';
+
+/** Levels measured by the scheduled sweep; alarms watch them. */
+export type RelayGauge = 'ParkedAlertsOverdue' | 'ConnectionReconnectRequired' | 'GrantDaysRemaining';
+
+/** Elapsed times, in milliseconds. */
+export type RelayDuration = 'TimeToTicket';
+
+/**
+ * Business metrics: what an operator's alarms and dashboard watch. CloudWatch embedded metric
+ * format in AWS (written to the function's log, no API call), EMF lines to a file locally.
+ */
+export interface RelayMetrics {
+  count(name: RelayCounter, n?: number): void;
+  gauge(name: RelayGauge, value: number, unit: 'Count' | 'None'): void;
+  duration(name: RelayDuration, ms: number): void;
+}
+
 /** One item per alert, keyed by the dedup key. The ledger is the source of truth for delivery. */
 export interface AlertLedger {
   /** Conditional put: writes only if no record with this alertId exists, else returns the existing one. */

@@ -1,6 +1,8 @@
 /** Lambda entry: Retry-queue consumer (SQS): one delivery attempt per message, batch item failures for redelivery. Wiring only. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { createMetrics, relayMetricsFrom } from '#adapters/powertools-metrics.ts';
 import { awsRelayAdapters } from '#adapters/relay-adapters.ts';
 import { createRelayCore, createRetryConsumer } from '#app/relay-services.ts';
 import { loadEnv } from '#shared/env.ts';
@@ -8,7 +10,8 @@ import { createLogger, eventLogFrom } from '#shared/logging.ts';
 
 const env = loadEnv(process.env);
 const logger = createLogger(env);
-const adapters = awsRelayAdapters(env, eventLogFrom(logger));
+const metrics = createMetrics(logger);
+const adapters = awsRelayAdapters(env, eventLogFrom(logger), relayMetricsFrom(metrics));
 const core = createRelayCore(adapters, env);
 
-export const handler = middy(createRetryConsumer(core, adapters)).use(injectLambdaContext(logger));
+export const handler = middy(createRetryConsumer(core, adapters)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -40,6 +40,13 @@ export interface StatusDto {
     connectedAt?: string;
     lastRefreshAt?: string;
     message?: string;
+    /**
+     * When Atlassian's 365-day limit on the consent ends (connected only): an administrator must
+     * sign in again before then. The site asks for it from 30 days before.
+     */
+    grantExpiresAt?: string;
+    /** Whole days until `grantExpiresAt`. */
+    grantDaysRemaining?: number;
   };
   configured: boolean;
   token: { state: 'not_configured' | 'enabled'; createdAt?: string; lastUsedAt?: string };

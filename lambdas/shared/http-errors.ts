@@ -66,8 +66,9 @@ export function errorBody(error: unknown): { error: string; message: string; pro
 
 /**
  * What a log line may say about a failure: the error's class name and message, never the error
- * object itself (an axios error's config carries the Authorization header).
+ * object itself (an axios error's config carries the Authorization header). `errorMessage`, not
+ * `message`: the logger owns `message` (the line's own text) and drops an attribute of that name.
  */
-export function failureAttributes(error: unknown): { errorName: string; message: string } {
-  return { errorName: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : '' };
+export function failureAttributes(error: unknown): { errorName: string; errorMessage: string } {
+  return { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : '' };
 }

@@ -392,6 +392,7 @@ describe('ledger items at the webhook size cap', () => {
     // Never consulted: without a configuration the alert is parked before any Jira call.
     governor: {} as never,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    metrics: { count: () => undefined, gauge: () => undefined, duration: () => undefined },
     ledgerTtlDays: 90,
   });
   // Worst cases for the item: huge copied fields (event, alert name), a huge key (field paths),

@@ -22,6 +22,10 @@ import type {
   JiraUser,
   Lease,
   RateBucket,
+  RelayCounter,
+  RelayDuration,
+  RelayGauge,
+  RelayMetrics,
   RetryMessage,
   RetryQueue,
   SecretName,
@@ -170,6 +174,39 @@ export class RecordingLog implements EventLog {
     this.entries.push({ level: 'error', message, attributes });
   }
 }
+
+/** Every metric value, to check what each outcome counts. */
+export class RecordingMetrics implements RelayMetrics {
+  readonly entries: { name: RelayCounter | RelayGauge | RelayDuration; value: number; unit: string }[] = [];
+  count(name: RelayCounter, n = 1) {
+    this.entries.push({ name, value: n, unit: 'Count' });
+  }
+  gauge(name: RelayGauge, value: number, unit: 'Count' | 'None') {
+    this.entries.push({ name, value, unit });
+  }
+  duration(name: RelayDuration, ms: number) {
+    this.entries.push({ name, value: ms, unit: 'Milliseconds' });
+  }
+  /** Sum of a counter's values (0 when never counted). */
+  total(name: RelayCounter): number {
+    return this.entries.filter((e) => e.name === name).reduce((sum, e) => sum + e.value, 0);
+  }
+  /** Every counter with a non-zero total, e.g. `{ AlertsReceived: 1, AlertsDelivered: 1 }`. */
+  counters(): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const e of this.entries) if (e.unit === 'Count' && !isGauge(e.name)) totals[e.name] = (totals[e.name] ?? 0) + e.value;
+    return totals;
+  }
+  /** The last value of a gauge or duration. */
+  last(name: RelayGauge | RelayDuration): number | undefined {
+    return this.entries.findLast((e) => e.name === name)?.value;
+  }
+}
+
+const GAUGES: readonly string[] = ['ParkedAlertsOverdue', 'ConnectionReconnectRequired', 'GrantDaysRemaining'] satisfies RelayGauge[];
+const isGauge = (name: string) => GAUGES.includes(name);
+
+export const noMetrics: RelayMetrics = { count: () => undefined, gauge: () => undefined, duration: () => undefined };
 
 /** Jira's create call from a script: each entry is an error to throw or a key to return; then SEC-1, SEC-2, ... */
 export class ScriptedTracker implements IssueTracker {

@@ -6,6 +6,7 @@ import { prioritiesOnScreens } from '#domain/configuration/configure-relay.ts';
 import { describeConfigChange } from '#domain/configuration/describe-config-change.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import type { JiraConnection } from '#domain/jira-connection/connection-record.ts';
+import { grantDaysRemaining, grantExpiresAt } from '#domain/jira-connection/grant-lifetime.ts';
 import type { AdminSession, JiraFieldMeta } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
@@ -35,6 +36,7 @@ export function toStatusDto(input: {
   readonly pendingAlerts: number;
   readonly siteUrl: string;
   readonly webhookUrl: string;
+  readonly now: Date;
 }): StatusDto {
   const { connection, token } = input;
   return {
@@ -46,6 +48,9 @@ export function toStatusDto(input: {
           connectedAt: connection.connectedAt,
           ...(connection.lastRefreshAt ? { lastRefreshAt: connection.lastRefreshAt } : {}),
           ...(connection.message ? { message: connection.message } : {}),
+          ...(connection.state === 'connected'
+            ? { grantExpiresAt: grantExpiresAt(connection).toISOString(), grantDaysRemaining: grantDaysRemaining(connection, input.now) }
+            : {}),
         }
       : { state: 'not_connected', siteUrl: input.siteUrl },
     configured: input.configured,

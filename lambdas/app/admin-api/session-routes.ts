@@ -33,6 +33,7 @@ export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'ses
         pendingAlerts: pending.length,
         siteUrl: deps.siteUrl,
         webhookUrl: webhookUrl(deps, event),
+        now: deps.clock.now(),
       });
       return json(200, status satisfies AdminResponse<'status'>);
     },

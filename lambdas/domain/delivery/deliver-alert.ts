@@ -16,7 +16,7 @@ import {
 } from '#domain/errors.ts';
 import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build-issue.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
-import type { AlertLedger, Clock, IssueTracker, RetryQueue } from '#domain/ports.ts';
+import type { AlertLedger, Clock, IssueTracker, RelayMetrics, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import type { JiraGovernor, Permit } from './jira-governor.ts';
 import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
@@ -44,6 +44,8 @@ export interface DeliveryDeps {
   /** Jitter source; Math.random unless a test fixes it. */
   readonly random?: () => number;
   readonly log: EventLog;
+  /** One count per outcome of an attempt (an alert handed back several times counts several times). */
+  readonly metrics: RelayMetrics;
 }
 
 export interface AttemptOptions {
@@ -141,10 +143,15 @@ export async function attemptDelivery(
       const message = describeRejection(error);
       await ledger.update(alertId, { status: 'failed', lastError: message, updatedAt: clock.now().toISOString(), claimUntil: undefined });
       log.error('Jira refused the issue', { alertId, event: claimed.event, status: error.status });
+      deps.metrics.count('AlertsFailed');
       return { kind: 'failed', alertId, error: message };
     }
     // Anything unexpected (a bug, a ledger hiccup): keep the alert and try again later.
-    log.error('Unexpected delivery error', { alertId, errorName: error instanceof Error ? error.name : typeof error });
+    log.error('Unexpected delivery error', {
+      alertId,
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : '',
+    });
     return retryLater(deps, claimed, new JiraTransientError('Unexpected delivery error', undefined, false, { cause: error }), uncertain, sentAt);
   }
 }
@@ -193,6 +200,8 @@ async function markDelivered(
     mayHaveCreated: undefined,
   });
   deps.log.info('Alert delivered', { alertId: record.alertId, event: record.event, issueKey: key, attempts: record.attempts });
+  deps.metrics.count('AlertsDelivered');
+  deps.metrics.duration('TimeToTicket', Date.parse(now) - Date.parse(record.receivedAt));
   return { kind: 'delivered', alertId: record.alertId, issueKey: key, issueUrl: url };
 }
 
@@ -230,6 +239,7 @@ async function retryLater(
   });
   await queue.enqueue({ alertId: record.alertId }, delay);
   log.warn('Jira unavailable; alert queued for retry', { alertId: record.alertId, attempt: record.attempts, delaySeconds: delay });
+  deps.metrics.count('AlertsQueued');
   return { kind: 'queued', alertId: record.alertId, retryAfterSeconds: delay };
 }
 
@@ -259,6 +269,7 @@ async function waitFor(
     mayHaveCreated: uncertain ? true : undefined,
   });
   await deps.queue.enqueue({ alertId: record.alertId }, delay);
+  deps.metrics.count('AlertsQueued');
   return { kind: 'queued', alertId: record.alertId, retryAfterSeconds: delay };
 }
 
@@ -273,6 +284,7 @@ async function giveUp(deps: DeliveryDeps, record: AlertRecord, message: string, 
   });
   await deps.queue.deadLetter({ alertId: record.alertId }, message);
   deps.log.error('Alert dead-lettered', { alertId: record.alertId, event: record.event, attempts: record.attempts });
+  deps.metrics.count('AlertsFailed');
   return { kind: 'failed', alertId: record.alertId, error: message };
 }
 
@@ -298,6 +310,7 @@ async function park(deps: DeliveryDeps, alertId: string, reason: string): Promis
     claimUntil: undefined,
   });
   deps.log.warn('Alert kept until the relay is configured', { alertId });
+  deps.metrics.count('AlertsParked');
   return { kind: 'pending_configuration', alertId };
 }
 

@@ -58,6 +58,7 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
     const existing = written.existing;
     await deps.ledger.noteDuplicate(alertId, now);
     deps.log.info('Duplicate alert', { alertId, event: existing.event, status: existing.status, issueKey: existing.issueKey });
+    deps.metrics.count('AlertsDuplicate');
     return {
       kind: 'duplicate',
       alertId,
@@ -68,7 +69,11 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
     };
   }
   deps.log.info('Alert recorded', { alertId, event: record.event, parsed: record.parsed });
-  if (!config) return { kind: 'accepted', alertId, status: 'pending_configuration' };
+  deps.metrics.count('AlertsReceived');
+  if (!config) {
+    deps.metrics.count('AlertsParked');
+    return { kind: 'accepted', alertId, status: 'pending_configuration' };
+  }
   // The webhook answers at once: if Jira's pacing cannot give a slot this soon, the alert is queued (202).
   return toIngestResult(await attemptDelivery(deps, record, config, { maxWaitMs: INGEST_SLOT_WAIT_MS }));
 }

@@ -7,6 +7,8 @@
  *  - the current access token is shared through the secret so other instances need not refresh;
  *  - `invalid_grant` re-reads storage (another instance may have rotated) before declaring
  *    "reconnect required".
+ * A refresh token unused for 90 days expires: a daily keep-alive forces a refresh through the same
+ * path (`refreshNow`), so a quiet relay keeps its grant.
  */
 import { JiraTransientError, NotConfiguredError, ReconnectRequiredError } from '#domain/errors.ts';
 import type { Clock, Lease, OAuthClient, SecretStore } from '#domain/ports.ts';
@@ -40,7 +42,24 @@ export class JiraAccessTokens {
   async accessToken(): Promise<string> {
     const now = this.deps.clock.now().getTime();
     if (this.cached && this.cached.expiresAt - EXPIRY_MARGIN_MS > now) return this.cached.token;
-    return this.obtain(this.rejected);
+    const rejected = this.rejected;
+    return this.obtain((connection) => this.fresh(connection, rejected));
+  }
+
+  /**
+   * Rotates the refresh token now, whatever the access token's age, under the same lease; a
+   * refresh another instance completes meanwhile counts (the grant was used either way). Throws
+   * ReconnectRequiredError when Atlassian refuses the grant (the connection is then stored as
+   * `reconnect_required`), NotConfiguredError before any connection.
+   */
+  async refreshNow(): Promise<void> {
+    const before = await this.usableConnection();
+    // Every refresh stores a new access token: one that differs from what was stored before means done.
+    await this.obtain(
+      (connection) =>
+        connection.accessToken !== undefined &&
+        (connection.accessToken !== before.accessToken || connection.lastRefreshAt !== before.lastRefreshAt),
+    );
   }
 
   /**
@@ -76,9 +95,10 @@ export class JiraAccessTokens {
     return token;
   }
 
-  private async obtain(rejected: string | undefined): Promise<string> {
+  /** Returns the stored access token once `satisfied` holds, refreshing (one instance at a time) until it does. */
+  private async obtain(satisfied: (connection: JiraConnection) => boolean): Promise<string> {
     const connection = await this.usableConnection();
-    if (this.fresh(connection, rejected)) return this.remember(connection);
+    if (satisfied(connection)) return this.remember(connection);
 
     const { lease, clock, instanceId } = this.deps;
     const deadline = clock.now().getTime() + WAIT_FOR_PEER_MS;
@@ -86,20 +106,20 @@ export class JiraAccessTokens {
       // Another instance is refreshing: wait for its result instead of rotating the token twice.
       await sleep(POLL_MS);
       const current = await this.usableConnection();
-      if (this.fresh(current, rejected)) return this.remember(current);
+      if (satisfied(current)) return this.remember(current);
       if (clock.now().getTime() > deadline) throw new JiraTransientError('Timed out waiting for another instance to refresh the Jira token', 5);
     }
     try {
-      return await this.refreshHoldingLease(rejected);
+      return await this.refreshHoldingLease(satisfied);
     } finally {
       await lease.release(REFRESH_LEASE, instanceId);
     }
   }
 
-  private async refreshHoldingLease(rejected: string | undefined): Promise<string> {
+  private async refreshHoldingLease(satisfied: (connection: JiraConnection) => boolean): Promise<string> {
     const { secrets, oauth, clock } = this.deps;
     let connection = await this.usableConnection();
-    if (this.fresh(connection, rejected)) return this.remember(connection);
+    if (satisfied(connection)) return this.remember(connection);
     for (let attempt = 0; ; attempt++) {
       try {
         const tokens = await oauth.refresh(connection.refreshToken);

@@ -16,6 +16,11 @@ export const jiraConnectionSchema = z.object({
   accessTokenExpiresAt: z.optional(z.number()),
   connectedBy: z.object({ accountId: z.string(), displayName: z.string() }),
   connectedAt: z.string(),
+  /**
+   * When the administrator consented: the refresh-token family lives 365 days from then, however
+   * often it is refreshed. Kept across refreshes; records written before it existed use `connectedAt`.
+   */
+  grantedAt: z.optional(z.string()),
   lastRefreshAt: z.optional(z.string()),
   message: z.optional(z.string()),
 });
@@ -48,6 +53,7 @@ export async function connect(
     accessTokenExpiresAt: now.getTime() + input.expiresInSeconds * 1000,
     connectedBy: { accountId: input.actor.accountId, displayName: input.actor.displayName },
     connectedAt: now.toISOString(),
+    grantedAt: now.toISOString(),
     lastRefreshAt: now.toISOString(),
   };
   await writeConnection(secrets, connection);

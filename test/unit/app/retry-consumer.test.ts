@@ -4,8 +4,21 @@ import { parseRetryMessage } from '#adapters/sqs-retry-queue.ts';
 import { makeRetryConsumer } from '#app/retry-consumer.ts';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
-import { JiraTransientError } from '#domain/errors.ts';
-import { ManualClock, memoryGovernor, MemoryLedger, RecordingLog, RecordingQueue, ScriptedTracker } from '#test-support/in-memory-ports.ts';
+import { JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
+import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
+import { connect, readConnection, writeConnection } from '#domain/jira-connection/connection-record.ts';
+import type { OAuthClient, OAuthTokens, RetryMessage } from '#domain/ports.ts';
+import {
+  ManualClock,
+  memoryGovernor,
+  MemoryLease,
+  MemoryLedger,
+  MemorySecretStore,
+  RecordingLog,
+  RecordingMetrics,
+  RecordingQueue,
+  ScriptedTracker,
+} from '#test-support/in-memory-ports.ts';
 import { secConfig } from '#test-support/jira-fixtures.ts';
 
 /** A ledger that cannot be reached for one alert, as when DynamoDB throttles a single key. */
@@ -18,6 +31,30 @@ class PartlyUnreachableLedger extends MemoryLedger {
     return super.claim(alertId, from, now, claimSeconds);
   }
 }
+
+/** Atlassian's token endpoint: rotates on each refresh, or refuses like a revoked grant / an outage. */
+class TokenEndpoint implements OAuthClient {
+  readonly refreshed: string[] = [];
+  answer: 'rotate' | 'invalid_grant' | 'unreachable' = 'rotate';
+  authorizeUrl(): string {
+    return 'unused';
+  }
+  async exchangeCode(): Promise<OAuthTokens> {
+    throw new Error('unused');
+  }
+  async accessibleResources() {
+    return [];
+  }
+  async refresh(refreshToken: string): Promise<OAuthTokens> {
+    if (this.answer === 'invalid_grant') throw new ReconnectRequiredError('Atlassian refused the refresh token (invalid_grant)');
+    if (this.answer === 'unreachable') throw new JiraTransientError('Atlassian token endpoint timed out', 5);
+    this.refreshed.push(refreshToken);
+    const n = this.refreshed.length;
+    return { accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresInSeconds: 3600, scope: 'offline_access' };
+  }
+}
+
+const DAY_MS = 86_400_000;
 
 function stored(alertId: string, status: AlertStatus, updatedAt = '2026-11-23T12:00:00.000Z'): AlertRecord {
   return {
@@ -40,7 +77,11 @@ function setup(options: { ledger?: MemoryLedger; script?: (Error | string)[] } =
   const queue = new RecordingQueue();
   const clock = new ManualClock();
   const log = new RecordingLog();
+  const metrics = new RecordingMetrics();
   const tracker = new ScriptedTracker(options.script);
+  const secrets = new MemorySecretStore();
+  const oauth = new TokenEndpoint();
+  const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth, clock, instanceId: 'deliver-1' });
   const delivery: DeliveryDeps = {
     ledger,
     config: async () => secConfig(),
@@ -51,6 +92,7 @@ function setup(options: { ledger?: MemoryLedger; script?: (Error | string)[] } =
     retryBudgetSeconds: 72 * 3600,
     governor: memoryGovernor(clock),
     log,
+    metrics,
   };
   const consumer = makeRetryConsumer({
     delivery,
@@ -60,8 +102,25 @@ function setup(options: { ledger?: MemoryLedger; script?: (Error | string)[] } =
       if (typeof value.alertId !== 'string') throw new TypeError('Retry message without alertId');
       return { alertId: value.alertId };
     },
+    grant: { secrets, tokens },
   });
-  return { consumer, ledger, queue, clock, log, tracker };
+  return { consumer, ledger, queue, clock, log, tracker, metrics, secrets, oauth };
+}
+
+/** The relay as connected by an administrator's consent at the clock's current time. */
+async function connectRelay(secrets: MemorySecretStore, clock: ManualClock) {
+  await connect(
+    secrets,
+    {
+      cloudId: 'cloud-1',
+      siteUrl: 'https://acme.atlassian.net',
+      refreshToken: 'rt-0',
+      accessToken: 'at-0',
+      expiresInSeconds: 3600,
+      actor: { accountId: 'admin-1', displayName: 'Alice Admin' },
+    },
+    clock,
+  );
 }
 
 function messages(...bodies: string[]): SQSEvent {
@@ -102,7 +161,7 @@ describe('retry-consumer', () => {
     expect(ledger.items.get('a1')?.status).toBe('delivered');
     expect(ledger.items.get('a3')?.status).toBe('delivered');
     expect(log.entries.filter((e) => e.level === 'error')).toEqual([
-      { level: 'error', message: 'Retry attempt failed', attributes: { messageId: 'm-2', errorName: 'Error', message: 'ProvisionedThroughputExceeded' } },
+      { level: 'error', message: 'Retry attempt failed', attributes: { messageId: 'm-2', errorName: 'Error', errorMessage: 'ProvisionedThroughputExceeded' } },
     ]);
   });
 
@@ -183,5 +242,150 @@ describe('retry-consumer', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(queue.enqueued.map((e) => e.message)).toEqual([{ alertId: 'early' }, { alertId: 'late' }]);
     expect(ledger.items.get('early')?.status).toBe('queued');
+  });
+
+  it('reports the gauges on the sweep: parked alerts overdue, reconnect required and days left on the grant', async () => {
+    // Prepare: consent 340 days ago; at 12:00 one alert parked since 11:40, one since 11:55.
+    const { consumer, ledger, metrics, secrets, clock } = setup();
+    clock.advance(-340 * DAY_MS);
+    await connectRelay(secrets, clock);
+    clock.advance(340 * DAY_MS);
+    await ledger.record(stored('a1', 'pending_configuration', '2026-11-23T11:40:00.000Z'));
+    await ledger.record(stored('a2', 'pending_configuration', '2026-11-23T11:55:00.000Z'));
+
+    // Act
+    const response = await consumer(schedule);
+
+    // Assess
+    expect(response).toEqual({ requeued: 0 });
+    expect(metrics.last('ParkedAlertsOverdue')).toBe(1);
+    expect(metrics.last('ConnectionReconnectRequired')).toBe(0);
+    expect(metrics.last('GrantDaysRemaining')).toBe(25);
+  });
+
+  it('runs the same sweep for { task: "sweep" } as for a bare scheduled event', async () => {
+    // Prepare
+    const { consumer, ledger, queue, metrics } = setup();
+    await ledger.record(stored('a1', 'delivering', '2026-11-23T11:40:00.000Z'));
+
+    // Act
+    const response = await consumer({ task: 'sweep' });
+
+    // Assess
+    expect(response).toEqual({ requeued: 1 });
+    expect(queue.enqueued).toEqual([{ message: { alertId: 'a1' }, delaySeconds: 0 }]);
+    expect(metrics.entries.map((e) => e.name)).toEqual(['ParkedAlertsOverdue', 'ConnectionReconnectRequired']);
+  });
+
+  it('reports reconnect required on the sweep and no days left to count', async () => {
+    // Prepare
+    const { consumer, metrics, secrets, clock } = setup();
+    await connectRelay(secrets, clock);
+    const connection = await readConnection(secrets);
+    if (connection === undefined) throw new Error('not connected');
+    await writeConnection(secrets, { ...connection, state: 'reconnect_required' });
+
+    // Act
+    await consumer(schedule);
+
+    // Assess
+    expect(metrics.last('ConnectionReconnectRequired')).toBe(1);
+    expect(metrics.last('GrantDaysRemaining')).toBeUndefined();
+  });
+
+  it('counts the grant from the connection date for a record stored before the grant date was kept', async () => {
+    // Prepare: a record without grantedAt, connected 100 days ago.
+    const { consumer, metrics, secrets, clock } = setup();
+    clock.advance(-100 * DAY_MS);
+    await connectRelay(secrets, clock);
+    clock.advance(100 * DAY_MS);
+    const { grantedAt: _dropped, ...older } = (await readConnection(secrets)) ?? ({} as never);
+    await writeConnection(secrets, older);
+
+    // Act
+    await consumer(schedule);
+
+    // Assess
+    expect(metrics.last('GrantDaysRemaining')).toBe(265);
+  });
+
+  it('keeps the grant alive: one refresh a day rotates the refresh token and stores it, the grant date unchanged', async () => {
+    // Prepare: connected yesterday; the stored access token is still valid for an hour (no refresh needed for Jira calls).
+    const { consumer, metrics, secrets, clock, oauth } = setup();
+    await connectRelay(secrets, clock);
+    clock.advance(DAY_MS);
+    const before = await readConnection(secrets);
+    if (before === undefined) throw new Error('not connected');
+    await writeConnection(secrets, { ...before, accessToken: 'at-0b', accessTokenExpiresAt: clock.now().getTime() + 3600_000 });
+
+    // Act
+    const response = await consumer({ task: 'keep-alive' });
+
+    // Assess
+    const after = await readConnection(secrets);
+    expect(response).toEqual({ refreshed: true });
+    expect(oauth.refreshed).toEqual(['rt-0']);
+    expect(after).toMatchObject({ state: 'connected', refreshToken: 'rt-1', accessToken: 'at-1', lastRefreshAt: clock.now().toISOString() });
+    expect(after?.grantedAt).toBe(before.grantedAt);
+    expect(metrics.last('ConnectionReconnectRequired')).toBe(0);
+    expect(metrics.last('GrantDaysRemaining')).toBe(364);
+  });
+
+  it('turns a refused keep-alive (invalid_grant) into reconnect required and reports it', async () => {
+    // Prepare
+    const { consumer, metrics, secrets, clock, oauth, log } = setup();
+    await connectRelay(secrets, clock);
+    oauth.answer = 'invalid_grant';
+
+    // Act
+    const response = await consumer({ task: 'keep-alive' });
+
+    // Assess
+    expect(response).toEqual({ refreshed: false });
+    expect((await readConnection(secrets))?.state).toBe('reconnect_required');
+    expect(metrics.last('ConnectionReconnectRequired')).toBe(1);
+    expect(log.entries.at(-1)).toMatchObject({
+      level: 'error',
+      attributes: { errorName: 'ReconnectRequiredError', errorMessage: 'Atlassian refused the refresh token (invalid_grant)' },
+    });
+  });
+
+  it('fails the keep-alive when Atlassian cannot be reached, so the schedule retries it', async () => {
+    // Prepare
+    const { consumer, secrets, clock, oauth, log } = setup();
+    await connectRelay(secrets, clock);
+    oauth.answer = 'unreachable';
+
+    // Act
+    const attempt = consumer({ task: 'keep-alive' });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(JiraTransientError);
+    expect((await readConnection(secrets))?.state).toBe('connected');
+    expect(log.entries.at(-1)).toMatchObject({ level: 'error', attributes: { errorMessage: 'Atlassian token endpoint timed out' } });
+  });
+
+  it('has nothing to keep alive before the relay is connected', async () => {
+    // Prepare
+    const { consumer, metrics, oauth } = setup();
+
+    // Act
+    const response = await consumer({ task: 'keep-alive' });
+
+    // Assess
+    expect(response).toEqual({ refreshed: false });
+    expect(oauth.refreshed).toEqual([]);
+    expect(metrics.last('ConnectionReconnectRequired')).toBe(0);
+  });
+
+  it('refuses a scheduled task it does not know instead of skipping it', async () => {
+    // Prepare
+    const { consumer } = setup();
+
+    // Act
+    const attempt = consumer({ task: 'keepalive' });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/Unknown scheduled task: keepalive/);
   });
 });

@@ -3,7 +3,7 @@ import { makeWebhookEndpoint } from '#app/webhook-endpoint.ts';
 import { AuthenticationError } from '#domain/errors.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import type { HttpEvent } from '#shared/http.ts';
-import { silentLog } from '#test-support/in-memory-ports.ts';
+import { RecordingMetrics, silentLog } from '#test-support/in-memory-ports.ts';
 
 function event(body: string | undefined, headers: Record<string, string> = {}): HttpEvent {
   return {
@@ -20,6 +20,7 @@ function event(body: string | undefined, headers: Record<string, string> = {}): 
 
 function endpoint(result: IngestResult = { kind: 'created', alertId: 'a1', issueKey: 'SEC-1', issueUrl: 'https://s/browse/SEC-1' }) {
   const seen: string[] = [];
+  const metrics = new RecordingMetrics();
   const handler = makeWebhookEndpoint({
     verifyToken: async (authorization) => {
       if (authorization !== 'Bearer good') throw new AuthenticationError('Invalid webhook token');
@@ -31,8 +32,9 @@ function endpoint(result: IngestResult = { kind: 'created', alertId: 'a1', issue
     },
     maxBodyBytes: 100,
     log: silentLog,
+    metrics,
   });
-  return { handler, seen };
+  return { handler, seen, metrics };
 }
 
 describe('webhook-endpoint', () => {
@@ -42,6 +44,20 @@ describe('webhook-endpoint', () => {
     expect(response.statusCode).toBe(401);
     expect(JSON.parse(response.body ?? '{}')).toMatchObject({ error: 'AUTHENTICATION_FAILED' });
     expect(seen).toHaveLength(0);
+  });
+
+  it('counts every refused token as a webhook auth failure, and nothing for an accepted one', async () => {
+    // Prepare
+    const { handler, metrics } = endpoint();
+
+    // Act
+    await handler(event('{"audit_event":"x"}', { authorization: 'Bearer bad' }));
+    await handler(event('{"audit_event":"x"}'));
+    await handler(event('{"audit_event":"x"}', { authorization: 'Bearer good' }));
+    await handler(event('  ', { authorization: 'Bearer good' }));
+
+    // Assess
+    expect(metrics.counters()).toEqual({ WebhookAuthFailures: 2 });
   });
 
   it('returns 401 when the token is missing even if the body is too large', async () => {

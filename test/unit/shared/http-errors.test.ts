@@ -113,9 +113,9 @@ describe('http-errors', () => {
 
     // Assess
     expect(attributes).toEqual([
-      { errorName: 'JiraTransientError', message: 'Jira answered 503' },
-      { errorName: 'Error', message: 'Request failed with status code 500' },
-      { errorName: 'number', message: '' },
+      { errorName: 'JiraTransientError', errorMessage: 'Jira answered 503' },
+      { errorName: 'Error', errorMessage: 'Request failed with status code 500' },
+      { errorName: 'number', errorMessage: '' },
     ]);
     expect(JSON.stringify(attributes)).not.toContain('secret');
   });

@@ -29,7 +29,7 @@ describe('http', () => {
     expect(result.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     expect(JSON.parse(result.body ?? '')).toEqual({ error: 'INTERNAL', message: 'Internal error; the cause has been logged' });
     expect(log.entries).toEqual([
-      { level: 'error', message: 'Webhook failed', attributes: { alertId: 'a1', errorName: 'Error', message: 'socket hang up' } },
+      { level: 'error', message: 'Webhook failed', attributes: { alertId: 'a1', errorName: 'Error', errorMessage: 'socket hang up' } },
     ]);
   });
 

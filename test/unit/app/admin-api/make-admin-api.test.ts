@@ -3,6 +3,7 @@ import { makeAdminApi } from '#app/admin-api/make-admin-api.ts';
 import { WebhookTokenAdmin } from '#domain/access/webhook-token.ts';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import { connect } from '#domain/jira-connection/connection-record.ts';
 import type { AdminSession, JiraIssueType, OAuthClient } from '#domain/ports.ts';
 import { adminRoutes } from '#shared/admin-api-routes.ts';
 import type { HttpEvent } from '#shared/http.ts';
@@ -89,7 +90,7 @@ function setup() {
   const expired: AdminSession = { id: 'expired', accountId: 'acc-1', displayName: 'Ada', createdAt: '', expiresAt: nowSeconds };
   sessions.sessions.set(live.id, live);
   sessions.sessions.set(expired.id, expired);
-  return { api, sessions, ledger, queue, tracker, ingested };
+  return { api, sessions, ledger, queue, tracker, ingested, secrets, clock };
 }
 
 function call(method: string, pathAndQuery: string, options: { session?: string; json?: boolean; body?: string } = {}): HttpEvent {
@@ -247,5 +248,29 @@ describe('make-admin-api', () => {
     // Assess
     expect(response.statusCode).toBe(302);
     expect(response.headers?.location).toBe('https://admin.example.com/?signin=denied&reason=oauth_failed');
+  });
+});
+
+describe('make-admin-api status of the Jira grant', () => {
+  it('tells when the consent ends and how many days are left, for the reconnect banner', async () => {
+    // Prepare: an administrator consented 340 days ago.
+    const { api, secrets, clock } = setup();
+    const consent = new ManualClock(clock.now().getTime() - 340 * 86_400_000);
+    await connect(
+      secrets,
+      { cloudId: 'c1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt', accessToken: 'at', expiresInSeconds: 3600, actor: { accountId: 'acc-1', displayName: 'Ada' } },
+      consent,
+    );
+
+    // Act
+    const response = await api(call('GET', '/api/status', { session: 'live' }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '').connection).toMatchObject({
+      state: 'connected',
+      grantExpiresAt: new Date(consent.now().getTime() + 365 * 86_400_000).toISOString(),
+      grantDaysRemaining: 25,
+    });
   });
 });

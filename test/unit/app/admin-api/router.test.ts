@@ -209,7 +209,7 @@ describe('admin-api router', () => {
       {
         level: 'error',
         message: 'Admin API request failed',
-        attributes: { path: '/api/crash', method: 'POST', errorName: 'Error', message: 'ledger unreachable at 10.0.0.7' },
+        attributes: { path: '/api/crash', method: 'POST', errorName: 'Error', errorMessage: 'ledger unreachable at 10.0.0.7' },
       },
     ]);
   });

@@ -5,7 +5,7 @@ import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker, RetryMessage } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, memoryGovernor, MemoryLedger, RecordingQueue, silentLog } from '#test-support/in-memory-ports.ts';
+import { ManualClock, memoryGovernor, MemoryLedger, noMetrics, RecordingMetrics, RecordingQueue, silentLog } from '#test-support/in-memory-ports.ts';
 import { F, secConfig } from '#test-support/jira-fixtures.ts';
 
 /** Answers createIssue from a script: each entry is an error to throw or a key to return. */
@@ -53,6 +53,7 @@ function setup(options: { config?: RelayConfig | undefined; script?: (Error | st
   const clock = new ManualClock();
   const tracker = new ScriptedTracker(options.script);
   const config = 'config' in options ? options.config : secConfig();
+  const metrics = new RecordingMetrics();
   const deps: DeliveryDeps & { ledgerTtlDays: number } = {
     ledger,
     config: async () => config,
@@ -64,9 +65,10 @@ function setup(options: { config?: RelayConfig | undefined; script?: (Error | st
     governor: governorFor(clock, queue),
     random: () => 0.5,
     log: silentLog,
+    metrics,
     ledgerTtlDays: 90,
   };
-  return { deps, ledger, queue, tracker, clock };
+  return { deps, ledger, queue, tracker, clock, metrics };
 }
 
 const alert = JSON.stringify({ alert_name: 'Failed Logins', audit_event: 'login_failure', category: 'login', username: 'jane@example.com', timestamp: '2025-11-05T06:41:03.220Z' });
@@ -241,6 +243,7 @@ describe('deliver-alert at the edges', () => {
       governor,
       random: Math.random,
       log: silentLog,
+      metrics: noMetrics,
       ledgerTtlDays: 90,
     };
     const start = clock.now().getTime();
@@ -326,5 +329,77 @@ describe('deliver-alert at the edges', () => {
     expect(outcome.kind).toBe('delivered');
     expect(tracker.searches).toHaveLength(1);
     expect(tracker.created).toHaveLength(1);
+  });
+});
+
+describe('deliver-alert metrics', () => {
+  it('measures the time to ticket from receipt to delivery of a retried alert', async () => {
+    // Prepare
+    const { deps, clock, metrics } = setup({ script: [new JiraTransientError('HTTP 503', 90)] });
+    const { alertId } = await ingestAlert(deps, alert);
+    clock.advance(90_000);
+
+    // Act
+    await deliverAlert(deps, alertId);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsReceived: 1, AlertsQueued: 1, AlertsDelivered: 1 });
+    expect(metrics.last('TimeToTicket')).toBe(90_000);
+  });
+
+  it('counts an alert handed back for pacing as queued', async () => {
+    // Prepare: Jira has just answered another request 429 with Retry-After: 30
+    const { deps, metrics } = setup();
+    await deps.governor.observe({ status: 429, retryAfterSeconds: 30 });
+    const { alertId } = await ingestAlert(deps, alert);
+    metrics.entries.length = 0;
+
+    // Act
+    await deliverAlert(deps, alertId);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsQueued: 1 });
+  });
+
+  it('counts an alert dead-lettered after its retry budget as failed', async () => {
+    // Prepare
+    const failing = () => new JiraTransientError('HTTP 503');
+    const { deps, clock, metrics } = setup({ script: [failing(), failing()] });
+    const { alertId } = await ingestAlert(deps, alert);
+    clock.advance(BUDGET_SECONDS * 1000);
+    metrics.entries.length = 0;
+
+    // Act
+    await deliverAlert(deps, alertId);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsFailed: 1 });
+  });
+
+  it('counts an alert parked by a retry that finds no configuration', async () => {
+    // Prepare
+    const { deps, ledger, metrics } = setup({ script: [new JiraTransientError('HTTP 503')] });
+    const { alertId } = await ingestAlert(deps, alert);
+    metrics.entries.length = 0;
+
+    // Act
+    await deliverAlert({ ...deps, config: async () => undefined }, alertId);
+
+    // Assess
+    expect(ledger.items.get(alertId)?.status).toBe('pending_configuration');
+    expect(metrics.counters()).toEqual({ AlertsParked: 1 });
+  });
+
+  it('counts nothing for a retry message of an alert already delivered', async () => {
+    // Prepare
+    const { deps, metrics } = setup();
+    const { alertId } = await ingestAlert(deps, alert);
+    metrics.entries.length = 0;
+
+    // Act
+    await deliverAlert(deps, alertId);
+
+    // Assess
+    expect(metrics.entries).toEqual([]);
   });
 });

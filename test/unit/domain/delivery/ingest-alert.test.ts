@@ -4,7 +4,7 @@ import { NO_CONFIGURATION } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError, ValidationError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, memoryGovernor, MemoryLedger, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
+import { ManualClock, memoryGovernor, MemoryLedger, RecordingMetrics, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
 import { secConfig } from '#test-support/jira-fixtures.ts';
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
@@ -13,6 +13,7 @@ function setup(options: { config?: RelayConfig | undefined; script?: (Error | st
   const clock = new ManualClock();
   const tracker = new ScriptedTracker(options.script);
   const config = 'config' in options ? options.config : secConfig();
+  const metrics = new RecordingMetrics();
   const deps: IngestDeps = {
     ledger,
     config: async () => config,
@@ -23,9 +24,10 @@ function setup(options: { config?: RelayConfig | undefined; script?: (Error | st
     retryBudgetSeconds: 72 * 3600,
     governor: memoryGovernor(clock),
     log: silentLog,
+    metrics,
     ledgerTtlDays: 90,
   };
-  return { deps, ledger, queue, tracker, clock };
+  return { deps, ledger, queue, tracker, clock, metrics };
 }
 
 const body = JSON.stringify({
@@ -200,5 +202,87 @@ describe('ingest-alert', () => {
 
     // Assess
     expect(ledger.items.get(dedupKey(body))?.test).toBe(true);
+  });
+});
+
+describe('ingest-alert metrics', () => {
+  it('counts a received and delivered alert with its time to ticket', async () => {
+    // Prepare
+    const { deps, metrics } = setup();
+
+    // Act
+    await ingestAlert(deps, body);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsReceived: 1, AlertsDelivered: 1 });
+    expect(metrics.last('TimeToTicket')).toBe(0);
+  });
+
+  it('counts a duplicate and nothing else for the second POST', async () => {
+    // Prepare
+    const { deps, metrics } = setup();
+    await ingestAlert(deps, body);
+    metrics.entries.length = 0;
+
+    // Act
+    await ingestAlert(deps, body);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsDuplicate: 1 });
+  });
+
+  it('counts an alert parked before configuration', async () => {
+    // Prepare
+    const { deps, metrics } = setup({ config: undefined });
+
+    // Act
+    await ingestAlert(deps, body);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsReceived: 1, AlertsParked: 1 });
+  });
+
+  it('counts an alert parked because the Jira connection needs a new consent', async () => {
+    // Prepare
+    const { deps, metrics } = setup({ script: [new ReconnectRequiredError('Reconnect to Jira')] });
+
+    // Act
+    await ingestAlert(deps, body);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsReceived: 1, AlertsParked: 1 });
+  });
+
+  it('counts an alert queued while Jira is unavailable', async () => {
+    // Prepare
+    const { deps, metrics } = setup({ script: [new JiraTransientError('Jira answered 503', 30)] });
+
+    // Act
+    await ingestAlert(deps, body);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsReceived: 1, AlertsQueued: 1 });
+  });
+
+  it('counts an alert Jira refuses for good as failed', async () => {
+    // Prepare
+    const { deps, metrics } = setup({ script: [new JiraRejectedError('refused', 403, {}, ['You cannot create issues in SEC'])] });
+
+    // Act
+    await ingestAlert(deps, body);
+
+    // Assess
+    expect(metrics.counters()).toEqual({ AlertsReceived: 1, AlertsFailed: 1 });
+  });
+
+  it('counts nothing for an empty body', async () => {
+    // Prepare
+    const { deps, metrics } = setup();
+
+    // Act
+    await ingestAlert(deps, ' ').catch(() => undefined);
+
+    // Assess
+    expect(metrics.entries).toEqual([]);
   });
 });

@@ -105,4 +105,44 @@ describe('jira-connection', () => {
     expect((await readConnection(secrets))?.state).toBe('reconnect_required');
     await expect(tokens.accessToken()).rejects.toThrow(/sign in again/);
   });
+
+  it('refreshes on demand while the access token is still valid, keeping the grant date', async () => {
+    const clock = new ManualClock();
+    const secrets = new MemorySecretStore();
+    const oauth = new RotatingOAuth();
+    await connected(clock, secrets);
+    const grantedAt = (await readConnection(secrets))?.grantedAt;
+    clock.advance(60_000);
+    const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth, clock, instanceId: 'i1' });
+    await tokens.refreshNow();
+    const stored = await readConnection(secrets);
+    expect(oauth.refreshes).toBe(1);
+    expect(stored).toMatchObject({ refreshToken: 'rt-1', accessToken: 'at-1', lastRefreshAt: clock.now().toISOString(), grantedAt });
+    expect(await tokens.accessToken()).toBe('at-1');
+  });
+
+  it('rotates once when several instances force a refresh at the same time', async () => {
+    const clock = new ManualClock();
+    const secrets = new MemorySecretStore();
+    const oauth = new RotatingOAuth();
+    const lease = new MemoryLease();
+    await connected(clock, secrets);
+    const instances = Array.from({ length: 4 }, (_, i) => new JiraAccessTokens({ secrets, lease, oauth, clock, instanceId: `i${i}` }));
+    await Promise.all(instances.map((t) => t.refreshNow()));
+    expect(oauth.refreshes).toBe(1);
+    expect(await readConnection(secrets)).toMatchObject({ state: 'connected', refreshToken: 'rt-1' });
+  });
+
+  it('stores "reconnect required" when a forced refresh is refused', async () => {
+    const clock = new ManualClock();
+    const secrets = new MemorySecretStore();
+    await connect(
+      secrets,
+      { cloudId: 'c', siteUrl: 's', refreshToken: 'revoked', accessToken: 'at-x', expiresInSeconds: 3600, actor: { accountId: 'a', displayName: 'A' } },
+      clock,
+    );
+    const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth: new RotatingOAuth(), clock, instanceId: 'i1' });
+    await expect(tokens.refreshNow()).rejects.toBeInstanceOf(ReconnectRequiredError);
+    expect((await readConnection(secrets))?.state).toBe('reconnect_required');
+  });
 });
