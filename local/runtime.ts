@@ -3,6 +3,7 @@
  * the Lambdas, composed with embedded stand-ins (dynalite for DynamoDB, a file for Secrets
  * Manager, timers for SQS, and a Jira Cloud stand-in unless real Atlassian settings are given).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { composeRelayAdapters } from '#adapters/relay-adapters.ts';
@@ -106,6 +107,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const secrets = new FileSecretStore(join(dataDir, 'secrets.json'));
     await secrets.put('oauth-client-secret', atlassian.clientSecret);
+    // Shared by the gateway (the distribution's stand-in) and the admin API, as in AWS.
+    const originVerify = randomBytes(32).toString('base64url');
+    await secrets.put('origin-verify', originVerify);
     const queue = new InProcessRetryQueue();
     closers.push(() => queue.close());
     const log = consoleLog(options.quiet ?? false);
@@ -119,6 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         siteDir: SITE_DIR,
         siteConfig: {},
         maxBodyBytes: 256 * 1024,
+        originVerify,
       },
       relayPort,
     );
