@@ -313,7 +313,7 @@ describe('make-admin-api', () => {
 
     // Assess
     expect(first.statusCode).toBe(200);
-    expect(Buffer.byteLength(first.body ?? '')).toBeLessThan(600 * 1024);
+    expect(Buffer.byteLength(first.body ?? '')).toBeLessThan(100 * 1024);
     expect(body.items).toHaveLength(40);
     expect(body.items[0]?.event).toHaveLength(255);
     expect(body.items[0]?.lastError.length).toBeLessThanOrEqual(1000);
