@@ -14,7 +14,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { BY_RECEIVED_AT_INDEX, BY_STATUS_INDEX } from '#adapters/dynamodb-alert-ledger.ts';
+import { BY_RECEIVED_AT_INDEX, BY_RECEIVED_AT_PROJECTION, BY_STATUS_INDEX, BY_STATUS_PROJECTION } from '#adapters/dynamodb-alert-ledger.ts';
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:<port>`, for the DynamoDB client's `endpoint`. */
@@ -64,7 +64,8 @@ export interface TableNames {
 /**
  * Creates the ConfigTable and LedgerTable (same keys and indexes as the CDK data stack) when they
  * are missing, and waits until both are ACTIVE. TTL is not set: dynalite does not implement it, and
- * the adapters treat expired items as absent anyway.
+ * the adapters treat expired items as absent anyway. A table kept from an older data folder keeps
+ * its indexes as they were (the ledger ignores attributes an index carries beyond a listing).
  */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await Promise.all([ensureTable(client, configTableDefinition(names.configTable)), ensureTable(client, ledgerTableDefinition(names.ledgerTable))]);
@@ -103,7 +104,8 @@ export function ledgerTableDefinition(tableName: string): CreateTableCommandInpu
           { AttributeName: 'listPk', KeyType: 'HASH' },
           { AttributeName: 'receivedAt', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        // Listings only, never the raw body (`dynamodb-alert-ledger.ts`).
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...BY_RECEIVED_AT_PROJECTION] },
       },
       {
         IndexName: BY_STATUS_INDEX,
@@ -111,7 +113,7 @@ export function ledgerTableDefinition(tableName: string): CreateTableCommandInpu
           { AttributeName: 'status', KeyType: 'HASH' },
           { AttributeName: 'receivedAt', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...BY_STATUS_PROJECTION] },
       },
     ],
   };

@@ -1,11 +1,13 @@
 /**
  * The local stand-in for API Gateway + CloudFront: turns node:http requests into API Gateway
  * HTTP API (payload v2) events for the same handlers the Lambdas run, and serves the admin site
- * with the same security headers CloudFront adds.
+ * with the same security headers CloudFront adds. Like the distribution, it adds the origin-verify
+ * header to what it forwards to the admin API, so the admin API's origin check runs locally too.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { ORIGIN_VERIFY_HEADER } from '#app/admin-api/router.ts';
 import type { HttpEvent, HttpHandler, HttpResult } from '#shared/http.ts';
 
 export interface GatewayRoutes {
@@ -17,6 +19,8 @@ export interface GatewayRoutes {
   readonly siteConfig: Record<string, unknown>;
   /** Requests above this are cut off while streaming, like API Gateway's payload limit. */
   readonly maxBodyBytes: number;
+  /** Sent as `x-relay-origin-verify` with every `/api/*` and `/oauth/*` request (the admin API reads the same value from its secret store). */
+  readonly originVerify: string;
 }
 
 /** Same policy as lib/constructs/admin-site.ts: no inline script, nothing from elsewhere. */
@@ -140,7 +144,10 @@ export async function startHttpGateway(routes: GatewayRoutes, port: number): Pro
         return;
       }
       const body = await readBody(request, routes.maxBodyBytes);
-      send(response, await target(toHttpEvent(request, body, host)));
+      const event = toHttpEvent(request, body, host);
+      // Set, not appended: like CloudFront's origin custom header, it replaces whatever the client sent.
+      if (target === routes.adminApi) event.headers[ORIGIN_VERIFY_HEADER] = routes.originVerify;
+      send(response, await target(event));
     })().catch((error: unknown) => {
       if (response.headersSent) return response.destroy();
       const tooLarge = error instanceof BodyTooLarge;

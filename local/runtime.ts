@@ -4,6 +4,7 @@
  * Manager, timers for SQS and the sweep schedule, and a Jira Cloud stand-in unless real Atlassian
  * settings are given).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { composeRelayAdapters, type RelayAdapters } from '#adapters/relay-adapters.ts';
@@ -109,6 +110,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const secrets = new FileSecretStore(join(dataDir, 'secrets.json'));
     await secrets.put('oauth-client-secret', atlassian.clientSecret);
+    // Shared by the gateway (the distribution's stand-in) and the admin API, as in AWS.
+    const originVerify = randomBytes(32).toString('base64url');
+    await secrets.put('origin-verify', originVerify);
     const log = consoleLog(options.quiet ?? false);
     const queue = new InProcessRetryQueue({ ...options.retryQueue, onError: log.error });
     closers.push(() => queue.close());
@@ -122,6 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         siteDir: SITE_DIR,
         siteConfig: {},
         maxBodyBytes: 256 * 1024,
+        originVerify,
       },
       relayPort,
     );

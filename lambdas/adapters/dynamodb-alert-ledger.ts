@@ -1,8 +1,10 @@
 /**
  * AlertLedger on the LedgerTable: one item per alert keyed by `alertId`, AlertRecord attributes
  * stored top-level. GSI `byReceivedAt` (constant partition `listPk`) lists newest first; GSI
- * `byStatus` finds work by status. Every write is conditional, so concurrent webhook and deliver
- * instances agree on one record and one delivering worker. Never scans.
+ * `byStatus` finds work by status. Both project only the listing attributes below, never the raw
+ * body: it would be stored three times and make every index write cost as many units as the body
+ * has kilobytes. Every write is conditional, so concurrent webhook and deliver instances agree on
+ * one record and one delivering worker. Never scans.
  */
 import {
   GetCommand,
@@ -16,7 +18,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '#domain/errors.ts';
-import type { AlertLedger, AlertRecordPatch, AlertSummary } from '#domain/ports.ts';
+import type { AlertLedger, AlertListing, AlertRecordPatch, AlertSummary, PageBudget, RecentAlert } from '#domain/ports.ts';
 import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
 
 /** Partition value of the `byReceivedAt` index: one partition holds every alert in time order. */
@@ -24,7 +26,36 @@ export const LEDGER_LIST_PK = 'ALERT';
 export const BY_RECEIVED_AT_INDEX = 'byReceivedAt';
 export const BY_STATUS_INDEX = 'byStatus';
 
-// A Query page that hits DynamoDB's 1 MB cap stops early; alerts carry raw bodies of up to 256 KB.
+/**
+ * Non-key attributes of an AlertListing (`alertId`, `status` and `receivedAt` are keys of the table
+ * or of `byStatus`). The `byStatus` index projects exactly these (INCLUDE).
+ */
+export const LISTING_ATTRIBUTES = [
+  'updatedAt',
+  'event',
+  'category',
+  'alertName',
+  'parsed',
+  'attempts',
+  'nextAttemptAt',
+  'issueKey',
+  'issueUrl',
+  'issueType',
+  'priority',
+  'deliveredAt',
+  'lastError',
+  'droppedFields',
+  'duplicates',
+  'lastDuplicateAt',
+  'test',
+] as const;
+
+/** `byStatus` INCLUDE projection. The CDK data stack declares the same list. */
+export const BY_STATUS_PROJECTION: readonly string[] = LISTING_ATTRIBUTES;
+/** `byReceivedAt` INCLUDE projection: `status` is not a key there, and the mapping view reads field paths. */
+export const BY_RECEIVED_AT_PROJECTION: readonly string[] = [...LISTING_ATTRIBUTES, 'status', 'fieldPaths'];
+
+// A Query page stops early at DynamoDB's 1 MB cap; the cap on items keeps one call bounded too.
 const MAX_PAGE_ITEMS = 1000;
 
 const alertStatusSchema = z.enum([
@@ -70,6 +101,21 @@ const alertRecordItemSchema = z.object({
 // Compile-time check that the schema and the domain type describe the same record.
 const assertSameShape = (item: z.output<typeof alertRecordItemSchema>): AlertRecord => item;
 void assertSameShape;
+
+const listingMask = {
+  alertId: true,
+  status: true,
+  receivedAt: true,
+  ...(Object.fromEntries(LISTING_ATTRIBUTES.map((name) => [name, true])) as Record<(typeof LISTING_ATTRIBUTES)[number], true>),
+} as const;
+/** What an index holds; attributes a table item has beyond it (an index created with ALL) are dropped. */
+const alertListingItemSchema = z.pick(alertRecordItemSchema, listingMask);
+const recentAlertItemSchema = z.pick(alertRecordItemSchema, { ...listingMask, fieldPaths: true });
+
+const assertListingShape = (item: z.output<typeof alertListingItemSchema>): AlertListing => item;
+const assertRecentShape = (item: z.output<typeof recentAlertItemSchema>): RecentAlert => item;
+void assertListingShape;
+void assertRecentShape;
 
 const cursorSchema = z.record(z.string(), z.union([z.string(), z.number()]));
 
@@ -219,8 +265,9 @@ export class DynamoDbAlertLedger implements AlertLedger {
     }
   }
 
-  async listRecent(limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }> {
+  async listRecent(limit: number, cursor?: string, budget?: PageBudget<RecentAlert>): Promise<{ items: RecentAlert[]; cursor?: string }> {
     const page = await this.#queryUpTo(
+      (item) => parseWith(recentAlertItemSchema, item),
       {
         IndexName: BY_RECEIVED_AT_INDEX,
         KeyConditionExpression: 'listPk = :pk',
@@ -230,11 +277,21 @@ export class DynamoDbAlertLedger implements AlertLedger {
       limit,
       cursor === undefined ? undefined : decodeCursor(cursor),
     );
+    if (budget !== undefined) {
+      let bytes = 0;
+      const fitting = page.items.findIndex((item, index) => (bytes += budget.sizeOf(item)) > budget.maxBytes && index > 0);
+      const last = page.items[fitting - 1];
+      // Cut here: the cursor is the index key of the last item kept, exactly what DynamoDB would have returned.
+      if (fitting > 0 && last !== undefined) {
+        return { items: page.items.slice(0, fitting), cursor: encodeCursor({ alertId: last.alertId, listPk: LEDGER_LIST_PK, receivedAt: last.receivedAt }) };
+      }
+    }
     return page.lastKey === undefined ? { items: page.items } : { items: page.items, cursor: encodeCursor(page.lastKey) };
   }
 
-  async listByStatus(status: AlertStatus, limit: number): Promise<AlertRecord[]> {
+  async listByStatus(status: AlertStatus, limit: number): Promise<AlertListing[]> {
     const page = await this.#queryUpTo(
+      (item) => parseWith(alertListingItemSchema, item),
       {
         IndexName: BY_STATUS_INDEX,
         KeyConditionExpression: '#status = :status',
@@ -248,8 +305,9 @@ export class DynamoDbAlertLedger implements AlertLedger {
     return page.items;
   }
 
-  async pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }> {
+  async pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertListing[]; cursor?: string }> {
     const page = await this.#queryUpTo(
+      (item) => parseWith(alertListingItemSchema, item),
       {
         IndexName: BY_STATUS_INDEX,
         KeyConditionExpression: '#status = :status',
@@ -286,13 +344,14 @@ export class DynamoDbAlertLedger implements AlertLedger {
   }
 
   /** Follows pages until `limit` items are collected or the index is exhausted (a page stops at 1 MB). */
-  async #queryUpTo(
+  async #queryUpTo<T>(
+    parse: (item: Record<string, unknown>) => T,
     input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
     limit: number,
     startKey: Record<string, unknown> | undefined,
-  ): Promise<{ items: AlertRecord[]; lastKey?: Record<string, unknown> }> {
+  ): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
     const wanted = Math.min(Math.max(Math.floor(limit), 1), MAX_PAGE_ITEMS);
-    const items: AlertRecord[] = [];
+    const items: T[] = [];
     let lastKey = startKey;
     do {
       const result = await this.#client.send(
@@ -303,7 +362,7 @@ export class DynamoDbAlertLedger implements AlertLedger {
           ...(lastKey === undefined ? {} : { ExclusiveStartKey: lastKey }),
         }),
       );
-      for (const item of result.Items ?? []) items.push(parseRecord(item));
+      for (const item of result.Items ?? []) items.push(parse(item));
       lastKey = result.LastEvaluatedKey;
     } while (lastKey !== undefined && items.length < wanted);
     return lastKey === undefined ? { items } : { items, lastKey };
@@ -345,7 +404,11 @@ const alertSummaryItemSchema = z.object({
 });
 
 function parseSummary(item: Record<string, unknown>): AlertSummary {
-  const result = alertSummaryItemSchema.safeParse(item);
+  return parseWith(alertSummaryItemSchema, item);
+}
+
+function parseWith<T>(schema: z.ZodMiniType<T>, item: Record<string, unknown>): T {
+  const result = schema.safeParse(item);
   if (!result.success) throw new Error(`Ledger item ${String(item['alertId'])} is malformed (${result.error.issues.map((i) => i.path.join('.')).join(', ')})`);
   return result.data;
 }

@@ -125,6 +125,7 @@ export function awsRelayAdapters(env: RelayEnv, log: EventLog, metrics: RelayMet
       'webhook-tokens': env.WEBHOOK_TOKENS_SECRET_ID,
       'jira-connection': env.JIRA_CONNECTION_SECRET_ID,
       'oauth-client-secret': env.OAUTH_CLIENT_SECRET_ID,
+      ...(env.ORIGIN_VERIFY_SECRET_ID ? { 'origin-verify': env.ORIGIN_VERIFY_SECRET_ID } : {}),
     },
   });
   const queue = new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL });

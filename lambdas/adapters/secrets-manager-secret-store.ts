@@ -13,13 +13,13 @@ import type { SecretName, SecretStore } from '#domain/ports.ts';
 
 export interface SecretsManagerSecretStoreOptions {
   readonly client: SecretsManagerClient;
-  /** Secret ARN or name for each secret the relay uses. */
-  readonly secretIds: Readonly<Record<SecretName, string>>;
+  /** Secret ARN or name for each secret the relay uses; a secret without an id reads as absent. */
+  readonly secretIds: Readonly<Partial<Record<SecretName, string>>>;
 }
 
 export class SecretsManagerSecretStore implements SecretStore {
   readonly #client: SecretsManagerClient;
-  readonly #secretIds: Readonly<Record<SecretName, string>>;
+  readonly #secretIds: Readonly<Partial<Record<SecretName, string>>>;
 
   constructor(options: SecretsManagerSecretStoreOptions) {
     this.#client = options.client;
@@ -27,8 +27,10 @@ export class SecretsManagerSecretStore implements SecretStore {
   }
 
   async get(name: SecretName): Promise<string | undefined> {
+    const secretId = this.#secretIds[name];
+    if (secretId === undefined) return undefined;
     try {
-      const result = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretIds[name] }));
+      const result = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
       return result.SecretString;
     } catch (error) {
       // Also thrown for a secret created without a value yet (no AWSCURRENT version): not set = absent.
@@ -38,6 +40,8 @@ export class SecretsManagerSecretStore implements SecretStore {
   }
 
   async put(name: SecretName, value: string): Promise<void> {
-    await this.#client.send(new PutSecretValueCommand({ SecretId: this.#secretIds[name], SecretString: value }));
+    const secretId = this.#secretIds[name];
+    if (secretId === undefined) throw new Error(`No secret id is configured for ${name}`);
+    await this.#client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
   }
 }

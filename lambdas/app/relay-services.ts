@@ -136,6 +136,7 @@ export function createAdminApi(core: RelayCore, adapters: RelayAdapters, setting
     log: adapters.log,
     siteUrl: settings.JIRA_SITE_URL,
     sessionHours: settings.SESSION_HOURS,
+    relayTokens: core.tokens,
     ...(settings.PUBLIC_BASE_URL ? { publicBaseUrl: settings.PUBLIC_BASE_URL } : {}),
     ...(settings.WEBHOOK_URL ? { webhookUrl: settings.WEBHOOK_URL } : {}),
   });

@@ -59,6 +59,31 @@ export class UnauthenticatedError extends RelayError {
   }
 }
 
+/**
+ * The admin session ended before its time: the administrator lost Jira ADMINISTER, their Atlassian
+ * grant was revoked, or someone signed every session out. Answered like no session at all.
+ */
+export class SessionEndedError extends UnauthenticatedError {
+  constructor(
+    message: string,
+    readonly reason: 'not_admin' | 'grant_revoked' | 'connection_changed',
+  ) {
+    super(message);
+    this.name = 'SessionEndedError';
+  }
+}
+
+/**
+ * An admin API request that did not come through the admin site's distribution (no or a wrong
+ * origin-verify header), e.g. a direct call to the API's own endpoint.
+ */
+export class DirectAccessError extends RelayError {
+  constructor(message = 'The admin API answers only through the admin site') {
+    super(message);
+    this.name = 'DirectAccessError';
+  }
+}
+
 /** Signed in, but not a Jira administrator of the pinned site. */
 export class AccessDeniedError extends RelayError {
   constructor(

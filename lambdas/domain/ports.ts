@@ -48,16 +48,58 @@ export interface AlertLedger {
   claim(alertId: string, from: readonly AlertStatus[], now: Date, claimSeconds: number): Promise<AlertRecord | undefined>;
   update(alertId: string, patch: AlertRecordPatch): Promise<void>;
   noteDuplicate(alertId: string, at: Date): Promise<void>;
-  /** Newest first. */
-  listRecent(limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }>;
-  listByStatus(status: AlertStatus, limit: number): Promise<AlertRecord[]>;
+  /**
+   * Newest first, without bodies (read one with `get`). With `budget`, the page also ends before the
+   * item that would take the sizes past `maxBytes` (always at least one item), and the cursor
+   * resumes there.
+   */
+  listRecent(limit: number, cursor?: string, budget?: PageBudget<RecentAlert>): Promise<{ items: RecentAlert[]; cursor?: string }>;
+  listByStatus(status: AlertStatus, limit: number): Promise<AlertListing[]>;
   /** Oldest first, a page at a time: releases drain a backlog in order of receipt. */
-  pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertRecord[]; cursor?: string }>;
+  pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertListing[]; cursor?: string }>;
   /** Every alert received at or after `since`, only what the per-hour chart needs (no payloads). */
   listSince(since: Date): Promise<AlertSummary[]>;
 }
 
 export type AlertSummary = Pick<AlertRecord, 'alertId' | 'receivedAt' | 'status' | 'priority'>;
+
+/**
+ * An alert as the ledger's indexes hold it: what the admin views and the background tasks read
+ * from lists, without the raw body (read one with `get`) or the delivery's claim bookkeeping, so an
+ * index entry stays small (one write unit) and a page of listings stays far below a response limit.
+ */
+export type AlertListing = Pick<
+  AlertRecord,
+  | 'alertId'
+  | 'status'
+  | 'receivedAt'
+  | 'updatedAt'
+  | 'event'
+  | 'category'
+  | 'alertName'
+  | 'parsed'
+  | 'attempts'
+  | 'nextAttemptAt'
+  | 'issueKey'
+  | 'issueUrl'
+  | 'issueType'
+  | 'priority'
+  | 'deliveredAt'
+  | 'lastError'
+  | 'droppedFields'
+  | 'duplicates'
+  | 'lastDuplicateAt'
+  | 'test'
+>;
+
+/** Bounds a page by the bytes its items take in a response, as `sizeOf` measures them. */
+export interface PageBudget<T> {
+  readonly maxBytes: number;
+  readonly sizeOf: (item: T) => number;
+}
+
+/** A listing of the newest alerts, with the payload's field paths for the mapping view. */
+export type RecentAlert = AlertListing & Pick<AlertRecord, 'fieldPaths'>;
 
 export type AlertRecordPatch = Partial<
   Pick<
@@ -99,7 +141,25 @@ export interface StateStore {
   patchItem(name: string, patch: Record<string, unknown>): Promise<void>;
 }
 
+/** The signed-in administrator's own Atlassian tokens, used only to re-check their rights. */
+export interface AdminTokens {
+  readonly accessToken: string;
+  /** Epoch ms. */
+  readonly accessTokenExpiresAt: number;
+  /** Rotating: every refresh hands back the next one, which must replace it. */
+  readonly refreshToken?: string;
+}
+
+/**
+ * Whose token re-checks the session's rights. `own`: the tokens of this sign-in. `connection`: this
+ * sign-in connected the relay, so its tokens became the relay's connection; a rotating refresh
+ * token must have one holder (a superseded one reused after 10 minutes revokes the whole grant),
+ * so the session borrows the connection's token instead of keeping a copy.
+ */
+export type SessionCredentials = { readonly kind: 'own'; readonly tokens: AdminTokens } | { readonly kind: 'connection' };
+
 export interface AdminSession {
+  /** The cookie's value. Stores keep only its SHA-256. */
   readonly id: string;
   readonly accountId: string;
   readonly displayName: string;
@@ -107,12 +167,21 @@ export interface AdminSession {
   readonly createdAt: string;
   /** Epoch seconds. */
   readonly expiresAt: number;
+  /** The Jira site the administrator's rights are checked on. */
+  readonly cloudId: string;
+  /** Epoch ms of the last check that found Jira ADMINISTER. */
+  readonly rightsCheckedAt: number;
+  readonly credentials: SessionCredentials;
 }
 
 export interface SessionStore {
   put(session: AdminSession): Promise<void>;
   get(id: string): Promise<AdminSession | undefined>;
+  /** Records a re-check (and rotated tokens). False when the session no longer exists. */
+  update(id: string, patch: { readonly rightsCheckedAt: number; readonly credentials: SessionCredentials }): Promise<boolean>;
   delete(id: string): Promise<void>;
+  /** Ends every session ("sign out everywhere"); returns how many there were. */
+  deleteAll(): Promise<number>;
   /** One-time OAuth `state` values, bound to the browser by a cookie. */
   putOAuthState(state: string, data: { browserBinding: string; expiresAt: number }): Promise<void>;
   /** Returns and deletes the state (single use). */
@@ -125,7 +194,8 @@ export interface Lease {
   release(name: string, owner: string): Promise<void>;
 }
 
-export type SecretName = 'webhook-tokens' | 'jira-connection' | 'oauth-client-secret';
+/** `origin-verify`: the value the admin site's distribution sends in `x-relay-origin-verify`. */
+export type SecretName = 'webhook-tokens' | 'jira-connection' | 'oauth-client-secret' | 'origin-verify';
 
 /** Secrets Manager in AWS, a file locally. Values are strings (JSON where structured). */
 export interface SecretStore {

@@ -3,7 +3,10 @@
  * admin site's client takes its methods and paths from it. Constant data and types only, so the
  * browser bundle gets a few strings and no server code. Shapes: `admin-api-types.ts`.
  *
- * Every route with `needsSession` answers 401 UNAUTHENTICATED without a live session cookie, and
+ * Every route answers 403 FORBIDDEN unless the request came through the admin site's distribution
+ * (origin-verify header). Every route with `needsSession` answers 401 UNAUTHENTICATED without a
+ * live session cookie, or when the administrator's Jira ADMINISTER permission or Atlassian grant is
+ * gone (re-checked at least every 15 minutes and before every mutation; the cookie is cleared), and
  * its mutations (POST/PUT/DELETE) answer 400 unless sent with `Content-Type: application/json`
  * (CSRF guard on top of the SameSite=Strict cookie). An unknown path answers 404 NOT_FOUND, a
  * known path with another method 405 METHOD_NOT_ALLOWED.
@@ -44,6 +47,7 @@ export interface AdminApiContract {
   signInCallback: { query: { code?: string; state?: string; error?: string }; response: void };
   session: { response: SessionDto };
   logout: { response: void };
+  signOutEverywhere: { response: { endedSessions: number } };
   status: { response: StatusDto };
   projects: { response: { projects: ProjectDto[] } };
   issueTypes: { response: { issueTypes: IssueTypeDto[] } };
@@ -74,6 +78,12 @@ export const adminRoutes = {
   session: { method: 'GET', path: '/api/session', needsSession: true },
   /** 204; clears the session cookie. */
   logout: { method: 'POST', path: '/api/logout', needsSession: true },
+  /**
+   * Ends every administrator's session, the caller's included (clears its cookie). All of them, not
+   * only the caller's: every session has the same full control of the relay, and whoever notices a
+   * stolen session cannot tell whose it is.
+   */
+  signOutEverywhere: { method: 'POST', path: '/api/sessions/revoke-all', needsSession: true },
   status: { method: 'GET', path: '/api/status', needsSession: true },
   projects: { method: 'GET', path: '/api/projects', needsSession: true },
   issueTypes: { method: 'GET', path: '/api/projects/{key}/issue-types', needsSession: true },

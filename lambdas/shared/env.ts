@@ -16,7 +16,11 @@ export const relayEnvSchema = z.object({
   WEBHOOK_TOKENS_SECRET_ID: nonEmpty(),
   JIRA_CONNECTION_SECRET_ID: nonEmpty(),
   OAUTH_CLIENT_SECRET_ID: nonEmpty(),
-  /** Secret CloudFront sends in the x-relay-origin-verify header (admin function only; unset locally). */
+  /**
+   * Secret holding the value the admin site's distribution sends in `x-relay-origin-verify`. Unset
+   * where no Secrets Manager is (the local runtime, whose gateway shares the value through its own
+   * secret store); in AWS an unset id leaves every admin API request refused (403).
+   */
   ORIGIN_VERIFY_SECRET_ID: z.optional(nonEmpty()),
   RETRY_QUEUE_URL: nonEmpty(),
   DEAD_LETTER_QUEUE_URL: nonEmpty(),
@@ -35,8 +39,12 @@ export const relayEnvSchema = z.object({
   /** Ceiling on Jira requests per second from all instances together; pacing learns the real limit below it. */
   JIRA_MAX_REQUESTS_PER_SECOND: z._default(z.coerce.number().check(z.positive()), 50),
   LEDGER_TTL_DAYS: positiveInt(90),
-  /** How long an instance trusts its cached webhook-token hashes. */
-  TOKEN_CACHE_SECONDS: nonNegativeInt(5),
+  /**
+   * How long an instance trusts its cached webhook-token hashes. A new token works at once (a miss
+   * re-reads); a revoked or replaced one keeps working this long on an instance that cached it. 60 s
+   * bounds Secrets Manager reads to one a minute per warm instance, whatever the alert rate.
+   */
+  TOKEN_CACHE_SECONDS: nonNegativeInt(60),
   CONFIG_CACHE_SECONDS: nonNegativeInt(5),
   JIRA_TIMEOUT_MS: positiveInt(8000),
   SESSION_HOURS: positiveInt(8),

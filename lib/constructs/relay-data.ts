@@ -2,10 +2,16 @@ import { type CfnParameter, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  BY_RECEIVED_AT_INDEX,
+  BY_RECEIVED_AT_PROJECTION,
+  BY_STATUS_INDEX,
+  BY_STATUS_PROJECTION,
+} from '#adapters/dynamodb-alert-ledger.ts';
 import { acknowledgeFinding } from './nag.ts';
 
 /** Names of the ledger's global secondary indexes (IAM names each one, never `index/*`). */
-export const LEDGER_INDEXES = { byReceivedAt: 'byReceivedAt', byStatus: 'byStatus' } as const;
+export const LEDGER_INDEXES = { byReceivedAt: BY_RECEIVED_AT_INDEX, byStatus: BY_STATUS_INDEX } as const;
 
 /** Props of {@link RelayData}. */
 export interface RelayDataProps {
@@ -54,18 +60,22 @@ export class RelayData extends Construct {
       partitionKey: { name: 'alertId', type: AttributeType.STRING },
     });
     // `listPk` is one constant value on every record, so this index lists all alerts newest
-    // first without a Scan; ALL projection because the admin list shows most attributes.
+    // first without a Scan. Both indexes project only what the lists show (the adapter's own
+    // lists, so a renamed attribute breaks compilation): never the raw body, which would be stored
+    // and written three times per alert.
     this.ledgerTable.addGlobalSecondaryIndex({
       indexName: LEDGER_INDEXES.byReceivedAt,
       partitionKey: { name: 'listPk', type: AttributeType.STRING },
       sortKey: { name: 'receivedAt', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...BY_RECEIVED_AT_PROJECTION],
     });
     this.ledgerTable.addGlobalSecondaryIndex({
       indexName: LEDGER_INDEXES.byStatus,
       partitionKey: { name: 'status', type: AttributeType.STRING },
       sortKey: { name: 'receivedAt', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...BY_STATUS_PROJECTION],
     });
 
     // Initial values only. CloudFormation rewrites a secret's value only when this template

@@ -94,6 +94,7 @@ const screenSchema = z.object({
   addFields: z.array(z.union([z.string(), z.object({ fieldId: z.string(), required: z.boolean().default(false) })])).default([]),
 });
 const revokeSchema = z.object({ accountId: z.string().optional() });
+const revokePermissionSchema = z.object({ accountId: z.string(), permission: z.enum(['ADMINISTER', 'SYSTEM_ADMIN', 'USER_PICKER', 'CREATE_SHARED_OBJECTS']) });
 const attachmentSettingsSchema = z.object({ uploadLimit: z.number().int().positive() });
 
 /** auth.atlassian.com, the gateway's own routes (accessible-resources), or Jira REST behind the gateway. */
@@ -298,6 +299,16 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         const parsed = revokeSchema.safeParse(input);
         if (!parsed.success) return invalid(parsed.error.message);
         return sendJson(res, 200, { revokedFamilies: oauth.revokeAll(parsed.data.accountId) });
+      }
+      case 'POST /permissions/revoke': {
+        // An administrator demoted in Jira: /mypermissions says no from now on (until /reset).
+        const parsed = revokePermissionSchema.safeParse(input);
+        if (!parsed.success) return invalid(parsed.error.message);
+        const { accountId, permission } = parsed.data;
+        const revoked = state.revokedGlobal.get(accountId) ?? new Set<string>();
+        revoked.add(permission);
+        state.revokedGlobal.set(accountId, revoked);
+        return sendJson(res, 200, { accountId, revoked: [...revoked] });
       }
       case 'GET /screens':
         return sendJson(res, 200, { screens: state.screens });

@@ -298,7 +298,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     template: '/mypermissions',
     scope: 'read:jira-work',
-    handle: ({ user, query }) => {
+    handle: ({ user, query, state }) => {
       const keys = (query.get('permissions') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
       if (keys.length === 0) return bad(400, ["The 'permissions' query parameter is required."]);
       const unknown = keys.filter((k) => !(k in PERMISSIONS));
@@ -314,7 +314,7 @@ export const ROUTES: readonly Route[] = [
         const info = PERMISSIONS[key as keyof typeof PERMISSIONS];
         const have =
           info.type === 'GLOBAL'
-            ? user.global.some((g) => g === key)
+            ? state.hasGlobal(user, key)
             : project
               ? can(user, project, key)
               : PROJECTS.some((p) => can(user, p, key));

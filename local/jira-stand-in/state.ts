@@ -137,6 +137,13 @@ export class StandInState {
   screens = seedScreens();
   faults: FaultRule[] = [];
   counters = new Map<string, number>();
+  /** Account id → global permissions taken away by `/_stand-in/permissions/revoke` (an admin demoted); not persisted. */
+  revokedGlobal = new Map<string, Set<string>>();
+
+  /** Whether the user holds a global permission now (seed minus what a test revoked). */
+  hasGlobal(user: { readonly accountId: string; readonly global: readonly string[] }, permission: string): boolean {
+    return user.global.includes(permission) && !(this.revokedGlobal.get(user.accountId)?.has(permission) ?? false);
+  }
 
   constructor(
     private readonly baseNow: () => number,
@@ -164,6 +171,7 @@ export class StandInState {
     this.screens = seedScreens();
     this.faults = [];
     this.counters.clear();
+    this.revokedGlobal.clear();
     this.save();
   }
 

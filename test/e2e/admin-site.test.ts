@@ -115,7 +115,8 @@ describe('admin site', () => {
     await build({ configFile: join(ROOT, 'web-admin', 'vite.config.ts'), logLevel: 'warn' });
     await mkdir(SCREENSHOTS, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'relay-e2e-'));
-    runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true });
+    // A replaced token stops working once the instance's hash cache expires: keep that within the test's wait.
+    runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true, settings: { TOKEN_CACHE_SECONDS: 5 } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

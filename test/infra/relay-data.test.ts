@@ -1,3 +1,4 @@
+import { BY_RECEIVED_AT_PROJECTION, BY_STATUS_PROJECTION } from '#adapters/dynamodb-alert-ledger.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
@@ -83,7 +84,7 @@ describe('RelayData', () => {
           { AttributeName: 'listPk', KeyType: 'HASH' },
           { AttributeName: 'receivedAt', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...BY_RECEIVED_AT_PROJECTION] },
       },
       {
         IndexName: 'byStatus',
@@ -91,9 +92,14 @@ describe('RelayData', () => {
           { AttributeName: 'status', KeyType: 'HASH' },
           { AttributeName: 'receivedAt', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...BY_STATUS_PROJECTION] },
       },
     ]);
+    // The lists never carry the raw body: it would be stored and written three times per alert.
+    for (const index of props.GlobalSecondaryIndexes) {
+      expect(index.Projection.NonKeyAttributes).not.toContain('rawBodyGz');
+      expect(index.Projection.NonKeyAttributes).not.toContain('rawBody');
+    }
   });
 
   it('retains the three secrets with their initial values', () => {

@@ -253,7 +253,7 @@ describe('RelayStack', () => {
     it('denies ingest and deliver every item of a session or an OAuth state; the admin API keeps them', () => {
       // Prepare
       const sessionCondition = {
-        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['SESSION#*', 'OAUTHSTATE#*'] },
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['SESSION', 'OAUTHSTATE#*'] },
       };
 
       for (const fn of [relay.ingestFunction, relay.deliverFunction]) {

@@ -12,7 +12,7 @@ import { DynamoDbSessionStore } from '#adapters/dynamodb-session-store.ts';
 import { DynamoDbStateStore } from '#adapters/dynamodb-state-store.ts';
 import type { AlertRecord } from '#domain/alert-record.ts';
 import { ConflictError } from '#domain/errors.ts';
-import type { Clock } from '#domain/ports.ts';
+import type { AdminSession, Clock } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { ensureTables, startDynalite, type DynaliteServer } from '#local/dynalite-server.ts';
 
@@ -200,6 +200,46 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
     expect(third.cursor).toBeUndefined();
   });
 
+  it('lists alerts from the indexes without their bodies, which only get reads', async () => {
+    // Prepare
+    const ledger = await freshLedger();
+    const record = alert({ status: 'pending_configuration' });
+    await ledger.record(record);
+
+    // Act
+    const recent = (await ledger.listRecent(10)).items.find((r) => r.alertId === record.alertId);
+    const byStatus = (await ledger.listByStatus('pending_configuration', 10)).find((r) => r.alertId === record.alertId);
+    const full = await ledger.get(record.alertId);
+
+    // Assess
+    expect(recent).toMatchObject({ alertId: record.alertId, event: record.event, fieldPaths: record.fieldPaths });
+    expect(recent).not.toHaveProperty('rawBody');
+    expect(byStatus).toMatchObject({ alertId: record.alertId, status: 'pending_configuration', updatedAt: record.updatedAt });
+    expect(byStatus).not.toHaveProperty('rawBody');
+    expect(byStatus).not.toHaveProperty('fieldPaths');
+    expect(full?.rawBody).toBe(record.rawBody);
+  });
+
+  it('ends a page at a byte budget and resumes right after the last item it kept', async () => {
+    // Prepare
+    const ledger = await freshLedger();
+    const records = [alert(), alert(), alert(), alert(), alert()];
+    for (const record of records) await ledger.record(record);
+    const newestFirst = [...records].reverse().map((r) => r.alertId);
+    const budget = { maxBytes: 250, sizeOf: () => 100 };
+
+    // Act
+    const first = await ledger.listRecent(5, undefined, budget);
+    const second = await ledger.listRecent(5, first.cursor, budget);
+    const third = await ledger.listRecent(5, second.cursor, budget);
+
+    // Assess
+    expect(first.items.map((r) => r.alertId)).toEqual(newestFirst.slice(0, 2));
+    expect(second.items.map((r) => r.alertId)).toEqual(newestFirst.slice(2, 4));
+    expect(third.items.map((r) => r.alertId)).toEqual(newestFirst.slice(4));
+    expect(third.cursor).toBeUndefined();
+  });
+
   it('lists by status newest first', async () => {
     // Prepare
     const ledger = await freshLedger();
@@ -266,7 +306,16 @@ describe('DynamoDbSessionStore (dynalite)', () => {
   it('returns a live session and treats an expired one as absent', async () => {
     // Prepare
     const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
-    const live = { id: 'live', accountId: 'acc-1', displayName: 'Ada', createdAt: at.toISOString(), expiresAt: nowSeconds + 60 };
+    const live: AdminSession = {
+      id: 'live',
+      accountId: 'acc-1',
+      displayName: 'Ada',
+      createdAt: at.toISOString(),
+      expiresAt: nowSeconds + 60,
+      cloudId: 'cloud-1',
+      rightsCheckedAt: at.getTime(),
+      credentials: { kind: 'own', tokens: { accessToken: 'at-1', accessTokenExpiresAt: at.getTime() + 3_600_000, refreshToken: 'rt-1' } },
+    };
     await store.put(live);
     await store.put({ ...live, id: 'expired', expiresAt: nowSeconds - 1 });
 
@@ -282,13 +331,54 @@ describe('DynamoDbSessionStore (dynalite)', () => {
   it('forgets a deleted session', async () => {
     // Prepare
     const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
-    await store.put({ id: 'gone', accountId: 'acc-1', displayName: 'Ada', createdAt: at.toISOString(), expiresAt: nowSeconds + 60 });
+    await store.put({
+      id: 'gone',
+      accountId: 'acc-1',
+      displayName: 'Ada',
+      createdAt: at.toISOString(),
+      expiresAt: nowSeconds + 60,
+      cloudId: 'cloud-1',
+      rightsCheckedAt: at.getTime(),
+      credentials: { kind: 'connection' },
+    });
 
     // Act
     await store.delete('gone');
 
     // Assess
     expect(await store.get('gone')).toBeUndefined();
+  });
+
+  it('records a re-check with rotated tokens, and signs every session out at once', async () => {
+    // Prepare
+    const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
+    const base: AdminSession = {
+      id: 'one',
+      accountId: 'acc-1',
+      displayName: 'Ada',
+      createdAt: at.toISOString(),
+      expiresAt: nowSeconds + 60,
+      cloudId: 'cloud-1',
+      rightsCheckedAt: 0,
+      credentials: { kind: 'connection' },
+    };
+    await store.put(base);
+    await store.put({ ...base, id: 'two', accountId: 'acc-2' });
+    const rotated = { kind: 'own' as const, tokens: { accessToken: 'at-2', accessTokenExpiresAt: 5, refreshToken: 'rt-2' } };
+
+    // Act
+    const updated = await store.update('one', { rightsCheckedAt: 99, credentials: rotated });
+    const afterUpdate = await store.get('one');
+    const ended = await store.deleteAll();
+    const updateAfterEnd = await store.update('two', { rightsCheckedAt: 100, credentials: rotated });
+
+    // Assess
+    expect(updated).toBe(true);
+    expect(afterUpdate).toEqual({ ...base, rightsCheckedAt: 99, credentials: rotated });
+    expect(ended).toBeGreaterThanOrEqual(2);
+    expect(await store.get('one')).toBeUndefined();
+    expect(await store.get('two')).toBeUndefined();
+    expect(updateAfterEnd).toBe(false);
   });
 
   it('hands out an OAuth state once, and never when expired', async () => {

@@ -11,6 +11,7 @@ import type { RelayConfig } from '#domain/relay-config.ts';
 import type {
   AdminSession,
   AlertLedger,
+  AlertListing,
   AlertRecordPatch,
   Clock,
   ConfigStore,
@@ -21,7 +22,9 @@ import type {
   JiraProject,
   JiraUser,
   Lease,
+  PageBudget,
   RateBucket,
+  RecentAlert,
   RelayCounter,
   RelayDuration,
   RelayGauge,
@@ -30,6 +33,7 @@ import type {
   RetryQueue,
   SecretName,
   SecretStore,
+  SessionCredentials,
   SessionStore,
   StateStore,
 } from '#domain/ports.ts';
@@ -44,6 +48,13 @@ export class ManualClock implements Clock {
   }
 }
 
+/** What the ledger's indexes hold: the record without its body and claim bookkeeping, as the DynamoDB ledger lists it. */
+export function listing(record: AlertRecord): AlertListing {
+  const { rawBody: _body, fieldPaths: _paths, claimUntil: _claim, priorClaimUntil: _prior, mayHaveCreated: _may, lastSentAt: _sent, expiresAt: _ttl, ...rest } =
+    structuredClone(record);
+  return rest;
+}
+
 export class MemoryLedger implements AlertLedger {
   readonly items = new Map<string, AlertRecord>();
   /** Write calls by method, to check how many round trips a path costs. */
@@ -56,7 +67,10 @@ export class MemoryLedger implements AlertLedger {
     this.items.set(record.alertId, structuredClone(record));
     return { created: true as const };
   }
+  /** Bodies read, to check who reads them. */
+  gets = 0;
   async get(alertId: string) {
+    this.gets++;
     const item = this.items.get(alertId);
     return item ? structuredClone(item) : undefined;
   }
@@ -88,11 +102,23 @@ export class MemoryLedger implements AlertLedger {
       item.lastDuplicateAt = at.toISOString();
     }
   }
-  async listRecent(limit: number) {
-    return { items: [...this.items.values()].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit) };
+  async listRecent(limit: number, cursor?: string, budget?: PageBudget<RecentAlert>) {
+    // Newest first, the cursor being the last key seen (as with DynamoDB's LastEvaluatedKey).
+    const key = (r: AlertRecord) => `${r.receivedAt}|${r.alertId}`;
+    const all = [...this.items.values()]
+      .filter((i) => cursor === undefined || key(i) < cursor)
+      .sort((a, b) => key(b).localeCompare(key(a)));
+    let items: RecentAlert[] = all.slice(0, limit).map((i) => ({ ...listing(i), fieldPaths: [...i.fieldPaths] }));
+    if (budget) {
+      let bytes = 0;
+      const cut = items.findIndex((item, index) => (bytes += budget.sizeOf(item)) > budget.maxBytes && index > 0);
+      if (cut > 0) items = items.slice(0, cut);
+    }
+    const last = items[items.length - 1];
+    return all.length > items.length && last ? { items, cursor: `${last.receivedAt}|${last.alertId}` } : { items };
   }
   async listByStatus(status: AlertStatus, limit: number) {
-    return [...this.items.values()].filter((i) => i.status === status).slice(0, limit);
+    return [...this.items.values()].filter((i) => i.status === status).slice(0, limit).map(listing);
   }
   async pageByStatus(status: AlertStatus, limit: number, cursor?: string) {
     // Like DynamoDB's LastEvaluatedKey: the cursor is the last key seen, so items that change status
@@ -101,9 +127,9 @@ export class MemoryLedger implements AlertLedger {
     const all = [...this.items.values()]
       .filter((i) => i.status === status && (cursor === undefined || key(i) > cursor))
       .sort((a, b) => key(a).localeCompare(key(b)));
-    const items = all.slice(0, limit).map((i) => structuredClone(i));
+    const items = all.slice(0, limit).map(listing);
     const last = items[items.length - 1];
-    return all.length > limit && last ? { items, cursor: key(last) } : { items };
+    return all.length > limit && last ? { items, cursor: `${last.receivedAt}|${last.alertId}` } : { items };
   }
   async listSince(since: Date) {
     return [...this.items.values()].filter((i) => i.receivedAt >= since.toISOString());
@@ -247,8 +273,19 @@ export class MemorySessionStore implements SessionStore {
   async get(id: string) {
     return this.sessions.get(id);
   }
+  async update(id: string, patch: { rightsCheckedAt: number; credentials: SessionCredentials }) {
+    const session = this.sessions.get(id);
+    if (!session) return false;
+    this.sessions.set(id, { ...session, ...patch });
+    return true;
+  }
   async delete(id: string) {
     this.sessions.delete(id);
+  }
+  async deleteAll() {
+    const count = this.sessions.size;
+    this.sessions.clear();
+    return count;
   }
   async putOAuthState(state: string, data: { browserBinding: string; expiresAt: number }) {
     this.states.set(state, data);

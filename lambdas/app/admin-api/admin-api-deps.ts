@@ -30,6 +30,8 @@ export interface AdminApiDeps {
   readonly log: EventLog;
   readonly siteUrl: string;
   readonly sessionHours: number;
+  /** The relay's Jira connection tokens: a session whose sign-in connected the relay re-checks its rights with them. */
+  readonly relayTokens: { accessToken(): Promise<string>; markRejected(): Promise<void> };
   /** Fixed public origin (local runtime, custom domain); otherwise derived from the request. */
   readonly publicBaseUrl?: string;
   readonly webhookUrl?: string;
@@ -37,7 +39,10 @@ export interface AdminApiDeps {
 
 export function requestBaseUrl(deps: Pick<AdminApiDeps, 'publicBaseUrl'>, event: HttpEvent): string {
   if (deps.publicBaseUrl) return deps.publicBaseUrl.replace(/\/+$/, '');
-  // CloudFront copies the viewer's Host into x-forwarded-host (lib/constructs/admin-site.ts).
+  // CloudFront copies the viewer's Host into x-forwarded-host (lib/constructs/admin-site.ts). The
+  // header picks the OAuth redirect_uri and the post-login redirect, so it is trusted only because
+  // the router has already refused every request without the distribution's origin-verify secret:
+  // a direct caller of the API endpoint, who could set any x-forwarded-host, never gets this far.
   const host = header(event, 'x-forwarded-host') ?? event.requestContext.domainName;
   return `https://${host}`;
 }

@@ -1,13 +1,12 @@
 /** Domain values → the admin API's JSON shapes (`#shared/admin-api-types.ts`). No I/O. */
 import type { TokenMeta } from '#domain/access/webhook-token.ts';
-import type { AlertRecord } from '#domain/alert-record.ts';
 import { DOCUMENTED_KEEPER_FIELDS } from '#domain/alert/keeper-fields.ts';
 import { prioritiesOnScreens } from '#domain/configuration/configure-relay.ts';
 import { describeConfigChange } from '#domain/configuration/describe-config-change.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import type { JiraConnection } from '#domain/jira-connection/connection-record.ts';
 import { grantDaysRemaining, grantExpiresAt } from '#domain/jira-connection/grant-lifetime.ts';
-import type { AdminSession, JiraFieldMeta } from '#domain/ports.ts';
+import type { AdminSession, AlertListing, JiraFieldMeta } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
 import type {
@@ -105,20 +104,39 @@ export function toFieldDto(meta: JiraFieldMeta): FieldDto {
   };
 }
 
-export function toDeliveryDto(record: AlertRecord): DeliveryDto {
+/**
+ * Caps of the strings a delivery carries (characters): every DTO stays a few kilobytes, whatever an
+ * alert or Jira put into the ledger, so a page of them is bounded by its item count too.
+ */
+export const DELIVERY_TEXT_CAPS = { name: 255, url: 2048, error: 1000, reason: 300, droppedFields: 20 } as const;
+
+function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function toDeliveryDto(record: AlertListing): DeliveryDto {
+  const { name, url, error, reason, droppedFields } = DELIVERY_TEXT_CAPS;
   return {
     alertId: record.alertId,
     receivedAt: record.receivedAt,
-    event: record.event,
-    ...(record.category ? { category: record.category } : {}),
-    ...(record.alertName ? { alertName: record.alertName } : {}),
+    event: capped(record.event, name),
+    ...(record.category ? { category: capped(record.category, name) } : {}),
+    ...(record.alertName ? { alertName: capped(record.alertName, name) } : {}),
     status: record.status,
     attempts: record.attempts,
-    ...(record.issueKey ? { issueKey: record.issueKey } : {}),
-    ...(record.issueUrl ? { issueUrl: record.issueUrl } : {}),
-    ...(record.priority ? { priority: record.priority } : {}),
-    ...(record.lastError && record.status !== 'delivered' ? { lastError: record.lastError } : {}),
-    ...(record.droppedFields && record.droppedFields.length > 0 ? { droppedFields: [...record.droppedFields] } : {}),
+    ...(record.issueKey ? { issueKey: capped(record.issueKey, name) } : {}),
+    ...(record.issueUrl ? { issueUrl: capped(record.issueUrl, url) } : {}),
+    ...(record.priority ? { priority: capped(record.priority, name) } : {}),
+    ...(record.lastError && record.status !== 'delivered' ? { lastError: capped(record.lastError, error) } : {}),
+    ...(record.droppedFields && record.droppedFields.length > 0
+      ? {
+          droppedFields: record.droppedFields.slice(0, droppedFields).map((field) => ({
+            fieldId: capped(field.fieldId, name),
+            ...(field.fieldName !== undefined ? { fieldName: capped(field.fieldName, name) } : {}),
+            reason: capped(field.reason, reason),
+          })),
+        }
+      : {}),
     duplicates: record.duplicates,
     ...(record.lastDuplicateAt ? { lastDuplicateAt: record.lastDuplicateAt } : {}),
     test: record.test === true,

@@ -10,13 +10,21 @@ import type { AdminRouteHandlers } from './router.ts';
 /** Parked alerts counted for the status page; more than this reads as "100". */
 const PENDING_COUNT_LIMIT = 100;
 
-export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'session' | 'logout' | 'status'> {
+export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'session' | 'logout' | 'signOutEverywhere' | 'status'> {
   return {
     session: async ({ session }) => json(200, toSessionDto(session, deps.siteUrl) satisfies AdminResponse<'session'>),
 
     logout: async ({ session, baseUrl }) => {
       await deps.sessions.delete(session.id);
       return noContent([sessionCookie('', 0, baseUrl.startsWith('https:'))]);
+    },
+
+    signOutEverywhere: async ({ session, baseUrl }) => {
+      const endedSessions = await deps.sessions.deleteAll();
+      deps.log.info('Every admin session ended', { accountId: session.accountId, endedSessions });
+      return json(200, { endedSessions } satisfies AdminResponse<'signOutEverywhere'>, {
+        cookies: [sessionCookie('', 0, baseUrl.startsWith('https:'))],
+      });
     },
 
     status: async ({ event }) => {

@@ -2,7 +2,8 @@
  * "Sign in with Atlassian" = connect. The OAuth 2.0 authorization-code flow with `state` bound to
  * the browser; only a Jira administrator (ADMINISTER) of the one pinned site gets a session. The
  * first administrator to sign in, or the first after the connection needs renewing, connects the
- * relay: their refresh token becomes the relay's Jira connection.
+ * relay: their refresh token becomes the relay's Jira connection. Every other sign-in keeps its own
+ * tokens in the session, to re-check the administrator's rights (`session-rights.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { connect, readConnection } from '#domain/jira-connection/connection-record.ts';
@@ -96,6 +97,19 @@ export async function completeSignIn(
     ...(me.emailAddress ? { email: me.emailAddress } : {}),
     createdAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.sessionHours * 3600,
+    cloudId: site.id,
+    rightsCheckedAt: now.getTime(),
+    // A refresh token handed to the connection must not be used here too: rotation allows one holder.
+    credentials: connected
+      ? { kind: 'connection' }
+      : {
+          kind: 'own',
+          tokens: {
+            accessToken: tokens.accessToken,
+            accessTokenExpiresAt: now.getTime() + tokens.expiresInSeconds * 1000,
+            ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+          },
+        },
   };
   await deps.sessions.put(session);
   return { session, connected };

@@ -56,10 +56,13 @@ function stored(alertId: string, status: AlertStatus): AlertRecord {
   };
 }
 
+const ORIGIN = 'distribution-origin-secret';
+
 function setup() {
   const clock = new ManualClock(Date.parse('2026-11-23T12:00:00.000Z'));
   const sessions = new MemorySessionStore();
   const secrets = new MemorySecretStore();
+  secrets.values.set('origin-verify', ORIGIN);
   const ledger = new MemoryLedger();
   const queue = new RecordingQueue();
   const tracker = new DiscoveryTracker();
@@ -83,24 +86,34 @@ function setup() {
     log,
     siteUrl: 'https://acme.atlassian.net',
     sessionHours: 8,
+    relayTokens: { accessToken: async () => 'relay-token', markRejected: async () => undefined },
     publicBaseUrl: 'https://admin.example.com/',
   });
   const nowSeconds = Math.floor(clock.now().getTime() / 1000);
-  const live: AdminSession = { id: 'live', accountId: 'acc-1', displayName: 'Ada', createdAt: '', expiresAt: nowSeconds + 3600 };
-  const expired: AdminSession = { id: 'expired', accountId: 'acc-1', displayName: 'Ada', createdAt: '', expiresAt: nowSeconds };
+  const signedIn = { createdAt: '', cloudId: 'cloud-1', rightsCheckedAt: clock.now().getTime(), credentials: { kind: 'connection' as const } };
+  const live: AdminSession = { id: 'live', accountId: 'acc-1', displayName: 'Ada', expiresAt: nowSeconds + 3600, ...signedIn };
+  const expired: AdminSession = { id: 'expired', accountId: 'acc-1', displayName: 'Ada', expiresAt: nowSeconds, ...signedIn };
   sessions.sessions.set(live.id, live);
   sessions.sessions.set(expired.id, expired);
+  secrets.values.set(
+    'jira-connection',
+    JSON.stringify({ state: 'connected', cloudId: 'cloud-1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt', connectedBy: { accountId: 'acc-1', displayName: 'Ada' }, connectedAt: '' }),
+  );
   return { api, sessions, ledger, queue, tracker, ingested, secrets, clock };
 }
 
-function call(method: string, pathAndQuery: string, options: { session?: string; json?: boolean; body?: string } = {}): HttpEvent {
+function call(method: string, pathAndQuery: string, options: { session?: string; json?: boolean; body?: string; origin?: string | null } = {}): HttpEvent {
   const [path = '', query = ''] = pathAndQuery.split('?');
+  const origin = options.origin === undefined ? ORIGIN : options.origin;
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
     rawQueryString: query,
-    headers: options.json === false ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(options.json === false ? {} : { 'content-type': 'application/json' }),
+      ...(origin === null ? {} : { 'x-relay-origin-verify': origin }),
+    },
     ...(options.session ? { cookies: [`relay_session=${options.session}`] } : {}),
     requestContext: { http: { method, path }, domainName: 'abc.cloudfront.net' } as HttpEvent['requestContext'],
     isBase64Encoded: false,
@@ -248,6 +261,88 @@ describe('make-admin-api', () => {
     // Assess
     expect(response.statusCode).toBe(302);
     expect(response.headers?.location).toBe('https://admin.example.com/?signin=denied&reason=oauth_failed');
+  });
+
+  it('refuses a direct call without the origin header, or with a wrong one, with 403 whatever the route', async () => {
+    // Prepare
+    const { api, queue, ledger } = setup();
+    await ledger.record(stored('a1', 'failed'));
+
+    // Act
+    const responses = await Promise.all([
+      api(call('GET', '/oauth/login', { origin: null })),
+      api(call('GET', '/api/session', { session: 'live', origin: null })),
+      api(call('POST', '/api/deliveries/a1/retry', { session: 'live', origin: 'guessed' })),
+    ]);
+
+    // Assess
+    for (const response of responses) {
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body ?? '')).toMatchObject({ error: 'FORBIDDEN' });
+    }
+    expect(queue.enqueued).toHaveLength(0);
+  });
+
+  it('signs every session out, the caller\'s included, and clears the cookie', async () => {
+    // Prepare
+    const { api, sessions } = setup();
+
+    // Act
+    const response = await api(call('POST', '/api/sessions/revoke-all', { session: 'live' }));
+    const after = await api(call('GET', '/api/session', { session: 'live' }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '')).toEqual({ endedSessions: 2 });
+    expect(response.cookies).toEqual(['relay_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure']);
+    expect(sessions.sessions.size).toBe(0);
+    expect(after.statusCode).toBe(401);
+  });
+
+  it('keeps a page of deliveries far below the 6 MB response limit when 40 alerts carry huge event names', async () => {
+    // Prepare
+    const { api, ledger } = setup();
+    const huge = 'x'.repeat(200_000);
+    for (let i = 0; i < 40; i++) {
+      const record = stored(`a${String(i).padStart(2, '0')}`, 'failed');
+      await ledger.record({ ...record, receivedAt: `2026-11-23T11:${String(i).padStart(2, '0')}:00.000Z`, event: huge, alertName: huge, lastError: huge });
+    }
+
+    // Act
+    const first = await api(call('GET', '/api/deliveries?limit=200', { session: 'live' }));
+    const body = JSON.parse(first.body ?? '') as { items: { event: string; lastError: string }[]; cursor?: string };
+
+    // Assess
+    expect(first.statusCode).toBe(200);
+    expect(Buffer.byteLength(first.body ?? '')).toBeLessThan(100 * 1024);
+    expect(body.items).toHaveLength(40);
+    expect(body.items[0]?.event).toHaveLength(255);
+    expect(body.items[0]?.lastError.length).toBeLessThanOrEqual(1000);
+    expect(body.cursor).toBeUndefined();
+  });
+
+  it('ends a page of deliveries by bytes and resumes it with the cursor', async () => {
+    // Prepare
+    const { api, ledger } = setup();
+    const dropped = Array.from({ length: 20 }, (_, i) => ({ fieldId: `customfield_${i}`, fieldName: 'n'.repeat(255), reason: 'r'.repeat(300) }));
+    for (let i = 0; i < 200; i++) {
+      const record = stored(`b${String(i).padStart(3, '0')}`, 'failed');
+      await ledger.record({ ...record, receivedAt: new Date(Date.UTC(2026, 10, 23, 10, 0, i)).toISOString(), droppedFields: dropped });
+    }
+
+    // Act
+    const first = await api(call('GET', '/api/deliveries?limit=200', { session: 'live' }));
+    const firstBody = JSON.parse(first.body ?? '') as { items: { alertId: string }[]; cursor?: string };
+    const second = await api(call('GET', `/api/deliveries?limit=200&cursor=${encodeURIComponent(firstBody.cursor ?? '')}`, { session: 'live' }));
+    const secondBody = JSON.parse(second.body ?? '') as { items: { alertId: string }[]; cursor?: string };
+
+    // Assess
+    expect(Buffer.byteLength(first.body ?? '')).toBeLessThanOrEqual(512 * 1024 + 1024);
+    expect(firstBody.items.length).toBeLessThan(200);
+    expect(firstBody.cursor).toBeDefined();
+    const seen = [...firstBody.items, ...secondBody.items].map((item) => item.alertId);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen[0]).toBe('b199');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRouter } from '#app/admin-api/router.ts';
-import { ConflictError } from '#domain/errors.ts';
+import { ConflictError, SessionEndedError } from '#domain/errors.ts';
 import type { AdminSession } from '#domain/ports.ts';
 import { json, type HttpEvent } from '#shared/http.ts';
 import { RecordingLog } from '#test-support/in-memory-ports.ts';
@@ -13,23 +13,36 @@ const table = {
   conflict: { method: 'POST', path: '/api/conflict', needsSession: true },
 } as const;
 
-const admin: AdminSession = { id: 's-1', accountId: 'acc-1', displayName: 'Ada', createdAt: '2026-11-23T12:00:00.000Z', expiresAt: 2_000_000_000 };
+const admin: AdminSession = {
+  id: 's-1',
+  accountId: 'acc-1',
+  displayName: 'Ada',
+  createdAt: '2026-11-23T12:00:00.000Z',
+  expiresAt: 2_000_000_000,
+  cloudId: 'cloud-1',
+  rightsCheckedAt: 0,
+  credentials: { kind: 'connection' },
+};
 
-function request(method: string, path: string, headers: Record<string, string> = {}): HttpEvent {
+const ORIGIN = 'origin-secret-value';
+
+/** A request as the admin site's distribution forwards it (with the origin header) unless `headers` says otherwise. */
+function request(method: string, path: string, headers: Record<string, string> = {}, origin: string | null = ORIGIN): HttpEvent {
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
     rawQueryString: '',
-    headers,
+    headers: origin === null ? headers : { 'x-relay-origin-verify': origin, ...headers },
     requestContext: { http: { method, path }, domainName: 'admin.example.com' } as HttpEvent['requestContext'],
     isBase64Encoded: false,
   };
 }
 
-function setup() {
+function setup(options: { expectedOrigin?: string | undefined; confirm?: (session: AdminSession, change: boolean) => Promise<AdminSession> } = {}) {
   const log = new RecordingLog();
   const calls: { route: string; params: Record<string, string>; session?: AdminSession; baseUrl: string }[] = [];
+  const expected = 'expectedOrigin' in options ? options.expectedOrigin : ORIGIN;
   const router = makeRouter(
     table,
     {
@@ -44,8 +57,11 @@ function setup() {
       },
     },
     {
+      originSecret: async () => expected,
       // The test's "cookie": a session header naming the only live session.
       session: async (event) => (event.headers['x-session'] === admin.id ? admin : undefined),
+      ...(options.confirm ? { confirm: options.confirm } : {}),
+      signedOutCookies: () => ['relay_session=; Max-Age=0'],
       baseUrl: () => 'https://admin.example.com',
       log,
     },
@@ -212,5 +228,70 @@ describe('admin-api router', () => {
         attributes: { path: '/api/crash', method: 'POST', errorName: 'Error', errorMessage: 'ledger unreachable at 10.0.0.7' },
       },
     ]);
+  });
+
+  it('refuses with 403 FORBIDDEN, before anything else, a request without the origin header or with a wrong one', async () => {
+    // Prepare
+    const { router, calls } = setup();
+
+    // Act
+    const responses = await Promise.all([
+      router(request('GET', '/oauth/open', {}, null)),
+      router(request('GET', '/oauth/open', {}, 'origin-secret-valuf')),
+      router(request('GET', '/oauth/open', {}, '')),
+      router(request('GET', '/api/nothing-here', signedIn, null)),
+      router(request('PUT', '/api/things/A', signedInJson, 'x')),
+    ]);
+
+    // Assess
+    for (const response of responses) {
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body ?? '')).toEqual({ error: 'FORBIDDEN', message: 'The admin API answers only through the admin site' });
+    }
+    expect(calls).toHaveLength(0);
+  });
+
+  it('refuses every request when no origin secret is configured, even one that sends an empty header', async () => {
+    // Prepare
+    const { router, calls } = setup({ expectedOrigin: undefined });
+
+    // Act
+    const responses = await Promise.all([router(request('GET', '/oauth/open', {}, '')), router(request('GET', '/oauth/open'))]);
+
+    // Assess
+    expect(responses.map((r) => r.statusCode)).toEqual([403, 403]);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('has the session confirmed for every signed-in route, saying whether it is a change', async () => {
+    // Prepare
+    const asked: { change: boolean }[] = [];
+    const { router } = setup({ confirm: async (session, change) => (asked.push({ change }), session) });
+
+    // Act
+    await router(request('GET', '/api/things/A/parts/1', signedIn));
+    await router(request('PUT', '/api/things/A', signedInJson));
+    await router(request('GET', '/oauth/open'));
+
+    // Assess
+    expect(asked).toEqual([{ change: false }, { change: true }]);
+  });
+
+  it('answers 401 and clears the cookie when the session ends at its re-check, without calling the handler', async () => {
+    // Prepare
+    const { router, calls } = setup({
+      confirm: async () => {
+        throw new SessionEndedError('You are no longer a Jira administrator of this site', 'not_admin');
+      },
+    });
+
+    // Act
+    const response = await router(request('PUT', '/api/things/A', signedInJson));
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body ?? '')).toEqual({ error: 'UNAUTHENTICATED', message: 'You are no longer a Jira administrator of this site' });
+    expect(response.cookies).toEqual(['relay_session=; Max-Age=0']);
+    expect(calls).toHaveLength(0);
   });
 });

@@ -45,4 +45,21 @@ describe('observed-emails', () => {
     // Assess
     expect(emails).toEqual(addresses.slice(0, 50));
   });
+
+  it('reads bodies one alert at a time from the ledger (lists carry none), and stops once 50 addresses are found', async () => {
+    // Prepare
+    const ledger = new MemoryLedger();
+    for (let i = 0; i < 100; i++) {
+      const at = new Date(Date.UTC(2026, 10, 23, 8, 0, i)).toISOString();
+      await ledger.record(stored(`a${i}`, at, JSON.stringify({ username: `user${i}@example.com`, manager: `boss${i}@example.com` })));
+    }
+
+    // Act
+    const emails = await observedEmails(ledger);
+
+    // Assess: 25 alerts give 50 addresses; bodies are read ten at a time
+    expect(emails).toHaveLength(50);
+    expect(emails[0]).toBe('user99@example.com');
+    expect(ledger.gets).toBe(30);
+  });
 });
