@@ -175,24 +175,35 @@ const MAX_PATHS_CHARS = 16_000;
 /**
  * Reads a dot path (`event.record_uid`, `items.0`). A key that itself contains dots is found
  * too (`{"a.b": 1}` answers `a.b`): the whole rest of the path is tried as one key first, then
- * each split at a dot, left to right, depth first. Undefined when the path does not exist.
- * Walks with its own stack rather than recursion, so a long path costs no call depth.
+ * each key the rest starts with, shortest first, depth first. Undefined when the path does not
+ * exist. Walks with its own stack and looks only at keys that exist, so neither a long path nor
+ * a deep payload costs call depth or a scan of every dot.
  */
 export function readPath(root: unknown, path: string): unknown {
   if (path === '') return undefined;
   const pending: [unknown, string][] = [[root, path]];
   while (pending.length > 0) {
     const [node, rest] = pending.pop() as [unknown, string];
-    const whole = child(node, rest);
-    if (whole !== undefined) return whole;
-    const splits: [unknown, string][] = [];
-    for (let dot = rest.indexOf('.'); dot !== -1; dot = rest.indexOf('.', dot + 1)) {
-      // A path ending in a dot names nothing below the key before it.
-      if (dot === rest.length - 1) continue;
-      const head = child(node, rest.slice(0, dot));
-      if (head !== undefined) splits.push([head, rest.slice(dot + 1)]);
+    if (Array.isArray(node)) {
+      // Only the part before the first dot can be an index.
+      const dot = rest.indexOf('.');
+      const head = dot === -1 ? rest : rest.slice(0, dot);
+      const item: unknown = /^\d+$/.test(head) ? node[Number(head)] : undefined;
+      if (item === undefined) continue;
+      if (dot === -1) return item;
+      if (dot < rest.length - 1) pending.push([item, rest.slice(dot + 1)]);
+      continue;
     }
-    for (let i = splits.length - 1; i >= 0; i -= 1) pending.push(splits[i] as [unknown, string]);
+    if (!isRecord(node)) continue;
+    if (Object.hasOwn(node, rest)) return node[rest];
+    // Keys followed by a dot and at least one more character (a trailing dot names nothing).
+    const heads = Object.keys(node)
+      .filter((key) => key.length < rest.length - 1 && rest.charCodeAt(key.length) === 0x2e && rest.startsWith(key))
+      .sort((a, b) => a.length - b.length);
+    for (let i = heads.length - 1; i >= 0; i -= 1) {
+      const key = heads[i] as string;
+      pending.push([node[key], rest.slice(key.length + 1)]);
+    }
   }
   return undefined;
 }
@@ -214,13 +225,6 @@ export function withoutBom(text: string): string {
 /** True for a plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function child(parent: unknown, key: string): unknown {
-  if (Array.isArray(parent)) {
-    return /^\d+$/.test(key) ? parent[Number(key)] : undefined;
-  }
-  return isRecord(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
 }
 
 function unparsed(rawText: string, reason: string): UnparsedAlert {
