@@ -4,6 +4,7 @@
  * with the same security headers CloudFront adds. Like the distribution, it adds the origin-verify
  * header to what it forwards to the admin API, so the admin API's origin check runs locally too.
  */
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -51,10 +52,12 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
+      const kept = Math.min(size, limit + 1);
       size += chunk.length;
-      // Keep one byte over the limit so the handler sees the body is too large and answers 413.
-      if (size <= limit + 1) chunks.push(chunk);
-      else if (size > limit * 2 + 1024) reject(new BodyTooLarge());
+      // Keep the bytes up to one over the limit, cutting the chunk that crosses it: the handler then
+      // sees the body is too large and answers 413 (a body cut at the limit would pass as complete).
+      if (kept < limit + 1) chunks.push(chunk.subarray(0, limit + 1 - kept));
+      if (size > limit * 2 + 1024) reject(new BodyTooLarge());
     });
     request.on('end', () => resolveBody(Buffer.concat(chunks)));
     request.on('error', reject);
@@ -89,9 +92,22 @@ export function toHttpEvent(request: IncomingMessage, body: Buffer, host: string
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
-    isBase64Encoded: false,
+    ...apiGatewayBody(body, request.headers['content-type']),
   };
+}
+
+// Media types API Gateway passes as text; anything else reaches the function base64-encoded.
+const TEXT_TYPES = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)\b|application\/[\w.+-]+\+(json|xml)\b)/i;
+
+/**
+ * The body as API Gateway's HTTP API hands it to a function: text when its media type is textual
+ * and its bytes are valid UTF-8, otherwise base64 with `isBase64Encoded: true`, so invalid UTF-8
+ * and binary bodies reach the handler byte for byte, exactly as in AWS.
+ */
+export function apiGatewayBody(body: Buffer, contentType: string | undefined): Pick<HttpEvent, 'body' | 'isBase64Encoded'> {
+  if (body.length === 0) return { isBase64Encoded: false };
+  if (contentType !== undefined && TEXT_TYPES.test(contentType.trim()) && isUtf8(body)) return { body: body.toString('utf8'), isBase64Encoded: false };
+  return { body: body.toString('base64'), isBase64Encoded: true };
 }
 
 function send(response: ServerResponse, result: HttpResult): void {

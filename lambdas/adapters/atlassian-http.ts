@@ -31,6 +31,8 @@ export interface HttpCall {
   readonly what: string;
   /** True for POST /issue: a lost answer may hide a created issue. */
   readonly creates?: boolean;
+  /** Extra request headers (e.g. Jira's `X-Atlassian-Token` for multipart uploads). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpAnswer {
@@ -52,7 +54,9 @@ export async function send(http: AxiosInstance, call: HttpCall): Promise<HttpAns
       ...(call.data !== undefined ? { data: call.data } : {}),
       headers: {
         ...(call.accessToken ? { Authorization: `Bearer ${call.accessToken}` } : {}),
-        ...(call.data !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        // A multipart body brings its own type with the boundary, which axios writes.
+        ...(call.data !== undefined && !(call.data instanceof FormData) ? { 'Content-Type': 'application/json' } : {}),
+        ...call.headers,
       },
     });
   } catch (error) {

@@ -92,6 +92,10 @@ const alertRecordItemSchema = z.object({
   mayHaveCreated: z.optional(z.boolean()),
   lastSentAt: z.optional(z.number()),
   priorClaimUntil: z.optional(z.number()),
+  attachmentPending: z.optional(z.boolean()),
+  attachmentClaimUntil: z.optional(z.number()),
+  attachmentAttempts: z.optional(z.number()),
+  attachedAt: z.optional(z.string()),
   duplicates: z.number(),
   lastDuplicateAt: z.optional(z.string()),
   test: z.optional(z.boolean()),
@@ -244,6 +248,34 @@ export class DynamoDbAlertLedger implements AlertLedger {
       );
     } catch (error) {
       if (isConditionalCheckFailed(error)) throw new NotFoundError(`No alert with id ${alertId}`);
+      throw error;
+    }
+  }
+
+  async claimAttachment(alertId: string, now: Date, claimSeconds: number): Promise<AlertRecord | undefined> {
+    try {
+      const result = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { alertId },
+          UpdateExpression:
+            'SET attachmentClaimUntil = :claimUntil, attachmentAttempts = if_not_exists(attachmentAttempts, :none) + :one',
+          // Only a pending attachment nobody else is working on (an expired claim belongs to a worker that died).
+          ConditionExpression: 'attachmentPending = :true AND (attribute_not_exists(attachmentClaimUntil) OR attachmentClaimUntil < :nowMs)',
+          ExpressionAttributeValues: {
+            ':claimUntil': now.getTime() + claimSeconds * 1000,
+            ':nowMs': now.getTime(),
+            ':true': true,
+            ':none': 0,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (result.Attributes === undefined) throw new Error(`Attachment claim of alert ${alertId} returned no attributes`);
+      return parseRecord(result.Attributes);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
       throw error;
     }
   }

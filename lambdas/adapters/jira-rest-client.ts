@@ -6,7 +6,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
-import type { CreatedIssue, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '#domain/ports.ts';
+import type { CreatedIssue, IssueAttachment, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '#domain/ports.ts';
+import { JiraRejectedError } from '#domain/errors.ts';
 import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
 import {
   createAtlassianHttp,
@@ -85,6 +86,14 @@ const fieldPageSchema = z.object({
   total: z.optional(z.number()),
 });
 
+const attachmentSchema = z.object({ id: z.union([z.string(), z.number()]), filename: z.string(), size: z.number() });
+
+const attachmentsSchema = z.array(attachmentSchema);
+
+const issueAttachmentsSchema = z.object({
+  fields: z.object({ attachment: z._default(z.array(attachmentSchema), []) }),
+});
+
 const usersSchema = z.array(
   z.object({
     accountId: z.string(),
@@ -123,6 +132,37 @@ export class JiraIssueTracker implements IssueTracker {
     const answer = await this.call({ method: 'POST', path: '/search/jql', data: { jql, fields: ['summary'], maxResults: 1 } });
     const found = parseBody(searchSchema, answer, { what: 'POST /search/jql' }).issues[0];
     return found?.key ? { id: found.id, key: found.key } : undefined;
+  }
+
+  async addAttachment(issueKey: string, filename: string, content: string | Uint8Array, mimeType: string): Promise<IssueAttachment> {
+    const what = `POST /issue/${issueKey}/attachments`;
+    // Jira takes files only as multipart parts named `file`, behind its XSRF check (docs/jira-cloud-facts.md).
+    const form = (): FormData => {
+      const data = new FormData();
+      // A string goes in as its UTF-8 bytes; bytes are copied so the Blob owns a plain ArrayBuffer.
+      data.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: mimeType }), filename);
+      return data;
+    };
+    const answer = await this.call({
+      method: 'POST',
+      path: `/issue/${encodeURIComponent(issueKey)}/attachments`,
+      data: form,
+      headers: { 'X-Atlassian-Token': 'no-check' },
+      issueKey,
+    });
+    const stored = parseBody(attachmentsSchema, answer, { what }).find((a) => a.filename === filename);
+    // Jira answers 200 with an empty list when it found no part it takes: nothing was attached.
+    if (stored === undefined) throw new JiraRejectedError(`${what}: Jira attached nothing`, answer.status, {}, ['No file was attached']);
+    return { id: String(stored.id), filename: stored.filename, size: stored.size };
+  }
+
+  async listAttachments(issueKey: string): Promise<IssueAttachment[]> {
+    const answer = await this.call({ method: 'GET', path: `/issue/${encodeURIComponent(issueKey)}`, params: { fields: 'attachment' } });
+    return parseBody(issueAttachmentsSchema, answer, { what: 'GET /issue?fields=attachment' }).fields.attachment.map((a) => ({
+      id: String(a.id),
+      filename: a.filename,
+      size: a.size,
+    }));
   }
 
   async listProjects(): Promise<JiraProject[]> {
@@ -219,9 +259,13 @@ export class JiraIssueTracker implements IssueTracker {
     method: 'GET' | 'POST';
     path: string;
     params?: Record<string, string | number>;
+    /** A function is called per attempt: a multipart body is a stream that cannot be sent twice. */
     data?: unknown;
+    headers?: Record<string, string>;
     creates?: boolean;
     emptyOn404?: boolean;
+    /** The issue a write goes to: Jira limits writes per issue, and the governor learns it per issue. */
+    issueKey?: string;
   }) {
     const what = `${request.method} ${request.path}`;
     for (let attempt = 0; ; attempt += 1) {
@@ -232,10 +276,11 @@ export class JiraIssueTracker implements IssueTracker {
         accessToken: await this.options.accessToken(),
         what,
         ...(request.params ? { params: request.params } : {}),
-        ...(request.data !== undefined ? { data: request.data } : {}),
+        ...(request.data !== undefined ? { data: typeof request.data === 'function' ? (request.data as () => unknown)() : request.data } : {}),
+        ...(request.headers ? { headers: request.headers } : {}),
         ...(request.creates ? { creates: true } : {}),
       };
-      const answer = await this.observed(call);
+      const answer = await this.observed(call, request.issueKey);
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status === 404 && request.emptyOn404) return answer;
       if (answer.status === 401 && attempt === 0 && this.options.onUnauthorized) {
@@ -246,15 +291,16 @@ export class JiraIssueTracker implements IssueTracker {
     }
   }
 
-  private async observed(call: HttpCall): Promise<HttpAnswer> {
+  private async observed(call: HttpCall, issueKey?: string): Promise<HttpAnswer> {
+    const about = issueKey === undefined ? {} : { issueKey };
     let answer: HttpAnswer;
     try {
       answer = await send(this.http, call);
     } catch (error) {
-      await this.options.observe?.(transportSignal(error));
+      await this.options.observe?.({ ...transportSignal(error), ...about });
       throw error;
     }
-    await this.options.observe?.(signalFrom(answer));
+    await this.options.observe?.({ ...signalFrom(answer), ...about });
     return answer;
   }
 }

@@ -6,7 +6,8 @@ import { AuthenticationError, PayloadTooLargeError, ValidationError } from '#dom
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import type { RelayMetrics } from '#domain/ports.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
-import { bodyBytes, bodyText, errorResult, header, json, type HttpHandler } from '#shared/http.ts';
+import { isBlankBody } from '#domain/alert/keeper-alert.ts';
+import { errorResult, header, json, requestBody, type HttpHandler } from '#shared/http.ts';
 
 export interface WebhookEndpointDeps {
   readonly verifyToken: (authorization: string | undefined) => Promise<string>;
@@ -22,10 +23,11 @@ export function makeWebhookEndpoint(deps: WebhookEndpointDeps): HttpHandler {
     try {
       await deps.verifyToken(header(event, 'authorization'));
       const declared = Number(header(event, 'content-length') ?? '0');
-      if (declared > deps.maxBodyBytes || bodyBytes(event) > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
-      const raw = bodyText(event);
-      if (raw.trim() === '') throw new ValidationError('The alert body is empty: Keeper must send the alert as the request body');
-      return toResponse(await deps.ingest(raw));
+      // The cap is on the bytes received (decoded when API Gateway passed them base64-encoded).
+      const body = requestBody(event);
+      if (declared > deps.maxBodyBytes || body.bytes > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
+      if (isBlankBody(body.text)) throw new ValidationError('The alert body is empty: Keeper must send the alert as the request body');
+      return toResponse(await deps.ingest(body.text));
     } catch (error) {
       if (error instanceof AuthenticationError) deps.metrics.count('WebhookAuthFailures');
       return errorResult(error, deps.log, 'Webhook failed');

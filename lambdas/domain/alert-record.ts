@@ -53,6 +53,17 @@ export interface AlertRecord {
   lastSentAt?: number;
   /** Epoch ms: the claim this attempt took over (0 = none); a worker that died holding it may have created the issue. */
   priorClaimUntil?: number;
+  /**
+   * The ticket could not show the whole body: it must be attached to the issue as a file. Set
+   * together with `delivered`; cleared when the file is on the issue or attaching it was given up.
+   */
+  attachmentPending?: boolean;
+  /** Epoch ms until which a worker owns the pending attachment. */
+  attachmentClaimUntil?: number;
+  /** Attachment attempts so far (backoff between them). */
+  attachmentAttempts?: number;
+  /** ISO time the complete body was attached to the issue. */
+  attachedAt?: string;
   duplicates: number;
   lastDuplicateAt?: string;
   /** Sent by "Test Web Trigger". */

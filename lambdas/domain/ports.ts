@@ -47,6 +47,13 @@ export interface AlertLedger {
    */
   claim(alertId: string, from: readonly AlertStatus[], now: Date, claimSeconds: number): Promise<AlertRecord | undefined>;
   update(alertId: string, patch: AlertRecordPatch): Promise<void>;
+  /**
+   * Takes the pending attachment of a delivered alert for `claimSeconds`: succeeds only while
+   * `attachmentPending` is set and no other worker's attachment claim is running, adding one
+   * attachment attempt. Returns the claimed record, or undefined (nothing to attach, or another
+   * worker has it).
+   */
+  claimAttachment(alertId: string, now: Date, claimSeconds: number): Promise<AlertRecord | undefined>;
   noteDuplicate(alertId: string, at: Date): Promise<void>;
   /**
    * Newest first, without bodies (read one with `get`). With `budget`, the page also ends before the
@@ -117,6 +124,10 @@ export type AlertRecordPatch = Partial<
     | 'lastSentAt'
     | 'claimUntil'
     | 'deliveredAt'
+    | 'attachmentPending'
+    | 'attachmentClaimUntil'
+    | 'attachmentAttempts'
+    | 'attachedAt'
   >
 >;
 
@@ -293,11 +304,26 @@ export interface CreatedIssue {
   readonly key: string;
 }
 
+/** A file on an issue, as Jira lists it. */
+export interface IssueAttachment {
+  readonly id: string;
+  readonly filename: string;
+  /** Bytes. */
+  readonly size: number;
+}
+
 /** Jira Cloud calls made with the relay's connection (the access token comes from a provider). */
 export interface IssueTracker {
   createIssue(fields: Record<string, unknown>): Promise<CreatedIssue>;
   /** Finds an issue carrying `label` in `projectKey` (used only after an uncertain create). */
   findIssueByLabel(projectKey: string, label: string): Promise<CreatedIssue | undefined>;
+  /**
+   * Attaches one file to the issue (a string is sent as its UTF-8 bytes). Throws like a create
+   * does; an answer that attached nothing is a refusal, never a success.
+   */
+  addAttachment(issueKey: string, filename: string, content: string | Uint8Array, mimeType: string): Promise<IssueAttachment>;
+  /** The issue's attachments: whether an earlier upload whose answer was lost arrived after all. */
+  listAttachments(issueKey: string): Promise<IssueAttachment[]>;
   listProjects(): Promise<JiraProject[]>;
   listIssueTypes(projectKey: string): Promise<JiraIssueType[]>;
   /** Every page of createmeta for one project + issue type. */

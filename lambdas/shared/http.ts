@@ -43,14 +43,35 @@ export function header(event: HttpEvent, name: string): string | undefined {
   return undefined;
 }
 
+/** A request body as received: its size in bytes, and its text. */
+export interface RequestBody {
+  /** Bytes the client sent (what a size cap is about). */
+  readonly bytes: number;
+  /**
+   * The bytes read as UTF-8. A byte-order mark is kept; bytes that are not UTF-8 read as U+FFFD,
+   * one per invalid sequence.
+   */
+  readonly text: string;
+}
+
+/**
+ * The body of an HTTP API event. API Gateway hands over a body that is not text (a binary media
+ * type, or bytes that are not valid UTF-8) base64-encoded with `isBase64Encoded: true`: decoded
+ * here, once, so the size is that of the bytes received and the text is never base64.
+ */
+export function requestBody(event: HttpEvent): RequestBody {
+  if (event.body === undefined || event.body === null) return { bytes: 0, text: '' };
+  if (!event.isBase64Encoded) return { bytes: Buffer.byteLength(event.body, 'utf8'), text: event.body };
+  const bytes = Buffer.from(event.body, 'base64');
+  return { bytes: bytes.byteLength, text: bytes.toString('utf8') };
+}
+
 export function bodyText(event: HttpEvent): string {
-  if (event.body === undefined || event.body === null) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return requestBody(event).text;
 }
 
 export function bodyBytes(event: HttpEvent): number {
-  if (event.body === undefined || event.body === null) return 0;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').byteLength : Buffer.byteLength(event.body, 'utf8');
+  return requestBody(event).bytes;
 }
 
 export function cookie(event: HttpEvent, name: string): string | undefined {

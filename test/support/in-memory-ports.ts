@@ -59,6 +59,7 @@ export class MemoryLedger implements AlertLedger {
   readonly items = new Map<string, AlertRecord>();
   /** Write calls by method, to check how many round trips a path costs. */
   readonly writes = { record: 0, claim: 0, update: 0 };
+  attachmentClaims = 0;
 
   async record(record: AlertRecord) {
     this.writes.record++;
@@ -94,6 +95,14 @@ export class MemoryLedger implements AlertLedger {
       if (value === undefined) delete (item as unknown as Record<string, unknown>)[key];
       else (item as unknown as Record<string, unknown>)[key] = value;
     }
+  }
+  async claimAttachment(alertId: string, now: Date, claimSeconds: number) {
+    this.attachmentClaims++;
+    const item = this.items.get(alertId);
+    if (!item || item.attachmentPending !== true || (item.attachmentClaimUntil ?? 0) >= now.getTime()) return undefined;
+    item.attachmentClaimUntil = now.getTime() + claimSeconds * 1000;
+    item.attachmentAttempts = (item.attachmentAttempts ?? 0) + 1;
+    return structuredClone(item);
   }
   async noteDuplicate(alertId: string, at: Date) {
     const item = this.items.get(alertId);
@@ -235,9 +244,32 @@ const isGauge = (name: string) => GAUGES.includes(name);
 export const noMetrics: RelayMetrics = { count: () => undefined, gauge: () => undefined, duration: () => undefined };
 
 /** Jira's create call from a script: each entry is an error to throw or a key to return; then SEC-1, SEC-2, ... */
+/**
+ * Jira's create call from a script: each entry is an error to throw or a key to return; then SEC-1, SEC-2, ...
+ * Attachments are kept per issue; `attachmentScript` answers uploads the same way (an error to throw, or
+ * `'ok'`), and an error named with `lost:` is thrown after the file was kept (the answer lost on the way).
+ */
 export class ScriptedTracker implements IssueTracker {
   readonly created: Record<string, unknown>[] = [];
+  readonly attachments = new Map<string, { id: string; filename: string; size: number; content: Uint8Array; mimeType: string }[]>();
+  readonly attachmentScript: (Error | 'ok')[] = [];
+  readonly calls: string[] = [];
   constructor(private readonly script: (Error | string)[] = []) {}
+  async addAttachment(issueKey: string, filename: string, content: string | Uint8Array, mimeType: string) {
+    this.calls.push(`attach ${issueKey}`);
+    const next = this.attachmentScript.shift() ?? 'ok';
+    if (next instanceof Error && !next.message.startsWith('lost:')) throw next;
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    const list = this.attachments.get(issueKey) ?? [];
+    const attachment = { id: String(list.length + 1), filename, size: bytes.byteLength, content: bytes, mimeType };
+    this.attachments.set(issueKey, [...list, attachment]);
+    if (next instanceof Error) throw next;
+    return { id: attachment.id, filename, size: attachment.size };
+  }
+  async listAttachments(issueKey: string) {
+    this.calls.push(`list ${issueKey}`);
+    return (this.attachments.get(issueKey) ?? []).map(({ id, filename, size }) => ({ id, filename, size }));
+  }
   async createIssue(fields: Record<string, unknown>): Promise<CreatedIssue> {
     const next = this.script.shift() ?? `SEC-${this.created.length + 1}`;
     if (next instanceof Error) throw next;

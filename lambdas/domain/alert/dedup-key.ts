@@ -4,7 +4,8 @@
  * re-sent with other whitespace or key order must map to the same ledger record and the same ticket.
  */
 import { createHash } from 'node:crypto';
-import { isRecord, withoutBom } from './keeper-alert.ts';
+import { jsonText } from './json-text.ts';
+import { withoutBom } from './keeper-alert.ts';
 
 /** Prefix of the per-alert Jira label. */
 export const ALERT_LABEL_PREFIX = 'keeper-alert-';
@@ -40,38 +41,8 @@ export function alertLabel(alertId: string): string {
 
 // Written as a string builder, not by re-building sorted objects: assigning a parsed
 // `"__proto__"` key to a fresh object would change its prototype instead of adding the key.
-// Iterative, with its own stack: a body nested a hundred thousand levels deep fits in the size cap
-// and would overflow the call stack of a recursive walk (and of JSON.stringify) before the ledger write.
+// Iterative (`jsonText`): a body nested a hundred thousand levels deep fits in the size cap and
+// would overflow the call stack of a recursive walk (and of JSON.stringify) before the ledger write.
 function canonicalJson(root: unknown): string {
-  const out: string[] = [];
-  // Each entry is a value still to write, or literal text (closing brackets, commas, keys).
-  const stack: ({ value: unknown } | { text: string })[] = [{ value: root }];
-  while (stack.length > 0) {
-    const next = stack.pop() as { value: unknown } | { text: string };
-    if ('text' in next) {
-      out.push(next.text);
-      continue;
-    }
-    const { value } = next;
-    if (Array.isArray(value)) {
-      out.push('[');
-      stack.push({ text: ']' });
-      for (let i = value.length - 1; i >= 0; i -= 1) {
-        stack.push({ value: value[i] });
-        if (i > 0) stack.push({ text: ',' });
-      }
-    } else if (isRecord(value)) {
-      out.push('{');
-      stack.push({ text: '}' });
-      const keys = Object.keys(value).sort();
-      for (let i = keys.length - 1; i >= 0; i -= 1) {
-        const key = keys[i] as string;
-        stack.push({ value: value[key] });
-        stack.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(key)}:` });
-      }
-    } else {
-      out.push(JSON.stringify(value));
-    }
-  }
-  return out.join('');
+  return jsonText(root, { sortKeys: true });
 }

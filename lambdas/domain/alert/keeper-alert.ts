@@ -32,6 +32,8 @@ type KnownField = keyof typeof keeperAlertFieldSchemas;
 /** A body that is a JSON object. */
 export interface ParsedAlert {
   readonly parsed: true;
+  /** The body exactly as received: the ticket's audit trail (docs/ticket-format.md, "Raw payload"). */
+  readonly rawText: string;
   /** The whole object as received, unknown and wrongly typed fields included. */
   readonly payload: Readonly<Record<string, unknown>>;
   /** The raw event nested under `event` (Keeper's `#json` variable), when the template has one. */
@@ -55,6 +57,7 @@ export interface ParsedAlert {
 /** A body that is not a JSON object (broken JSON, an array, a bare string or number). */
 export interface UnparsedAlert {
   readonly parsed: false;
+  /** The body exactly as received. */
   readonly rawText: string;
   readonly event: typeof UNKNOWN;
   readonly category: typeof UNKNOWN;
@@ -104,10 +107,12 @@ export function parseAlertBody(raw: string): KeeperAlert {
   const rawTimestamp = pick('timestamp');
   const timestamp = rawTimestamp === undefined ? undefined : normaliseTimestamp(rawTimestamp);
   if (rawTimestamp !== undefined && timestamp === undefined) {
-    fieldIssues.push(`timestamp ${JSON.stringify(rawTimestamp)} is not an ISO-8601 date; kept as received`);
+    // Quoted and bounded: the value may be any length, and the message goes into the ticket.
+    fieldIssues.push(`timestamp ${JSON.stringify(truncated(String(rawTimestamp), 80))} is not an ISO-8601 date; kept as received`);
   }
   return stripUndefined({
     parsed: true as const,
+    rawText: raw,
     payload: value,
     nestedEvent,
     event,
@@ -169,36 +174,57 @@ const MAX_PATHS_CHARS = 16_000;
 
 /**
  * Reads a dot path (`event.record_uid`, `items.0`). A key that itself contains dots is found
- * too (`{"a.b": 1}` answers `a.b`). Undefined when the path does not exist.
+ * too (`{"a.b": 1}` answers `a.b`): the whole rest of the path is tried as one key first, then
+ * each key the rest starts with, shortest first, depth first. Undefined when the path does not
+ * exist. Walks with its own stack and looks only at keys that exist, so neither a long path nor
+ * a deep payload costs call depth or a scan of every dot.
  */
 export function readPath(root: unknown, path: string): unknown {
   if (path === '') return undefined;
-  const whole = child(root, path);
-  if (whole !== undefined) return whole;
-  for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
-    const head = child(root, path.slice(0, dot));
-    if (head === undefined) continue;
-    const found = readPath(head, path.slice(dot + 1));
-    if (found !== undefined) return found;
+  const pending: [unknown, string][] = [[root, path]];
+  while (pending.length > 0) {
+    const [node, rest] = pending.pop() as [unknown, string];
+    if (Array.isArray(node)) {
+      // Only the part before the first dot can be an index.
+      const dot = rest.indexOf('.');
+      const head = dot === -1 ? rest : rest.slice(0, dot);
+      const item: unknown = /^\d+$/.test(head) ? node[Number(head)] : undefined;
+      if (item === undefined) continue;
+      if (dot === -1) return item;
+      if (dot < rest.length - 1) pending.push([item, rest.slice(dot + 1)]);
+      continue;
+    }
+    if (!isRecord(node)) continue;
+    if (Object.hasOwn(node, rest)) return node[rest];
+    // Keys followed by a dot and at least one more character (a trailing dot names nothing).
+    const heads = Object.keys(node)
+      .filter((key) => key.length < rest.length - 1 && rest.charCodeAt(key.length) === 0x2e && rest.startsWith(key))
+      .sort((a, b) => a.length - b.length);
+    for (let i = heads.length - 1; i >= 0; i -= 1) {
+      const key = heads[i] as string;
+      pending.push([node[key], rest.slice(key.length + 1)]);
+    }
   }
   return undefined;
 }
 
-/** True for a plain JSON object (not an array, not null). */
+/**
+ * True for a body that carries nothing: no characters, or only JSON whitespace (space, tab, line
+ * breaks). Anything else, a byte-order mark included, is content and becomes a ticket (rule 2 in
+ * docs/webhook-and-delivery.md).
+ */
+export function isBlankBody(raw: string): boolean {
+  return /^[ \t\r\n]*$/.test(raw);
+}
+
 /** The text without a leading UTF-8 byte-order mark, which JSON.parse refuses but editors and some HTTP clients add. */
 export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** True for a plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function child(parent: unknown, key: string): unknown {
-  if (Array.isArray(parent)) {
-    return /^\d+$/.test(key) ? parent[Number(key)] : undefined;
-  }
-  return isRecord(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
 }
 
 function unparsed(rawText: string, reason: string): UnparsedAlert {
@@ -218,6 +244,10 @@ function readNestedEvent(payload: Record<string, unknown>): Record<string, unkno
     }
   }
   return undefined;
+}
+
+function truncated(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function trimmed(value: unknown): unknown {

@@ -15,6 +15,7 @@ import {
   ReconnectRequiredError,
 } from '#domain/errors.ts';
 import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build-issue.ts';
+import { rawBodyFile, type RawBodyFile } from '#domain/ticket/description.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AlertLedger, Clock, IssueTracker, RelayMetrics, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
@@ -23,6 +24,11 @@ import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 
 /** Seconds a worker owns a claimed alert; longer than a paced wait, a search and a create with their timeouts. */
 const CLAIM_SECONDS = 60;
+/**
+ * When the message that finishes an attachment left pending by a crashed worker comes back:
+ * well after any live attempt (claim plus upload) has ended.
+ */
+const ATTACHMENT_BACKSTOP_SECONDS = 300;
 /**
  * Jira's search index lags behind creates: a "not found" for the per-alert label is trusted only
  * once the create that may have reached Jira is at least this old.
@@ -82,6 +88,8 @@ export async function deliverAlert(deps: DeliveryDeps, alertId: string, options:
   if (claimed === undefined) {
     const current = await ledger.get(alertId);
     if (current?.status === 'delivered' && current.issueKey) {
+      // The ticket exists; its complete body may still have to be attached (a retry or the backstop message).
+      if (current.attachmentPending) await attachPendingBody(deps, current, options);
       return { kind: 'delivered', alertId, issueKey: current.issueKey, issueUrl: current.issueUrl ?? issueUrl(deps.siteUrl, current.issueKey) };
     }
     return { kind: 'busy', alertId, status: current?.status ?? 'delivering' };
@@ -124,13 +132,13 @@ export async function attemptDelivery(
       const permit = await deps.governor.permit(options);
       if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
       const existing = await deps.tracker.findIssueByLabel(config.project.key, alertLabel(alertId));
-      if (existing) return await markDelivered(deps, claimed, built, config, existing.key);
+      if (existing) return await markDelivered(deps, claimed, built, config, existing.key, { ...options, created: false });
       uncertain = false;
     }
     const permit = await deps.governor.permit(options);
     if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
     const created = await createWithFallback(deps, built, config);
-    return await markDelivered(deps, claimed, created.built, config, created.key);
+    return await markDelivered(deps, claimed, created.built, config, created.key, { ...options, created: true });
   } catch (error) {
     if (error instanceof NotConfiguredError || error instanceof ReconnectRequiredError) {
       return park(deps, alertId, error.message);
@@ -181,10 +189,22 @@ async function markDelivered(
   built: BuiltIssue,
   config: RelayConfig,
   key: string,
+  attempt: AttemptOptions & { readonly created: boolean },
 ): Promise<DeliveryOutcome> {
   const now = deps.clock.now().toISOString();
   const url = issueUrl(deps.siteUrl, key);
   const issueType = config.issueTypes.find((t) => t.id === built.issueTypeId)?.name ?? built.issueTypeId;
+  const attach = built.attachment !== undefined;
+  // Sent before the ledger says delivered: if this worker dies before the file is on the issue,
+  // this message comes back to finish it (nothing else looks at delivered alerts).
+  if (attach) {
+    try {
+      await deps.queue.enqueue({ alertId: record.alertId }, ATTACHMENT_BACKSTOP_SECONDS);
+    } catch (error) {
+      // The issue exists: failing here would retry the create. Only the crash backstop is lost.
+      deps.log.warn('Could not queue the attachment backstop', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
+    }
+  }
   await deps.ledger.update(record.alertId, {
     status: 'delivered',
     issueKey: key,
@@ -198,11 +218,119 @@ async function markDelivered(
     nextAttemptAt: undefined,
     claimUntil: undefined,
     mayHaveCreated: undefined,
+    // This worker holds the attachment from the start; its claim runs out if it dies.
+    ...(attach ? { attachmentPending: true, attachmentClaimUntil: deps.clock.now().getTime() + CLAIM_SECONDS * 1000, attachmentAttempts: 1 } : {}),
   });
   deps.log.info('Alert delivered', { alertId: record.alertId, event: record.event, issueKey: key, attempts: record.attempts });
   deps.metrics.count('AlertsDelivered');
   deps.metrics.duration('TimeToTicket', Date.parse(now) - Date.parse(record.receivedAt));
+  if (built.attachment) {
+    const delivered: AlertRecord = { ...record, status: 'delivered', issueKey: key, attachmentPending: true, attachmentAttempts: 1 };
+    // A fresh issue has no attachments: only an issue found again may already carry the file.
+    await attachBody(deps, delivered, built.attachment, { maxWaitMs: attempt.maxWaitMs, mayExist: !attempt.created });
+  }
   return { kind: 'delivered', alertId: record.alertId, issueKey: key, issueUrl: url };
+}
+
+/**
+ * Attaches the received body to a delivered alert's issue when the ticket could not show all of
+ * it (docs/ticket-format.md, "Raw payload"), once: the attachment is claimed in the ledger, and
+ * after an attempt whose outcome is unknown the issue's attachments are read before uploading
+ * again. Never throws: the ticket exists whatever happens here, and a failure is retried from the
+ * queue until the retry budget is spent.
+ */
+async function attachPendingBody(deps: DeliveryDeps, record: AlertRecord, options: AttemptOptions): Promise<void> {
+  let claimed: AlertRecord | undefined;
+  try {
+    claimed = await deps.ledger.claimAttachment(record.alertId, deps.clock.now(), CLAIM_SECONDS);
+  } catch (error) {
+    // The backstop message, or the next retry, comes back for it.
+    deps.log.error('Claiming the pending attachment failed', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
+    return;
+  }
+  if (claimed?.issueKey === undefined) return;
+  await attachBody(deps, claimed, rawBodyFile(claimed.alertId, claimed.parsed), { maxWaitMs: options.maxWaitMs, mayExist: true });
+}
+
+async function attachBody(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  file: RawBodyFile,
+  options: { readonly maxWaitMs: number; readonly mayExist: boolean },
+): Promise<void> {
+  try {
+    await tryAttach(deps, record, file, options);
+  } catch (error) {
+    // Only the ledger can fail here (Jira's answers are handled): the claim runs out and the
+    // backstop message, or the retry already queued, tries again.
+    deps.log.error('Attaching the received body failed', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
+  }
+}
+
+async function tryAttach(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  file: RawBodyFile,
+  options: { readonly maxWaitMs: number; readonly mayExist: boolean },
+): Promise<void> {
+  const { ledger, clock, log, tracker } = deps;
+  const alertId = record.alertId;
+  const issueKey = record.issueKey as string;
+  const done = async (): Promise<void> => {
+    await ledger.update(alertId, { attachmentPending: undefined, attachmentClaimUntil: undefined, attachedAt: clock.now().toISOString() });
+    log.info('Received body attached', { alertId, issueKey });
+  };
+  try {
+    const bytes = new TextEncoder().encode(record.rawBody);
+    if (options.mayExist) {
+      const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
+      if (permit.kind === 'wait') return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
+      const existing = await tracker.listAttachments(issueKey);
+      if (existing.some((a) => a.filename === file.filename && a.size === bytes.byteLength)) return await done();
+    }
+    const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
+    if (permit.kind === 'wait') return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
+    await tracker.addAttachment(issueKey, file.filename, bytes, file.mimeType);
+    return await done();
+  } catch (error) {
+    if (error instanceof JiraRejectedError) {
+      // Refused for good (no permission to attach, attachments disabled, too large): say so on the record.
+      await ledger.update(alertId, {
+        attachmentPending: undefined,
+        attachmentClaimUntil: undefined,
+        lastError: `The ticket is complete but Jira refused its attached body (HTTP ${error.status}): ${error.message}`,
+      });
+      log.error('Jira refused the attachment', { alertId, issueKey, status: error.status });
+      return;
+    }
+    const retryAfter = error instanceof JiraTransientError ? error.retryAfterSeconds : undefined;
+    return await attachLater(deps, record, retryAfter, error instanceof Error ? error.message : 'Unexpected error');
+  }
+}
+
+/** Hands a pending attachment back to the queue (its claim released), or gives it up once the retry budget is spent. */
+async function attachLater(deps: DeliveryDeps, record: AlertRecord, retryAfterSeconds: number | undefined, failure?: string): Promise<void> {
+  const now = deps.clock.now();
+  const decision = nextRetry({
+    attempt: record.attachmentAttempts ?? 1,
+    receivedAt: record.receivedAt,
+    now,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds: Math.max(1, retryAfterSeconds) } : {}),
+    budgetSeconds: deps.retryBudgetSeconds,
+    random: deps.random ?? Math.random,
+  });
+  if (decision.kind === 'give-up') {
+    await deps.ledger.update(record.alertId, {
+      attachmentPending: undefined,
+      attachmentClaimUntil: undefined,
+      lastError: `The ticket is complete but its received body could not be attached: ${decision.reason}${failure ? ` (${failure})` : ''}`,
+    });
+    deps.log.error('Attaching the received body given up', { alertId: record.alertId, issueKey: record.issueKey });
+    return;
+  }
+  await deps.ledger.update(record.alertId, { attachmentClaimUntil: undefined });
+  await deps.queue.enqueue({ alertId: record.alertId }, decision.delaySeconds);
+  if (failure) deps.log.warn('Attaching the received body failed; retrying', { alertId: record.alertId, delaySeconds: decision.delaySeconds });
 }
 
 async function retryLater(

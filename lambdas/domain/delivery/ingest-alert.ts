@@ -7,7 +7,7 @@ import type { AlertRecord } from '#domain/alert-record.ts';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
 import { attemptDelivery, claimedAtCreation, issueUrl, NO_CONFIGURATION, type DeliveryDeps, type DeliveryOutcome } from './deliver-alert.ts';
 import { ValidationError } from '#domain/errors.ts';
-import { fieldPaths, parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import { fieldPaths, isBlankBody, parseAlertBody } from '#domain/alert/keeper-alert.ts';
 
 /** Longest the webhook waits for a paced Jira slot before recording the alert as queued. */
 export const INGEST_SLOT_WAIT_MS = 250;
@@ -29,7 +29,7 @@ export type IngestResult =
 
 /** Records and delivers `rawBody`. Throws ValidationError only for an empty body. */
 export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { test?: boolean } = {}): Promise<IngestResult> {
-  if (rawBody.trim() === '') throw new ValidationError('The alert body is empty');
+  if (isBlankBody(rawBody)) throw new ValidationError('The alert body is empty');
   const alert = parseAlertBody(rawBody);
   const alertId = dedupKey(rawBody);
   const now = deps.clock.now();

@@ -4,7 +4,7 @@
  * React, far too heavy for the webhook bundle. The official JSON schema checks the output in tests.
  *
  * Jira answers an empty text node with a generic "We can't create this issue" error
- * (docs/jira-cloud-facts.md, "Atlassian Document Format"), so no builder here ever emits one: empty strings are dropped,
+ * (docs/jira-cloud-facts.md, "Jira REST API v3"), so no builder here ever emits one: empty strings are dropped,
  * or replaced by `PLACEHOLDER` where a node must have content (table cells, code blocks).
  */
 import { stripControlCharacters } from './text.ts';
@@ -100,9 +100,13 @@ export function doc(...blocks: readonly (AdfBlock | undefined | false)[]): AdfDo
   return { version: 1, type: 'doc', content: blocks.filter(isPresent) };
 }
 
-/** A text node, or undefined when nothing printable is left (the callers drop it). */
+/**
+ * A text node, or undefined when nothing printable is left (the callers drop it). A lone surrogate
+ * (a payload can carry one as a `\ud800` escape) becomes U+FFFD: it is not a character Jira can
+ * store, and JSON would write it as a six-character escape.
+ */
 export function text(value: string, ...marks: readonly AdfMark[]): AdfText | undefined {
-  const clean = stripControlCharacters(value);
+  const clean = stripControlCharacters(value).toWellFormed();
   if (clean === '') return undefined;
   return marks.length > 0 ? { type: 'text', text: clean, marks } : { type: 'text', text: clean };
 }

@@ -12,7 +12,13 @@ import type { JiraFieldMeta } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { chooseUsableIssueType, type IssueTypeChoice } from '#domain/routing/choose-issue-type.ts';
 import { choosePriorityId, priorityOnScreen } from '#domain/routing/choose-priority.ts';
-import { buildDescription, type DescriptionContext, withDroppedFieldsNotice, withRefusedFieldsNotice } from './description.ts';
+import {
+  type DescriptionContext,
+  type RawBodyFile,
+  describeAlert,
+  rawBodyFile,
+  refusedDescriptionDocument,
+} from './description.ts';
 import { applyFieldMappings, describeTarget, fieldNameAnywhere, withName } from './field-mapping.ts';
 import { toLabel } from './field-values.ts';
 import { mappedSummary, renderSummary } from './summary.ts';
@@ -41,6 +47,21 @@ export interface BuiltIssue {
   readonly label: string;
   /** Same object as `fields.description`, typed. */
   readonly description: AdfDoc;
+  /**
+   * Present when the description cannot show the received body whole (its raw block was cut, or
+   * the description was replaced): the body must be attached to the issue as this file, which
+   * the description names.
+   */
+  readonly attachment?: RawBodyFile;
+  /** What the description was built from, to build it again with Jira's refusals (`withoutFields`). */
+  readonly source: DescriptionSource;
+}
+
+/** The inputs of a description besides its notices. */
+export interface DescriptionSource {
+  readonly alert: KeeperAlert;
+  readonly context: DescriptionContext;
+  readonly readableText?: string;
 }
 
 /**
@@ -87,16 +108,23 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
   const priority = resolvePriority(priorityId, screen, where, dropped);
   if (priority) fields['priority'] = { id: priority.id };
 
-  const body = buildDescription(alert, ctx, mapped.descriptionText);
-  const description = dropped.length > 0 ? withDroppedFieldsNotice(body, dropped) : body;
-  fields['description'] = description;
+  const context: DescriptionContext = { alertId: ctx.alertId, receivedAt: ctx.receivedAt, ...(ctx.test ? { test: true } : {}) };
+  const source: DescriptionSource = {
+    alert,
+    context,
+    ...(mapped.descriptionText !== undefined ? { readableText: mapped.descriptionText } : {}),
+  };
+  const built = describeAlert(alert, context, { ...readable(source), dropped });
+  fields['description'] = built.document;
   return {
     fields,
     issueTypeId,
     ...(priority ? { priorityId: priority.id, ...(priority.name ? { priorityName: priority.name } : {}) } : {}),
     dropped,
     label,
-    description,
+    description: built.document,
+    ...(built.rawComplete ? {} : { attachment: built.file }),
+    source,
   };
 }
 
@@ -120,12 +148,14 @@ export function withoutFields(
     delete fields[fieldId];
     dropped.push(withName({ fieldId, reason: `Jira refused it: ${fieldErrors[fieldId] ?? 'no reason given'}` }, fieldName(config, built.issueTypeId, fieldId)));
   }
-  const description = withRefusedFieldsNotice(
-    built.description,
-    refused.map((id) => ({ id, name: fieldName(config, built.issueTypeId, id), message: fieldErrors[id] ?? '' })),
-    built.label,
-  );
-  fields['description'] = description;
+  const notices = refused.map((id) => ({ id, name: fieldName(config, built.issueTypeId, id), message: fieldErrors[id] ?? '' }));
+  const { alert, context } = built.source;
+  // A refused description is replaced by a short one rather than removed; the body then travels as the file.
+  const file = rawBodyFile(context.alertId, alert.parsed);
+  const rebuilt = refused.includes('description')
+    ? { document: refusedDescriptionDocument(notices, built.label, file), rawComplete: false, file }
+    : describeAlert(alert, context, { ...readable(built.source), dropped: built.dropped, refused: notices });
+  fields['description'] = rebuilt.document;
   const keepsPriority = !refused.includes('priority');
   return {
     fields,
@@ -134,7 +164,9 @@ export function withoutFields(
     ...(keepsPriority && built.priorityName ? { priorityName: built.priorityName } : {}),
     dropped,
     label: built.label,
-    description,
+    description: rebuilt.document,
+    ...(rebuilt.rawComplete ? {} : { attachment: rebuilt.file }),
+    source: built.source,
   };
 }
 
@@ -169,6 +201,10 @@ function resolvePriority(
 function fieldName(config: RelayConfig, issueTypeId: string, fieldId: string): string | undefined {
   if (fieldId === 'description') return 'Description';
   return config.fieldMeta[issueTypeId]?.find((f) => f.fieldId === fieldId)?.name ?? fieldNameAnywhere(config, fieldId);
+}
+
+function readable(source: DescriptionSource): { readableText?: string } {
+  return source.readableText === undefined ? {} : { readableText: source.readableText };
 }
 
 function unique(values: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 /**
  * Converting payload values and constants into what a Jira field's schema requires
- * (docs/jira-cloud-facts.md, "Field value formats"; the relay's conversions: docs/ticket-format.md). The field's createmeta is stored with the configuration, so a
+ * (docs/jira-cloud-facts.md). The field's createmeta is stored with the configuration, so a
  * conversion needs no Jira call; a value that cannot be converted is reported, never sent.
  */
 import { plainTextToAdf } from './adf.ts';
@@ -239,7 +239,7 @@ function noUser(item: string): string {
 }
 
 function quote(value: unknown): string {
-  return JSON.stringify(truncate(displayValue(value), 80));
+  return JSON.stringify(truncate(displayValue(value, 81), 80));
 }
 
 function ok(value: unknown): Conversion {

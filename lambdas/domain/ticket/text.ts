@@ -3,6 +3,7 @@
  * Lengths are UTF-16 units (`string.length`): never more than Jira's character count, so a limit
  * kept here is kept in Jira too.
  */
+import { jsonText } from '#domain/alert/json-text.ts';
 
 export const ELLIPSIS = '…';
 
@@ -49,11 +50,15 @@ export function stripControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu, '');
 }
 
-/** How a payload value reads in a ticket: strings as they are, everything else as compact JSON. */
-export function displayValue(value: unknown): string {
+/**
+ * How a payload value reads in a ticket: strings as they are, everything else as compact JSON, at
+ * any nesting depth. With `maxChars`, JSON stops being written once it is that long (the caller
+ * cuts it): a cell or a message needs the start of a value, not all of it.
+ */
+export function displayValue(value: unknown, maxChars?: number): string {
   if (typeof value === 'string') return value;
   if (value === undefined) return '';
-  return JSON.stringify(value) ?? String(value);
+  return jsonText(value, maxChars === undefined ? {} : { maxChars });
 }
 
 function isHighSurrogate(code: number): boolean {

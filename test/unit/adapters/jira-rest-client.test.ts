@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JiraIssueTracker, jqlString, type JiraIssueTrackerOptions } from '#adapters/jira-rest-client.ts';
 import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
 import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
-import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, control, signIn } from '#test-support/jira-stand-in-session.ts';
+import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, control, jiraApi, signIn } from '#test-support/jira-stand-in-session.ts';
 
 const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
 const secTask = (fields: Record<string, unknown> = {}) => ({
@@ -180,6 +180,88 @@ describe('JiraIssueTracker', () => {
       expect(error).toBeInstanceOf(JiraUnauthorizedError);
       expect(refreshed).toBe(1);
       expect(await requests()).toEqual({ 'GET /project/search': 2 });
+    });
+  });
+
+  describe('attachments', () => {
+    const api = () => jiraApi(standIn.url, standIn.cloudId, accessToken);
+    const contentOf = async (id: string) => new Uint8Array(await (await api().fetch(`/attachment/content/${id}?redirect=false`)).arrayBuffer());
+
+    it('attaches a text as its UTF-8 bytes with one multipart call and lists it on the issue', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/reset-counters');
+      const text = '{ "name": "Zoë 😀", "n": 1e400 }';
+
+      // Act
+      const attached = await tracker().addAttachment(key, 'keeper-alert-0123456789abcdef.json', text, 'application/json');
+      const listed = await tracker().listAttachments(key);
+      const calls = await requests();
+
+      // Assess
+      const bytes = new TextEncoder().encode(text);
+      expect(attached).toEqual({ id: expect.any(String), filename: 'keeper-alert-0123456789abcdef.json', size: bytes.byteLength });
+      expect(listed).toEqual([attached]);
+      expect(calls).toEqual({ 'POST /issue/{issueIdOrKey}/attachments': 1, 'GET /issue/{issueIdOrKey}': 1 });
+      expect(await contentOf(attached.id)).toEqual(bytes);
+    });
+
+    it('sends bytes unchanged, invalid UTF-8 included', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      const bytes = new Uint8Array([0x7b, 0xff, 0xfe, 0x00, 0xc3, 0x7d]);
+
+      // Act
+      const attached = await tracker().addAttachment(key, 'raw.txt', bytes, 'text/plain');
+
+      // Assess
+      expect(await contentOf(attached.id)).toEqual(bytes);
+    });
+
+    it('sends the upload again, whole, after a 401 and a token refresh', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      let current = 'stale-token';
+      const withRefresh = tracker({
+        accessToken: async () => current,
+        onUnauthorized: async () => {
+          current = accessToken;
+        },
+      });
+
+      // Act
+      const attached = await withRefresh.addAttachment(key, 'again.json', '{"a":1}', 'application/json');
+
+      // Assess
+      expect(await contentOf(attached.id)).toEqual(new TextEncoder().encode('{"a":1}'));
+    });
+
+    it('throws JiraRejectedError for an unknown issue and JiraTransientError for a 503', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue/{issueIdOrKey}/attachments', status: 503, count: 1 });
+
+      // Act
+      const unavailable = await tracker().addAttachment(key, 'a.json', '{}', 'application/json').catch((e: unknown) => e);
+      const unknown = await tracker().addAttachment('SEC-99999', 'a.json', '{}', 'application/json').catch((e: unknown) => e);
+
+      // Assess
+      expect(unknown).toBeInstanceOf(JiraRejectedError);
+      expect((unknown as JiraRejectedError).status).toBe(404);
+      expect(unavailable).toBeInstanceOf(JiraTransientError);
+      expect(await tracker().listAttachments(key)).toEqual([]);
+    });
+
+    it('tells the observer which issue a write went to (Jira limits writes per issue)', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      const signals: unknown[] = [];
+
+      // Act
+      await tracker({ observe: async (signal) => void signals.push(signal) }).addAttachment(key, 'a.json', '{}', 'application/json');
+
+      // Assess
+      expect(signals).toEqual([expect.objectContaining({ status: 200, issueKey: key })]);
     });
   });
 

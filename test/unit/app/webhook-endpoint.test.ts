@@ -108,4 +108,34 @@ describe('webhook-endpoint', () => {
     await handler(encoded);
     expect(seen).toEqual(['{"a":1}']);
   });
+
+  it('measures the cap on the bytes received, not on their base64 or on the decoded text', async () => {
+    // Prepare: 100 bytes of invalid UTF-8 decode to 100 three-byte replacement characters; 101 bytes are over the cap.
+    const { handler, seen } = endpoint();
+    const base64 = (bytes: number) => ({
+      ...event(Buffer.alloc(bytes, 0xff).toString('base64'), { authorization: 'Bearer good', 'content-type': 'application/octet-stream' }),
+      isBase64Encoded: true,
+    });
+
+    // Act
+    const atCap = await handler(base64(100));
+    const overCap = await handler(base64(101));
+
+    // Assess
+    expect(atCap.statusCode).toBe(201);
+    expect(seen).toEqual(['\uFFFD'.repeat(100)]);
+    expect(overCap.statusCode).toBe(413);
+  });
+
+  it('passes on a body that is only a byte-order mark and whitespace: it is not empty', async () => {
+    // Prepare
+    const { handler, seen } = endpoint();
+
+    // Act
+    const response = await handler(event('\uFEFF \n', { authorization: 'Bearer good' }));
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expect(seen).toEqual(['\uFEFF \n']);
+  });
 });

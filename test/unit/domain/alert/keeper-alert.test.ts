@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldPaths, parseAlertBody, payloadLeaves, readPath, type ParsedAlert } from '#domain/alert/keeper-alert.ts';
+import { fieldPaths, isBlankBody, parseAlertBody, payloadLeaves, readPath, type ParsedAlert } from '#domain/alert/keeper-alert.ts';
 import { sampleAlert, sampleAlerts } from '#test-support/sample-alerts.ts';
 
 function parsed(raw: string): ParsedAlert {
@@ -260,6 +260,49 @@ describe('keeper-alert', () => {
       expect(readPath(payload, 'toString')).toBeUndefined();
       expect(readPath(payload, '')).toBeUndefined();
     });
+
+    it('tries the whole rest as one key first, then each dot left to right, and never reads past a trailing dot', () => {
+      // Prepare
+      const payload = { a: { 'b.c': 'rest as one key', b: { c: 'split' } }, 'a.b': { c: 'longer head' }, x: { '': 'empty key' } };
+
+      // Act / Assess
+      expect(readPath(payload, 'a.b.c')).toBe('rest as one key');
+      expect(readPath({ a: { b: { c: 'split' } }, 'a.b': { c: 'longer head' } }, 'a.b.c')).toBe('split');
+      expect(readPath({ 'a.b': { c: 'longer head' } }, 'a.b.c')).toBe('longer head');
+      expect(readPath({ 'a.b.c': 'whole' }, 'a.b.c')).toBe('whole');
+      expect(readPath(payload, 'x.')).toBeUndefined();
+    });
+
+    it('reads a path of thousands of segments without recursion', () => {
+      // Prepare
+      const depth = 20_000;
+      const payload: unknown = JSON.parse(`${'{"k":'.repeat(depth)}"bottom"${'}'.repeat(depth)}`);
+      const path = Array.from({ length: depth }, () => 'k').join('.');
+
+      // Act / Assess
+      expect(readPath(payload, path)).toBe('bottom');
+      expect(readPath(payload, `${path}.more`)).toBeUndefined();
+    });
+  });
+
+  describe('isBlankBody', () => {
+    it('is true only for nothing or JSON whitespace; a byte-order mark or any other character is content', () => {
+      // Act / Assess
+      expect(['', '  \n\t\r'].map(isBlankBody)).toEqual([true, true]);
+      expect(['\uFEFF', '\uFEFF  \n', '\u00a0', 'x'].map(isBlankBody)).toEqual([false, false, false, false]);
+    });
+  });
+
+  it('keeps the received text of a parsed body unchanged', () => {
+    // Prepare
+    const body = '{ "a": 1, "a": 2,\n "n": 1.50e0 }';
+
+    // Act
+    const alert = parseAlertBody(body);
+
+    // Assess
+    expect(alert.parsed).toBe(true);
+    expect(alert.rawText).toBe(body);
   });
 
   it('reads a body that starts with a byte-order mark as the JSON it is', () => {

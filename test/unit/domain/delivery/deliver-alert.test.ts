@@ -24,6 +24,13 @@ class ScriptedTracker implements IssueTracker {
     this.searches.push(label);
     return this.existingByLabel;
   }
+  // These alerts fit their tickets whole: nothing is ever attached.
+  async addAttachment(): Promise<never> {
+    throw new Error('unexpected attachment');
+  }
+  async listAttachments() {
+    return [];
+  }
   async listProjects() {
     return [];
   }

@@ -105,10 +105,9 @@ function assertAcceptableIssue(body: string, config: RelayConfig, test: boolean)
 }
 
 /**
- * Bodies the size property found whose description exceeds Jira's limit (both configurations):
- * one ~31,000-character field (here `username`) gives 32,772 characters; a 3,067-character body
- * whose description has 1,000 line breaks gives 54,872. They run first in the size property, so
- * it fails every time until the domain fixes them.
+ * Bodies this property once found whose description exceeded Jira's limit: one ~31,000-character
+ * field (here `username`) gave 32,772 characters; a 3,067-character body whose description has
+ * 1,000 line breaks gave 54,872. They run first in the size property so they stay fixed.
  */
 const OVERSIZED_DESCRIPTION_BODIES = [
   JSON.stringify({ username: `  ${'aaaa   '.repeat(4_415)}` }),
@@ -153,8 +152,7 @@ describe('build-issue (properties)', () => {
     );
   });
 
-  // Known bug (reported, domain fix pending): see OVERSIZED_DESCRIPTION_BODIES. Drop `.fails` once it passes.
-  it.fails('keeps the description within Jira’s 32,767-character limit for any body', () => {
+  it('keeps the description within Jira’s 32,767-character limit for any body', () => {
     fc.assert(
       fc.property(anyBody, fc.constantFrom(...configs), (body, config) => {
         expect(descriptionSize(build(body, config, false).description)).toBeLessThanOrEqual(JIRA_TEXT_FIELD_MAX);

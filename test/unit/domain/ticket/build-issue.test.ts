@@ -7,6 +7,7 @@ import type { RelayConfig } from '#domain/relay-config.ts';
 import { adfErrors, adfTexts } from '#test-support/adf-schema.ts';
 import { F, INCIDENT, OPS_TASK, PRIORITY, SUBTASK, TASK, opsConfig, secConfig } from '#test-support/jira-fixtures.ts';
 import { sampleAlert, sampleAlerts } from '#test-support/sample-alerts.ts';
+import { hostileBodies } from '#test-support/alert-bodies.ts';
 
 const RECEIVED_AT = '2025-11-05T05:00:29.000Z';
 
@@ -20,6 +21,11 @@ function summaryOf(built: BuiltIssue): string {
 
 function labelsOf(built: BuiltIssue): string[] {
   return built.fields['labels'] as string[];
+}
+
+function codeBlockText(built: BuiltIssue): string {
+  const block = built.description.content.findLast((b) => b.type === 'codeBlock');
+  return block?.type === 'codeBlock' ? block.content.map((t) => t.text).join('') : '';
 }
 
 describe('build-issue', () => {
@@ -243,6 +249,38 @@ describe('build-issue', () => {
       expect(built.dropped).toEqual([{ fieldId: 'project', reason: 'project is set by the relay; the mapping is ignored' }]);
     });
 
+  });
+
+  describe('hostile bodies', () => {
+    it.each(hostileBodies('n1').map((b) => [b.name, b] as const))('builds a valid issue that fits Jira for %s', (_name, hostile) => {
+      // Prepare: templates and mappings that read deep into the payload, and the raw event.
+      const body = hostile.bytes.toString('utf8');
+      const deepReader = secConfig({
+        summaryTemplate: '{alert_name} {description} {description.a.a.a} {event} {constructor.prototype}',
+        fieldMappings: [
+          { fieldId: 'description', source: 'description' },
+          { fieldId: F.eventType, source: 'description.a' },
+          { fieldId: F.remoteIp, source: 'event' },
+          { fieldId: F.alertTimestamp, source: 'timestamp' },
+          { fieldId: 'labels', source: 'event' },
+        ],
+      });
+
+      for (const config of [secConfig(), opsConfig(), deepReader]) {
+        // Act
+        const built = build(body, config);
+
+        // Assess
+        expect(adfErrors(built.description)).toEqual([]);
+        expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+        expect(summaryOf(built).length).toBeGreaterThan(0);
+        expect(summaryOf(built).length).toBeLessThanOrEqual(255);
+        expect(labelsOf(built).every((l) => l.length <= 255 && !/\s/.test(l))).toBe(true);
+        expect(() => JSON.stringify(built.fields)).not.toThrow();
+        expect(built.attachment === undefined).toBe(codeBlockText(built) === body);
+        expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      }
+    });
   });
 
   describe('withoutFields', () => {

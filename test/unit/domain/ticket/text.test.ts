@@ -45,4 +45,17 @@ describe('text', () => {
     expect(displayValue(null)).toBe('null');
     expect(displayValue(undefined)).toBe('');
   });
+
+  it('shows a value nested far deeper than the call stack as JSON, and only its start when asked', () => {
+    // Prepare
+    const deep: unknown = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+
+    // Act
+    const whole = displayValue(deep);
+    const start = displayValue(deep, 10);
+
+    // Assess
+    expect(whole).toBe(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(start).toBe('['.repeat(10));
+  });
 });
