@@ -1,9 +1,13 @@
 /** Entry point: read site settings, find out who is signed in, draw the matching screen. */
+// First: the error handler and the browser fallbacks must be in place before any other code runs.
+import './browser-support.ts';
+import 'virtual:design-tokens.css';
 import type { ConfigDto, SessionDto } from '#shared/admin-api-types.ts';
 import {
   api,
   ApiError,
   describeError,
+  isRelayUnreachable,
   loadSiteSettings,
   setReconnectRequiredHandler,
   setUnauthenticatedHandler,
@@ -49,18 +53,28 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
     api.status().catch(() => null),
     api.config().then((r) => r.config),
   ]);
+  const statusListeners = new Set<() => void>();
   const ctx: AppContext = {
     settings,
     session,
     status,
+    reachability: status ? { reachable: true } : { reachable: false, since: new Date().toISOString() },
     config,
+    drafts: new Map(),
     async refreshStatus() {
       try {
         ctx.status = await api.status();
-      } catch {
-        // Keep the last known status; the caller reports its own error.
+        ctx.reachability = { reachable: true };
+      } catch (error) {
+        // Keep the last known status and say the relay did not answer; the banner shows it in place.
+        if (isRelayUnreachable(error) && ctx.reachability.reachable) ctx.reachability = { reachable: false, since: new Date().toISOString() };
       }
       shell?.refreshChrome();
+      for (const listener of statusListeners) listener();
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
     },
     async reloadConfig(): Promise<ConfigDto | null> {
       ctx.config = (await api.config()).config;

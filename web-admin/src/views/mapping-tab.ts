@@ -9,8 +9,12 @@ import { inputFromConfig } from '../config-input.ts';
 import { confirmAction } from '../confirm-dialog.ts';
 import { h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { field, problemSummary } from '../form-helpers.ts';
+import { emptyState } from '../components.ts';
 import { notify } from '../notifications.ts';
 import { problemsInSection } from '../problems.ts';
+import { sectionMessage } from '../components.ts';
+import type { TabHandle } from './app-shell.ts';
+import { goToPlace } from './setup-tab.ts';
 import { configHistoryCard } from './config-history.ts';
 import { fieldMappingEditor } from './field-mapping-section.ts';
 import { catalogueLists, ruleEditor, type Catalogue } from './rule-mapping-section.ts';
@@ -28,18 +32,25 @@ interface SectionParts {
 }
 
 function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
-  const summary = h('div', { class: 'callout callout--danger', role: 'alert', hidden: true, id: `${parts.id}-problems` });
-  const save = h('button', { type: 'submit', class: 'button button--primary', id: `${parts.id}-save` }, 'Save');
+  const summary = h('div', { role: 'alert', hidden: true, id: `${parts.id}-problems` });
+  const save = h('button', { type: 'submit', class: 'button button--primary', id: `${parts.id}-save` }, `Save ${parts.title}`);
   save.disabled = parts.disabled === true;
   const form = h(
     'form',
     { class: 'card section', 'aria-labelledby': `${parts.id}-title`, novalidate: true, id: parts.id },
-    h('h2', { id: `${parts.id}-title`, class: 'section__title' }, parts.title),
+    h('h2', { id: `${parts.id}-title`, class: 'section__title', tabindex: '-1' }, parts.title),
     h('p', { class: 'section__intro muted' }, parts.intro),
     summary,
     h('div', { class: 'section__body' }, parts.body),
     h('div', { class: 'form__actions form__actions--end' }, save),
   );
+  // Any edit marks the section as a draft until it is saved (unsaved-changes guard in the shell).
+  const markDirty = (): void => void ctx.drafts.set(parts.id, parts.title);
+  form.addEventListener('input', markDirty);
+  form.addEventListener('change', markDirty);
+  form.addEventListener('click', (event) => {
+    if (event.target instanceof Element && event.target.closest('.mapping-row__remove, [id$="-add-rule"], #add-field-mapping')) markDirty();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const config = ctx.config;
@@ -47,14 +58,16 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     const input = inputFromConfig(config);
     problemSummary(summary, '', []);
     if (!parts.apply(input)) {
+      problemSummary(summary, 'Complete or remove the highlighted rows before saving.', []);
       summary.hidden = false;
-      summary.textContent = 'Complete or remove the highlighted rows before saving.';
+      summary.focus();
       return;
     }
     void withBusy(save, 'Saving…', async () => {
       try {
         const result = await api.saveConfig(input);
         ctx.setConfig(result.config);
+        ctx.drafts.delete(parts.id);
         parts.showProblems([]);
         notify('success', `${parts.title} saved (version ${result.config.version}).`);
       } catch (error) {
@@ -65,7 +78,13 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
           const mine = problemsInSection(error.problems, sectionKey);
           const shown = [...mine, ...error.problems.filter((p) => !mine.includes(p))];
           parts.showProblems(mine);
-          problemSummary(summary, describeError(error), shown);
+          const elsewhere = shown.length - mine.length;
+          problemSummary(
+            summary,
+            describeError(error),
+            mine,
+            elsewhere > 0 ? `${elsewhere} more ${elsewhere === 1 ? 'problem is' : 'problems are'} in other saved sections; they block this save until fixed there.` : undefined,
+          );
           summary.focus();
         } else if (error instanceof ApiError && error.code === 'CONFLICT') {
           notify('error', describeError(error), { label: 'Reload', run: () => void ctx.reloadConfig().then(() => ctx.rerenderTab()) });
@@ -76,6 +95,7 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     });
   });
   summary.tabIndex = -1;
+  problemSummary(summary, '', []);
   return form;
 }
 
@@ -99,7 +119,15 @@ async function loadData(ctx: AppContext, config: ConfigDto): Promise<TabData> {
   return { keeperFields, fields, priorities, issueTypes: issueTypes.filter((t) => !t.subtask), events };
 }
 
-export function renderMappingTab(panel: HTMLElement, ctx: AppContext): () => void {
+/** `#advanced/<place>` → the heading to show and focus. */
+const PLACES: Record<string, string> = {
+  fieldMappings: 'fieldMappings-section-title',
+  priorityMapping: 'priorityMapping-section-title',
+  issueTypeMapping: 'issueTypeMapping-section-title',
+  history: 'config-history-title',
+};
+
+export function renderMappingTab(panel: HTMLElement, ctx: AppContext, place?: string): TabHandle {
   let disposed = false;
   const config = ctx.config;
   if (!config) {
@@ -107,31 +135,85 @@ export function renderMappingTab(panel: HTMLElement, ctx: AppContext): () => voi
       panel,
       h(
         'section',
-        { class: 'card section' },
-        h('h2', { class: 'section__title' }, 'Advanced Configuration'),
-        h('p', null, 'Choose a target project and a default issue type first. Mappings depend on the fields of that project.'),
-        h('a', { class: 'button button--primary', href: '#setup' }, 'Go to Web Trigger Setup'),
+        { class: 'card section', 'aria-labelledby': 'advanced-empty-title' },
+        emptyState(
+          'Choose where alerts go first',
+          'Mappings depend on the fields of the target project. Choose a project and a default issue type, then come back.',
+          h('a', { class: 'button button--primary', href: '#setup/target' }, 'Go to Web Trigger Setup'),
+        ),
       ),
     );
-    return () => undefined;
+    panel.querySelector('.empty-state__title')?.setAttribute('id', 'advanced-empty-title');
+    return {};
   }
 
   mount(panel, h('div', { class: 'card section' }, skeleton(5)));
   const load = async (): Promise<void> => {
     try {
       const data = await loadData(ctx, config);
-      if (!disposed) draw(panel, ctx, config, data);
+      if (disposed) return;
+      draw(panel, ctx, config, data);
+      goToPlace(place, PLACES);
     } catch (error) {
       if (disposed) return;
-      const retry = h('button', { type: 'button', class: 'button' }, 'Try again');
+      // Editing needs Jira's fields; reading what is saved does not.
+      const retry = h('button', { type: 'button', class: 'button', id: 'mapping-retry' }, 'Try again');
       retry.addEventListener('click', () => void withBusy(retry, 'Loading…', load));
-      mount(panel, h('div', { class: 'card section' }, h('p', { class: 'callout callout--danger', role: 'alert' }, describeError(error)), retry));
+      const events = await ctx.events().catch(() => ({ events: [], categories: [] }));
+      if (disposed) return;
+      mount(
+        panel,
+        sectionMessage(
+          'warning',
+          { title: 'Jira did not answer: the mappings can be read, not edited', role: 'status', actions: retry, id: 'mapping-readonly' },
+          h('p', null, describeError(error)),
+          h('p', null, 'The saved configuration below stays in force. Editing needs the fields of the Jira project; try again once Jira answers.'),
+        ),
+        savedConfigSummary(config, events.events),
+        configHistoryCard(),
+      );
     }
   };
   void load();
-  return () => {
-    disposed = true;
+  return {
+    dispose() {
+      disposed = true;
+    },
+    navigate: (next) => goToPlace(next, PLACES),
   };
+}
+
+/** The saved configuration in words, drawn from what the relay stored (no Jira call). */
+export function savedConfigSummary(config: ConfigDto, events: readonly { event: string; title: string }[]): HTMLElement {
+  const typeName = (id: string): string => config.issueTypes.find((t) => t.id === id)?.name ?? id;
+  const priorityName = (id: string): string => config.priorities.find((p) => p.id === id)?.name ?? id;
+  const eventTitle = (code: string): string => events.find((e) => e.event === code)?.title ?? code;
+  const rules = (mapping: { byEvent: Record<string, string>; byCategory: Record<string, string> }, name: (id: string) => string): HTMLElement => {
+    const rows = [
+      ...Object.entries(mapping.byEvent).map(([code, id]) => h('li', null, `Event “${eventTitle(code)}” → ${name(id)}`)),
+      ...Object.entries(mapping.byCategory).map(([category, id]) => h('li', null, `Category ${category} → ${name(id)}`)),
+    ];
+    return rows.length > 0 ? h('ul', { class: 'saved-list' }, rows) : h('p', { class: 'muted' }, 'No rules.');
+  };
+  return h(
+    'section',
+    { class: 'card section', 'aria-labelledby': 'saved-config-title', id: 'saved-config' },
+    h('h2', { class: 'section__title', id: 'saved-config-title' }, `Saved configuration (version ${config.version})`),
+    h('p', { class: 'muted' }, `Project ${config.project.key} (${config.project.name}) · default issue type ${typeName(config.defaultIssueTypeId)}`),
+    h('h3', { class: 'subheading' }, 'Field Mapping'),
+    config.fieldMappings.length > 0
+      ? h(
+          'ul',
+          { class: 'saved-list' },
+          config.fieldMappings.map((m) => h('li', null, `${m.constant !== undefined ? `“${m.constant}”` : (m.source ?? '')} → ${m.fieldId}`)),
+        )
+      : h('p', { class: 'muted' }, 'No field mappings.'),
+    h('h3', { class: 'subheading' }, 'Priority Mapping'),
+    rules(config.priorityMapping, priorityName),
+    config.priorityMapping.defaultPriorityId ? h('p', null, `Default priority: ${priorityName(config.priorityMapping.defaultPriorityId)}`) : null,
+    h('h3', { class: 'subheading' }, 'Issue Type Mapping'),
+    rules(config.issueTypeMapping, typeName),
+  );
 }
 
 function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabData): void {
@@ -181,7 +263,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
       ? h('div', null, priorityEditor.element, defaultPriorityField.element)
       : h(
           'p',
-          { class: 'callout callout--info', id: 'no-priority-field' },
+          { class: 'muted', id: 'no-priority-field' },
           `The create screen of ${config.project.key} has no Priority field, so issues are created without a priority. This is typical for team-managed projects; add the Priority field to the issue type in Jira to use priority rules.`,
         ),
     apply(input) {
@@ -220,7 +302,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   });
 
   // Reset
-  const resetProblems = h('div', { class: 'callout callout--danger', role: 'alert', hidden: true, id: 'reset-problems', tabindex: '-1' });
+  const resetProblems = h('div', { role: 'alert', hidden: true, id: 'reset-problems', tabindex: '-1' });
   const reset = h('button', { type: 'button', class: 'button button--danger-subtle', id: 'reset-config-button' }, 'Reset Configuration');
   reset.addEventListener('click', () => {
     void (async () => {
@@ -235,6 +317,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
         try {
           const result = await api.resetConfig();
           ctx.setConfig(result.config);
+          ctx.drafts.clear();
           notify('success', 'Configuration reset to the defaults.');
           ctx.rerenderTab();
         } catch (error) {
