@@ -110,7 +110,7 @@ export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () 
       'a',
       { role: 'tab', id: `tab-${tab.id}`, href: `#${tab.id}`, class: 'tabs__tab', 'aria-controls': 'tab-panel' },
       h('span', { class: 'tabs__full' }, tab.label),
-      h('span', { class: 'tabs__short', 'aria-hidden': 'true' }, tab.short),
+      h('span', { class: 'tabs__short' }, tab.short),
     ),
   );
   const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Relay settings' }, tabButtons);
