@@ -141,6 +141,31 @@ describe('admin site status, keyboard and phone', () => {
     await expect.poll(() => new URL(page.url()).hash).toBe('#deliveries');
   });
 
+  it('keeps unsaved edits over an ended session and offers them again after signing in', async () => {
+    // Prepare: an edit in Advanced, then the session ends (as it would after hours)
+    await page.goto(`${site.runtime.url}/#advanced`);
+    await page.locator('#issueTypeMapping-add-rule').click();
+    await page.locator('#issueTypeMapping-section input[type="text"]').last().fill('record_delete');
+    await page.locator('#issueTypeMapping-section select').last().selectOption({ index: 1 });
+    await apiCall(page, 'POST', '/api/logout');
+    // Act: the save meets the ended session
+    await page.getByRole('button', { name: 'Save Issue Type Mapping' }).click();
+    // Assess
+    await expect.poll(() => page.getByRole('link', { name: 'Sign in with Atlassian' }).isVisible()).toBe(true);
+    expect(await page.locator('main').textContent()).toContain('Your unsaved changes are kept');
+    // Act: sign in again and come back
+    await signInAs(page, site.runtime.url, ADMIN);
+    await page.locator('#header-user').waitFor();
+    await page.goto(`${site.runtime.url}/#advanced`);
+    // Assess
+    await expect.poll(() => page.locator('#restored-drafts').isVisible()).toBe(true);
+    const values = await page.locator('#issueTypeMapping-section input[type="text"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(values).toContain('record_delete');
+    // Act: saving the restored section ends the draft
+    await page.getByRole('button', { name: 'Save Issue Type Mapping' }).click();
+    await expect.poll(() => page.locator('.flag--success').last().textContent()).toContain('Issue Type Mapping saved');
+  });
+
   it('keeps 44 px touch targets and 16 px inputs on a phone, and a flag never covers the control just used', async () => {
     // Prepare
     await page.setViewportSize(MOBILE);

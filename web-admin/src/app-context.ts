@@ -10,6 +10,7 @@ import type {
   StatusDto,
 } from '#shared/admin-api-types.ts';
 import { api, type SiteSettings } from './api-client.ts';
+import type { Draft } from './drafts.ts';
 
 /** Whether the relay answered the last status request; `since` is the first unanswered one. */
 export type Reachability = { reachable: true } | { reachable: false; since: string };
@@ -24,8 +25,8 @@ export interface AppContext {
   refreshStatus(): Promise<void>;
   /** Called after every status read, answered or not; returns the unsubscribe. */
   onStatus(listener: () => void): () => void;
-  /** Sections with edits not saved yet, by id (unsaved-changes guard). */
-  readonly drafts: Map<string, string>;
+  /** Sections with edits not saved yet, by id (unsaved-changes guard, kept over a sign-in). */
+  readonly drafts: Map<string, Draft>;
   /** Re-reads the saved configuration. */
   reloadConfig(): Promise<ConfigDto | null>;
   /** Stores a configuration the API just returned and tells the screens. */

@@ -57,7 +57,7 @@ export interface Shell {
 /** Asks before unsaved edits are dropped; true when there are none or the admin agrees. */
 export async function confirmDiscard(ctx: AppContext, doing: string): Promise<boolean> {
   if (ctx.drafts.size === 0) return true;
-  const sections = [...ctx.drafts.values()].join(', ');
+  const sections = [...ctx.drafts.values()].map((d) => d.title).join(', ');
   const ok = await confirmAction({
     title: 'Discard unsaved changes?',
     message: `${sections} ${ctx.drafts.size === 1 ? 'has' : 'have'} changes that are not saved. ${doing} discards them.`,

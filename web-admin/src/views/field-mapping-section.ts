@@ -3,6 +3,7 @@ import type { FieldDto, FieldMappingDto, KeeperFieldDto, ValidationProblemDto } 
 import { fillMessage } from '../components.ts';
 import { h, mount, option, uid } from '../dom.ts';
 import { errorMessages } from '../form-helpers.ts';
+import { keeperFieldLabel } from '../keeper-field-meanings.ts';
 import { matchProblems } from '../problems.ts';
 
 export const CONSTANT = '__constant__';
@@ -85,9 +86,7 @@ export function fieldMappingEditor(
       h(
         'optgroup',
         { label: 'Keeper alert fields' },
-        keeperFields.map((f) =>
-          option(f.path, f.origin === 'received' ? `${f.path} (seen in alerts)` : f.path, f.path === mapping.source),
-        ),
+        keeperFields.map((f) => option(f.path, keeperFieldLabel(f.path, f.origin !== 'documented'), f.path === mapping.source)),
         mapping.source && !known.has(mapping.source) ? option(mapping.source, mapping.source, true) : null,
       ),
       h('optgroup', { label: 'Other' }, option(CONSTANT, 'Constant value…', mapping.constant !== undefined)),

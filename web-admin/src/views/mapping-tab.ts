@@ -6,6 +6,7 @@ import type { ConfigDto, ConfigInputDto, FieldDto, IssueTypeDto, PriorityDto, Va
 import { api, ApiError, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
 import { inputFromConfig } from '../config-input.ts';
+import { takeStashedDrafts } from '../drafts.ts';
 import { confirmAction } from '../confirm-dialog.ts';
 import { h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { field, problemSummary } from '../form-helpers.ts';
@@ -26,6 +27,8 @@ interface SectionParts {
   body: Node;
   /** Changes the section's part of the input; returns false when the form has incomplete rows. */
   apply(input: ConfigInputDto): boolean;
+  /** Starts as an unsaved draft (restored after a sign-in). */
+  restored?: boolean;
   /** Shows problems next to rows; returns those that matched nothing. */
   showProblems(problems: readonly ValidationProblemDto[]): ValidationProblemDto[];
   disabled?: boolean;
@@ -45,7 +48,24 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     h('div', { class: 'form__actions form__actions--end' }, save),
   );
   // Any edit marks the section as a draft until it is saved (unsaved-changes guard in the shell).
-  const markDirty = (): void => void ctx.drafts.set(parts.id, parts.title);
+  const draft = {
+    title: parts.title,
+    read(): Partial<ConfigInputDto> {
+      const config = ctx.config;
+      if (!config) return {};
+      const scratch = inputFromConfig(config);
+      const before = JSON.stringify(scratch);
+      parts.apply(scratch);
+      // Only what this section changed, complete rows only.
+      const changed: Partial<ConfigInputDto> = {};
+      for (const key of ['fieldMappings', 'priorityMapping', 'issueTypeMapping'] as const) {
+        if (JSON.stringify(scratch[key]) !== JSON.stringify((JSON.parse(before) as ConfigInputDto)[key])) Object.assign(changed, { [key]: scratch[key] });
+      }
+      return changed;
+    },
+  };
+  const markDirty = (): void => void ctx.drafts.set(parts.id, draft);
+  if (parts.restored) markDirty();
   form.addEventListener('input', markDirty);
   form.addEventListener('change', markDirty);
   form.addEventListener('click', (event) => {
@@ -217,17 +237,26 @@ export function savedConfigSummary(config: ConfigDto, events: readonly { event: 
 }
 
 function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabData): void {
+  // Edits kept over an ended session start where the admin left them, as drafts.
+  const stashed = takeStashedDrafts(config.version);
+  const restored = stashed?.parts ?? {};
+  const initial = {
+    fieldMappings: restored.fieldMappings ?? config.fieldMappings,
+    priorityMapping: restored.priorityMapping ?? config.priorityMapping,
+    issueTypeMapping: restored.issueTypeMapping ?? config.issueTypeMapping,
+  };
   const lists = catalogueLists(data.events.events, data.events.categories);
   const catalogue: Catalogue = { ...data.events, eventListId: lists.eventListId, categoryListId: lists.categoryListId };
   const issueTypeName = data.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId;
 
   // Field Mapping
-  const fieldEditor = fieldMappingEditor(config.fieldMappings, data.keeperFields, data.fields);
+  const fieldEditor = fieldMappingEditor(initial.fieldMappings, data.keeperFields, data.fields);
   const fieldSection = configSection(ctx, {
     id: 'fieldMappings-section',
     title: 'Field Mapping',
     intro: `Copy values from the Keeper alert into fields of ${config.project.key} ${issueTypeName} issues. Summary, description and labels are always filled by the relay.`,
     body: fieldEditor.element,
+    restored: restored.fieldMappings !== undefined,
     apply(input) {
       const { mappings, complete } = fieldEditor.read();
       input.fieldMappings = mappings;
@@ -241,8 +270,8 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   const defaultPriority = h('select', { class: 'input', id: 'default-priority' });
   mount(
     defaultPriority,
-    option('', 'No priority (Jira decides)', !config.priorityMapping.defaultPriorityId),
-    data.priorities.map((p) => option(p.id, p.name, p.id === config.priorityMapping.defaultPriorityId)),
+    option('', 'No priority (Jira decides)', !initial.priorityMapping.defaultPriorityId),
+    data.priorities.map((p) => option(p.id, p.name, p.id === initial.priorityMapping.defaultPriorityId)),
   );
   const defaultPriorityField = field('Default priority', defaultPriority, 'Used when no rule matches the alert.');
   defaultPriorityField.element.classList.add('rule-default');
@@ -250,7 +279,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     section: 'priorityMapping',
     noun: 'a priority',
     fallback: 'the default priority',
-    initial: config.priorityMapping,
+    initial: initial.priorityMapping,
     targets: data.priorities,
     catalogue,
   });
@@ -259,6 +288,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     title: 'Priority Mapping',
     intro: 'Set the Jira priority from the Keeper event or its category. An event rule wins over a category rule.',
     disabled: !hasPriorities,
+    restored: restored.priorityMapping !== undefined,
     body: hasPriorities
       ? h('div', null, priorityEditor.element, defaultPriorityField.element)
       : h(
@@ -284,7 +314,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     section: 'issueTypeMapping',
     noun: 'an issue type',
     fallback: 'the default issue type',
-    initial: config.issueTypeMapping,
+    initial: initial.issueTypeMapping,
     targets: data.issueTypes,
     catalogue,
   });
@@ -293,6 +323,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     title: 'Issue Type Mapping',
     intro: `Create some alerts as another issue type. Alerts without a matching rule become ${issueTypeName} issues.`,
     body: typeEditor.element,
+    restored: restored.issueTypeMapping !== undefined,
     apply(input) {
       const { rules, complete } = typeEditor.read();
       input.issueTypeMapping = rules;
@@ -344,6 +375,13 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
       reset,
     ),
     resetProblems,
+    stashed
+      ? sectionMessage(
+          'information',
+          { title: 'Your unsaved changes are back', id: 'restored-drafts', role: 'status' },
+          `${stashed.titles.join(', ')} ${stashed.titles.length === 1 ? 'has' : 'have'} the edits you made before your session ended. Review them and save each section, or leave the tab to discard them.`,
+        )
+      : null,
     fieldSection,
     prioritySection,
     typeSection,

@@ -65,7 +65,7 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
     summary,
     h('div', { class: 'form__grid' }, projectField.element, issueTypeField.element),
     projectNote,
-    h('div', { class: 'form__actions' }, saveButton, savedInfo),
+    h('div', { class: 'form__actions' }, savedInfo, saveButton),
   );
 
   let projects: ProjectDto[] = [];
