@@ -99,6 +99,9 @@ function explainTransient(text: string, original: string): Explanation | undefin
     return { text: 'Jira asked the relay to slow down (rate limit). The alert goes out as soon as Jira allows it.', original };
   }
   if (/^Paced to Jira/i.test(text)) return { text: 'Sent slowly on purpose to stay under Jira’s rate limit.', original };
+  if (/search can see an earlier attempt/i.test(text)) {
+    return { text: 'An earlier attempt may already have created the issue. The relay waits until Jira’s search can show it, so no duplicate is made.', original };
+  }
   if (/did not answer in time/i.test(text)) {
     return { text: 'Jira did not answer in time. Before trying again the relay checks whether the issue was created, so no duplicate is made.', original };
   }

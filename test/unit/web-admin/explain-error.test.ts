@@ -66,6 +66,13 @@ describe('explain-error', () => {
     expect(explained.fix).toContain('"Create issues" permission in SEC');
   });
 
+  it('says why an alert waits after an attempt that may have created its issue', () => {
+    // Act
+    const explained = explainDeliveryError('waiting until Jira’s search can see an earlier attempt');
+    // Assess
+    expect(explained.text).toMatch(/^An earlier attempt may already have created the issue/);
+  });
+
   it('keeps an unknown text as it is', () => {
     // Act
     const explained = explainDeliveryError('Something the relay never said before');
