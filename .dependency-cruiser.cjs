@@ -81,10 +81,11 @@ module.exports = {
     },
     {
       name: 'no-unresolvable',
-      comment: 'An import the resolver cannot follow is an import no rule above can check.',
+      comment:
+        'An import the resolver cannot follow is an import no rule above can check. Vite virtual modules (virtual:*) are made by the site build.',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      to: { couldNotResolve: true, pathNot: '^virtual:' },
     },
   ],
   options: {

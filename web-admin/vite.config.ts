@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { adminSitePlugin, esbuildTargets } from './build/site-build.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 // One static bundle served by CloudFront (S3) or the local runtime at `/`, same origin as /api.
 export default defineConfig({
   root,
+  plugins: [adminSitePlugin()],
   base: '/',
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
@@ -13,7 +15,9 @@ export default defineConfig({
     // Keep the CSP strict: no inline <script>/<style>, no data: module preload polyfill.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    target: 'es2022',
+    // The promised browsers (web-admin/.browserslistrc): syntax newer than these is lowered, CSS too.
+    target: esbuildTargets(),
+    cssTarget: esbuildTargets(),
     sourcemap: false,
   },
   server: {

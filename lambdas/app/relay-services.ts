@@ -125,6 +125,7 @@ export function createAdminApi(core: RelayCore, adapters: RelayAdapters, setting
     identity: adapters.identity,
     sessions: adapters.sessions,
     secrets: adapters.secrets,
+    state: adapters.state,
     configs,
     ledger: adapters.ledger,
     queue: adapters.queue,

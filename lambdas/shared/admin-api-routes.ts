@@ -16,6 +16,7 @@ import type {
   ConfigInputDto,
   ConfigVersionDto,
   DeliveryDto,
+  DeliveryStatus,
   EventDto,
   FieldDto,
   HourBucketDto,
@@ -60,7 +61,8 @@ export interface AdminApiContract {
   generateToken: { response: { token: string; createdAt: string } };
   revokeToken: { response: void };
   testAlert: { response: WebhookResultDto };
-  deliveries: { query: { limit?: number; cursor?: string }; response: { items: DeliveryDto[]; cursor?: string } };
+  /** Newest first; with `status`, only alerts in that status, oldest first (the longest-waiting on top). */
+  deliveries: { query: { limit?: number; cursor?: string; status?: DeliveryStatus }; response: { items: DeliveryDto[]; cursor?: string } };
   retryDelivery: { response: { status: 'queued' } };
   hourlyStats: { query: { days?: number }; response: { buckets: HourBucketDto[] } };
   events: { response: { events: EventDto[]; categories: string[] } };

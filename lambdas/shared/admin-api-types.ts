@@ -32,6 +32,34 @@ export interface SessionDto {
 
 export type ConnectionState = 'connected' | 'reconnect_required' | 'not_connected';
 
+/**
+ * What the relay last saw from Jira: `degraded` when its circuit breaker is open or the latest
+ * delivery attempts failed with no success since; `reason` is the relay's own text (the admin site
+ * explains it), `since` when it started.
+ */
+export interface JiraHealthDto {
+  state: ConnectionState | 'degraded';
+  reason?: string;
+  since?: string;
+  /** When the relay asks Jira again (open circuit breaker). */
+  nextCheckAt?: string;
+  /** The newest alert Jira took. */
+  lastDeliveredAt?: string;
+}
+
+/** Alerts not (yet) in Jira, by what happens to them next. Each count stops at `limit`. */
+export interface AlertCountsDto {
+  /** Waiting for their first or next attempt, or being delivered now. */
+  queued: number;
+  /** Jira failed them; the relay retries on its own. */
+  retrying: number;
+  /** Waiting for a configuration or a reconnect (`pending_configuration`). */
+  parked: number;
+  /** Given up on; an admin can retry them from Deliveries. */
+  failed: number;
+  limit: number;
+}
+
 export interface StatusDto {
   connection: {
     state: ConnectionState;
@@ -51,7 +79,8 @@ export interface StatusDto {
   configured: boolean;
   token: { state: 'not_configured' | 'enabled'; createdAt?: string; lastUsedAt?: string };
   webhookUrl: string;
-  pendingAlerts: number;
+  jira: JiraHealthDto;
+  alerts: AlertCountsDto;
 }
 
 export interface ProjectDto {
@@ -140,8 +169,14 @@ export interface DeliveryDto {
   alertName?: string;
   status: DeliveryStatus;
   attempts: number;
+  /** Last change of status (delivery, retry, failure). */
+  updatedAt: string;
+  /** When the relay tries again (queued and retrying alerts). */
+  nextAttemptAt?: string;
+  deliveredAt?: string;
   issueKey?: string;
   issueUrl?: string;
+  issueType?: string;
   priority?: string;
   lastError?: string;
   droppedFields?: { fieldId: string; fieldName?: string; reason: string }[];

@@ -12,7 +12,7 @@ import {
   type AdminRouteName,
   type PathParams,
 } from '#shared/admin-api-routes.ts';
-import type { ErrorDto, SessionDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
+import type { DeliveryStatus, ErrorDto, SessionDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -28,11 +28,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * True when the relay itself did not answer: no response at all, or a gateway / CDN error page
+ * instead of the relay's JSON (502, 503 or 504 without an error code of the relay's own).
+ */
+export function isRelayUnreachable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.code === 'NETWORK' || (/^HTTP_50[234]$/.test(error.code));
+}
+
+const UNREACHABLE = 'The relay did not answer. It may be stopped or restarting, or your network may be down. Try again in a moment.';
+
 /** Plain-words message for an API error code; the server's own message is used when it is specific. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof ApiError)) {
-    return 'The relay could not be reached. Check your network connection and try again.';
-  }
+  if (!(error instanceof ApiError)) return UNREACHABLE;
   switch (error.code) {
     case 'UNAUTHENTICATED':
       return 'Your session has ended. Sign in again to continue.';
@@ -51,8 +60,9 @@ export function describeError(error: unknown): string {
     case 'NOT_FOUND':
       return error.message || 'That item no longer exists. Refresh the page.';
     case 'NETWORK':
-      return 'The relay could not be reached. Check your network connection and try again.';
+      return UNREACHABLE;
     default:
+      if (isRelayUnreachable(error)) return UNREACHABLE;
       return error.status >= 500
         ? 'Something went wrong on the relay. Try again; if it keeps happening, check the relay logs.'
         : error.message || `The request failed (${error.status}).`;
@@ -157,7 +167,7 @@ export const api = {
   generateToken: () => call('generateToken'),
   revokeToken: () => call('revokeToken'),
   testAlert: () => call('testAlert'),
-  deliveries: (cursor?: string) => call('deliveries', { query: { limit: 50, cursor } }),
+  deliveries: (options: { cursor?: string; status?: DeliveryStatus } = {}) => call('deliveries', { query: { limit: 50, ...options } }),
   retryDelivery: (alertId: string) => call('retryDelivery', { params: { alertId } }),
   hourlyStats: (days: number) => call('hourlyStats', { query: { days } }),
   events: () => call('events'),

@@ -10,14 +10,23 @@ import type {
   StatusDto,
 } from '#shared/admin-api-types.ts';
 import { api, type SiteSettings } from './api-client.ts';
+import type { Draft } from './drafts.ts';
+
+/** Whether the relay answered the last status request; `since` is the first unanswered one. */
+export type Reachability = { reachable: true } | { reachable: false; since: string };
 
 export interface AppContext {
   settings: SiteSettings;
   session: SessionDto;
   status: StatusDto | null;
+  reachability: Reachability;
   config: ConfigDto | null;
-  /** Re-reads status and redraws the connection panel and header. */
+  /** Re-reads status and redraws the banner, header and whatever listens (token facts). */
   refreshStatus(): Promise<void>;
+  /** Called after every status read, answered or not; returns the unsubscribe. */
+  onStatus(listener: () => void): () => void;
+  /** Sections with edits not saved yet, by id (unsaved-changes guard, kept over a sign-in). */
+  readonly drafts: Map<string, Draft>;
   /** Re-reads the saved configuration. */
   reloadConfig(): Promise<ConfigDto | null>;
   /** Stores a configuration the API just returned and tells the screens. */

@@ -84,19 +84,29 @@ export function uid(prefix: string): string {
   return `${prefix}-${idCounter}`;
 }
 
-/** Marks a button busy: disabled, `aria-busy`, and a spinner + label while the task runs. */
-export async function withBusy<T>(button: HTMLButtonElement, busyLabel: string, task: () => Promise<T>): Promise<T> {
+/**
+ * Marks a button busy while the task runs: `aria-disabled` and `aria-busy` (not `disabled`, which
+ * would throw keyboard focus to the page's start), a spinner + label, and a second click ignored.
+ * Focus stays on the button; if the task redrew it, focus goes to its replacement (same id).
+ */
+export async function withBusy<T>(button: HTMLButtonElement, busyLabel: string, task: () => Promise<T>): Promise<T | undefined> {
+  if (button.getAttribute('aria-busy') === 'true' || button.disabled) return undefined;
   const label = button.textContent ?? '';
-  const wasDisabled = button.disabled;
-  button.disabled = true;
+  const hadFocus = document.activeElement === button;
   button.setAttribute('aria-busy', 'true');
+  button.setAttribute('aria-disabled', 'true');
   mount(button, h('span', { class: 'spinner', 'aria-hidden': 'true' }), busyLabel);
   try {
     return await task();
   } finally {
     button.removeAttribute('aria-busy');
+    button.removeAttribute('aria-disabled');
     button.textContent = label;
-    button.disabled = wasDisabled;
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (hadFocus && lost) {
+      const replacement = button.isConnected ? button : button.id ? document.getElementById(button.id) : null;
+      replacement?.focus();
+    }
   }
 }
 
@@ -107,13 +117,8 @@ export function skeleton(lines = 3): HTMLElement {
   return h('div', { role: 'status', 'aria-live': 'polite' }, h('span', { class: 'visually-hidden' }, 'Loading…'), wrapper);
 }
 
-/** Local date-time in the viewer's locale. */
-export function formatTime(iso: string | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
+/** Kept here for the views that import it with the DOM helpers. */
+export { formatTime } from './format.ts';
 
 /** `<option>` list helper. */
 export function option(value: string, label: string, selected = false, disabled = false): HTMLOptionElement {

@@ -1,6 +1,8 @@
 /** Labelled form fields, inline validation messages, copy-to-clipboard. */
 import type { ValidationProblemDto } from '#shared/admin-api-types.ts';
+import { fillMessage } from './components.ts';
 import { h, mount, uid } from './dom.ts';
+import { icon } from './icons.ts';
 import { notify } from './notifications.ts';
 
 export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -12,18 +14,24 @@ export interface Field {
   setErrors(messages: readonly string[]): void;
 }
 
-/** A label + control + optional hint + error slot, wired with `for`/`aria-describedby`. */
-export function field(label: string, control: Control, hint?: string | Node): Field {
+/** A label + control + optional hint + error slot, wired with `for`/`aria-describedby`; required ones get Atlassian's red asterisk. */
+export function field(label: string, control: Control, hint?: string | Node, options: { required?: boolean } = {}): Field {
   control.id ||= uid('field');
   const hintId = hint ? uid('hint') : undefined;
   const errorId = uid('error');
   const errors = h('div', { id: errorId, class: 'field__errors' });
+  if (options.required) control.setAttribute('aria-required', 'true');
   const describedBy = (withErrors: boolean): string => [hintId, withErrors ? errorId : undefined].filter(Boolean).join(' ');
   if (hintId) control.setAttribute('aria-describedby', describedBy(false));
   const element = h(
     'div',
     { class: 'field' },
-    h('label', { class: 'field__label', for: control.id }, label),
+    h(
+      'label',
+      { class: 'field__label', for: control.id },
+      label,
+      options.required ? h('span', { class: 'field__required', 'aria-hidden': 'true' }, ' *') : null,
+    ),
     control,
     hint ? h('p', { id: hintId, class: 'field__hint' }, hint) : null,
     errors,
@@ -49,27 +57,28 @@ export function errorMessages(slot: HTMLElement, messages: readonly string[]): v
   mount(
     slot,
     messages.map((message) =>
-      h('p', { class: 'field-error' }, h('span', { class: 'field-error__icon', 'aria-hidden': 'true' }, '!'), message),
+      h('p', { class: 'field-error' }, icon('error', 'field-error__icon'), message),
     ),
   );
 }
 
-/** The box at the top of a section listing every problem of the last save. */
-export function problemSummary(slot: HTMLElement, title: string, problems: readonly ValidationProblemDto[]): void {
-  if (problems.length === 0) {
+/**
+ * The error message at the top of a section listing every problem of the last save, in words
+ * (no configuration paths: the rows at fault are marked where they are).
+ */
+export function problemSummary(slot: HTMLElement, title: string, problems: readonly ValidationProblemDto[], extra?: string): void {
+  if (problems.length === 0 && !extra) {
     slot.replaceChildren();
     slot.hidden = true;
     return;
   }
-  slot.hidden = false;
-  mount(
+  const messages = [...new Set(problems.map((p) => p.message))];
+  fillMessage(
     slot,
-    h('p', { class: 'callout__title' }, title),
-    h(
-      'ul',
-      null,
-      problems.map((p) => h('li', null, p.message, p.path ? h('span', { class: 'muted small' }, ` (${p.path})`) : null)),
-    ),
+    'error',
+    title,
+    messages.length > 0 ? h('ul', null, messages.map((message) => h('li', null, message))) : null,
+    extra ? h('p', null, extra) : null,
   );
 }
 

@@ -1,9 +1,13 @@
 /** Entry point: read site settings, find out who is signed in, draw the matching screen. */
+// First: the error handler and the browser fallbacks must be in place before any other code runs.
+import './browser-support.ts';
+import 'virtual:design-tokens.css';
 import type { ConfigDto, SessionDto } from '#shared/admin-api-types.ts';
 import {
   api,
   ApiError,
   describeError,
+  isRelayUnreachable,
   loadSiteSettings,
   setReconnectRequiredHandler,
   setUnauthenticatedHandler,
@@ -11,12 +15,15 @@ import {
 } from './api-client.ts';
 import { loadEvents, loadKeeperFields, type AppContext } from './app-context.ts';
 import { h, mount } from './dom.ts';
+import { hasStashedDrafts, stashDrafts } from './drafts.ts';
 import { clearNotifications, notify } from './notifications.ts';
 import { renderShell, type Shell } from './views/app-shell.ts';
 import { parseDeniedReason, renderAccessDenied, renderSignIn } from './views/sign-in.ts';
 
 const root = document.getElementById('app') ?? document.body;
 let shell: Shell | undefined;
+/** The signed-in screens' state, while there is one (its drafts outlive an ended session). */
+let current: AppContext | undefined;
 
 function showSignIn(settings: SiteSettings, notice?: string): void {
   shell?.dispose();
@@ -49,18 +56,28 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
     api.status().catch(() => null),
     api.config().then((r) => r.config),
   ]);
+  const statusListeners = new Set<() => void>();
   const ctx: AppContext = {
     settings,
     session,
     status,
+    reachability: status ? { reachable: true } : { reachable: false, since: new Date().toISOString() },
     config,
+    drafts: new Map(),
     async refreshStatus() {
       try {
         ctx.status = await api.status();
-      } catch {
-        // Keep the last known status; the caller reports its own error.
+        ctx.reachability = { reachable: true };
+      } catch (error) {
+        // Keep the last known status and say the relay did not answer; the banner shows it in place.
+        if (isRelayUnreachable(error) && ctx.reachability.reachable) ctx.reachability = { reachable: false, since: new Date().toISOString() };
       }
       shell?.refreshChrome();
+      for (const listener of statusListeners) listener();
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
     },
     async reloadConfig(): Promise<ConfigDto | null> {
       ctx.config = (await api.config()).config;
@@ -77,13 +94,22 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
     webhookUrl: () => ctx.status?.webhookUrl || settings.webhookUrl || `${window.location.origin}/webhook`,
     siteUrl: () => ctx.status?.connection.siteUrl || session.site.url || settings.siteUrl || '',
   };
+  current = ctx;
   shell = renderShell(root, ctx, () => showSignIn(settings, 'You are signed out.'));
+  if (hasStashedDrafts() && !window.location.hash.startsWith('#advanced')) {
+    notify('info', 'Your unsaved mapping changes from before the sign-in are kept.', { label: 'Open Advanced Configuration', run: () => (window.location.hash = '#advanced') }, 'restored-drafts');
+  }
   setReconnectRequiredHandler(() => void ctx.refreshStatus());
 }
 
 async function start(): Promise<void> {
   const settings = await loadSiteSettings();
-  setUnauthenticatedHandler(() => showSignIn(settings, 'Your session has ended. Sign in again to continue.'));
+  setUnauthenticatedHandler(() => {
+    const kept = current !== undefined && current.drafts.size > 0;
+    if (current) stashDrafts(current.drafts, current.config?.version);
+    current = undefined;
+    showSignIn(settings, `Your session has ended. Sign in again to continue.${kept ? ' Your unsaved changes are kept and offered again after you sign in.' : ''}`);
+  });
 
   const denied = parseDeniedReason(window.location.search);
   if (denied) {

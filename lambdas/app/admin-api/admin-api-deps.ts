@@ -12,6 +12,7 @@ import type {
   RetryQueue,
   SecretStore,
   SessionStore,
+  StateStore,
 } from '#domain/ports.ts';
 import { header, type HttpEvent } from '#shared/http.ts';
 
@@ -20,6 +21,8 @@ export interface AdminApiDeps {
   readonly identity: JiraIdentity;
   readonly sessions: SessionStore;
   readonly secrets: SecretStore;
+  /** Shared control-plane items; the status reads the Jira circuit breaker from it. */
+  readonly state: Pick<StateStore, 'getItem'>;
   readonly configs: ConfigStore;
   readonly ledger: AlertLedger;
   readonly queue: RetryQueue;

@@ -10,10 +10,12 @@ import type { AdminSession, AlertListing, JiraFieldMeta } from '#domain/ports.ts
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
 import type {
+  AlertCountsDto,
   ConfigDto,
   ConfigVersionDto,
   DeliveryDto,
   FieldDto,
+  JiraHealthDto,
   KeeperFieldDto,
   SessionDto,
   StatusDto,
@@ -32,7 +34,8 @@ export function toStatusDto(input: {
   readonly connection: JiraConnection | undefined;
   readonly configured: boolean;
   readonly token: TokenMeta | undefined;
-  readonly pendingAlerts: number;
+  readonly jira: JiraHealthDto;
+  readonly alerts: AlertCountsDto;
   readonly siteUrl: string;
   readonly webhookUrl: string;
   readonly now: Date;
@@ -57,7 +60,8 @@ export function toStatusDto(input: {
       ? { state: 'enabled', createdAt: token.createdAt, ...(token.lastUsedAt ? { lastUsedAt: token.lastUsedAt } : {}) }
       : { state: 'not_configured' },
     webhookUrl: input.webhookUrl,
-    pendingAlerts: input.pendingAlerts,
+    jira: input.jira,
+    alerts: input.alerts,
   };
 }
 
@@ -124,6 +128,10 @@ export function toDeliveryDto(record: AlertListing): DeliveryDto {
     ...(record.alertName ? { alertName: capped(record.alertName, name) } : {}),
     status: record.status,
     attempts: record.attempts,
+    updatedAt: record.updatedAt,
+    ...(record.nextAttemptAt && record.status !== 'delivered' ? { nextAttemptAt: record.nextAttemptAt } : {}),
+    ...(record.deliveredAt ? { deliveredAt: record.deliveredAt } : {}),
+    ...(record.issueType ? { issueType: capped(record.issueType, name) } : {}),
     ...(record.issueKey ? { issueKey: capped(record.issueKey, name) } : {}),
     ...(record.issueUrl ? { issueUrl: capped(record.issueUrl, url) } : {}),
     ...(record.priority ? { priority: capped(record.priority, name) } : {}),

@@ -1,14 +1,13 @@
 /** The signed-in administrator: who, sign-out, and the relay's status at a glance. */
+import { BREAKER_ITEM, type BreakerState } from '#domain/delivery/jira-governor.ts';
 import { readConnection } from '#domain/jira-connection/connection-record.ts';
 import type { AdminResponse } from '#shared/admin-api-routes.ts';
 import { json, noContent } from '#shared/http.ts';
 import { webhookUrl, type AdminApiDeps } from './admin-api-deps.ts';
 import { toSessionDto, toStatusDto } from './dto-mappers.ts';
+import { ALERT_COUNT_LIMIT, alertCounts, jiraHealth } from './relay-health.ts';
 import { sessionCookie } from './oauth-routes.ts';
 import type { AdminRouteHandlers } from './router.ts';
-
-/** Parked alerts counted for the status page; more than this reads as "100". */
-const PENDING_COUNT_LIMIT = 100;
 
 export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'session' | 'logout' | 'signOutEverywhere' | 'status'> {
   return {
@@ -27,18 +26,33 @@ export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'ses
       });
     },
 
+    // Needs no Jira call: it must tell the truth exactly when Jira does not answer.
     status: async ({ event }) => {
-      const [connection, config, token, pending] = await Promise.all([
+      const count = (status: Parameters<AdminApiDeps['ledger']['listByStatus']>[0]) => deps.ledger.listByStatus(status, ALERT_COUNT_LIMIT);
+      const [connection, config, token, breaker, queued, delivering, retrying, parked, failed, delivered] = await Promise.all([
         readConnection(deps.secrets),
         deps.configs.get(),
         deps.tokens.meta(),
-        deps.ledger.listByStatus('pending_configuration', PENDING_COUNT_LIMIT),
+        deps.state.getItem<BreakerState>(BREAKER_ITEM),
+        count('queued'),
+        count('delivering'),
+        count('retrying'),
+        count('pending_configuration'),
+        count('failed'),
+        deps.ledger.listByStatus('delivered', 1),
       ]);
       const status = toStatusDto({
         connection,
         configured: config !== undefined,
         token,
-        pendingAlerts: pending.length,
+        jira: jiraHealth({ connection, breaker, retrying, lastDelivered: delivered[0] }),
+        alerts: alertCounts({
+          queued: queued.length,
+          delivering: delivering.length,
+          retrying: retrying.length,
+          parked: parked.length,
+          failed: failed.length,
+        }),
         siteUrl: deps.siteUrl,
         webhookUrl: webhookUrl(deps, event),
         now: deps.clock.now(),

@@ -77,7 +77,8 @@ export interface GovernorDeps {
   readonly onRecovered?: () => Promise<void>;
 }
 
-const BREAKER_ITEM = 'jira-breaker';
+/** StateStore item of the shared breaker; the admin API's status reads it too. */
+export const BREAKER_ITEM = 'jira-breaker';
 const PROBE_LEASE = 'jira-probe';
 /** Jira may cut a burst bucket's capacity below its per-second rate; a small burst keeps us inside it. */
 const PACED_BURST = 2;

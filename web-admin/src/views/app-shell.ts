@@ -1,15 +1,19 @@
-/** The signed-in layout: header (product, site, user, Sign out), connection panel, tabs. */
+/**
+ * The signed-in layout: top bar (product, site, user, Sign out), page header (breadcrumb, title),
+ * the status banner, tabs. The hash names the tab and, after a slash, a place inside it
+ * (`#advanced/fieldMappings`, `#deliveries/retrying`), so explanations can link to the fix.
+ */
 import { api, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
+import { confirmAction } from '../confirm-dialog.ts';
 import { h, mount, withBusy } from '../dom.ts';
 import { notify } from '../notifications.ts';
-import { renderConnectionPanel } from './connection-panel.ts';
 import { renderDeliveriesTab } from './deliveries-tab.ts';
 import { renderMappingTab } from './mapping-tab.ts';
 import { renderSetupTab } from './setup-tab.ts';
+import { renderStatusBanner } from './status-banner.ts';
+import type { TabHandle, TabView } from './tab-view.ts';
 
-/** A tab draws into its panel and may return a cleanup (timers, listeners). */
-export type TabView = (panel: HTMLElement, ctx: AppContext) => (() => void) | void;
 
 interface TabDef {
   id: string;
@@ -25,61 +29,84 @@ const TABS: readonly TabDef[] = [
   { id: 'deliveries', label: 'Deliveries', short: 'Deliveries', view: renderDeliveriesTab },
 ];
 
-function tabFromHash(): TabDef {
-  const id = window.location.hash.replace(/^#/, '');
-  return TABS.find((t) => t.id === id) ?? (TABS[0] as TabDef);
+const PRODUCT = 'Keeper Jira Relay';
+/** Status is re-read this often while the page is visible, so the banner notices a stopped relay. */
+const STATUS_POLL_MS = 15_000;
+
+export function parseHash(hash: string): { tab: TabDef; place: string | undefined } {
+  const [id = '', place] = hash.replace(/^#/, '').split('/', 2);
+  const tab = TABS.find((t) => t.id === id) ?? (TABS[0] as TabDef);
+  return { tab, place: place ? decodeURIComponent(place) : undefined };
 }
 
 export interface Shell {
-  /** Redraws header and connection panel from `ctx`. */
+  /** Redraws top bar and status banner from `ctx`. */
   refreshChrome(): void;
   /** Redraws the active tab (e.g. after a reset). */
   rerenderTab(): void;
   dispose(): void;
 }
 
+/** Asks before unsaved edits are dropped; true when there are none or the admin agrees. */
+export async function confirmDiscard(ctx: AppContext, doing: string): Promise<boolean> {
+  if (ctx.drafts.size === 0) return true;
+  const sections = [...ctx.drafts.values()].map((d) => d.title).join(', ');
+  const ok = await confirmAction({
+    title: 'Discard unsaved changes?',
+    message: `${sections} ${ctx.drafts.size === 1 ? 'has' : 'have'} changes that are not saved. ${doing} discards them.`,
+    confirmLabel: 'Discard changes',
+    danger: true,
+  });
+  if (ok) ctx.drafts.clear();
+  return ok;
+}
+
 export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () => void): Shell {
-  const headerMeta = h('div', { class: 'header__meta' });
-  const signOut = h('button', { type: 'button', class: 'button button--subtle header__signout', id: 'signout-button' }, 'Sign out');
+  const topMeta = h('div', { class: 'topnav__meta' });
+  const signOut = h('button', { type: 'button', class: 'button button--subtle topnav__signout', id: 'signout-button' }, 'Sign out');
   signOut.addEventListener('click', () => {
-    void withBusy(signOut, 'Signing out…', async () => {
-      try {
-        await api.logout();
-        onSignedOut();
-      } catch (error) {
-        notify('error', describeError(error));
-      }
-    });
+    void (async () => {
+      if (!(await confirmDiscard(ctx, 'Signing out'))) return;
+      await withBusy(signOut, 'Signing out…', async () => {
+        try {
+          await api.logout();
+          onSignedOut();
+        } catch (error) {
+          notify('error', describeError(error));
+        }
+      });
+    })();
   });
 
   const header = h(
     'header',
-    { class: 'header' },
-    h(
-      'div',
-      { class: 'header__inner' },
-      h('div', { class: 'brand' }, h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, '→'), h('span', null, 'Keeper → Jira Relay')),
-      headerMeta,
-      signOut,
-    ),
+    { class: 'topnav' },
+    h('div', { class: 'topnav__inner' }, h('span', { class: 'topnav__product' }, PRODUCT), topMeta, signOut),
   );
 
-  const connection = h('section', { class: 'connection card', 'aria-label': 'Jira connection' });
+  const breadcrumbSite = h('a', { href: '#setup' }, 'Jira');
+  const pageHeader = h(
+    'div',
+    { class: 'page-header' },
+    h(
+      'nav',
+      { class: 'breadcrumbs', 'aria-label': 'Breadcrumbs' },
+      h('ol', null, h('li', null, breadcrumbSite), h('li', null, h('span', null, 'Apps')), h('li', null, h('a', { href: '#setup', 'aria-current': 'page' }, PRODUCT))),
+    ),
+    h('h1', { class: 'page-header__title' }, PRODUCT),
+    h('p', { class: 'page-header__description' }, 'Turns Keeper Security alerts into Jira issues: where they go, how they are filled, and how delivery is going.'),
+  );
+
+  const banner = h('section', { id: 'status-banner', 'aria-labelledby': 'status-title', 'aria-live': 'polite' });
   const tabButtons = TABS.map((tab) =>
     h(
       'a',
-      {
-        role: 'tab',
-        id: `tab-${tab.id}`,
-        href: `#${tab.id}`,
-        class: 'tabs__tab',
-        'aria-controls': 'tab-panel',
-      },
+      { role: 'tab', id: `tab-${tab.id}`, href: `#${tab.id}`, class: 'tabs__tab', 'aria-controls': 'tab-panel' },
       h('span', { class: 'tabs__full' }, tab.label),
       h('span', { class: 'tabs__short' }, tab.short),
     ),
   );
-  const tablist = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Relay settings' }, tabButtons);
+  const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Relay settings' }, tabButtons);
   tablist.addEventListener('keydown', (event) => {
     const index = tabButtons.findIndex((b) => b === document.activeElement);
     if (index === -1) return;
@@ -95,46 +122,100 @@ export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () 
     target?.click();
   });
   const panel = h('section', { id: 'tab-panel', class: 'tab-panel', role: 'tabpanel', tabindex: '-1' });
-  const main = h('main', { id: 'main', class: 'page', tabindex: '-1' }, connection, tablist, panel);
+  const main = h('main', { id: 'main', class: 'page', tabindex: '-1' }, pageHeader, banner, tablist, panel);
 
   mount(root, header, main);
 
-  let cleanup: (() => void) | void;
-  const showTab = (): void => {
-    const active = tabFromHash();
+  let handle: TabHandle | void;
+  let shownTab: string | undefined;
+  let shownHash = window.location.hash;
+  const showTab = (force = false): void => {
+    const { tab, place } = parseHash(window.location.hash);
+    shownHash = window.location.hash;
+    if (!force && shownTab === tab.id && handle?.navigate) {
+      handle.navigate(place);
+      return;
+    }
     for (const [i, button] of tabButtons.entries()) {
-      const selected = TABS[i]?.id === active.id;
+      const selected = TABS[i]?.id === tab.id;
       button.setAttribute('aria-selected', String(selected));
       button.tabIndex = selected ? 0 : -1;
       button.classList.toggle('tabs__tab--active', selected);
     }
-    panel.setAttribute('aria-labelledby', `tab-${active.id}`);
-    if (typeof cleanup === 'function') cleanup();
+    panel.setAttribute('aria-labelledby', `tab-${tab.id}`);
+    handle?.dispose?.();
+    ctx.drafts.clear();
     panel.replaceChildren();
-    cleanup = active.view(panel, ctx);
-    document.title = `${active.label} · Keeper → Jira Relay`;
+    shownTab = tab.id;
+    handle = tab.view(panel, ctx, place);
+    document.title = `${tab.label} · ${PRODUCT}`;
   };
-  const onHashChange = (): void => showTab();
+  let guarding = false;
+  const onHashChange = (): void => {
+    const target = window.location.hash;
+    const { tab } = parseHash(target);
+    if (tab.id === shownTab || ctx.drafts.size === 0) {
+      showTab();
+      return;
+    }
+    // Stay until the admin decides: put the old address back without another hashchange.
+    window.history.replaceState(null, '', shownHash || window.location.pathname);
+    if (guarding) return;
+    guarding = true;
+    void confirmDiscard(ctx, 'Leaving this tab').then((ok) => {
+      guarding = false;
+      if (ok) {
+        window.history.replaceState(null, '', target);
+        showTab();
+      }
+    });
+  };
   window.addEventListener('hashchange', onHashChange);
+  const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    if (ctx.drafts.size === 0) return;
+    event.preventDefault();
+    // Older browsers ask only when a return value is set.
+    event.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onBeforeUnload);
 
   const refreshChrome = (): void => {
     const site = ctx.status?.connection.siteUrl || ctx.session.site.url || ctx.siteUrl();
+    const host = site.replace(/^https?:\/\//, '').replace(/\/$/, '');
+    breadcrumbSite.textContent = host || 'Jira';
+    if (site) breadcrumbSite.setAttribute('href', site);
     mount(
-      headerMeta,
-      h('span', { class: 'header__site', title: 'Jira site' }, site.replace(/^https?:\/\//, '')),
-      h('span', { class: 'header__user', id: 'header-user' }, ctx.session.user.displayName),
+      topMeta,
+      h('span', { class: 'topnav__site', title: 'Jira site' }, host),
+      h('span', { class: 'topnav__user', id: 'header-user' }, ctx.session.user.displayName),
     );
-    renderConnectionPanel(connection, ctx.status);
+    renderStatusBanner(banner, ctx.status, ctx.reachability, () => void ctx.refreshStatus());
   };
   refreshChrome();
-  showTab();
+  showTab(true);
+
+  // Re-read status while the page is visible; a hidden page waits and catches up when shown.
+  let timer: number | undefined;
+  const schedule = (): void => {
+    window.clearInterval(timer);
+    timer = document.visibilityState === 'visible' ? window.setInterval(() => void ctx.refreshStatus(), STATUS_POLL_MS) : undefined;
+  };
+  const onVisibility = (): void => {
+    schedule();
+    if (document.visibilityState === 'visible') void ctx.refreshStatus();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  schedule();
 
   return {
     refreshChrome,
-    rerenderTab: showTab,
+    rerenderTab: () => showTab(true),
     dispose: () => {
       window.removeEventListener('hashchange', onHashChange);
-      if (typeof cleanup === 'function') cleanup();
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.clearInterval(timer);
+      handle?.dispose?.();
     },
   };
 }

@@ -3,6 +3,7 @@
  */
 import type { ConfigVersionDto } from '#shared/admin-api-types.ts';
 import { api, describeError } from '../api-client.ts';
+import { sectionMessage } from '../components.ts';
 import { formatTime, h, mount, skeleton } from '../dom.ts';
 
 function versionRow(version: ConfigVersionDto): HTMLElement {
@@ -33,7 +34,7 @@ export function configHistoryCard(): HTMLElement {
       else mount(body, h('ol', { class: 'history' }, versions.slice(0, 20).map(versionRow)));
     })
     .catch((error: unknown) => {
-      body.replaceChildren(h('p', { class: 'callout callout--danger' }, `The history could not be loaded. ${describeError(error)}`));
+      body.replaceChildren(sectionMessage('warning', { title: 'The history could not be loaded' }, describeError(error)));
     });
   return card;
 }

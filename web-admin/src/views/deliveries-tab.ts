@@ -1,83 +1,129 @@
-/** "Deliveries": recent alerts with their Jira outcome, retry, and the alerts-per-hour chart. */
-import type { DeliveryDto, DeliveryStatus } from '#shared/admin-api-types.ts';
-import { api, describeError } from '../api-client.ts';
+/**
+ * "Deliveries": recent alerts with their Jira outcome, for triage: catalogue titles (code on
+ * hover), exact times, status lozenges, attempts and next retry, errors explained with the fix,
+ * filters by status (server-side, through the ledger's status index) and event, paging, retry;
+ * and the alerts-per-hour chart.
+ */
+import type { DeliveryDto, DeliveryStatus, EventDto } from '#shared/admin-api-types.ts';
+import { api, describeError, isRelayUnreachable } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
-import { formatTime, h, mount, skeleton, withBusy } from '../dom.ts';
+import { emptyState, lozenge, type LozengeTone } from '../components.ts';
+import { h, mount, option, skeleton, withBusy } from '../dom.ts';
+import { explainDeliveryError } from '../explain-error.ts';
+import { formatTime, relativeTime } from '../format.ts';
 import { notify } from '../notifications.ts';
+import type { TabHandle } from './tab-view.ts';
 import { hourlyChart } from './hourly-chart.ts';
 
 const REFRESH_MS = 10_000;
 const CHART_DAYS = 3;
 
-const STATUS: Record<DeliveryStatus, { label: string; tone: string }> = {
-  delivering: { label: 'delivering', tone: 'info' },
-  delivered: { label: 'delivered', tone: 'success' },
-  queued: { label: 'queued', tone: 'info' },
-  retrying: { label: 'retrying', tone: 'warning' },
-  failed: { label: 'failed', tone: 'danger' },
-  pending_configuration: { label: 'pending configuration', tone: 'warning' },
+export const STATUS: Record<DeliveryStatus, { label: string; tone: LozengeTone; filter: string }> = {
+  delivering: { label: 'Delivering', tone: 'inprogress', filter: 'Being delivered' },
+  delivered: { label: 'Delivered', tone: 'success', filter: 'Delivered' },
+  queued: { label: 'Queued', tone: 'new', filter: 'Queued' },
+  retrying: { label: 'Retrying', tone: 'moved', filter: 'Retrying' },
+  failed: { label: 'Failed', tone: 'removed', filter: 'Failed' },
+  pending_configuration: { label: 'Parked', tone: 'moved', filter: 'Parked (waiting for setup)' },
 };
+
+const FILTER_ORDER: readonly DeliveryStatus[] = ['failed', 'retrying', 'pending_configuration', 'queued', 'delivering', 'delivered'];
 
 const RETRYABLE: ReadonlySet<DeliveryStatus> = new Set(['failed', 'pending_configuration']);
 
-function chip(label: string, tone: string, extra: Record<string, string> = {}): HTMLElement {
-  return h('span', { class: `chip chip--${tone}`, ...extra }, label);
+function isStatus(value: string | undefined): value is DeliveryStatus {
+  return value !== undefined && Object.prototype.hasOwnProperty.call(STATUS, value);
 }
 
-export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => void {
+export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?: string): TabHandle {
   let disposed = false;
   let timer: number | undefined;
   let cursor: string | undefined;
   let items: DeliveryDto[] = [];
   let loading = false;
-  // Redraw only on change, so auto-refresh does not close an open "dropped fields" list or move focus.
+  let catalogue = new Map<string, EventDto>();
+  // Redraw only on change, so auto-refresh does not close an open details list or move focus.
   let shownItems = '';
   let shownBuckets = '';
+  let lastLoadedAt: Date | undefined;
+
+  const statusFilter = h('select', { class: 'input', id: 'filter-status' });
+  mount(
+    statusFilter,
+    option('', 'All statuses', !isStatus(place)),
+    FILTER_ORDER.map((s) => option(s, STATUS[s].filter, s === place)),
+  );
+  const eventFilter = h('select', { class: 'input', id: 'filter-event' }, option('', 'All events', true));
+  const filters = h(
+    'div',
+    { class: 'filters', role: 'group', 'aria-label': 'Filter alerts' },
+    h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'filter-status' }, 'Status'), statusFilter),
+    h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'filter-event' }, 'Event'), eventFilter),
+  );
 
   const tableSlot = h('div', { class: 'section__body' }, skeleton(6));
   const chartSlot = h('div', { class: 'section__body' }, skeleton(3));
-  const updated = h('span', { class: 'muted small', 'aria-live': 'off', id: 'deliveries-updated' });
+  const updated = h('p', { class: 'muted small', id: 'deliveries-updated' });
   const refreshButton = h('button', { type: 'button', class: 'button', id: 'refresh-deliveries' }, 'Refresh');
-  const more = h('button', { type: 'button', class: 'button', hidden: true }, 'Load older alerts');
+  const more = h('button', { type: 'button', class: 'button', hidden: true, id: 'load-more-deliveries' }, 'Load older alerts');
+  const order = h('p', { class: 'section__intro muted' });
 
-  const row = (item: DeliveryDto): HTMLTableRowElement => {
-    const status = STATUS[item.status] ?? { label: item.status, tone: 'neutral' };
-    const chips = h(
+  const title = (code: string): string => catalogue.get(code)?.title ?? code;
+
+  const eventCell = (item: DeliveryDto): HTMLElement => {
+    const known = catalogue.get(item.event);
+    return h(
       'div',
-      { class: 'chips' },
-      chip(status.label, status.tone, { 'data-status': item.status }),
-      item.duplicates > 0
-        ? chip(`duplicate ×${item.duplicates}`, 'neutral', { title: item.lastDuplicateAt ? `last ${formatTime(item.lastDuplicateAt)}` : '' })
-        : null,
-      item.test ? chip('test', 'info') : null,
-      item.parsed ? null : chip('unparsed body', 'warning'),
+      null,
+      // The title reads; the code is on hover and for assistive technology in the same cell.
+      h('span', { class: 'event-title', title: `Event code: ${item.event}` }, known ? known.title : item.event),
+      known ? h('span', { class: 'visually-hidden' }, ` (${item.event})`) : null,
+      item.alertName ? h('span', { class: 'muted small block' }, item.alertName) : null,
     );
-    const problems = h(
+  };
+
+  const problemsCell = (item: DeliveryDto): HTMLElement => {
+    const project = ctx.config?.project.key;
+    const explained = item.lastError && item.status !== 'delivered' ? explainDeliveryError(item.lastError, { ...(project ? { project } : {}), ...(item.issueType ? { issueType: item.issueType } : {}) }) : undefined;
+    return h(
       'div',
       { class: 'delivery-problems' },
-      item.lastError && item.status !== 'delivered' ? h('p', { class: 'delivery-error' }, item.lastError) : null,
+      explained
+        ? h(
+            'div',
+            { class: `delivery-error${item.status === 'failed' ? ' delivery-error--failed' : ''}` },
+            h('p', null, explained.text),
+            explained.fix ? h('p', { class: 'delivery-error__fix' }, explained.fix, ' ', explained.link ? h('a', { href: explained.link.href }, explained.link.label) : null) : null,
+            explained.original !== explained.text
+              ? h('details', { class: 'delivery-error__original' }, h('summary', null, 'The relay’s words'), h('code', null, explained.original))
+              : null,
+          )
+        : null,
       item.droppedFields && item.droppedFields.length > 0
         ? h(
             'details',
             { class: 'dropped' },
             h('summary', null, `${item.droppedFields.length} field${item.droppedFields.length === 1 ? '' : 's'} left out by Jira`),
-            h(
-              'ul',
-              null,
-              item.droppedFields.map((f) => h('li', null, h('strong', null, f.fieldName ?? f.fieldId), `: ${f.reason}`)),
-            ),
+            h('ul', null, item.droppedFields.map((f) => h('li', null, h('strong', null, f.fieldName ?? f.fieldId), `: ${f.reason}`))),
           )
         : null,
-      item.status !== 'delivered' && item.attempts > 1 ? h('p', { class: 'muted small' }, `${item.attempts} attempts`) : null,
     );
+  };
+
+  const row = (item: DeliveryDto): HTMLTableRowElement => {
+    const status = STATUS[item.status] ?? { label: item.status, tone: 'default' as const };
     let retry: HTMLButtonElement | null = null;
     if (RETRYABLE.has(item.status)) {
-      const button = h('button', { type: 'button', class: 'button button--small', 'aria-label': `Retry alert ${item.event} from ${formatTime(item.receivedAt)}` }, 'Retry');
+      const button = h(
+        'button',
+        { type: 'button', class: 'button button--small', id: `retry-${item.alertId}`, 'aria-label': `Retry ${title(item.event)} from ${formatTime(item.receivedAt, 'exact')}` },
+        'Retry',
+      );
       button.addEventListener('click', () => {
         void withBusy(button, 'Retrying…', async () => {
           try {
-            const result = await api.retryDelivery(item.alertId);
-            notify('success', `Alert ${item.event} sent again (${result.status.replace(/_/g, ' ')}).`);
+            await api.retryDelivery(item.alertId);
+            notify('success', `${title(item.event)} is queued again.`);
             await refresh();
           } catch (error) {
             notify('error', describeError(error));
@@ -86,17 +132,36 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
       });
       retry = button;
     }
+    const waiting = item.status === 'queued' || item.status === 'retrying';
     return h(
       'tr',
       { 'data-alert-id': item.alertId, 'data-status': item.status },
-      h('td', { 'data-label': 'Time' }, h('time', { datetime: item.receivedAt }, formatTime(item.receivedAt))),
-      // One wrapper per cell: on phones each cell is a two-column grid (label, content).
+      h('td', { 'data-label': 'Received' }, h('time', { datetime: item.receivedAt }, formatTime(item.receivedAt, 'exact'))),
+      h('td', { 'data-label': 'Event' }, eventCell(item)),
       h(
         'td',
-        { 'data-label': 'Event' },
-        h('div', null, h('span', { class: 'mono' }, item.event), item.alertName ? h('span', { class: 'muted small block' }, item.alertName) : null),
+        { 'data-label': 'Status' },
+        h(
+          'div',
+          { class: 'lozenges' },
+          lozenge(status.label, status.tone, { 'data-status': item.status }),
+          item.duplicates > 0 ? lozenge(`Duplicate ×${item.duplicates}`, 'default', { title: item.lastDuplicateAt ? `Last ${formatTime(item.lastDuplicateAt, 'exact')}` : '' }) : null,
+          item.test ? lozenge('Test', 'new') : null,
+          item.parsed ? null : lozenge('Unparsed body', 'moved'),
+        ),
       ),
-      h('td', { 'data-label': 'Status' }, chips),
+      h(
+        'td',
+        { 'data-label': 'Attempts' },
+        h(
+          'div',
+          null,
+          h('span', { class: 'attempts' }, String(item.attempts)),
+          waiting && item.nextAttemptAt
+            ? h('span', { class: 'muted small block next-retry', title: formatTime(item.nextAttemptAt, 'exact') }, `next ${relativeTime(item.nextAttemptAt)}`)
+            : null,
+        ),
+      ),
       h(
         'td',
         { 'data-label': 'Jira issue' },
@@ -108,25 +173,51 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
               ? h('a', { href: item.issueUrl, target: '_blank', rel: 'noopener noreferrer', class: 'issue-key' }, item.issueKey)
               : h('span', { class: 'issue-key' }, item.issueKey)
             : h('span', { class: 'muted' }, '—'),
-          item.priority ? h('span', { class: 'muted small block' }, item.priority) : null,
+          item.issueType || item.priority ? h('span', { class: 'muted small block' }, [item.issueType, item.priority].filter(Boolean).join(' · ')) : null,
         ),
       ),
-      h('td', { 'data-label': 'Details' }, problems),
-      h('td', { 'data-label': 'Action', class: 'cell-action' }, retry),
+      h('td', { 'data-label': 'Details', class: item.lastError || item.droppedFields?.length ? '' : 'cell-empty' }, problemsCell(item)),
+      h('td', { 'data-label': 'Action', class: retry ? 'cell-action' : 'cell-action cell-empty' }, retry),
     );
   };
 
+  const visibleItems = (): DeliveryDto[] => (eventFilter.value ? items.filter((i) => i.event === eventFilter.value) : items);
+
+  const updateEventFilter = (): void => {
+    const chosen = eventFilter.value;
+    const codes = [...new Set(items.map((i) => i.event))].sort((a, b) => title(a).localeCompare(title(b)));
+    if (chosen && !codes.includes(chosen)) codes.unshift(chosen);
+    mount(eventFilter, option('', 'All events', !chosen), codes.map((code) => option(code, title(code), code === chosen)));
+  };
+
   const drawTable = (): void => {
-    if (items.length === 0) {
+    updateEventFilter();
+    const status = statusFilter.value;
+    order.textContent = isStatus(status)
+      ? `${STATUS[status].filter} alerts, the longest-waiting first. Times are in your time zone.`
+      : 'Newest first; refreshes every 10 seconds while this tab is open. Times are in your time zone.';
+    const shown = visibleItems();
+    if (shown.length === 0) {
+      const filtered = isStatus(status) || eventFilter.value !== '';
+      const action = filtered
+        ? h('button', { type: 'button', class: 'button button--primary', id: 'clear-filters' }, 'Show all alerts')
+        : h('a', { class: 'button button--primary', href: '#setup/test' }, 'Send a test alert');
+      if (filtered) {
+        action.addEventListener('click', () => {
+          statusFilter.value = '';
+          eventFilter.value = '';
+          window.history.replaceState(null, '', '#deliveries');
+          void reload();
+        });
+      }
       mount(
         tableSlot,
-        h(
-          'div',
-          { class: 'empty-state' },
-          h('p', null, 'No alerts yet.'),
-          h('p', { class: 'muted small' }, 'Alerts appear here as soon as Keeper sends them. Use "Test Web Trigger" on the setup tab to send one.'),
-        ),
+        filtered
+          ? emptyState('No alerts match these filters', 'Nothing in this status or for this event among the alerts loaded.', action)
+          : emptyState('No alerts yet', 'Alerts appear here as soon as Keeper sends them. Send a test alert to check the whole path to Jira.', action),
+        cursor ? more : null,
       );
+      more.hidden = !cursor;
       return;
     }
     mount(
@@ -137,18 +228,18 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
         h(
           'table',
           { class: 'table table--stack', id: 'deliveries-table' },
-          h('caption', { class: 'visually-hidden' }, 'Recent alerts and their Jira issues'),
+          h('caption', { class: 'visually-hidden' }, 'Alerts and their Jira issues'),
           h(
             'thead',
             null,
             h(
               'tr',
               null,
-              ['Time', 'Event', 'Status', 'Jira issue', 'Details'].map((label) => h('th', { scope: 'col' }, label)),
+              ['Received', 'Event', 'Status', 'Attempts', 'Jira issue', 'Details'].map((label) => h('th', { scope: 'col' }, label)),
               h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')),
             ),
           ),
-          h('tbody', null, items.map(row)),
+          h('tbody', null, shown.map(row)),
         ),
       ),
       more,
@@ -156,11 +247,13 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
     more.hidden = !cursor;
   };
 
+  const query = (): { status?: DeliveryStatus } => (isStatus(statusFilter.value) ? { status: statusFilter.value } : {});
+
   const refresh = async (): Promise<void> => {
     if (loading || disposed) return;
     loading = true;
     try {
-      const [deliveries, stats] = await Promise.all([api.deliveries(), api.hourlyStats(CHART_DAYS).catch(() => null)]);
+      const [deliveries, stats] = await Promise.all([api.deliveries(query()), api.hourlyStats(CHART_DAYS).catch(() => null)]);
       if (disposed) return;
       const itemsKey = JSON.stringify(deliveries);
       if (itemsKey !== shownItems) {
@@ -175,24 +268,50 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
         if (stats) mount(chartSlot, hourlyChart(stats.buckets, CHART_DAYS));
         else mount(chartSlot, h('p', { class: 'muted' }, 'The chart is not available right now.'));
       }
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      lastLoadedAt = new Date();
+      updated.textContent = `Updated ${formatTime(lastLoadedAt.toISOString(), 'time')}`;
+      updated.classList.remove('is-stale');
       void ctx.refreshStatus();
     } catch (error) {
       if (disposed) return;
-      if (items.length === 0) mount(tableSlot, h('p', { class: 'callout callout--danger', role: 'alert' }, describeError(error)));
-      else notify('error', describeError(error));
+      // No flag per failed refresh: the status banner says the relay is unreachable, here only
+      // how old the list is.
+      if (isRelayUnreachable(error)) void ctx.refreshStatus();
+      if (items.length === 0 && !lastLoadedAt) {
+        mount(tableSlot, h('p', { class: 'muted' }, describeError(error)));
+      }
+      updated.textContent = lastLoadedAt
+        ? `Could not refresh; showing the list as of ${formatTime(lastLoadedAt.toISOString(), 'time')}.`
+        : 'Could not load the alerts.';
+      updated.classList.add('is-stale');
     } finally {
       loading = false;
     }
   };
 
+  const reload = async (): Promise<void> => {
+    shownItems = '';
+    items = [];
+    cursor = undefined;
+    mount(tableSlot, skeleton(4));
+    await refresh();
+  };
+
+  statusFilter.addEventListener('change', () => {
+    window.history.replaceState(null, '', statusFilter.value ? `#deliveries/${statusFilter.value}` : '#deliveries');
+    void reload();
+  });
+  eventFilter.addEventListener('change', () => drawTable());
+
   more.addEventListener('click', () => {
     void withBusy(more, 'Loading…', async () => {
       try {
-        const page = await api.deliveries(cursor);
+        const page = await api.deliveries({ ...query(), ...(cursor ? { cursor } : {}) });
         items = [...items, ...page.items];
         cursor = page.cursor;
+        shownItems = JSON.stringify({ items, cursor });
         drawTable();
+        more.focus();
       } catch (error) {
         notify('error', describeError(error));
       }
@@ -219,10 +338,11 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
       h(
         'div',
         { class: 'section__header' },
-        h('h2', { id: 'deliveries-title', class: 'section__title' }, 'Recent alerts'),
+        h('h2', { id: 'deliveries-title', class: 'section__title' }, 'Alerts'),
         h('div', { class: 'section__tools' }, updated, refreshButton),
       ),
-      h('p', { class: 'section__intro muted' }, 'Refreshes every 10 seconds while this tab is open. Times are shown in your time zone.'),
+      order,
+      filters,
       tableSlot,
     ),
     h(
@@ -232,12 +352,28 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext): () => 
       chartSlot,
     ),
   );
+  // Titles come from the catalogue; until it loads (or if it cannot), codes are shown.
+  void ctx
+    .events()
+    .then(({ events }) => {
+      catalogue = new Map(events.map((e) => [e.event, e]));
+      if (!disposed && items.length > 0) drawTable();
+    })
+    .catch(() => undefined);
   void refresh();
   schedule();
 
-  return () => {
-    disposed = true;
-    window.clearInterval(timer);
-    document.removeEventListener('visibilitychange', onVisibility);
+  return {
+    dispose() {
+      disposed = true;
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+    },
+    navigate(next) {
+      const wanted = isStatus(next) ? next : '';
+      if (statusFilter.value === wanted) return;
+      statusFilter.value = wanted;
+      void reload();
+    },
   };
 }

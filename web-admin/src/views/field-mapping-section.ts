@@ -1,7 +1,9 @@
 /** Advanced Configuration → Field Mapping: Keeper payload field or constant → Jira field, per row. */
 import type { FieldDto, FieldMappingDto, KeeperFieldDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
+import { fillMessage } from '../components.ts';
 import { h, mount, option, uid } from '../dom.ts';
 import { errorMessages } from '../form-helpers.ts';
+import { keeperFieldLabel } from '../keeper-field-meanings.ts';
 import { matchProblems } from '../problems.ts';
 
 export const CONSTANT = '__constant__';
@@ -41,7 +43,7 @@ export function fieldMappingEditor(
 ): FieldMappingEditor {
   const rows: Row[] = [];
   const list = h('div', { class: 'mapping-rows', role: 'list', id: 'field-mapping-rows' });
-  const requiredHint = h('div', { class: 'callout callout--info', hidden: true, id: 'required-fields-hint' });
+  const requiredHint = h('div', { hidden: true, id: 'required-fields-hint' });
   const empty = h('p', { class: 'muted', hidden: true }, 'No field mappings: alerts use the summary, description and labels only.');
   const sortedFields = [...jiraFields].sort(
     (a, b) => Number(b.required) - Number(a.required) || a.name.localeCompare(b.name),
@@ -62,9 +64,17 @@ export function fieldMappingEditor(
       jiraFields,
       rows.map((r) => ({ fieldId: r.target.value })),
     );
-    requiredHint.hidden = missing.length === 0;
-    requiredHint.textContent =
-      missing.length === 0 ? '' : `Jira requires ${missing.map((f) => f.name).join(', ')} for this issue type. Map ${missing.length === 1 ? 'it' : 'them'} or Jira will refuse the issues.`;
+    if (missing.length === 0) {
+      requiredHint.hidden = true;
+      requiredHint.replaceChildren();
+    } else {
+      fillMessage(
+        requiredHint,
+        'warning',
+        `Jira requires ${missing.map((f) => f.name).join(', ')}`,
+        `Map ${missing.length === 1 ? 'it' : 'them'} below, or Jira will refuse the issues of this issue type.`,
+      );
+    }
   };
 
   const addRow = (mapping: Partial<FieldMappingDto> = {}): Row => {
@@ -76,9 +86,7 @@ export function fieldMappingEditor(
       h(
         'optgroup',
         { label: 'Keeper alert fields' },
-        keeperFields.map((f) =>
-          option(f.path, f.origin === 'received' ? `${f.path} (seen in alerts)` : f.path, f.path === mapping.source),
-        ),
+        keeperFields.map((f) => option(f.path, keeperFieldLabel(f.path, f.origin !== 'documented'), f.path === mapping.source)),
         mapping.source && !known.has(mapping.source) ? option(mapping.source, mapping.source, true) : null,
       ),
       h('optgroup', { label: 'Other' }, option(CONSTANT, 'Constant value…', mapping.constant !== undefined)),

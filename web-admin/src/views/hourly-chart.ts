@@ -18,6 +18,11 @@ export function priorityTone(priority: string, index: number): string {
   return known[priority] ?? `extra-${index % 4}`;
 }
 
+/** The ledger says "None" for alerts created without a priority; a legend says it in words. */
+export function priorityLabel(priority: string): string {
+  return priority === 'None' ? 'No priority' : priority;
+}
+
 export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now = new Date()): HTMLElement {
   const layout = layoutHourlyChart(buckets, BOX, now, days * 24);
   const titleId = uid('chart-title');
@@ -56,7 +61,7 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
           s(
             'g',
             { 'data-hour': bar.hour },
-            s('title', null, `${new Date(bar.hour).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}: ${bar.segments.map((seg) => `${seg.count} ${seg.priority}`).join(', ')}`),
+            s('title', null, `${new Date(bar.hour).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}: ${bar.segments.map((seg) => `${seg.count} ${priorityLabel(seg.priority)}`).join(', ')}`),
             bar.segments.map((seg) =>
               s('rect', {
                 x: bar.x.toFixed(2),
@@ -92,7 +97,7 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
         'li',
         { class: 'legend__item' },
         h('span', { class: `legend__swatch legend__swatch--${tones.get(p) ?? 'none'}`, 'aria-hidden': 'true' }),
-        `${p} (${layout.totalsByPriority[p] ?? 0})`,
+        `${priorityLabel(p)} (${layout.totalsByPriority[p] ?? 0})`,
       ),
     ),
   );
@@ -100,7 +105,8 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
   return h(
     'figure',
     { class: 'chart-figure', id: 'hourly-chart' },
-    h('div', { class: 'chart-scroll' }, svg),
+    // Scrolls sideways on phones: focusable and named, so keyboard users can scroll it too.
+    h('div', { class: 'chart-scroll', tabindex: '0', role: 'group', 'aria-label': `Alerts per hour, last ${days} days (scrolls sideways)` }, svg),
     layout.total > 0 ? legend : h('p', { class: 'muted small' }, `No alerts in the last ${days} days.`),
   );
 }

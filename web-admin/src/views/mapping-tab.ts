@@ -6,11 +6,16 @@ import type { ConfigDto, ConfigInputDto, FieldDto, IssueTypeDto, PriorityDto, Va
 import { api, ApiError, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
 import { inputFromConfig } from '../config-input.ts';
+import { takeStashedDrafts } from '../drafts.ts';
 import { confirmAction } from '../confirm-dialog.ts';
 import { h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { field, problemSummary } from '../form-helpers.ts';
+import { emptyState } from '../components.ts';
 import { notify } from '../notifications.ts';
 import { problemsInSection } from '../problems.ts';
+import { sectionMessage } from '../components.ts';
+import type { TabHandle } from './tab-view.ts';
+import { goToPlace } from './setup-tab.ts';
 import { configHistoryCard } from './config-history.ts';
 import { fieldMappingEditor } from './field-mapping-section.ts';
 import { catalogueLists, ruleEditor, type Catalogue } from './rule-mapping-section.ts';
@@ -22,24 +27,50 @@ interface SectionParts {
   body: Node;
   /** Changes the section's part of the input; returns false when the form has incomplete rows. */
   apply(input: ConfigInputDto): boolean;
+  /** Starts as an unsaved draft (restored after a sign-in). */
+  restored?: boolean;
   /** Shows problems next to rows; returns those that matched nothing. */
   showProblems(problems: readonly ValidationProblemDto[]): ValidationProblemDto[];
   disabled?: boolean;
 }
 
 function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
-  const summary = h('div', { class: 'callout callout--danger', role: 'alert', hidden: true, id: `${parts.id}-problems` });
-  const save = h('button', { type: 'submit', class: 'button button--primary', id: `${parts.id}-save` }, 'Save');
+  const summary = h('div', { role: 'alert', hidden: true, id: `${parts.id}-problems` });
+  const save = h('button', { type: 'submit', class: 'button button--primary', id: `${parts.id}-save` }, `Save ${parts.title}`);
   save.disabled = parts.disabled === true;
   const form = h(
     'form',
     { class: 'card section', 'aria-labelledby': `${parts.id}-title`, novalidate: true, id: parts.id },
-    h('h2', { id: `${parts.id}-title`, class: 'section__title' }, parts.title),
+    h('h2', { id: `${parts.id}-title`, class: 'section__title', tabindex: '-1' }, parts.title),
     h('p', { class: 'section__intro muted' }, parts.intro),
     summary,
     h('div', { class: 'section__body' }, parts.body),
     h('div', { class: 'form__actions form__actions--end' }, save),
   );
+  // Any edit marks the section as a draft until it is saved (unsaved-changes guard in the shell).
+  const draft = {
+    title: parts.title,
+    read(): Partial<ConfigInputDto> {
+      const config = ctx.config;
+      if (!config) return {};
+      const scratch = inputFromConfig(config);
+      const before = JSON.stringify(scratch);
+      parts.apply(scratch);
+      // Only what this section changed, complete rows only.
+      const changed: Partial<ConfigInputDto> = {};
+      for (const key of ['fieldMappings', 'priorityMapping', 'issueTypeMapping'] as const) {
+        if (JSON.stringify(scratch[key]) !== JSON.stringify((JSON.parse(before) as ConfigInputDto)[key])) Object.assign(changed, { [key]: scratch[key] });
+      }
+      return changed;
+    },
+  };
+  const markDirty = (): void => void ctx.drafts.set(parts.id, draft);
+  if (parts.restored) markDirty();
+  form.addEventListener('input', markDirty);
+  form.addEventListener('change', markDirty);
+  form.addEventListener('click', (event) => {
+    if (event.target instanceof Element && event.target.closest('.mapping-row__remove, [id$="-add-rule"], #add-field-mapping')) markDirty();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const config = ctx.config;
@@ -47,14 +78,16 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     const input = inputFromConfig(config);
     problemSummary(summary, '', []);
     if (!parts.apply(input)) {
+      problemSummary(summary, 'Complete or remove the highlighted rows before saving.', []);
       summary.hidden = false;
-      summary.textContent = 'Complete or remove the highlighted rows before saving.';
+      summary.focus();
       return;
     }
     void withBusy(save, 'Saving…', async () => {
       try {
         const result = await api.saveConfig(input);
         ctx.setConfig(result.config);
+        ctx.drafts.delete(parts.id);
         parts.showProblems([]);
         notify('success', `${parts.title} saved (version ${result.config.version}).`);
       } catch (error) {
@@ -65,7 +98,13 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
           const mine = problemsInSection(error.problems, sectionKey);
           const shown = [...mine, ...error.problems.filter((p) => !mine.includes(p))];
           parts.showProblems(mine);
-          problemSummary(summary, describeError(error), shown);
+          const elsewhere = shown.length - mine.length;
+          problemSummary(
+            summary,
+            describeError(error),
+            mine,
+            elsewhere > 0 ? `${elsewhere} more ${elsewhere === 1 ? 'problem is' : 'problems are'} in other saved sections; they block this save until fixed there.` : undefined,
+          );
           summary.focus();
         } else if (error instanceof ApiError && error.code === 'CONFLICT') {
           notify('error', describeError(error), { label: 'Reload', run: () => void ctx.reloadConfig().then(() => ctx.rerenderTab()) });
@@ -76,6 +115,7 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     });
   });
   summary.tabIndex = -1;
+  problemSummary(summary, '', []);
   return form;
 }
 
@@ -99,7 +139,15 @@ async function loadData(ctx: AppContext, config: ConfigDto): Promise<TabData> {
   return { keeperFields, fields, priorities, issueTypes: issueTypes.filter((t) => !t.subtask), events };
 }
 
-export function renderMappingTab(panel: HTMLElement, ctx: AppContext): () => void {
+/** `#advanced/<place>` → the heading to show and focus. */
+const PLACES: Record<string, string> = {
+  fieldMappings: 'fieldMappings-section-title',
+  priorityMapping: 'priorityMapping-section-title',
+  issueTypeMapping: 'issueTypeMapping-section-title',
+  history: 'config-history-title',
+};
+
+export function renderMappingTab(panel: HTMLElement, ctx: AppContext, place?: string): TabHandle {
   let disposed = false;
   const config = ctx.config;
   if (!config) {
@@ -107,45 +155,108 @@ export function renderMappingTab(panel: HTMLElement, ctx: AppContext): () => voi
       panel,
       h(
         'section',
-        { class: 'card section' },
-        h('h2', { class: 'section__title' }, 'Advanced Configuration'),
-        h('p', null, 'Choose a target project and a default issue type first. Mappings depend on the fields of that project.'),
-        h('a', { class: 'button button--primary', href: '#setup' }, 'Go to Web Trigger Setup'),
+        { class: 'card section', 'aria-labelledby': 'advanced-empty-title' },
+        emptyState(
+          'Choose where alerts go first',
+          'Mappings depend on the fields of the target project. Choose a project and a default issue type, then come back.',
+          h('a', { class: 'button button--primary', href: '#setup/target' }, 'Go to Web Trigger Setup'),
+        ),
       ),
     );
-    return () => undefined;
+    panel.querySelector('.empty-state__title')?.setAttribute('id', 'advanced-empty-title');
+    return {};
   }
 
   mount(panel, h('div', { class: 'card section' }, skeleton(5)));
   const load = async (): Promise<void> => {
     try {
       const data = await loadData(ctx, config);
-      if (!disposed) draw(panel, ctx, config, data);
+      if (disposed) return;
+      draw(panel, ctx, config, data);
+      goToPlace(place, PLACES);
     } catch (error) {
       if (disposed) return;
-      const retry = h('button', { type: 'button', class: 'button' }, 'Try again');
+      // Editing needs Jira's fields; reading what is saved does not.
+      const retry = h('button', { type: 'button', class: 'button', id: 'mapping-retry' }, 'Try again');
       retry.addEventListener('click', () => void withBusy(retry, 'Loading…', load));
-      mount(panel, h('div', { class: 'card section' }, h('p', { class: 'callout callout--danger', role: 'alert' }, describeError(error)), retry));
+      const events = await ctx.events().catch(() => ({ events: [], categories: [] }));
+      if (disposed) return;
+      mount(
+        panel,
+        sectionMessage(
+          'warning',
+          { title: 'Jira did not answer: the mappings can be read, not edited', role: 'status', actions: retry, id: 'mapping-readonly' },
+          h('p', null, describeError(error)),
+          h('p', null, 'The saved configuration below stays in force. Editing needs the fields of the Jira project; try again once Jira answers.'),
+        ),
+        savedConfigSummary(config, events.events),
+        configHistoryCard(),
+      );
     }
   };
   void load();
-  return () => {
-    disposed = true;
+  return {
+    dispose() {
+      disposed = true;
+    },
+    navigate: (next) => goToPlace(next, PLACES),
   };
 }
 
+/** The saved configuration in words, drawn from what the relay stored (no Jira call). */
+export function savedConfigSummary(config: ConfigDto, events: readonly { event: string; title: string }[]): HTMLElement {
+  const typeName = (id: string): string => config.issueTypes.find((t) => t.id === id)?.name ?? id;
+  const priorityName = (id: string): string => config.priorities.find((p) => p.id === id)?.name ?? id;
+  const eventTitle = (code: string): string => events.find((e) => e.event === code)?.title ?? code;
+  const rules = (mapping: { byEvent: Record<string, string>; byCategory: Record<string, string> }, name: (id: string) => string): HTMLElement => {
+    const rows = [
+      ...Object.entries(mapping.byEvent).map(([code, id]) => h('li', null, `Event “${eventTitle(code)}” → ${name(id)}`)),
+      ...Object.entries(mapping.byCategory).map(([category, id]) => h('li', null, `Category ${category} → ${name(id)}`)),
+    ];
+    return rows.length > 0 ? h('ul', { class: 'saved-list' }, rows) : h('p', { class: 'muted' }, 'No rules.');
+  };
+  return h(
+    'section',
+    { class: 'card section', 'aria-labelledby': 'saved-config-title', id: 'saved-config' },
+    h('h2', { class: 'section__title', id: 'saved-config-title' }, `Saved configuration (version ${config.version})`),
+    h('p', { class: 'muted' }, `Project ${config.project.key} (${config.project.name}) · default issue type ${typeName(config.defaultIssueTypeId)}`),
+    h('h3', { class: 'subheading' }, 'Field Mapping'),
+    config.fieldMappings.length > 0
+      ? h(
+          'ul',
+          { class: 'saved-list' },
+          config.fieldMappings.map((m) => h('li', null, `${m.constant !== undefined ? `“${m.constant}”` : (m.source ?? '')} → ${m.fieldId}`)),
+        )
+      : h('p', { class: 'muted' }, 'No field mappings.'),
+    h('h3', { class: 'subheading' }, 'Priority Mapping'),
+    rules(config.priorityMapping, priorityName),
+    config.priorityMapping.defaultPriorityId ? h('p', null, `Default priority: ${priorityName(config.priorityMapping.defaultPriorityId)}`) : null,
+    h('h3', { class: 'subheading' }, 'Issue Type Mapping'),
+    rules(config.issueTypeMapping, typeName),
+  );
+}
+
 function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabData): void {
+  // Edits kept over an ended session start where the admin left them, as drafts.
+  const stashed = takeStashedDrafts(config.version);
+  const restored = stashed?.parts ?? {};
+  const initial = {
+    fieldMappings: restored.fieldMappings ?? config.fieldMappings,
+    priorityMapping: restored.priorityMapping ?? config.priorityMapping,
+    issueTypeMapping: restored.issueTypeMapping ?? config.issueTypeMapping,
+  };
   const lists = catalogueLists(data.events.events, data.events.categories);
   const catalogue: Catalogue = { ...data.events, eventListId: lists.eventListId, categoryListId: lists.categoryListId };
   const issueTypeName = data.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId;
 
   // Field Mapping
-  const fieldEditor = fieldMappingEditor(config.fieldMappings, data.keeperFields, data.fields);
+  const fieldEditor = fieldMappingEditor(initial.fieldMappings, data.keeperFields, data.fields);
   const fieldSection = configSection(ctx, {
     id: 'fieldMappings-section',
     title: 'Field Mapping',
     intro: `Copy values from the Keeper alert into fields of ${config.project.key} ${issueTypeName} issues. Summary, description and labels are always filled by the relay.`,
     body: fieldEditor.element,
+    restored: restored.fieldMappings !== undefined,
     apply(input) {
       const { mappings, complete } = fieldEditor.read();
       input.fieldMappings = mappings;
@@ -159,8 +270,8 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   const defaultPriority = h('select', { class: 'input', id: 'default-priority' });
   mount(
     defaultPriority,
-    option('', 'No priority (Jira decides)', !config.priorityMapping.defaultPriorityId),
-    data.priorities.map((p) => option(p.id, p.name, p.id === config.priorityMapping.defaultPriorityId)),
+    option('', 'No priority (Jira decides)', !initial.priorityMapping.defaultPriorityId),
+    data.priorities.map((p) => option(p.id, p.name, p.id === initial.priorityMapping.defaultPriorityId)),
   );
   const defaultPriorityField = field('Default priority', defaultPriority, 'Used when no rule matches the alert.');
   defaultPriorityField.element.classList.add('rule-default');
@@ -168,7 +279,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     section: 'priorityMapping',
     noun: 'a priority',
     fallback: 'the default priority',
-    initial: config.priorityMapping,
+    initial: initial.priorityMapping,
     targets: data.priorities,
     catalogue,
   });
@@ -177,11 +288,12 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     title: 'Priority Mapping',
     intro: 'Set the Jira priority from the Keeper event or its category. An event rule wins over a category rule.',
     disabled: !hasPriorities,
+    restored: restored.priorityMapping !== undefined,
     body: hasPriorities
       ? h('div', null, priorityEditor.element, defaultPriorityField.element)
       : h(
           'p',
-          { class: 'callout callout--info', id: 'no-priority-field' },
+          { class: 'muted', id: 'no-priority-field' },
           `The create screen of ${config.project.key} has no Priority field, so issues are created without a priority. This is typical for team-managed projects; add the Priority field to the issue type in Jira to use priority rules.`,
         ),
     apply(input) {
@@ -202,7 +314,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     section: 'issueTypeMapping',
     noun: 'an issue type',
     fallback: 'the default issue type',
-    initial: config.issueTypeMapping,
+    initial: initial.issueTypeMapping,
     targets: data.issueTypes,
     catalogue,
   });
@@ -211,6 +323,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
     title: 'Issue Type Mapping',
     intro: `Create some alerts as another issue type. Alerts without a matching rule become ${issueTypeName} issues.`,
     body: typeEditor.element,
+    restored: restored.issueTypeMapping !== undefined,
     apply(input) {
       const { rules, complete } = typeEditor.read();
       input.issueTypeMapping = rules;
@@ -220,7 +333,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   });
 
   // Reset
-  const resetProblems = h('div', { class: 'callout callout--danger', role: 'alert', hidden: true, id: 'reset-problems', tabindex: '-1' });
+  const resetProblems = h('div', { role: 'alert', hidden: true, id: 'reset-problems', tabindex: '-1' });
   const reset = h('button', { type: 'button', class: 'button button--danger-subtle', id: 'reset-config-button' }, 'Reset Configuration');
   reset.addEventListener('click', () => {
     void (async () => {
@@ -235,6 +348,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
         try {
           const result = await api.resetConfig();
           ctx.setConfig(result.config);
+          ctx.drafts.clear();
           notify('success', 'Configuration reset to the defaults.');
           ctx.rerenderTab();
         } catch (error) {
@@ -261,6 +375,13 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
       reset,
     ),
     resetProblems,
+    stashed
+      ? sectionMessage(
+          'information',
+          { title: 'Your unsaved changes are back', id: 'restored-drafts', role: 'status' },
+          `${stashed.titles.join(', ')} ${stashed.titles.length === 1 ? 'has' : 'have'} the edits you made before your session ended. Review them and save each section, or leave the tab to discard them.`,
+        )
+      : null,
     fieldSection,
     prioritySection,
     typeSection,

@@ -68,7 +68,7 @@ export function ruleEditor(options: {
   const eventByCode = new Map(catalogue.events.map((e) => [e.event, e]));
   const rows: Row[] = [];
   const list = h('div', { class: 'mapping-rows', role: 'list', id: `${section}-rows` });
-  const empty = h('p', { class: 'muted' }, `No rules yet. Every alert gets ${options.fallback}.`);
+  const empty = h('p', { class: 'muted empty-rules' }, `No rules yet. Every alert gets ${options.fallback}.`);
 
   const describe = (row: Row): void => {
     const value = row.value.value.trim();
@@ -77,7 +77,10 @@ export function ruleEditor(options: {
       row.detail.textContent = value === '' ? '' : event ? `${event.title} · ${event.category || 'uncategorised'}` : 'Not in the event catalogue (still used if Keeper sends it)';
     } else {
       const count = catalogue.events.filter((e) => e.category === value).length;
-      row.detail.textContent = value === '' ? '' : catalogue.categories.includes(value) ? `${count} events in this category` : 'Unknown category';
+      // Keeper's defaults name documented categories (data_breach, …) that no catalogue event carries
+      // yet; they are valid rules, so they are not called unknown.
+      row.detail.textContent =
+        value === '' ? '' : catalogue.categories.includes(value) ? `${count} events in this category` : 'Matches alerts Keeper sends with this category (none in the event catalogue)';
     }
   };
 
@@ -182,7 +185,7 @@ export function ruleEditor(options: {
         const messages: string[] = [];
         const map = row.kind.value === 'event' ? rules.byEvent : rules.byCategory;
         if (!value) messages.push(`Choose ${row.kind.value === 'event' ? 'an event' : 'a category'}.`);
-        else if (Object.hasOwn(map, value)) messages.push(`There is already a rule for ${value}; keep one.`);
+        else if (Object.prototype.hasOwnProperty.call(map, value)) messages.push(`There is already a rule for ${value}; keep one.`);
         if (!row.target.value) messages.push(`Choose ${noun}.`);
         if (messages.length > 0) {
           setRowErrors(row, messages);

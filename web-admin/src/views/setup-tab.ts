@@ -5,13 +5,16 @@
 import type { IssueTypeDto, ProjectDto, WebhookResultDto } from '#shared/admin-api-types.ts';
 import { api, ApiError, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
+import { fillMessage, lozenge, sectionMessage } from '../components.ts';
 import { setupInput } from '../config-input.ts';
 import { confirmAction } from '../confirm-dialog.ts';
 import { curlExample } from '../curl-example.ts';
 import { formatTime, h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { copyableInput, copyText, field, problemSummary } from '../form-helpers.ts';
+import { explainDeliveryError } from '../explain-error.ts';
 import { notify } from '../notifications.ts';
 import { matchProblems } from '../problems.ts';
+import type { TabHandle } from './tab-view.ts';
 
 const STYLE_LABEL: Record<ProjectDto['style'], string> = { classic: 'company-managed', 'next-gen': 'team-managed' };
 
@@ -20,10 +23,26 @@ export function projectLabel(project: ProjectDto): string {
 }
 
 function section(title: string, id: string, ...children: (Node | null)[]): HTMLElement {
-  return h('section', { class: 'card section', 'aria-labelledby': id }, h('h2', { id, class: 'section__title' }, title), ...children);
+  return h(
+    'section',
+    { class: 'card section', 'aria-labelledby': id },
+    h('h2', { id, class: 'section__title', tabindex: '-1' }, title),
+    ...children,
+  );
 }
 
-export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void {
+/** `#setup/<place>` → the heading to show and focus. */
+const PLACES: Record<string, string> = { target: 'setup-target-title', recipient: 'setup-url-title', token: 'setup-token-title', test: 'setup-dev-title' };
+
+export function goToPlace(place: string | undefined, headings: Record<string, string>): void {
+  const id = place ? headings[place] : undefined;
+  const heading = id ? document.getElementById(id) : null;
+  if (!heading) return;
+  heading.scrollIntoView({ block: 'start' });
+  heading.focus({ preventScroll: true });
+}
+
+export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: string): TabHandle {
   let disposed = false;
   /** The token from the last Generate/Regenerate; lives only in this page (never stored). */
   let freshToken: string | undefined;
@@ -31,10 +50,12 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
   // --- Jira target -------------------------------------------------------------------------
   const projectSelect = h('select', { class: 'input', id: 'project-select', name: 'project' });
   const issueTypeSelect = h('select', { class: 'input', id: 'issue-type-select', name: 'issueType' });
-  const projectField = field('Target Project', projectSelect, 'Issues are created in this Jira project.');
-  const issueTypeField = field('Default Issue Type', issueTypeSelect, 'Used when no issue type rule matches an alert. Sub-tasks are not offered.');
-  const projectNote = h('p', { class: 'callout callout--warning', hidden: true });
-  const summary = h('div', { class: 'callout callout--danger', role: 'alert', hidden: true });
+  const projectField = field('Target Project', projectSelect, 'Issues are created in this Jira project.', { required: true });
+  const issueTypeField = field('Default Issue Type', issueTypeSelect, 'Used when no issue type rule matches an alert. Sub-tasks are not offered.', {
+    required: true,
+  });
+  const projectNote = h('div', { hidden: true, id: 'project-switch-note' });
+  const summary = h('div', { role: 'alert', hidden: true, tabindex: '-1' });
   const saveButton = h('button', { type: 'submit', class: 'button button--primary', id: 'save-config-button' }, 'Save Configuration');
   const savedInfo = h('p', { class: 'muted small' });
   const targetBody = h('div', { class: 'section__body' }, skeleton(2));
@@ -44,7 +65,7 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
     summary,
     h('div', { class: 'form__grid' }, projectField.element, issueTypeField.element),
     projectNote,
-    h('div', { class: 'form__actions' }, saveButton, savedInfo),
+    h('div', { class: 'form__actions' }, savedInfo, saveButton),
   );
 
   let projects: ProjectDto[] = [];
@@ -60,10 +81,17 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
   const updateProjectNote = (): void => {
     const saved = ctx.config?.project.key;
     const changed = saved !== undefined && projectSelect.value !== '' && projectSelect.value !== saved;
-    projectNote.hidden = !changed;
-    projectNote.textContent = changed
-      ? `Saving moves the relay from ${saved} to ${projectSelect.value}. Field, priority and issue type mappings belong to a project, so they start empty for ${projectSelect.value}.`
-      : '';
+    if (!changed) {
+      projectNote.hidden = true;
+      projectNote.replaceChildren();
+      return;
+    }
+    fillMessage(
+      projectNote,
+      'warning',
+      `Saving moves the relay from ${saved} to ${projectSelect.value}`,
+      `Field, priority and issue type mappings belong to a project, so they start empty for ${projectSelect.value}. You will be asked to confirm.`,
+    );
   };
 
   const loadIssueTypes = async (projectKey: string): Promise<void> => {
@@ -103,7 +131,33 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
       else mount(issueTypeSelect, option('', 'Choose a project first'));
       issueTypeSelect.disabled = !current;
     } catch (error) {
-      mount(targetBody, h('p', { class: 'callout callout--danger', role: 'alert' }, describeError(error)), retryButton(loadProjects));
+      if (disposed) return;
+      // Jira down must not hide what is saved: the saved target is shown from the configuration.
+      const config = ctx.config;
+      mount(
+        targetBody,
+        sectionMessage(
+          'warning',
+          { title: 'Jira did not list its projects', role: 'status', actions: retryButton(loadProjects) },
+          h('p', null, describeError(error)),
+          h('p', null, config ? 'The saved target below stays in force; to change it, try again once Jira answers.' : 'Choose the target once Jira answers.'),
+        ),
+        config
+          ? h(
+              'dl',
+              { class: 'facts facts--compact', id: 'saved-target' },
+              h('div', { class: 'facts__item' }, h('dt', null, 'Target project'), h('dd', null, projectLabel(config.project))),
+              h(
+                'div',
+                { class: 'facts__item' },
+                h('dt', null, 'Default issue type'),
+                h('dd', null, config.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId),
+              ),
+            )
+          : null,
+        savedInfo,
+      );
+      describeSaved();
     }
   };
 
@@ -121,7 +175,22 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
     issueTypeField.setErrors(issueTypeSelect.value ? [] : ['Choose the default issue type.']);
     problemSummary(summary, '', []);
     if (!projectSelect.value || !issueTypeSelect.value) return;
-    void withBusy(saveButton, 'Saving…', async () => {
+    void (async () => {
+      const saved = ctx.config?.project.key;
+      if (saved !== undefined && saved !== projectSelect.value) {
+        const ok = await confirmAction({
+          title: `Move the relay to ${projectSelect.value}?`,
+          message: `New alerts become ${projectSelect.value} issues. The field, priority and issue type mappings made for ${saved} are cleared; Reset under Advanced Configuration fills in the defaults for ${projectSelect.value}.`,
+          confirmLabel: `Move to ${projectSelect.value}`,
+        });
+        if (!ok) return;
+      }
+      await saveTarget();
+    })();
+  });
+
+  const saveTarget = (): Promise<void | undefined> =>
+    withBusy(saveButton, 'Saving…', async () => {
       try {
         const { config } = await api.saveConfig(setupInput(ctx.config, projectSelect.value, issueTypeSelect.value));
         ctx.setConfig(config);
@@ -133,7 +202,6 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
         showSaveError(error);
       }
     });
-  });
 
   const showSaveError = (error: unknown): void => {
     if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') {
@@ -143,10 +211,13 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
       ]);
       projectField.setErrors((matched.byKey.get('project') ?? []).map((p) => p.message));
       issueTypeField.setErrors((matched.byKey.get('issueType') ?? []).map((p) => p.message));
-      problemSummary(summary, describeError(error), error.problems);
-      if (matched.unmatched.length > 0) {
-        summary.append(h('p', { class: 'small' }, 'Problems in mappings can be fixed under Advanced Configuration.'));
-      }
+      problemSummary(
+        summary,
+        describeError(error),
+        error.problems,
+        matched.unmatched.length > 0 ? 'Problems in mappings can be fixed under Advanced Configuration.' : undefined,
+      );
+      summary.focus();
       return;
     }
     if (error instanceof ApiError && error.code === 'CONFLICT') {
@@ -176,16 +247,29 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
       : 'Replace <YOUR_TOKEN> with the webhook token.';
   };
 
+  // Redrawn after every status read, so "Last used" follows the alerts as they come in.
+  const tokenFacts = h('dl', { class: 'facts facts--compact', id: 'token-facts' });
+  const updateTokenFacts = (): void => {
+    const token = ctx.status?.token;
+    if (!token || token.state !== 'enabled') return;
+    mount(
+      tokenFacts,
+      h('div', { class: 'facts__item' }, h('dt', null, 'Created'), h('dd', null, formatTime(token.createdAt, 'exact'))),
+      h('div', { class: 'facts__item' }, h('dt', null, 'Last used'), h('dd', { id: 'token-last-used' }, token.lastUsedAt ? formatTime(token.lastUsedAt, 'exact') : 'Not used yet')),
+    );
+  };
+  let shownTokenState = ctx.status?.token.state;
+
   const renderToken = (): void => {
     const token = ctx.status?.token ?? { state: 'not_configured' as const };
+    shownTokenState = token.state;
+    updateTokenFacts();
     const enabled = token.state === 'enabled';
-    const badge = h(
-      'span',
-      { class: `badge ${enabled ? 'badge--success' : 'badge--warning'}`, id: 'token-state', 'data-state': token.state },
-      enabled ? 'ENABLED' : 'NOT CONFIGURED',
-    );
+    const badge = lozenge(enabled ? 'Enabled' : 'Not configured', enabled ? 'success' : 'moved', { id: 'token-state', 'data-state': token.state });
     const generate = h('button', { type: 'button', class: 'button button--primary', id: 'generate-token-button' }, enabled ? 'Regenerate Token' : 'Generate Token');
     const revoke = h('button', { type: 'button', class: 'button button--danger-subtle', id: 'revoke-token-button' }, 'Revoke Token');
+    // One primary action per section: once a token exists, Regenerate is a deliberate, secondary act.
+    if (enabled) generate.className = 'button';
     generate.addEventListener('click', () => {
       void (async () => {
         if (enabled) {
@@ -242,10 +326,9 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
           'div',
           { class: 'token-reveal' },
           copyableInput('New webhook token', freshToken, { id: 'new-token', secret: true }).element,
-          h(
-            'p',
-            { class: 'callout callout--warning', role: 'note' },
-            h('strong', null, 'Copy this token now. '),
+          sectionMessage(
+            'warning',
+            { title: 'Copy this token now', role: 'note' },
             'For security it is stored only as a hash and cannot be shown again. Paste it into the Keeper alert recipient as the Bearer token.',
           ),
         )
@@ -255,20 +338,10 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
       tokenBody,
       h('div', { class: 'token-status' }, h('span', { class: 'token-status__label' }, 'Status'), badge),
       enabled
-        ? h(
-            'dl',
-            { class: 'facts facts--compact' },
-            h('div', { class: 'facts__item' }, h('dt', null, 'Created'), h('dd', null, formatTime(token.createdAt))),
-            h(
-              'div',
-              { class: 'facts__item' },
-              h('dt', null, 'Last used'),
-              h('dd', null, token.lastUsedAt ? formatTime(token.lastUsedAt) : 'Not used yet'),
-            ),
-          )
-        : h(
-            'p',
-            { class: 'callout callout--warning' },
+        ? tokenFacts
+        : sectionMessage(
+            'warning',
+            { title: 'Keeper alerts are refused' },
             'No token is configured, so the webhook refuses every alert. Generate a token and paste it into the Keeper alert recipient.',
           ),
       reveal,
@@ -280,14 +353,14 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
   const testButton = h('button', { type: 'button', class: 'button button--primary', id: 'test-trigger-button' }, 'Test Web Trigger');
   const testResult = h('div', { class: 'test-result', id: 'test-result', 'aria-live': 'polite' });
   testButton.addEventListener('click', () => {
-    mount(testResult, h('p', { class: 'muted' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Sending a test alert through the relay…'));
+    mount(testResult, h('p', { class: 'muted' }, 'Sending a test alert through the relay…'));
     void withBusy(testButton, 'Testing…', async () => {
       try {
         const result = await api.testAlert();
         showTestResult(result);
         void ctx.refreshStatus();
       } catch (error) {
-        mount(testResult, h('p', { class: 'callout callout--danger', role: 'alert' }, describeError(error)));
+        mount(testResult, sectionMessage('error', { title: 'The test alert was not sent', role: 'alert' }, describeError(error)));
       }
     });
   });
@@ -295,33 +368,42 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
     // The API adds an `error` text to queued results; it is not in the contract yet, so read it defensively.
     const extra: unknown = (result as unknown as Record<string, unknown>).error;
     const reason = typeof extra === 'string' ? extra : undefined;
+    const at = ` (${formatTime(new Date().toISOString(), 'time')})`;
     if (result.issueKey) {
       mount(
         testResult,
-        h(
-          'p',
-          { class: 'callout callout--success' },
-          result.duplicate ? 'The test alert was already delivered as ' : 'Test alert delivered. Jira created ',
-          result.issueUrl
-            ? h('a', { href: result.issueUrl, target: '_blank', rel: 'noopener noreferrer', id: 'test-issue-link' }, result.issueKey)
-            : h('strong', { id: 'test-issue-link' }, result.issueKey),
-          '.',
+        sectionMessage(
+          'success',
+          { title: `${result.duplicate ? 'Already delivered' : 'Test alert delivered'}${at}` },
+          h(
+            'p',
+            null,
+            result.duplicate ? 'The test alert was already delivered as ' : 'Jira created ',
+            result.issueUrl
+              ? h('a', { href: result.issueUrl, target: '_blank', rel: 'noopener noreferrer', id: 'test-issue-link', class: 'issue-key' }, result.issueKey)
+              : h('strong', { id: 'test-issue-link' }, result.issueKey),
+            '.',
+          ),
         ),
       );
     } else if (result.status === 'pending_configuration') {
       mount(
         testResult,
-        h('p', { class: 'callout callout--warning' }, 'The test alert was received but waits for a configuration: choose a project and issue type above and save.'),
+        sectionMessage('warning', { title: `Received, waiting for a configuration${at}` }, 'Choose a project and issue type above and save; the test alert is sent then.'),
       );
     } else {
+      const explained = reason ? explainDeliveryError(reason) : undefined;
       mount(
         testResult,
-        h(
-          'p',
-          { class: 'callout callout--info' },
-          'The test alert was queued: Jira did not take it yet and the relay will retry. Watch the Deliveries tab.',
+        sectionMessage(
+          result.status === 'failed' ? 'error' : 'information',
+          {
+            title: `${result.status === 'failed' ? 'Jira refused the test alert' : 'Test alert queued: Jira did not take it yet'}${at}`,
+            actions: h('a', { href: `#deliveries`, class: 'button button--link' }, 'Open Deliveries'),
+          },
+          explained ? h('p', null, explained.text) : h('p', null, 'The relay will retry on its own.'),
+          explained?.fix ? h('p', null, explained.fix, ' ', explained.link ? h('a', { href: explained.link.href }, explained.link.label) : null) : null,
         ),
-        reason ? h('p', { class: 'muted small' }, `Reason: ${reason}`) : null,
       );
     }
   };
@@ -351,10 +433,19 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext): () => void 
   );
   renderToken();
   updateCurl();
-  void loadProjects();
+  void loadProjects().then(() => goToPlace(place, PLACES));
+  const unsubscribe = ctx.onStatus(() => {
+    // A token generated or revoked elsewhere redraws the section; otherwise only the facts change.
+    if (ctx.status && ctx.status.token.state !== shownTokenState) renderToken();
+    else updateTokenFacts();
+  });
 
-  return () => {
-    disposed = true;
+  return {
+    dispose() {
+      disposed = true;
+      unsubscribe();
+    },
+    navigate: (next) => goToPlace(next, PLACES),
   };
 }
 

@@ -1,5 +1,7 @@
 /** Screens shown before a session exists: the sign-in landing card and "access denied". */
+import { sectionMessage } from '../components.ts';
 import { h, mount } from '../dom.ts';
+import { icon } from '../icons.ts';
 
 export type DeniedReason = 'not_admin' | 'wrong_site' | 'oauth_failed';
 
@@ -20,12 +22,7 @@ function siteLabel(siteUrl: string): string {
 }
 
 function brand(): HTMLElement {
-  return h(
-    'div',
-    { class: 'brand brand--large' },
-    h('span', { class: 'brand__mark', 'aria-hidden': 'true' }, '→'),
-    h('span', null, 'Keeper → Jira Relay'),
-  );
+  return h('p', { class: 'brand' }, 'Keeper Jira Relay');
 }
 
 export function renderSignIn(root: HTMLElement, siteUrl: string, notice?: string): void {
@@ -47,7 +44,7 @@ export function renderSignIn(root: HTMLElement, siteUrl: string, notice?: string
           h('strong', null, site),
           ' choose the project, issue types and field mappings, and manage the webhook token here.',
         ),
-        notice ? h('p', { class: 'callout callout--info', role: 'status' }, notice) : null,
+        notice ? sectionMessage('information', { role: 'status' }, notice) : null,
         h('a', { class: 'button button--primary button--block', href: '/oauth/login', id: 'signin-button' }, 'Sign in with Atlassian'),
         h(
           'p',
@@ -99,7 +96,7 @@ export function renderAccessDenied(root: HTMLElement, siteUrl: string, reason: D
         h(
           'div',
           { class: 'signin__status' },
-          h('span', { class: 'status-icon status-icon--danger', 'aria-hidden': 'true' }, '!'),
+          h('span', { class: 'status-icon' }, icon('error')),
           h('h1', { id: 'denied-title', class: 'signin__title' }, text.title),
         ),
         ...text.body(site).map((paragraph) => h('p', null, paragraph)),

@@ -3,7 +3,7 @@ import { makeAdminApi } from '#app/admin-api/make-admin-api.ts';
 import { WebhookTokenAdmin } from '#domain/access/webhook-token.ts';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
-import { connect } from '#domain/jira-connection/connection-record.ts';
+import { connect, writeConnection } from '#domain/jira-connection/connection-record.ts';
 import type { AdminSession, JiraIssueType, OAuthClient } from '#domain/ports.ts';
 import { adminRoutes } from '#shared/admin-api-routes.ts';
 import type { HttpEvent } from '#shared/http.ts';
@@ -39,11 +39,11 @@ const oauth: OAuthClient = {
   accessibleResources: async () => [],
 };
 
-function stored(alertId: string, status: AlertStatus): AlertRecord {
+function stored(alertId: string, status: AlertStatus, receivedAt = '2026-11-23T11:00:00.000Z'): AlertRecord {
   return {
     alertId,
     status,
-    receivedAt: '2026-11-23T11:00:00.000Z',
+    receivedAt,
     updatedAt: '2026-11-23T11:00:00.000Z',
     event: 'login_failure',
     parsed: true,
@@ -67,12 +67,14 @@ function setup() {
   const queue = new RecordingQueue();
   const tracker = new DiscoveryTracker();
   const log = new RecordingLog();
+  const state = new MemoryStateStore();
   const ingested: { raw: string; test?: boolean }[] = [];
   const api = makeAdminApi({
     oauthFor: () => oauth,
     identity: { myself: async () => ({ accountId: 'acc-1', displayName: 'Ada' }), hasAdminister: async () => true },
     sessions,
     secrets,
+    state,
     configs: new MemoryConfigStore(),
     ledger,
     queue,
@@ -97,9 +99,9 @@ function setup() {
   sessions.sessions.set(expired.id, expired);
   secrets.values.set(
     'jira-connection',
-    JSON.stringify({ state: 'connected', cloudId: 'cloud-1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt', connectedBy: { accountId: 'acc-1', displayName: 'Ada' }, connectedAt: '' }),
+    JSON.stringify({ state: 'connected', cloudId: 'cloud-1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt', connectedBy: { accountId: 'acc-1', displayName: 'Ada' }, connectedAt: '2026-11-20T09:00:00.000Z' }),
   );
-  return { api, sessions, ledger, queue, tracker, ingested, secrets, clock };
+  return { api, sessions, secrets, state, ledger, queue, tracker, ingested, clock };
 }
 
 function call(method: string, pathAndQuery: string, options: { session?: string; json?: boolean; body?: string; origin?: string | null } = {}): HttpEvent {
@@ -367,5 +369,59 @@ describe('make-admin-api status of the Jira grant', () => {
       grantExpiresAt: new Date(consent.now().getTime() + 365 * 86_400_000).toISOString(),
       grantDaysRemaining: 25,
     });
+  });
+
+  it('reports Jira as degraded from the shared circuit breaker, with since when and the next check', async () => {
+    // Prepare
+    const { api, secrets, state } = setup();
+    await writeConnection(secrets, {
+      state: 'connected',
+      cloudId: 'cloud-1',
+      siteUrl: 'https://acme.atlassian.net',
+      refreshToken: 'r',
+      connectedBy: { accountId: 'acc-1', displayName: 'Ada' },
+      connectedAt: '2026-11-20T09:00:00.000Z',
+    });
+    await state.putItem('jira-breaker', { open: true, openedAt: '2026-11-23T11:55:00.000Z', nextProbeAt: Date.parse('2026-11-23T12:00:20.000Z'), probeSeconds: 20 });
+
+    // Act
+    const response = await api(call('GET', '/api/status', { session: 'live' }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body ?? '');
+    expect(body.connection.state).toBe('connected');
+    expect(body.jira).toMatchObject({ state: 'degraded', since: '2026-11-23T11:55:00.000Z', nextCheckAt: '2026-11-23T12:00:20.000Z' });
+  });
+
+  it('counts queued, retrying, parked and failed alerts apart', async () => {
+    // Prepare
+    const { api, ledger } = setup();
+    for (const [id, status] of [['q1', 'queued'], ['q2', 'delivering'], ['r1', 'retrying'], ['r2', 'retrying'], ['p1', 'pending_configuration'], ['f1', 'failed'], ['d1', 'delivered']] as const) {
+      await ledger.record(stored(id, status));
+    }
+
+    // Act
+    const response = await api(call('GET', '/api/status', { session: 'live' }));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '').alerts).toEqual({ queued: 2, retrying: 2, parked: 1, failed: 1, limit: 100 });
+  });
+
+  it('lists only the alerts of the status asked for, oldest first, and refuses an unknown status', async () => {
+    // Prepare
+    const { api, ledger } = setup();
+    await ledger.record(stored('new-failed', 'failed', '2026-11-23T11:30:00.000Z'));
+    await ledger.record(stored('delivered', 'delivered', '2026-11-23T11:20:00.000Z'));
+    await ledger.record(stored('old-failed', 'failed', '2026-11-23T11:10:00.000Z'));
+
+    // Act
+    const failed = await api(call('GET', '/api/deliveries?status=failed', { session: 'live' }));
+    const unknown = await api(call('GET', '/api/deliveries?status=lost', { session: 'live' }));
+
+    // Assess
+    expect(JSON.parse(failed.body ?? '').items.map((i: { alertId: string }) => i.alertId)).toEqual(['old-failed', 'new-failed']);
+    expect(unknown.statusCode).toBe(400);
   });
 });
