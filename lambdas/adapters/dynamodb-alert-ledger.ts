@@ -18,7 +18,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '#domain/errors.ts';
-import type { AlertLedger, AlertListing, AlertRecordPatch, AlertSummary, PageBudget, RecentAlert } from '#domain/ports.ts';
+import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
+import type { AlertLedger, AlertListing, AlertRecordPatch, AlertSummary, RecentAlert } from '#domain/ports.ts';
 import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
 
 /** Partition value of the `byReceivedAt` index: one partition holds every alert in time order. */
@@ -309,14 +310,11 @@ export class DynamoDbAlertLedger implements AlertLedger {
       limit,
       cursor === undefined ? undefined : decodeCursor(cursor),
     );
-    if (budget !== undefined) {
-      let bytes = 0;
-      const fitting = page.items.findIndex((item, index) => (bytes += budget.sizeOf(item)) > budget.maxBytes && index > 0);
-      const last = page.items[fitting - 1];
-      // Cut here: the cursor is the index key of the last item kept, exactly what DynamoDB would have returned.
-      if (fitting > 0 && last !== undefined) {
-        return { items: page.items.slice(0, fitting), cursor: encodeCursor({ alertId: last.alertId, listPk: LEDGER_LIST_PK, receivedAt: last.receivedAt }) };
-      }
+    const fitting = budget === undefined ? page.items.length : countWithinBudget(page.items, budget);
+    const last = page.items[fitting - 1];
+    // Cut here: the cursor is the index key of the last item kept, exactly what DynamoDB would have returned.
+    if (fitting < page.items.length && last !== undefined) {
+      return { items: page.items.slice(0, fitting), cursor: encodeCursor({ alertId: last.alertId, listPk: LEDGER_LIST_PK, receivedAt: last.receivedAt }) };
     }
     return page.lastKey === undefined ? { items: page.items } : { items: page.items, cursor: encodeCursor(page.lastKey) };
   }
@@ -413,10 +411,11 @@ function toItem(record: AlertRecord): Record<string, unknown> {
   return { ...rest, rawBodyGz: gzipSync(Buffer.from(rawBody, 'utf8')), listPk: LEDGER_LIST_PK };
 }
 
-function parseRecord(item: Record<string, unknown>): AlertRecord {
-  const compressed = item['rawBodyGz'];
+function parseRecord(stored: Record<string, unknown>): AlertRecord {
+  const compressed = stored['rawBodyGz'];
+  let item = stored;
   if (compressed instanceof Uint8Array) {
-    const { rawBodyGz: _compressed, ...rest } = item;
+    const { rawBodyGz: _compressed, ...rest } = stored;
     item = { ...rest, rawBody: gunzipSync(compressed).toString('utf8') };
   }
   const result = alertRecordItemSchema.safeParse(item);

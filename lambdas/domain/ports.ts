@@ -5,6 +5,7 @@
 import type { AlertRecord, AlertStatus } from './alert-record.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { Reservation } from './delivery/rate-slots.ts';
+import type { PageBudget } from './page-budget.ts';
 
 export interface Clock {
   now(): Date;
@@ -100,10 +101,6 @@ export type AlertListing = Pick<
 >;
 
 /** Bounds a page by the bytes its items take in a response, as `sizeOf` measures them. */
-export interface PageBudget<T> {
-  readonly maxBytes: number;
-  readonly sizeOf: (item: T) => number;
-}
 
 /** A listing of the newest alerts, with the payload's field paths for the mapping view. */
 export type RecentAlert = AlertListing & Pick<AlertRecord, 'fieldPaths'>;

@@ -147,7 +147,10 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
 
   const write = (res: ServerResponse, result: ApiResult, extra: Record<string, string> = {}): void => {
     const headers = { ...extra, ...(result.headers ?? {}) };
-    if (result.contentType === undefined) return sendJson(res, result.status, result.body, headers);
+    if (result.contentType === undefined) {
+      sendJson(res, result.status, result.body, headers);
+      return;
+    }
     const body = Buffer.isBuffer(result.body) ? result.body : String(result.body ?? '');
     sendRaw(res, result.status, result.contentType, body, headers);
   };

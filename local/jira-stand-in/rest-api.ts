@@ -247,7 +247,7 @@ function decodePageToken(token: string, jql: string): number | undefined {
 
 function searchJql(ctx: RouteContext, input: { jql: unknown; fields: readonly string[]; maxResults: unknown; nextPageToken: unknown; reconcileIssues: unknown }): ApiResult {
   const jql = typeof input.jql === 'string' ? input.jql : '';
-  let parsed;
+  let parsed: ReturnType<typeof parseJql>;
   try {
     parsed = parseJql(jql);
   } catch (error) {

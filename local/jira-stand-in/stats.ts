@@ -38,7 +38,8 @@ export class CallStats {
   }
 
   record(route: string, call: CallOutcome): void {
-    increment((this.byRoute[route] ??= {}), call.outcome);
+    this.byRoute[route] ??= {};
+    increment(this.byRoute[route], call.outcome);
     if (call.outcome === '429') increment(this.byReason, call.rateLimitReason ?? 'unknown');
     if (call.duringOutage) this.outageCalls += 1;
   }

@@ -232,8 +232,14 @@ try {
   const secrets = runtime.adapters.secrets;
   const get = secrets.get.bind(secrets);
   const put = secrets.put.bind(secrets);
-  secrets.get = async (name) => (counting && (counters.secretGets += 1), get(name));
-  secrets.put = async (name, value) => (counting && (counters.secretPuts += 1), put(name, value));
+  secrets.get = async (name) => {
+    if (counting) counters.secretGets += 1;
+    return get(name);
+  };
+  secrets.put = async (name, value) => {
+    if (counting) counters.secretPuts += 1;
+    return put(name, value);
+  };
 
   const jiraPort = new URL(runtime.jiraUrl).port;
   const stop = countHttp(counters, jiraPort);

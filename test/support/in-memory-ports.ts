@@ -6,6 +6,7 @@ import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlot } from '#domain/delivery/rate-slots.ts';
+import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import { ConflictError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import type {
@@ -22,7 +23,6 @@ import type {
   JiraProject,
   JiraUser,
   Lease,
-  PageBudget,
   RateBucket,
   RecentAlert,
   RelayCounter,
@@ -117,12 +117,8 @@ export class MemoryLedger implements AlertLedger {
     const all = [...this.items.values()]
       .filter((i) => cursor === undefined || key(i) < cursor)
       .sort((a, b) => key(b).localeCompare(key(a)));
-    let items: RecentAlert[] = all.slice(0, limit).map((i) => ({ ...listing(i), fieldPaths: [...i.fieldPaths] }));
-    if (budget) {
-      let bytes = 0;
-      const cut = items.findIndex((item, index) => (bytes += budget.sizeOf(item)) > budget.maxBytes && index > 0);
-      if (cut > 0) items = items.slice(0, cut);
-    }
+    const page: RecentAlert[] = all.slice(0, limit).map((i) => ({ ...listing(i), fieldPaths: [...i.fieldPaths] }));
+    const items = budget ? page.slice(0, countWithinBudget(page, budget)) : page;
     const last = items[items.length - 1];
     return all.length > items.length && last ? { items, cursor: `${last.receivedAt}|${last.alertId}` } : { items };
   }

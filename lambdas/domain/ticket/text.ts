@@ -39,6 +39,7 @@ export function truncateVisibly(text: string, max: number): string {
 
 /** Collapses every run of whitespace and control characters (newlines, tabs, NUL) to one space. */
 export function singleLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   return text.replace(/[\s\u0000-\u001f\u007f]+/gu, ' ').trim();
 }
 
@@ -47,6 +48,7 @@ export function singleLine(text: string): string {
  * in a database that refuses NUL, and the rest render as garbage.
  */
 export function stripControlCharacters(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu, '');
 }
 

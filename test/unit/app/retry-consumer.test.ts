@@ -7,7 +7,7 @@ import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
 import { JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
 import { connect, readConnection, writeConnection } from '#domain/jira-connection/connection-record.ts';
-import type { OAuthClient, OAuthTokens, RetryMessage } from '#domain/ports.ts';
+import type { OAuthClient, OAuthTokens } from '#domain/ports.ts';
 import {
   ManualClock,
   memoryGovernor,

@@ -206,7 +206,7 @@ export function fieldMappingEditor(
       return { mappings, complete };
     },
     showProblems(problems) {
-      rows.forEach((row) => clearRow(row));
+      for (const row of rows) clearRow(row);
       const matched = matchProblems(
         problems,
         rows.map((row, index) => ({ key: String(index), paths: [`fieldMappings.${index}`], fieldIds: [row.target.value] })),

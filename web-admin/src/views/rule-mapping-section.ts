@@ -197,7 +197,7 @@ export function ruleEditor(options: {
       return { rules, complete };
     },
     showProblems(problems) {
-      rows.forEach((row) => clearRow(row));
+      for (const row of rows) clearRow(row);
       const matched = matchProblems(
         problems,
         rows.map((row, index) => ({
