@@ -234,7 +234,7 @@ describe('admin site status, keyboard and phone', () => {
     // Prepare
     await page.goto(`${site.runtime.url}/#deliveries`);
     await page.locator('#deliveries-updated').filter({ hasText: 'Updated' }).waitFor();
-    await page.evaluate(() => document.querySelectorAll('.flag').forEach((f) => f.remove()));
+    await page.evaluate(() => { for (const f of document.querySelectorAll('.flag')) f.remove(); });
     // Act: the relay stops
     await site.stopRelay();
     // Assess: the deliveries refresh (every 10 s) notices, the banner says it, in place

@@ -491,7 +491,7 @@ describe('ledger items at the webhook size cap', () => {
     Array.from({ length }, () => String.fromCharCode(0x23 + Math.floor(Math.random() * 0x50))).join('').replaceAll('\\', '/');
   const fill = (make: (length: number) => string) => {
     const json = JSON.stringify({ audit_event: randomText(120_000), alert_name: randomText(110_000), [randomText(20_000)]: 1, x: '' });
-    return json.slice(0, -2) + make(CAP - Buffer.byteLength(json)) + '"}';
+    return `${json.slice(0, -2)}${make(CAP - Buffer.byteLength(json))}"}`;
   };
   const bodies = {
     'huge copied fields and keys': fill((n) => 'a'.repeat(n)),

@@ -227,7 +227,7 @@ export async function screenshots(page: Page, name: string, options: { mask?: Lo
   const dir = process.env.SCREENSHOTS_DIR;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
-  await page.evaluate(() => document.querySelectorAll('.flag').forEach((flag) => flag.remove()));
+  await page.evaluate(() => { for (const flag of document.querySelectorAll('.flag')) flag.remove(); });
   for (const [suffix, size] of [['desktop', DESKTOP], ['mobile', MOBILE]] as const) {
     await page.setViewportSize(size);
     await page.evaluate(() => window.scrollTo(0, 0));

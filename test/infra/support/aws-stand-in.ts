@@ -90,19 +90,33 @@ export class AwsStandIn {
   #handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
     const service = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? 'unknown';
     const target = req.headers['x-amz-target'];
-    if (service === 's3') return this.#s3(req, body, res);
+    if (service === 's3') {
+      this.#s3(req, body, res);
+      return;
+    }
     if (typeof target === 'string') {
       const [, operation = ''] = target.split('.');
       const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      if (service === 'ssm') return this.#ssm(operation, input, res);
-      return this.#unknown(`${service} ${target}`, res);
+      if (service === 'ssm') {
+        this.#ssm(operation, input, res);
+        return;
+      }
+      this.#unknown(`${service} ${target}`, res);
+      return;
     }
     const form = new URLSearchParams(body.toString('utf8'));
     const action = form.get('Action') ?? '';
     this.calls.push(`${service}:${action}`);
-    if (service === 'sts') return this.#sts(action, res);
-    if (service === 'cloudformation') return this.#cloudFormation(action, form, res);
-    return this.#unknown(`${service}:${action} ${req.method} ${req.url}`, res);
+    if (service === 'sts') {
+      this.#sts(action, res);
+      return;
+    }
+    if (service === 'cloudformation') {
+      this.#cloudFormation(action, form, res);
+      return;
+    }
+    this.#unknown(`${service}:${action} ${req.method} ${req.url}`, res);
+    return;
   }
 
   #unknown(call: string, res: ServerResponse): void {
@@ -113,31 +127,37 @@ export class AwsStandIn {
   #sts(action: string, res: ServerResponse): void {
     const ns = 'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"';
     if (action === 'GetCallerIdentity') {
-      return xml(
+      xml(
         res,
         200,
         `<GetCallerIdentityResponse ${ns}><GetCallerIdentityResult><Arn>arn:aws:iam::${STAND_IN_ACCOUNT}:user/deployer</Arn><UserId>AIDASTANDIN</UserId><Account>${STAND_IN_ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
       );
+      return;
     }
     if (action === 'AssumeRole') {
-      return xml(
+      xml(
         res,
         200,
         `<AssumeRoleResponse ${ns}><AssumeRoleResult><Credentials><AccessKeyId>ASIASTANDIN</AccessKeyId><SecretAccessKey>stand-in-secret</SecretAccessKey><SessionToken>stand-in-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROASTANDIN:cdk</AssumedRoleId><Arn>arn:aws:sts::${STAND_IN_ACCOUNT}:assumed-role/cdk/cdk</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
       );
+      return;
     }
-    return this.#unknown(`sts:${action}`, res);
+    this.#unknown(`sts:${action}`, res);
+    return;
   }
 
   #ssm(operation: string, input: Record<string, unknown>, res: ServerResponse): void {
     this.calls.push(`ssm:${operation}`);
     if (operation === 'GetParameter' && input.Name === '/cdk-bootstrap/hnb659fds/version') {
-      return json(res, 200, { Parameter: { Name: input.Name, Type: 'String', Value: STAND_IN_BOOTSTRAP_VERSION, Version: 1 } });
+      json(res, 200, { Parameter: { Name: input.Name, Type: 'String', Value: STAND_IN_BOOTSTRAP_VERSION, Version: 1 } });
+      return;
     }
     if (operation === 'GetParameter') {
-      return json(res, 400, { __type: 'ParameterNotFound', message: `Parameter ${String(input.Name)} not found` });
+      json(res, 400, { __type: 'ParameterNotFound', message: `Parameter ${String(input.Name)} not found` });
+      return;
     }
-    return this.#unknown(`ssm:${operation}`, res);
+    this.#unknown(`ssm:${operation}`, res);
+    return;
   }
 
   #s3(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
@@ -151,30 +171,37 @@ export class AwsStandIn {
     if (key === '') {
       if (method === 'HEAD') return void res.writeHead(200, { 'x-amz-bucket-region': STAND_IN_REGION }).end();
       if (method === 'GET' && q.has('location')) {
-        return xml(res, 200, `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${STAND_IN_REGION}</LocationConstraint>`);
+        xml(res, 200, `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${STAND_IN_REGION}</LocationConstraint>`);
+        return;
       }
       if (method === 'GET' && q.has('encryption')) {
-        return xml(
+        xml(
           res,
           200,
           '<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>',
         );
+        return;
       }
       if (method === 'GET' && q.get('list-type') === '2') {
         const prefix = q.get('prefix') ?? '';
         const keys = [...this.#objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).map((k) => k.slice(bucket.length + 1));
         const contents = keys.map((k) => `<Contents><Key>${esc(k)}</Key><Size>${this.#objects.get(`${bucket}/${k}`)?.length ?? 0}</Size></Contents>`).join('');
-        return xml(
+        xml(
           res,
           200,
           `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${esc(bucket)}</Name><Prefix>${esc(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
         );
+        return;
       }
-      return this.#unknown(`s3:${method} bucket?${q.toString()}`, res);
+      this.#unknown(`s3:${method} bucket?${q.toString()}`, res);
+      return;
     }
     if (method === 'PUT' && q.has('uploadId')) {
       const parts = this.#uploads.get(q.get('uploadId') ?? '');
-      if (parts === undefined) return xml(res, 404, '<Error><Code>NoSuchUpload</Code></Error>');
+      if (parts === undefined) {
+        xml(res, 404, '<Error><Code>NoSuchUpload</Code></Error>');
+        return;
+      }
       parts.set(Number(q.get('partNumber')), body);
       return void res.writeHead(200, { etag: `"part-${q.get('partNumber') ?? ''}"` }).end();
     }
@@ -185,38 +212,42 @@ export class AwsStandIn {
     if (method === 'POST' && q.has('uploads')) {
       const uploadId = randomUUID();
       this.#uploads.set(uploadId, new Map());
-      return xml(
+      xml(
         res,
         200,
         `<InitiateMultipartUploadResult><Bucket>${esc(bucket)}</Bucket><Key>${esc(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`,
       );
+      return;
     }
     if (method === 'POST' && q.has('uploadId')) {
       const parts = this.#uploads.get(q.get('uploadId') ?? '') ?? new Map<number, Buffer>();
       this.#objects.set(id, Buffer.concat([...parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part)));
-      return xml(
+      xml(
         res,
         200,
         `<CompleteMultipartUploadResult><Bucket>${esc(bucket)}</Bucket><Key>${esc(key)}</Key><ETag>"stand-in"</ETag></CompleteMultipartUploadResult>`,
       );
+      return;
     }
     if (method === 'HEAD' || method === 'GET') {
       const object = this.#objects.get(id);
       if (object === undefined) {
         if (method === 'HEAD') return void res.writeHead(404).end();
-        return xml(res, 404, `<Error><Code>NoSuchKey</Code><Key>${esc(key)}</Key></Error>`);
+        xml(res, 404, `<Error><Code>NoSuchKey</Code><Key>${esc(key)}</Key></Error>`);
+        return;
       }
       res.writeHead(200, { 'content-length': object.length, etag: '"stand-in"' });
       return void res.end(method === 'GET' ? object : undefined);
     }
-    return this.#unknown(`s3:${method} object?${q.toString()}`, res);
+    this.#unknown(`s3:${method} object?${q.toString()}`, res);
+    return;
   }
 
-  #cloudFormation(action: string, form: URLSearchParams, res: ServerResponse): void {
+  #cloudFormation(action: string, form: URLSearchParams, res: ServerResponse): undefined {
     const ns = 'xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"';
-    const ok = (inner: string): void =>
+    const ok = (inner: string): undefined =>
       xml(res, 200, `<${action}Response ${ns}><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);
-    const validationError = (message: string): void =>
+    const validationError = (message: string): undefined =>
       xml(
         res,
         400,
@@ -224,7 +255,7 @@ export class AwsStandIn {
       );
     const stackName = stackNameOf(form.get('StackName') ?? '');
     const stack = this.#stacks.get(stackName);
-    const missingStack = (): void => validationError(`Stack with id ${stackName} does not exist`);
+    const missingStack = (): undefined => validationError(`Stack with id ${stackName} does not exist`);
 
     switch (action) {
       case 'DescribeStacks': {
@@ -262,7 +293,8 @@ export class AwsStandIn {
         if (refusal !== undefined) return validationError(refusal);
         const type = form.get('ChangeSetType') ?? 'UPDATE';
         if (type === 'CREATE' && stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS') {
-          return xml(res, 400, `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>AlreadyExistsException</Code><Message>Stack [${esc(stackName)}] already exists</Message></Error></ErrorResponse>`);
+          xml(res, 400, `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>AlreadyExistsException</Code><Message>Stack [${esc(stackName)}] already exists</Message></Error></ErrorResponse>`);
+          return;
         }
         if (type !== 'CREATE' && stack === undefined) return missingStack();
         const state: StackState = stack ?? {
@@ -284,7 +316,8 @@ export class AwsStandIn {
       }
       case 'DescribeChangeSet': {
         if (stack?.pending === undefined) {
-          return xml(res, 404, `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>ChangeSetNotFound</Code><Message>ChangeSet does not exist</Message></Error></ErrorResponse>`);
+          xml(res, 404, `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>ChangeSetNotFound</Code><Message>ChangeSet does not exist</Message></Error></ErrorResponse>`);
+          return;
         }
         const { pending } = stack;
         const action = pending.type === 'CREATE' ? 'Add' : 'Modify';
@@ -331,7 +364,8 @@ export class AwsStandIn {
       case 'UpdateTerminationProtection':
         return ok(`<StackId>${esc(stack?.stackId ?? '')}</StackId>`);
       default:
-        return this.#unknown(`cloudformation:${action}`, res);
+        this.#unknown(`cloudformation:${action}`, res);
+        return;
     }
   }
 
@@ -386,14 +420,16 @@ function stackNameOf(nameOrId: string): string {
   return m?.[1] ?? nameOrId;
 }
 
-function xml(res: ServerResponse, status: number, body: string): void {
+function xml(res: ServerResponse, status: number, body: string): undefined {
   res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
   res.end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
+  return undefined;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown): undefined {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
   res.end(JSON.stringify(body));
+  return undefined;
 }
 
 function esc(value: string): string {
