@@ -4,11 +4,13 @@
  */
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlot } from '#domain/delivery/rate-slots.ts';
 import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import { ConflictError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { secConfig } from './jira-fixtures.ts';
 import type {
   AdminSession,
   AlertLedger,
@@ -371,4 +373,33 @@ export function memoryGovernor(clock: ManualClock, onRecovered?: () => Promise<v
     settings: DEFAULT_GOVERNOR_SETTINGS,
     ...(onRecovered ? { onRecovered } : {}),
   });
+}
+
+/**
+ * Ingest and delivery dependencies on in-memory ports with a manual clock: the setup every
+ * delivery test shares. Overrides replace single ports (a scripted tracker, a failing ledger, a
+ * recording log).
+ */
+export function memoryDelivery(overrides: Partial<Omit<IngestDeps, 'config'>> & { config?: RelayConfig | undefined } = {}) {
+  const clock = overrides.clock instanceof ManualClock ? overrides.clock : new ManualClock();
+  const ledger = overrides.ledger instanceof MemoryLedger ? overrides.ledger : new MemoryLedger();
+  const queue = overrides.queue instanceof RecordingQueue ? overrides.queue : new RecordingQueue();
+  const metrics = overrides.metrics instanceof RecordingMetrics ? overrides.metrics : new RecordingMetrics();
+  const config = 'config' in overrides ? overrides.config : secConfig();
+  const deps: IngestDeps = {
+    tracker: new ScriptedTracker(),
+    siteUrl: 'https://acme.atlassian.net',
+    retryBudgetSeconds: 72 * 3600,
+    governor: memoryGovernor(clock),
+    random: () => 0.5,
+    log: silentLog,
+    ledgerTtlDays: 90,
+    ...overrides,
+    ledger,
+    queue,
+    clock,
+    metrics,
+    config: async () => config,
+  };
+  return { deps, ledger, queue, clock, metrics };
 }

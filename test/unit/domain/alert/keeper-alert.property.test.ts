@@ -5,22 +5,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import { DOCUMENTED_KEEPER_FIELDS } from '#domain/alert/keeper-fields.ts';
 
 // Depth stays moderate: bodies nested thousands deep are a separate, known limit.
 const jsonValue = fc.jsonValue({ maxDepth: 5 });
-const keeperField = fc.constantFrom(
-  'alert_name',
-  'description',
-  'audit_event',
-  'category',
-  'username',
-  'remote_address',
-  'timestamp',
-  'client_version',
-  'enterprise_id',
-  'event',
-);
-/** Objects mixing Keeper's field names, holding values of any JSON type, with arbitrary keys. */
+// Keeper's documented fields, plus `event` where a template nests the raw event.
+const keeperField = fc.constantFrom(...DOCUMENTED_KEEPER_FIELDS, 'event');
 const keeperLike = fc.dictionary(fc.oneof(keeperField, fc.string({ maxLength: 12 })), jsonValue, { maxKeys: 12 });
 
 describe('keeper-alert (properties)', () => {

@@ -3,32 +3,14 @@ import { dedupKey } from '#domain/alert/dedup-key.ts';
 import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError } from '#domain/errors.ts';
-import { ManualClock, memoryGovernor, MemoryLedger, RecordingQueue, ScriptedTracker, noMetrics, silentLog } from '#test-support/in-memory-ports.ts';
+import { ManualClock, memoryDelivery, memoryGovernor, MemoryLedger, noMetrics, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
 import { secConfig } from '#test-support/jira-fixtures.ts';
 
 const BUDGET_SECONDS = 72 * 3600;
 
 function setup() {
-  const ledger = new MemoryLedger();
-  const queue = new RecordingQueue();
-  const clock = new ManualClock();
   const tracker = new ScriptedTracker();
-  const config = secConfig();
-  const deps: DeliveryDeps & { ledgerTtlDays: number } = {
-    ledger,
-    config: async () => config,
-    tracker,
-    queue,
-    clock,
-    siteUrl: 'https://acme.atlassian.net',
-    retryBudgetSeconds: BUDGET_SECONDS,
-    governor: memoryGovernor(clock),
-    random: () => 0.5,
-    log: silentLog,
-    metrics: noMetrics,
-    ledgerTtlDays: 90,
-  };
-  return { deps, ledger, queue, tracker, clock };
+  return { ...memoryDelivery({ tracker }), tracker };
 }
 
 /** A 60 KB alert of non-ASCII text: far more than a description holds. */

@@ -4,30 +4,13 @@ import { NO_CONFIGURATION } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError, ValidationError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, memoryGovernor, MemoryLedger, RecordingMetrics, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
+import { ManualClock, memoryDelivery, memoryGovernor, MemoryLedger, RecordingMetrics, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
 import { secConfig } from '#test-support/jira-fixtures.ts';
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
-  const ledger = new MemoryLedger();
-  const queue = new RecordingQueue();
-  const clock = new ManualClock();
   const tracker = new ScriptedTracker(options.script);
-  const config = 'config' in options ? options.config : secConfig();
-  const metrics = new RecordingMetrics();
-  const deps: IngestDeps = {
-    ledger,
-    config: async () => config,
-    tracker,
-    queue,
-    clock,
-    siteUrl: 'https://acme.atlassian.net',
-    retryBudgetSeconds: 72 * 3600,
-    governor: memoryGovernor(clock),
-    log: silentLog,
-    metrics,
-    ledgerTtlDays: 90,
-  };
-  return { deps, ledger, queue, tracker, clock, metrics };
+  const { config, script: _script, ...rest } = options;
+  return { ...memoryDelivery({ ...rest, ...('config' in options ? { config } : {}), tracker }), tracker };
 }
 
 const body = JSON.stringify({
