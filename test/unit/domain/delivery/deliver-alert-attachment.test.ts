@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
-import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert, } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError } from '#domain/errors.ts';
-import { ManualClock, memoryDelivery, memoryGovernor, MemoryLedger, noMetrics, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
-import { secConfig } from '#test-support/jira-fixtures.ts';
+import { memoryDelivery, ScriptedTracker, } from '#test-support/in-memory-ports.ts';
 
 const BUDGET_SECONDS = 72 * 3600;
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
 import { NO_CONFIGURATION } from '#domain/delivery/deliver-alert.ts';
-import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
+import { ingestAlert, } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError, ValidationError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, memoryDelivery, memoryGovernor, MemoryLedger, RecordingMetrics, RecordingQueue, ScriptedTracker, silentLog } from '#test-support/in-memory-ports.ts';
-import { secConfig } from '#test-support/jira-fixtures.ts';
+import { memoryDelivery, ScriptedTracker, } from '#test-support/in-memory-ports.ts';
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
   const tracker = new ScriptedTracker(options.script);
