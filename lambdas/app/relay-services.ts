@@ -55,7 +55,10 @@ export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number
   };
 }
 
-export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings): RelayCore {
+/** Delivery timings a test may shorten; production always runs with the defaults. */
+export type DeliveryTimings = Pick<DeliveryDeps, 'claimSeconds' | 'searchLagMs'>;
+
+export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings, timings: DeliveryTimings = {}): RelayCore {
   const { ledger, configs, secrets, lease, queue, clock, log } = adapters;
   const instanceId = randomUUID();
   const tokens = new JiraAccessTokens({
@@ -91,6 +94,7 @@ export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings
     retryBudgetSeconds: settings.RETRY_BUDGET_HOURS * 3600,
     governor,
     log,
+    ...timings,
   };
   return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens, governor };
 }
