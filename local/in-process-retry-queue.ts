@@ -24,6 +24,11 @@ export interface InProcessRetryQueueOptions {
   readonly visibilityTimeoutSeconds?: number;
   /** Receives after which a message goes to the dead letters (the redrive policy's maxReceiveCount). */
   readonly maxReceiveCount?: number;
+  /**
+   * Batches handed to the consumer at the same time (the event source's maxConcurrency). Messages
+   * due meanwhile wait in the queue, as they stay visible in SQS until a poller is free.
+   */
+  readonly maxConcurrency?: number;
   /** Period of the stalled-alert sweep; EventBridge runs it every 5 minutes. */
   readonly sweepIntervalMs?: number;
   /** Where failures that no consumer reported are written (a whole batch or a sweep that threw). */
@@ -51,6 +56,8 @@ const MAX_DELAY_SECONDS = 900;
 const BATCH_SIZE = 10;
 /** The redrive policy's maxReceiveCount (lib/relay-stack.ts). */
 const MAX_RECEIVE_COUNT = 5;
+/** The event source's maxConcurrency (lib/relay-stack.ts). */
+const MAX_CONCURRENCY = 5;
 const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -59,6 +66,7 @@ export class InProcessRetryQueue implements RetryQueue {
   readonly #visibilityTimeoutMs: number;
   readonly #maxReceiveCount: number;
   readonly #sweepIntervalMs: number;
+  readonly #maxConcurrency: number;
   readonly #onError: NonNullable<InProcessRetryQueueOptions['onError']>;
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Messages due for delivery, waiting for a consumer or for the next batch. */
@@ -66,12 +74,15 @@ export class InProcessRetryQueue implements RetryQueue {
   #consumer?: RetryConsumer;
   #sweep?: NodeJS.Timeout;
   #drain?: NodeJS.Timeout;
+  /** Batches the consumer is working on. */
+  #inFlight = 0;
   #closed = false;
 
   constructor(options: InProcessRetryQueueOptions = {}) {
     this.#visibilityTimeoutMs = (options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS) * 1000;
     this.#maxReceiveCount = options.maxReceiveCount ?? MAX_RECEIVE_COUNT;
     this.#sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.#maxConcurrency = options.maxConcurrency ?? MAX_CONCURRENCY;
     this.#onError = options.onError ?? (() => undefined);
   }
 
@@ -124,12 +135,23 @@ export class InProcessRetryQueue implements RetryQueue {
     this.#timers.add(timer);
   }
 
-  /** Messages that become visible in the same turn travel in one batch, as the event source polls them. */
+  /**
+   * Messages that become visible in the same turn travel in one batch, as the event source polls
+   * them, in the order they became visible; at most `maxConcurrency` batches at a time. Without that cap a backlog
+   * released at once (Jira back after an outage, a burst queued by pacing) would start every
+   * attempt together: a storm on the ledger and the rate bucket that AWS never produces.
+   */
   #scheduleDrain(): void {
     if (this.#drain || this.#closed || !this.#consumer) return;
     this.#drain = setTimeout(() => {
       this.#drain = undefined;
-      while (this.#ready.length > 0) void this.#receive(this.#ready.splice(0, BATCH_SIZE));
+      while (this.#ready.length > 0 && this.#inFlight < this.#maxConcurrency) {
+        this.#inFlight += 1;
+        void this.#receive(this.#ready.splice(0, BATCH_SIZE)).finally(() => {
+          this.#inFlight -= 1;
+          this.#scheduleDrain();
+        });
+      }
     }, 0);
   }
 

@@ -14,10 +14,11 @@ import {
   createRelayCore,
   createRetryConsumer,
   createWebhook,
+  type DeliveryTimings,
   type RelayCore,
 } from '#app/relay-services.ts';
 import type { HttpHandler } from '#shared/http.ts';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import { CLAIM_SECONDS, type EventLog } from '#domain/delivery/deliver-alert.ts';
 import { relayEnvSchema, type RelayEnv } from '#shared/env.ts';
 import { startDynalite, ensureTables } from './dynalite-server.ts';
 import { emfFileMetrics, metricsFile } from './emf-file-metrics.ts';
@@ -43,6 +44,11 @@ export interface LocalRuntimeOptions {
   readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'RETRY_BUDGET_HOURS' | 'JIRA_MAX_REQUESTS_PER_SECOND' | 'JIRA_TIMEOUT_MS'>>;
   /** Timings of the in-process retry queue, e.g. a sweep every few hundred milliseconds in tests. */
   readonly retryQueue?: Omit<InProcessRetryQueueOptions, 'onError'>;
+  /**
+   * Shorter claim and search-lag waits for tests that kill the relay mid-delivery (a takeover
+   * otherwise waits 60 s + 30 s). Never set by `npm start`: the defaults are the production values.
+   */
+  readonly delivery?: DeliveryTimings;
 }
 
 export interface LocalRuntime {
@@ -158,14 +164,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const metrics = emfFileMetrics(metricsFile(dataDir), { echo: !(options.quiet ?? false) });
     const adapters = composeRelayAdapters({ documents, secrets, queue, log, metrics, transactions: undefined }, env);
-    const core = createRelayCore(adapters, env);
+    const core = createRelayCore(adapters, env, options.delivery);
     routes = { webhook: createWebhook(core, adapters, env), adminApi: createAdminApi(core, adapters, env) };
     // The deliver Lambda's entry: retry messages and the stalled-alert sweep take the AWS path.
     queue.attach(createRetryConsumer(core, adapters));
     // The in-process queue forgets on exit; the ledger does not. Pick up what was in flight.
     for (const status of ['queued', 'retrying', 'delivering'] as const) {
       // A `delivering` claim must expire before another attempt may take it.
-      const delay = status === 'delivering' ? 65 : 1;
+      const delay = status === 'delivering' ? (options.delivery?.claimSeconds ?? CLAIM_SECONDS) + 5 : 1;
       for (const record of await adapters.ledger.listByStatus(status, 1000)) await queue.enqueue({ alertId: record.alertId }, delay);
     }
 

@@ -81,6 +81,7 @@ const alertRecordItemSchema = z.object({
   rawBody: z.string(),
   fieldPaths: z.array(z.string()),
   attempts: z.number(),
+  failures: z.optional(z.number()),
   nextAttemptAt: z.optional(z.string()),
   claimUntil: z.optional(z.number()),
   issueKey: z.optional(z.string()),

@@ -4,7 +4,7 @@
  * read-then-conditional-write costs nothing in steady state.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type BucketState, type Reservation, reserveSlot } from '#domain/delivery/rate-slots.ts';
+import { type BucketState, type Reservation, reserveSlots } from '#domain/delivery/rate-slots.ts';
 import type { RateBucket } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
 
@@ -33,15 +33,15 @@ export class DynamoDbRateBucket implements RateBucket {
     this.#key = rateBucketKey(options.name);
   }
 
-  async reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitMs: number): Promise<Reservation> {
+  async reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitsMs: readonly number[]): Promise<Reservation[]> {
     for (let race = 0; race < MAX_RACES; race += 1) {
       const item = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key, ConsistentRead: true }))).Item;
       const version = typeof item?.['version'] === 'number' ? item['version'] : 0;
       const state: BucketState | undefined = item
         ? { tat: Number(item['tat'] ?? 0), heldUntil: Number(item['heldUntil'] ?? 0) }
         : undefined;
-      const { reservation, next } = reserveSlot(state, nowMs, ratePerSecond, burst, maxWaitMs);
-      if (next === undefined) return reservation;
+      const { reservations, next } = reserveSlots(state, nowMs, ratePerSecond, burst, maxWaitsMs);
+      if (next === undefined) return reservations;
       try {
         await this.#client.send(
           new PutCommand({
@@ -51,12 +51,12 @@ export class DynamoDbRateBucket implements RateBucket {
             ExpressionAttributeValues: { ':version': version },
           }),
         );
-        return reservation;
+        return reservations;
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
       }
     }
-    return { retryAt: nowMs + Math.ceil(1000 / ratePerSecond), held: false };
+    return maxWaitsMs.map(() => ({ retryAt: nowMs + Math.ceil(1000 / ratePerSecond), held: false }));
   }
 
   async holdUntil(untilMs: number): Promise<void> {

@@ -55,7 +55,10 @@ export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number
   };
 }
 
-export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings): RelayCore {
+/** Delivery timings a test may shorten; production always runs with the defaults. */
+export type DeliveryTimings = Pick<DeliveryDeps, 'claimSeconds' | 'searchLagMs'>;
+
+export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings, timings: DeliveryTimings = {}): RelayCore {
   const { ledger, configs, secrets, lease, queue, clock, log } = adapters;
   const instanceId = randomUUID();
   const tokens = new JiraAccessTokens({
@@ -92,6 +95,7 @@ export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings
     governor,
     log,
     metrics: adapters.metrics,
+    ...timings,
   };
   return { delivery, ingestDeps: { ...delivery, ledgerTtlDays: settings.LEDGER_TTL_DAYS }, tracker, tokens, governor };
 }

@@ -37,6 +37,11 @@ export interface AlertRecord {
   /** Payload field paths seen in this alert, for the mapping UI. */
   readonly fieldPaths: readonly string[];
   attempts: number;
+  /**
+   * Transient failures so far (5xx, network, timeout): the retry backoff's exponent. Attempts that
+   * waited for pacing, a Retry-After or an open breaker are not failures and do not lengthen it.
+   */
+  failures?: number;
   nextAttemptAt?: string;
   /** Epoch ms until which a worker owns a `delivering` record. */
   claimUntil?: number;

@@ -341,8 +341,11 @@ export interface JiraIdentity {
  * only while Jira's limit is near: far from it, nobody calls it.
  */
 export interface RateBucket {
-  /** Reserves the next slot if it starts within `maxWaitMs` (see `delivery/rate-slots.ts`). */
-  reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitMs: number): Promise<Reservation>;
+  /**
+   * Reserves one slot per waiting request, if it starts within that request's wait, in one write
+   * (see `reserveSlots` in `delivery/rate-slots.ts`). Answers in the order of `maxWaitsMs`.
+   */
+  reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitsMs: readonly number[]): Promise<Reservation[]>;
   /** Nobody may send before `untilMs` (Jira's Retry-After). */
   holdUntil(untilMs: number): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import type { IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
-import { type BucketState, holdBucket, reserveSlot } from '#domain/delivery/rate-slots.ts';
+import { type BucketState, holdBucket, reserveSlots } from '#domain/delivery/rate-slots.ts';
 import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import { ConflictError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
@@ -348,13 +348,16 @@ export class MemoryConfigStore implements ConfigStore {
 export class MemoryRateBucket implements RateBucket {
   state: BucketState | undefined;
   reservations = 0;
-  async reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitMs: number) {
-    const { reservation, next } = reserveSlot(this.state, nowMs, ratePerSecond, burst, maxWaitMs);
+  /** Bucket writes (one per call that reserved anything). */
+  writes = 0;
+  async reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitsMs: readonly number[]) {
+    const { reservations, next } = reserveSlots(this.state, nowMs, ratePerSecond, burst, maxWaitsMs);
     if (next) {
       this.state = next;
-      this.reservations += 1;
+      this.writes += 1;
+      this.reservations += reservations.filter((r) => 'at' in r).length;
     }
-    return reservation;
+    return reservations;
   }
   async holdUntil(untilMs: number) {
     this.state = holdBucket(this.state, untilMs);

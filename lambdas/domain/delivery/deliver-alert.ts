@@ -23,7 +23,7 @@ import type { JiraGovernor, Permit } from './jira-governor.ts';
 import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 
 /** Seconds a worker owns a claimed alert; longer than a paced wait, a search and a create with their timeouts. */
-const CLAIM_SECONDS = 60;
+export const CLAIM_SECONDS = 60;
 /**
  * When the message that finishes an attachment left pending by a crashed worker comes back:
  * well after any live attempt (claim plus upload) has ended.
@@ -52,6 +52,10 @@ export interface DeliveryDeps {
   readonly log: EventLog;
   /** One count per outcome of an attempt (an alert handed back several times counts several times). */
   readonly metrics: RelayMetrics;
+  /** CLAIM_SECONDS unless a test shortens it (a crash test cannot wait a minute per takeover). */
+  readonly claimSeconds?: number;
+  /** SEARCH_LAG_MS unless a test shortens it (the Jira stand-in's search has no lag). */
+  readonly searchLagMs?: number;
 }
 
 export interface AttemptOptions {
@@ -84,7 +88,7 @@ export async function deliverAlert(deps: DeliveryDeps, alertId: string, options:
   const config = await deps.config();
   if (config === undefined) return park(deps, alertId, NO_CONFIGURATION);
 
-  const claimed = await ledger.claim(alertId, DELIVERABLE_STATUSES, clock.now(), CLAIM_SECONDS);
+  const claimed = await ledger.claim(alertId, DELIVERABLE_STATUSES, clock.now(), deps.claimSeconds ?? CLAIM_SECONDS);
   if (claimed === undefined) {
     const current = await ledger.get(alertId);
     if (current?.status === 'delivered' && current.issueKey) {
@@ -98,8 +102,8 @@ export async function deliverAlert(deps: DeliveryDeps, alertId: string, options:
 }
 
 /** Fields that make a new ledger record already claimed by the worker writing it (one write, not two). */
-export function claimedAtCreation(now: Date): Pick<AlertRecord, 'status' | 'attempts' | 'claimUntil'> {
-  return { status: 'delivering', attempts: 1, claimUntil: now.getTime() + CLAIM_SECONDS * 1000 };
+export function claimedAtCreation(now: Date, claimSeconds = CLAIM_SECONDS): Pick<AlertRecord, 'status' | 'attempts' | 'claimUntil'> {
+  return { status: 'delivering', attempts: 1, claimUntil: now.getTime() + claimSeconds * 1000 };
 }
 
 export const NO_CONFIGURATION = 'The relay has no project and issue type configured yet';
@@ -118,8 +122,9 @@ export async function attemptDelivery(
   const takenOver = (claimed.priorClaimUntil ?? 0) > 0;
   let uncertain = claimed.mayHaveCreated === true || takenOver;
   const sentAt = Math.max(claimed.lastSentAt ?? 0, takenOver ? (claimed.priorClaimUntil ?? 0) : 0);
-  if (uncertain && clock.now().getTime() < sentAt + SEARCH_LAG_MS) {
-    return waitFor(deps, claimed, { kind: 'wait', untilMs: sentAt + SEARCH_LAG_MS, reason: 'paced' }, uncertain, 'waiting until Jira’s search can see an earlier attempt');
+  const searchLagMs = deps.searchLagMs ?? SEARCH_LAG_MS;
+  if (uncertain && clock.now().getTime() < sentAt + searchLagMs) {
+    return waitFor(deps, claimed, { kind: 'wait', untilMs: sentAt + searchLagMs, reason: 'paced' }, uncertain, 'waiting until Jira’s search can see an earlier attempt');
   }
   const built = buildIssue(parseAlertBody(claimed.rawBody), {
     alertId,
@@ -219,7 +224,7 @@ async function markDelivered(
     claimUntil: undefined,
     mayHaveCreated: undefined,
     // This worker holds the attachment from the start; its claim runs out if it dies.
-    ...(attach ? { attachmentPending: true, attachmentClaimUntil: deps.clock.now().getTime() + CLAIM_SECONDS * 1000, attachmentAttempts: 1 } : {}),
+    ...(attach ? { attachmentPending: true, attachmentClaimUntil: deps.clock.now().getTime() + (deps.claimSeconds ?? CLAIM_SECONDS) * 1000, attachmentAttempts: 1 } : {}),
   });
   deps.log.info('Alert delivered', { alertId: record.alertId, event: record.event, issueKey: key, attempts: record.attempts });
   deps.metrics.count('AlertsDelivered');
@@ -242,7 +247,7 @@ async function markDelivered(
 async function attachPendingBody(deps: DeliveryDeps, record: AlertRecord, options: AttemptOptions): Promise<void> {
   let claimed: AlertRecord | undefined;
   try {
-    claimed = await deps.ledger.claimAttachment(record.alertId, deps.clock.now(), CLAIM_SECONDS);
+    claimed = await deps.ledger.claimAttachment(record.alertId, deps.clock.now(), deps.claimSeconds ?? CLAIM_SECONDS);
   } catch (error) {
     // The backstop message, or the next retry, comes back for it.
     deps.log.error('Claiming the pending attachment failed', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
@@ -344,8 +349,10 @@ async function retryLater(
   const now = clock.now();
   const mayHaveCreated = uncertain || error.mayHaveCreated;
   const lastSentAt = error.mayHaveCreated ? now.getTime() : uncertain ? sentAt : undefined;
+  // Jira named the time (429, 503 with Retry-After): waiting is not a failure and leaves the backoff as it was.
+  const failures = (record.failures ?? 0) + (error.retryAfterSeconds === undefined ? 1 : 0);
   const decision = nextRetry({
-    attempt: record.attempts,
+    attempt: Math.max(1, failures),
     receivedAt: record.receivedAt,
     now,
     ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
@@ -353,9 +360,12 @@ async function retryLater(
     random: deps.random ?? Math.random,
   });
   if (decision.kind === 'give-up') return giveUp(deps, record, `${capitalise(decision.reason)} after ${record.attempts} attempts: ${error.message}`, mayHaveCreated);
-  // With the circuit open the alert waits for Jira's recovery, which releases it; the delay is a backstop.
-  const jiraDown = deps.governor.state.breakerOpen;
-  const delay = jiraDown ? MAX_DELAY_SECONDS : decision.delaySeconds;
+  // With the circuit open the alerts wait for Jira's recovery, which releases them. The one that just
+  // failed (it opened the breaker, or it was the probe) comes back for the next probe: once alerts stop
+  // arriving nothing else would probe, and the backlog would wait for SQS's 15-minute backstop.
+  const breaker = deps.governor.state;
+  const jiraDown = breaker.breakerOpen;
+  const delay = jiraDown ? secondsUntil(breaker.nextProbeAt, now) : decision.delaySeconds;
   await ledger.update(record.alertId, {
     status: 'retrying',
     lastError: jiraDown ? `Jira is unavailable; waiting for it to recover (${error.message})` : error.message,
@@ -364,6 +374,7 @@ async function retryLater(
     claimUntil: undefined,
     mayHaveCreated: mayHaveCreated ? true : undefined,
     ...(lastSentAt !== undefined ? { lastSentAt } : {}),
+    ...(failures > 0 ? { failures } : {}),
   });
   await queue.enqueue({ alertId: record.alertId }, delay);
   log.warn('Jira unavailable; alert queued for retry', { alertId: record.alertId, attempt: record.attempts, delaySeconds: delay });
@@ -414,6 +425,12 @@ async function giveUp(deps: DeliveryDeps, record: AlertRecord, message: string, 
   deps.log.error('Alert dead-lettered', { alertId: record.alertId, event: record.event, attempts: record.attempts });
   deps.metrics.count('AlertsFailed');
   return { kind: 'failed', alertId: record.alertId, error: message };
+}
+
+/** Whole seconds until `at` (at least 1, at most SQS's maximum delay; the maximum when unknown). */
+function secondsUntil(at: number | undefined, now: Date): number {
+  if (at === undefined) return MAX_DELAY_SECONDS;
+  return Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((at - now.getTime()) / 1000)));
 }
 
 function describeWait(permit: Extract<Permit, { kind: 'wait' }>): string {

@@ -37,7 +37,7 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
   const record: AlertRecord = {
     alertId,
     // Recorded already claimed by this instance (or parked): one ledger write before the Jira call.
-    ...(config ? claimedAtCreation(now) : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
+    ...(config ? claimedAtCreation(now, deps.claimSeconds) : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
     receivedAt: now.toISOString(),
     updatedAt: now.toISOString(),
     // Copies for lists and logs only (delivery re-reads the body), so bounded: with the raw body they

@@ -15,6 +15,7 @@
  *    success closes it and `onRecovered` releases the alerts that waited.
  */
 import type { Clock, Lease, RateBucket, StateStore } from '#domain/ports.ts';
+import type { Reservation } from './rate-slots.ts';
 
 /** What one Jira answer (or failure to answer) said about Jira's health and limits. */
 export interface JiraSignal {
@@ -97,6 +98,14 @@ export class JiraGovernor {
   private probing = false;
   /** This instance's view of the shared breaker; re-read only when a probe is due. */
   private breaker: BreakerState = { open: false };
+  /** Permits waiting for a paced slot, and whether a bucket reservation is under way for them. */
+  private readonly waitingForSlots: {
+    readonly askedAt: number;
+    readonly maxWaitMs: number;
+    readonly resolve: (slot: Reservation) => void;
+    readonly reject: (error: unknown) => void;
+  }[] = [];
+  private reserving = false;
 
   constructor(private readonly deps: GovernorDeps) {}
 
@@ -106,9 +115,15 @@ export class JiraGovernor {
     return Math.max(0.1, Math.min(ceiling, this.learntRate ?? ceiling) * PACING_MARGIN);
   }
 
-  get state(): { paced: boolean; heldUntil: number; breakerOpen: boolean } {
+  /** `nextProbeAt` (epoch ms) is set while the breaker is open. */
+  get state(): { paced: boolean; heldUntil: number; breakerOpen: boolean; nextProbeAt?: number } {
     const now = this.deps.clock.now().getTime();
-    return { paced: now < this.pacedUntil, heldUntil: this.heldUntil, breakerOpen: this.breaker.open };
+    return {
+      paced: now < this.pacedUntil,
+      heldUntil: this.heldUntil,
+      breakerOpen: this.breaker.open,
+      ...(this.breaker.open && this.breaker.nextProbeAt !== undefined ? { nextProbeAt: this.breaker.nextProbeAt } : {}),
+    };
   }
 
   /**
@@ -129,12 +144,49 @@ export class JiraGovernor {
       await this.deps.sleep(holdUntil - now);
     }
     if (this.now() < this.pacedUntil) {
-      const slot = await this.deps.bucket.reserve(this.now(), this.pacingRate, PACED_BURST, options.maxWaitMs);
+      const asked = this.now();
+      const slot = await this.reserveSlot(asked, options.maxWaitMs);
       if ('retryAt' in slot) return { kind: 'wait', untilMs: slot.retryAt, reason: slot.held ? 'rate-limited' : 'paced' };
       const wait = slot.at - this.now();
       if (wait > 0) await this.deps.sleep(wait);
+      // A 429 that came while this permit slept voids its slot: Jira has said nothing may go before
+      // then. Sent anyway, it would be refused, and Jira's bucket would never refill during the hold.
+      if (this.heldUntil > this.now()) return this.permit({ ...options, maxWaitMs: Math.max(0, options.maxWaitMs - (this.now() - asked)) });
     }
     return { kind: 'go', probe: false };
+  }
+
+  /** Asks for one paced slot; the permits of this instance that ask meanwhile share one bucket write. */
+  private reserveSlot(askedAt: number, maxWaitMs: number): Promise<Reservation> {
+    return new Promise((resolve, reject) => {
+      this.waitingForSlots.push({ askedAt, maxWaitMs, resolve, reject });
+      void this.reserveForWaiting();
+    });
+  }
+
+  /**
+   * One reservation at a time per instance, for every permit that is waiting: the shared bucket is a
+   * single item written with a version check, and permits of the same instance racing each other for
+   * it lose most rounds (a burst then gets far fewer slots than Jira's limit allows).
+   */
+  private async reserveForWaiting(): Promise<void> {
+    if (this.reserving) return;
+    this.reserving = true;
+    try {
+      while (this.waitingForSlots.length > 0) {
+        const batch = this.waitingForSlots.splice(0);
+        const now = this.now();
+        try {
+          const waits = batch.map((w) => Math.max(0, w.maxWaitMs - (now - w.askedAt)));
+          const slots = await this.deps.bucket.reserve(now, this.pacingRate, PACED_BURST, waits);
+          for (const [i, w] of batch.entries()) w.resolve(slots[i] ?? { retryAt: now, held: false });
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+    } finally {
+      this.reserving = false;
+    }
   }
 
   /** Learns from one Jira answer. Free of I/O unless the answer changes the shared state. */
@@ -153,6 +205,9 @@ export class JiraGovernor {
         await this.deps.bucket.holdUntil(until);
       }
       this.failures = 0;
+      // Jira answered: it is up, only rationing (the hold above does that). Left open, the breaker
+      // would keep the probe lease and every waiting alert until a later probe got a 2xx.
+      if (this.breaker.open || wasProbe) await this.close();
       return;
     }
     if (isOutage(signal)) {

@@ -25,13 +25,40 @@ export function reserveSlot(
   burst: number,
   maxWaitMs: number,
 ): { reservation: Reservation; next?: BucketState } {
+  const { reservations, next } = reserveSlots(state, now, ratePerSecond, burst, [maxWaitMs]);
+  return { reservation: reservations[0] ?? { retryAt: now, held: false }, ...(next ? { next } : {}) };
+}
+
+/**
+ * Reserves consecutive slots for several waiting requests in one step (one write to the shared
+ * bucket for all of them), one per request whose wait allows it. The shortest waits get the earliest
+ * slots, so no slot is reserved for a request that cannot use it. Answers in the order of `maxWaitsMs`.
+ */
+export function reserveSlots(
+  state: BucketState | undefined,
+  now: number,
+  ratePerSecond: number,
+  burst: number,
+  maxWaitsMs: readonly number[],
+): { reservations: Reservation[]; next?: BucketState } {
   const interval = 1000 / ratePerSecond;
   const tolerance = interval * Math.max(0, burst - 1);
   const heldUntil = state?.heldUntil ?? 0;
-  const tat = Math.max(state?.tat ?? now, now, heldUntil + tolerance);
-  const at = Math.max(now, tat - tolerance);
-  if (at - now > maxWaitMs) return { reservation: { retryAt: at, held: heldUntil > now } };
-  return { reservation: { at }, next: { tat: tat + interval, heldUntil } };
+  let tat = Math.max(state?.tat ?? now, now, heldUntil + tolerance);
+  let reserved = 0;
+  const reservations: Reservation[] = new Array(maxWaitsMs.length);
+  const shortestFirst = maxWaitsMs.map((wait, index) => ({ wait, index })).sort((a, b) => a.wait - b.wait);
+  for (const { wait, index } of shortestFirst) {
+    const at = Math.max(now, tat - tolerance);
+    if (at - now > wait) {
+      reservations[index] = { retryAt: at, held: heldUntil > now };
+      continue;
+    }
+    reservations[index] = { at };
+    tat += interval;
+    reserved += 1;
+  }
+  return { reservations, ...(reserved > 0 ? { next: { tat, heldUntil } } : {}) };
 }
 
 /** Nobody may send before `until`. */

@@ -13,7 +13,10 @@ export const MAX_DELAY_SECONDS = 900;
 export type RetryDecision = { readonly kind: 'retry'; readonly delaySeconds: number } | { readonly kind: 'give-up'; readonly reason: string };
 
 export interface RetryInput {
-  /** Attempts made so far (1 after the first). */
+  /**
+   * Transient failures so far, this one included (1 after the first). Not the number of attempts:
+   * an attempt that only waited (pacing, Retry-After, open breaker) must not lengthen the backoff.
+   */
   readonly attempt: number;
   readonly receivedAt: string;
   readonly now: Date;

@@ -83,6 +83,32 @@ describe('InProcessRetryQueue', () => {
     expect(new Set(received.bodies()).size).toBe(12);
   });
 
+  it('hands at most 5 batches to the consumer at a time, like the event source, and the rest in order as batches finish', async () => {
+    // Prepare: a consumer that holds every batch until told to finish it
+    queue = new InProcessRetryQueue();
+    const batches: { ids: string[]; finish: () => void }[] = [];
+    queue.attach(async (event) => {
+      if (!('Records' in event)) return { requeued: 0 };
+      await new Promise<void>((finish) => {
+        batches.push({ ids: event.Records.map((r) => (JSON.parse(r.body) as { alertId: string }).alertId), finish });
+      });
+      return { batchItemFailures: [] };
+    });
+
+    // Act: 70 messages come due together
+    for (let i = 0; i < 70; i += 1) await queue.enqueue({ alertId: `a-${i}` }, 0);
+    await vi.advanceTimersByTimeAsync(10);
+    const startedTogether = batches.length;
+    batches[0]?.finish();
+    await vi.advanceTimersByTimeAsync(10);
+
+    // Assess
+    expect(startedTogether).toBe(5);
+    expect(batches).toHaveLength(6);
+    expect(batches[5]?.ids[0]).toBe('a-50');
+    for (const batch of batches) batch.finish();
+  });
+
   it('keeps messages until a consumer is attached', async () => {
     // Prepare
     queue = new InProcessRetryQueue();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deliverAlert, SEARCH_LAG_MS, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert, SEARCH_LAG_MS, } from '#domain/delivery/deliver-alert.ts';
 import { releaseAlerts, releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker, RetryMessage } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, memoryGovernor, MemoryLedger, noMetrics, RecordingMetrics, RecordingQueue, silentLog } from '#test-support/in-memory-ports.ts';
+import { ManualClock, memoryDelivery, memoryGovernor, MemoryLedger, RecordingQueue, } from '#test-support/in-memory-ports.ts';
 import { F, secConfig } from '#test-support/jira-fixtures.ts';
 
 /** Answers createIssue from a script: each entry is an error to throw or a key to return. */
@@ -55,27 +55,11 @@ function governorFor(clock: ManualClock, queue?: RecordingQueue) {
 }
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
-  const ledger = new MemoryLedger();
-  const queue = new RecordingQueue();
   const clock = new ManualClock();
+  const queue = new RecordingQueue();
   const tracker = new ScriptedTracker(options.script);
-  const config = 'config' in options ? options.config : secConfig();
-  const metrics = new RecordingMetrics();
-  const deps: DeliveryDeps & { ledgerTtlDays: number } = {
-    ledger,
-    config: async () => config,
-    tracker,
-    queue,
-    clock,
-    siteUrl: 'https://acme.atlassian.net',
-    retryBudgetSeconds: BUDGET_SECONDS,
-    governor: governorFor(clock, queue),
-    random: () => 0.5,
-    log: silentLog,
-    metrics,
-    ledgerTtlDays: 90,
-  };
-  return { deps, ledger, queue, tracker, clock, metrics };
+  const made = memoryDelivery({ clock, queue, tracker, governor: governorFor(clock, queue), ...('config' in options ? { config: options.config } : {}) });
+  return { ...made, tracker };
 }
 
 const alert = JSON.stringify({ alert_name: 'Failed Logins', audit_event: 'login_failure', category: 'login', username: 'jane@example.com', timestamp: '2025-11-05T06:41:03.220Z' });
@@ -124,6 +108,28 @@ describe('deliver-alert', () => {
     expect(result).toMatchObject({ kind: 'accepted', status: 'queued' });
     expect(queue.enqueued[0]?.delaySeconds).toBe(42);
     expect(ledger.items.get(result.alertId)).toMatchObject({ status: 'retrying', lastError: 'HTTP 429' });
+  });
+
+  it('grows the backoff with failures only, not with attempts that waited for a Retry-After', async () => {
+    // Prepare: eight 429s with Retry-After 1, then a 500 (no time named); random() is 0.5
+    const rateLimited = Array.from({ length: 8 }, () => new JiraTransientError('HTTP 429', 1));
+    const { deps, ledger, queue, clock } = setup({ script: [...rateLimited, new JiraTransientError('HTTP 500'), new JiraTransientError('HTTP 500')] });
+    const { alertId } = await ingestAlert(deps, alert);
+    for (let i = 1; i < 8; i += 1) {
+      clock.advance(1_000);
+      await deliverAlert(deps, alertId);
+    }
+    // Act
+    clock.advance(1_000);
+    await deliverAlert(deps, alertId);
+    const afterFirstFailure = queue.enqueued.at(-1)?.delaySeconds;
+    clock.advance((afterFirstFailure ?? 0) * 1000);
+    await deliverAlert(deps, alertId);
+    // Assess: the first real failure waits half of 5 s, the second half of 10 s, after nine attempts
+    expect(queue.enqueued.slice(0, 8).map((e) => e.delaySeconds)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(afterFirstFailure).toBe(3);
+    expect(queue.enqueued.at(-1)?.delaySeconds).toBe(5);
+    expect(ledger.items.get(alertId)).toMatchObject({ status: 'retrying', attempts: 10, failures: 2 });
   });
 
   it('delivers exactly once when a retry message arrives twice', async () => {
@@ -231,62 +237,73 @@ class TimelineQueue extends RecordingQueue {
   }
 }
 
+/**
+ * Runs an outage on a controllable clock: Jira is down from the start until `recovery`, alerts arrive
+ * at `arrivals`, and every queued message runs when it comes due (as the retry queue would hand it
+ * over), until `until`.
+ */
+async function simulateOutage(options: { arrivals: number[]; recovery: number; until: number }) {
+  const clock = new ManualClock();
+  const queue = new TimelineQueue(clock);
+  const ledger = new MemoryLedger();
+  const governor = governorFor(clock, queue);
+  const jira = new FlakyJira((signal) => governor.observe(signal));
+  const { deps } = memoryDelivery({ ledger, queue, clock, tracker: jira, governor, random: Math.random });
+  const start = clock.now().getTime();
+  const arrivals = options.arrivals.map((offset) => start + offset);
+  const recovery = start + options.recovery;
+  const alertIds: string[] = [];
+  jira.down = true;
+  for (;;) {
+    const next = queue.due[0];
+    const arrival = arrivals[0];
+    const at = Math.min(next?.at ?? Number.POSITIVE_INFINITY, arrival ?? Number.POSITIVE_INFINITY);
+    if (at > start + options.until) break;
+    clock.advance(Math.max(0, at - clock.now().getTime()));
+    if (jira.down && clock.now().getTime() >= recovery) jira.down = false;
+    if (arrival !== undefined && arrival <= (next?.at ?? Number.POSITIVE_INFINITY)) {
+      arrivals.shift();
+      const body = JSON.stringify({ audit_event: 'login_failure', username: `user${alertIds.length}@example.com` });
+      alertIds.push((await ingestAlert(deps, body)).alertId);
+      continue;
+    }
+    queue.due.shift();
+    if (next && 'task' in next.message) await releaseAlerts(deps, next.message);
+    else if (next && 'alertId' in next.message) await deliverAlert(deps, next.message.alertId, { maxWaitMs: 10_000 });
+  }
+  return { records: alertIds.map((id) => ledger.items.get(id)), jira, recovery };
+}
+
 describe('deliver-alert at the edges', () => {
   it('delivers every alert of a six-hour outage after recovery, none failed, none twice, within three minutes', async () => {
-    // Prepare
-    const clock = new ManualClock();
-    const queue = new TimelineQueue(clock);
-    const ledger = new MemoryLedger();
-    const governor = governorFor(clock, queue);
-    const jira = new FlakyJira((signal) => governor.observe(signal));
-    const deps: DeliveryDeps & { ledgerTtlDays: number } = {
-      ledger,
-      config: async () => secConfig(),
-      tracker: jira,
-      queue,
-      clock,
-      siteUrl: 'https://acme.atlassian.net',
-      retryBudgetSeconds: BUDGET_SECONDS,
-      governor,
-      random: Math.random,
-      log: silentLog,
-      metrics: noMetrics,
-      ledgerTtlDays: 90,
-    };
-    const start = clock.now().getTime();
-    const recovery = start + 6 * 3600_000;
-    const arrivals = Array.from({ length: 72 }, (_, i) => start + i * 5 * 60_000);
-    const alertIds: string[] = [];
-    jira.down = true;
-    // Act: alerts arrive every 5 minutes during the outage; queued messages run when due
-    const runUntil = async (until: number) => {
-      for (;;) {
-        const next = queue.due[0];
-        const arrival = arrivals[0];
-        const at = Math.min(next?.at ?? Number.POSITIVE_INFINITY, arrival ?? Number.POSITIVE_INFINITY);
-        if (at > until) return;
-        clock.advance(Math.max(0, at - clock.now().getTime()));
-        if (jira.down && clock.now().getTime() >= recovery) jira.down = false;
-        if (arrival !== undefined && arrival <= (next?.at ?? Number.POSITIVE_INFINITY)) {
-          arrivals.shift();
-          const body = JSON.stringify({ audit_event: 'login_failure', username: `user${alertIds.length}@example.com` });
-          alertIds.push((await ingestAlert(deps, body)).alertId);
-          continue;
-        }
-        queue.due.shift();
-        if (next && 'task' in next.message) await releaseAlerts(deps, next.message);
-        else if (next && 'alertId' in next.message) await deliverAlert(deps, next.message.alertId, { maxWaitMs: 10_000 });
-      }
-    };
-    await runUntil(recovery + 3 * 60_000);
+    // Prepare: alerts arrive every 5 minutes during the outage
+    const arrivals = Array.from({ length: 72 }, (_, i) => i * 5 * 60_000);
+    // Act
+    const { records, jira, recovery } = await simulateOutage({ arrivals, recovery: 6 * 3600_000, until: 6 * 3600_000 + 3 * 60_000 });
     // Assess
-    const records = alertIds.map((id) => ledger.items.get(id));
     expect(records.filter((r) => r?.status === 'failed')).toHaveLength(0);
     expect(records.every((r) => r?.status === 'delivered')).toBe(true);
     expect(jira.created).toHaveLength(72);
     expect(records.every((r) => Date.parse(r?.deliveredAt ?? '') <= recovery + 3 * 60_000)).toBe(true);
     // While down, the breaker lets through the first failures and one probe a minute, not one call per alert per retry.
     expect(jira.callsWhileDown).toBeLessThan(6 * 60 + 10);
+  });
+
+  it('keeps probing after the last alert arrived, so recovery at any moment drains the backlog within a probe interval', async () => {
+    // Prepare: ten alerts in the first minute, then nothing; Jira comes back at an odd moment,
+    // away from any 15-minute backstop
+    const arrivals = Array.from({ length: 10 }, (_, i) => i * 6_000);
+    const recovery = 47 * 60_000 + 13_000;
+    // Act
+    const { records, jira } = await simulateOutage({ arrivals, recovery, until: recovery + 3 * 60_000 });
+    // Assess: delivered within the longest probe interval (60 s) of recovery, each once
+    expect(records.every((r) => r?.status === 'delivered')).toBe(true);
+    expect(jira.created).toHaveLength(10);
+    const start = Date.parse(records[0]?.receivedAt ?? '');
+    const latest = Math.max(...records.map((r) => Date.parse(r?.deliveredAt ?? '')));
+    expect(latest - (start + recovery)).toBeLessThanOrEqual(61_000);
+    // One probe at a time, at most one a minute once the interval has grown
+    expect(jira.callsWhileDown).toBeLessThan(3 + 47 + 5);
   });
 
   it('retries a 429 exactly at its Retry-After without an earlier call, and keeps the budget for real failures', async () => {

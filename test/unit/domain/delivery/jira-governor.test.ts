@@ -54,6 +54,18 @@ describe('jira-governor', () => {
     expect(200 / seconds).toBeGreaterThan(19);
   });
 
+  it('reserves the slots of permits asked at the same time in one bucket write', async () => {
+    // Prepare
+    const { governor, bucket } = setup({ maxRequestsPerSecond: 100 });
+    await governor.observe({ status: 201, limit: 20, remaining: 2, nearLimit: true });
+    // Act: 30 deliveries of one instance ask together
+    const permits = await Promise.all(Array.from({ length: 30 }, () => governor.permit({ maxWaitMs: 10_000 })));
+    // Assess: every one got a slot; the first asks alone, the other 29 share the next write
+    expect(permits.every((p) => p.kind === 'go')).toBe(true);
+    expect(bucket.reservations).toBe(30);
+    expect(bucket.writes).toBe(2);
+  });
+
   it('never paces faster than the configured ceiling, whatever Jira announces', async () => {
     // Prepare
     const { governor } = setup({ maxRequestsPerSecond: 10 });
@@ -88,6 +100,64 @@ describe('jira-governor', () => {
     // Assess
     expect(permit.kind).toBe('go');
     expect(clock.now().getTime() - before).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('does not send a paced slot when a 429 came while it waited for it, and goes after the hold', async () => {
+    // Prepare: paced at 20/s; another request is answered 429 (Retry-After 1) while this permit sleeps
+    const clock = new ManualClock();
+    let answered429 = false;
+    const governor: JiraGovernor = new JiraGovernor({
+      bucket: new MemoryRateBucket(),
+      state: new MemoryStateStore(),
+      lease: new MemoryLease(),
+      clock,
+      sleep: async (ms) => {
+        clock.advance(ms / 2);
+        if (!answered429) {
+          answered429 = true;
+          await governor.observe({ status: 429, retryAfterSeconds: 1, reason: 'jira-burst-based' });
+        }
+        clock.advance(ms - ms / 2);
+      },
+      instanceId: 'a',
+      settings: DEFAULT_GOVERNOR_SETTINGS,
+    });
+    await governor.observe({ status: 201, limit: 20, remaining: 2, nearLimit: true });
+    for (let i = 0; i < 5; i += 1) await governor.permit({ maxWaitMs: 0 });
+    // Act
+    const permit = await governor.permit({ maxWaitMs: 5_000 });
+    const sentAt = clock.now().getTime();
+    // Assess: nothing goes before the hold ends
+    expect(permit).toEqual({ kind: 'go', probe: false });
+    expect(answered429).toBe(true);
+    expect(sentAt).toBeGreaterThanOrEqual(governor.state.heldUntil);
+  });
+
+  it('gives a voided slot back when the hold outlasts what the caller may wait', async () => {
+    // Prepare: as above, but the caller may wait only 300 ms and Jira says 30 s
+    const clock = new ManualClock();
+    let answered429 = false;
+    const governor: JiraGovernor = new JiraGovernor({
+      bucket: new MemoryRateBucket(),
+      state: new MemoryStateStore(),
+      lease: new MemoryLease(),
+      clock,
+      sleep: async (ms) => {
+        if (!answered429) {
+          answered429 = true;
+          await governor.observe({ status: 429, retryAfterSeconds: 30, reason: 'jira-burst-based' });
+        }
+        clock.advance(ms);
+      },
+      instanceId: 'a',
+      settings: DEFAULT_GOVERNOR_SETTINGS,
+    });
+    await governor.observe({ status: 201, limit: 20, remaining: 2, nearLimit: true });
+    for (let i = 0; i < 3; i += 1) await governor.permit({ maxWaitMs: 0 });
+    // Act
+    const permit = await governor.permit({ maxWaitMs: 300 });
+    // Assess
+    expect(permit).toMatchObject({ kind: 'wait', reason: 'rate-limited', untilMs: governor.state.heldUntil });
   });
 
   it('holds only the issue named by a per-issue write limit', async () => {
@@ -139,6 +209,25 @@ describe('jira-governor', () => {
     expect(b.recovered()).toBe(1);
     a.clock.advance(20_000);
     expect(await a.governor.permit({ maxWaitMs: 0 })).toEqual({ kind: 'go', probe: false });
+  });
+
+  it('closes the breaker when a probe is answered 429: Jira is up, only rationing, and its Retry-After holds', async () => {
+    // Prepare: an open breaker and another instance waiting for the next probe
+    const a = setup({ breakerThreshold: 3, probeFirstSeconds: 5, probeMaxSeconds: 60 });
+    const b = setup({ breakerThreshold: 3, probeFirstSeconds: 5, probeMaxSeconds: 60 }, a);
+    for (const status of [500, 500, 500] as const) await a.governor.observe({ status });
+    for (const status of [500, 500, 500] as const) await b.governor.observe({ status });
+    a.clock.advance(5000);
+    expect(await a.governor.permit({ maxWaitMs: 0 })).toEqual({ kind: 'go', probe: true });
+    // Act
+    await a.governor.observe({ status: 429, retryAfterSeconds: 2 });
+    a.clock.advance(5000);
+    const fromB = await b.governor.permit({ maxWaitMs: 0 });
+    // Assess: closed for everyone and the waiting alerts released; the probe lease is free again
+    expect(a.state.items.get('jira-breaker')).toMatchObject({ open: false });
+    expect(a.recovered()).toBe(1);
+    expect(fromB).toEqual({ kind: 'go', probe: false });
+    expect(await a.lease.acquire('jira-probe', 'someone-else', 60, a.clock.now())).toBe(true);
   });
 
   it('does not open the breaker on scattered failures between successes', async () => {
