@@ -70,7 +70,11 @@ module.exports = {
         'A value import from lambdas/shared would bundle server code into the browser. The one exception is the route table: constant data that imports only types, so server and site cannot disagree on a path.',
       severity: 'error',
       from: { path: '^web-admin/src/' },
-      to: { path: '^lambdas/shared/', pathNot: '^lambdas/shared/admin-api-routes[.]ts$', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '^lambdas/shared/',
+        pathNot: '^lambdas/shared/admin-api-routes[.]ts$',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'route-table-is-data',

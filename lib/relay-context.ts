@@ -5,8 +5,8 @@
  */
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { AdminSiteDomain } from './constructs/admin-site.ts';
-import { DEFAULT_THROTTLES } from './constructs/webhook-api.ts';
 import { ALARM_THRESHOLDS } from './constructs/alarms.ts';
+import { DEFAULT_THROTTLES } from './constructs/webhook-api.ts';
 
 /** Context keys the app reads. */
 export const CONTEXT_KEYS = {
@@ -38,7 +38,8 @@ export function readRelayContext(tryGetContext: (key: string) => unknown): Relay
     const raw = tryGetContext(key);
     if (raw === undefined) return fallback;
     // `-c key=value` always arrives as a string; cdk.json may hold a number.
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    const value =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(value) || value < 1) {
       problems.push(`${key} must be a positive whole number; got ${JSON.stringify(raw)}`);
       return fallback;
@@ -60,7 +61,10 @@ export function readRelayContext(tryGetContext: (key: string) => unknown): Relay
   if (rawName !== undefined) {
     // Stack names: letters, digits and hyphens, starting with a letter.
     if (typeof rawName === 'string' && /^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(rawName)) relayName = rawName;
-    else problems.push(`${CONTEXT_KEYS.relayName} must be letters, digits and hyphens, starting with a letter; got ${JSON.stringify(rawName)}`);
+    else
+      problems.push(
+        `${CONTEXT_KEYS.relayName} must be letters, digits and hyphens, starting with a letter; got ${JSON.stringify(rawName)}`,
+      );
   }
 
   const webhookThrottle = {
@@ -71,7 +75,10 @@ export function readRelayContext(tryGetContext: (key: string) => unknown): Relay
     rateLimit: positiveInt(CONTEXT_KEYS.adminRateLimit, DEFAULT_THROTTLES.admin.rateLimit),
     burstLimit: positiveInt(CONTEXT_KEYS.adminBurstLimit, DEFAULT_THROTTLES.admin.burstLimit),
   };
-  const webhookAuthFailureThreshold = positiveInt(CONTEXT_KEYS.webhookAuthFailureThreshold, ALARM_THRESHOLDS.webhookAuthFailures);
+  const webhookAuthFailureThreshold = positiveInt(
+    CONTEXT_KEYS.webhookAuthFailureThreshold,
+    ALARM_THRESHOLDS.webhookAuthFailures,
+  );
 
   const originSecretGeneration = positiveInt(CONTEXT_KEYS.originSecretGeneration, 1);
 
@@ -79,14 +86,20 @@ export function readRelayContext(tryGetContext: (key: string) => unknown): Relay
   const certificateArn = optionalString(CONTEXT_KEYS.adminCertificateArn);
   let adminDomain: AdminSiteDomain | undefined;
   if ((domainName === undefined) !== (certificateArn === undefined)) {
-    problems.push(`${CONTEXT_KEYS.adminDomainName} and ${CONTEXT_KEYS.adminCertificateArn} go together: give both or neither`);
+    problems.push(
+      `${CONTEXT_KEYS.adminDomainName} and ${CONTEXT_KEYS.adminCertificateArn} go together: give both or neither`,
+    );
   } else if (domainName !== undefined && certificateArn !== undefined) {
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
-      problems.push(`${CONTEXT_KEYS.adminDomainName} must be a lower-case host name such as relay.example.com; got ${JSON.stringify(domainName)}`);
+      problems.push(
+        `${CONTEXT_KEYS.adminDomainName} must be a lower-case host name such as relay.example.com; got ${JSON.stringify(domainName)}`,
+      );
     }
     // CloudFront only accepts certificates from us-east-1.
     if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)) {
-      problems.push(`${CONTEXT_KEYS.adminCertificateArn} must be an ACM certificate ARN in us-east-1; got ${JSON.stringify(certificateArn)}`);
+      problems.push(
+        `${CONTEXT_KEYS.adminCertificateArn} must be an ACM certificate ARN in us-east-1; got ${JSON.stringify(certificateArn)}`,
+      );
     }
     adminDomain = { domainName, certificateArn };
   }

@@ -1,5 +1,5 @@
-import { Validations, type App } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks, type NagPack } from 'cdk-nag';
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 
 /**
  * Registers AWS's rule packs (cdk-nag: AwsSolutions and Serverless) on the app. They run at the

@@ -6,15 +6,20 @@
 import { mkdir } from 'node:fs/promises';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
+  type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
   waitUntilTableExists,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { BY_RECEIVED_AT_INDEX, BY_RECEIVED_AT_PROJECTION, BY_STATUS_INDEX, BY_STATUS_PROJECTION } from '#adapters/dynamodb-alert-ledger.ts';
+import {
+  BY_RECEIVED_AT_INDEX,
+  BY_RECEIVED_AT_PROJECTION,
+  BY_STATUS_INDEX,
+  BY_STATUS_PROJECTION,
+} from '#adapters/dynamodb-alert-ledger.ts';
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:<port>`, for the DynamoDB client's `endpoint`. */
@@ -68,7 +73,10 @@ export interface TableNames {
  * its indexes as they were (the ledger ignores attributes an index carries beyond a listing).
  */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  await Promise.all([ensureTable(client, configTableDefinition(names.configTable)), ensureTable(client, ledgerTableDefinition(names.ledgerTable))]);
+  await Promise.all([
+    ensureTable(client, configTableDefinition(names.configTable)),
+    ensureTable(client, ledgerTableDefinition(names.ledgerTable)),
+  ]);
 }
 
 export function configTableDefinition(tableName: string): CreateTableCommandInput {

@@ -5,8 +5,8 @@
  * header to what it forwards to the admin API, so the admin API's origin check runs locally too.
  */
 import { isUtf8 } from 'node:buffer';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { ORIGIN_VERIFY_HEADER } from '#app/admin-api/router.ts';
 import type { HttpEvent, HttpHandler, HttpResult } from '#shared/http.ts';
@@ -70,7 +70,10 @@ export function toHttpEvent(request: IncomingMessage, body: Buffer, host: string
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined && key !== 'cookie') headers[key] = Array.isArray(value) ? value.join(',') : value;
   }
-  const cookies = request.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const method = request.method ?? 'GET';
   const now = new Date();
   return {
@@ -85,7 +88,13 @@ export function toHttpEvent(request: IncomingMessage, body: Buffer, host: string
       apiId: 'local',
       domainName: host,
       domainPrefix: host.split('.')[0] ?? host,
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: request.headers['user-agent'] ?? '',
+      },
       requestId: `local-${now.getTime()}-${Math.random().toString(36).slice(2, 8)}`,
       routeKey: '$default',
       stage: '$default',
@@ -97,16 +106,21 @@ export function toHttpEvent(request: IncomingMessage, body: Buffer, host: string
 }
 
 // Media types API Gateway passes as text; anything else reaches the function base64-encoded.
-const TEXT_TYPES = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)\b|application\/[\w.+-]+\+(json|xml)\b)/i;
+const TEXT_TYPES =
+  /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)\b|application\/[\w.+-]+\+(json|xml)\b)/i;
 
 /**
  * The body as API Gateway's HTTP API hands it to a function: text when its media type is textual
  * and its bytes are valid UTF-8, otherwise base64 with `isBase64Encoded: true`, so invalid UTF-8
  * and binary bodies reach the handler byte for byte, exactly as in AWS.
  */
-export function apiGatewayBody(body: Buffer, contentType: string | undefined): Pick<HttpEvent, 'body' | 'isBase64Encoded'> {
+export function apiGatewayBody(
+  body: Buffer,
+  contentType: string | undefined,
+): Pick<HttpEvent, 'body' | 'isBase64Encoded'> {
   if (body.length === 0) return { isBase64Encoded: false };
-  if (contentType !== undefined && TEXT_TYPES.test(contentType.trim()) && isUtf8(body)) return { body: body.toString('utf8'), isBase64Encoded: false };
+  if (contentType !== undefined && TEXT_TYPES.test(contentType.trim()) && isUtf8(body))
+    return { body: body.toString('utf8'), isBase64Encoded: false };
   return { body: body.toString('base64'), isBase64Encoded: true };
 }
 
@@ -150,13 +164,21 @@ export async function startHttpGateway(routes: GatewayRoutes, port: number): Pro
       const host = request.headers.host ?? '127.0.0.1';
       const pathname = new URL(request.url ?? '/', `http://${host}`).pathname;
       const target =
-        pathname === '/webhook' ? routes.webhook : pathname.startsWith('/api/') || pathname.startsWith('/oauth/') ? routes.adminApi : undefined;
+        pathname === '/webhook'
+          ? routes.webhook
+          : pathname.startsWith('/api/') || pathname.startsWith('/oauth/')
+            ? routes.adminApi
+            : undefined;
       if (!target) {
         await serveStatic(routes, pathname, response);
         return;
       }
       if (pathname === '/webhook' && request.method !== 'POST') {
-        send(response, { statusCode: 405, headers: { 'content-type': 'application/json', allow: 'POST' }, body: JSON.stringify({ error: 'METHOD_NOT_ALLOWED', message: 'Use POST' }) });
+        send(response, {
+          statusCode: 405,
+          headers: { 'content-type': 'application/json', allow: 'POST' },
+          body: JSON.stringify({ error: 'METHOD_NOT_ALLOWED', message: 'Use POST' }),
+        });
         return;
       }
       const body = await readBody(request, routes.maxBodyBytes);
@@ -168,7 +190,13 @@ export async function startHttpGateway(routes: GatewayRoutes, port: number): Pro
       if (response.headersSent) return response.destroy();
       const tooLarge = error instanceof BodyTooLarge;
       response.writeHead(tooLarge ? 413 : 500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(tooLarge ? { error: 'PAYLOAD_TOO_LARGE', message: 'Alert body too large' } : { error: 'INTERNAL', message: 'Internal error' }));
+      response.end(
+        JSON.stringify(
+          tooLarge
+            ? { error: 'PAYLOAD_TOO_LARGE', message: 'Alert body too large' }
+            : { error: 'INTERNAL', message: 'Internal error' },
+        ),
+      );
     });
   });
   await new Promise<void>((resolveListen, reject) => {

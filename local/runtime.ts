@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { composeRelayAdapters, type RelayAdapters } from '#adapters/relay-adapters.ts';
 import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
+import { composeRelayAdapters, type RelayAdapters } from '#adapters/relay-adapters.ts';
 import {
   createAdminApi,
   createRelayCore,
@@ -17,10 +17,10 @@ import {
   type DeliveryTimings,
   type RelayCore,
 } from '#app/relay-services.ts';
-import type { HttpHandler } from '#shared/http.ts';
 import { CLAIM_SECONDS, type EventLog } from '#domain/delivery/deliver-alert.ts';
-import { relayEnvSchema, type RelayEnv } from '#shared/env.ts';
-import { startDynalite, ensureTables } from './dynalite-server.ts';
+import { type RelayEnv, relayEnvSchema } from '#shared/env.ts';
+import type { HttpHandler } from '#shared/http.ts';
+import { ensureTables, startDynalite } from './dynalite-server.ts';
 import { emfFileMetrics, metricsFile } from './emf-file-metrics.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { startHttpGateway } from './http-gateway.ts';
@@ -41,7 +41,16 @@ export interface LocalRuntimeOptions {
   /** Environment to read Atlassian settings from (defaults to process.env). */
   readonly env?: Record<string, string | undefined>;
   /** Overrides of relay settings, e.g. a shorter token cache in tests. */
-  readonly settings?: Partial<Pick<RelayEnv, 'TOKEN_CACHE_SECONDS' | 'CONFIG_CACHE_SECONDS' | 'RETRY_BUDGET_HOURS' | 'JIRA_MAX_REQUESTS_PER_SECOND' | 'JIRA_TIMEOUT_MS'>>;
+  readonly settings?: Partial<
+    Pick<
+      RelayEnv,
+      | 'TOKEN_CACHE_SECONDS'
+      | 'CONFIG_CACHE_SECONDS'
+      | 'RETRY_BUDGET_HOURS'
+      | 'JIRA_MAX_REQUESTS_PER_SECOND'
+      | 'JIRA_TIMEOUT_MS'
+    >
+  >;
   /** Timings of the in-process retry queue, e.g. a sweep every few hundred milliseconds in tests. */
   readonly retryQueue?: Omit<InProcessRetryQueueOptions, 'onError'>;
   /**
@@ -110,7 +119,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const dynamo = await startDynalite({ dataDir: join(dataDir, 'dynamodb'), port: 0 });
     closers.push(() => dynamo.close());
     const tables = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
-    const rawClient = createDynamoDbClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const rawClient = createDynamoDbClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await ensureTables(rawClient, tables);
     const documents = createDocumentClient({ client: rawClient });
 
@@ -172,7 +185,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const status of ['queued', 'retrying', 'delivering'] as const) {
       // A `delivering` claim must expire before another attempt may take it.
       const delay = status === 'delivering' ? (options.delivery?.claimSeconds ?? CLAIM_SECONDS) + 5 : 1;
-      for (const record of await adapters.ledger.listByStatus(status, 1000)) await queue.enqueue({ alertId: record.alertId }, delay);
+      for (const record of await adapters.ledger.listByStatus(status, 1000))
+        await queue.enqueue({ alertId: record.alertId }, delay);
     }
 
     return {

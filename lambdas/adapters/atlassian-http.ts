@@ -100,7 +100,10 @@ export function transportSignal(error: unknown): JiraSignal {
 }
 
 /** `Retry-After`, else the `Beta-Retry-After` Jira sends with its newer quota limits. */
-export function retryAfterOf(headers: Readonly<Record<string, unknown>>, nowMs: number = Date.now()): number | undefined {
+export function retryAfterOf(
+  headers: Readonly<Record<string, unknown>>,
+  nowMs: number = Date.now(),
+): number | undefined {
   return parseRetryAfter(headers['retry-after'], nowMs) ?? parseRetryAfter(headers['beta-retry-after'], nowMs);
 }
 
@@ -135,11 +138,16 @@ const gatewaySchema = z.object({ message: z.string() });
 /** Jira's ErrorCollection from a body (missing parts are empty). */
 export function readErrorCollection(body: unknown): { errorMessages: string[]; errors: Record<string, string> } {
   const parsed = errorCollectionSchema.safeParse(body);
-  return parsed.success ? { errorMessages: parsed.data.errorMessages ?? [], errors: parsed.data.errors ?? {} } : { errorMessages: [], errors: {} };
+  return parsed.success
+    ? { errorMessages: parsed.data.errorMessages ?? [], errors: parsed.data.errors ?? {} }
+    : { errorMessages: [], errors: {} };
 }
 
 function summarize(collection: { errorMessages: string[]; errors: Record<string, string> }): string {
-  const parts = [...collection.errorMessages, ...Object.entries(collection.errors).map(([field, message]) => `${field}: ${message}`)];
+  const parts = [
+    ...collection.errorMessages,
+    ...Object.entries(collection.errors).map(([field, message]) => `${field}: ${message}`),
+  ];
   return parts.join('; ');
 }
 
@@ -148,11 +156,14 @@ export function jiraFailure(answer: HttpAnswer, call: HttpCall): Error {
   const { status } = answer;
   if (status === 401) {
     const gateway = gatewaySchema.safeParse(answer.body);
-    return new JiraUnauthorizedError(`${call.what}: Jira refused the access token (${gateway.success ? gateway.data.message : 'Unauthorized'})`);
+    return new JiraUnauthorizedError(
+      `${call.what}: Jira refused the access token (${gateway.success ? gateway.data.message : 'Unauthorized'})`,
+    );
   }
   if (status === 429 || status >= 500) {
     const retryAfter = retryAfterOf(answer.headers);
-    const reason = typeof answer.headers['ratelimit-reason'] === 'string' ? `, ${answer.headers['ratelimit-reason']}` : '';
+    const reason =
+      typeof answer.headers['ratelimit-reason'] === 'string' ? `, ${answer.headers['ratelimit-reason']}` : '';
     return new JiraTransientError(
       `${call.what}: Jira answered ${status}${reason}`,
       retryAfter,
@@ -172,12 +183,21 @@ export function jiraFailure(answer: HttpAnswer, call: HttpCall): Error {
 }
 
 /** Parses a 2xx body; a shape we do not understand is treated as a transient glitch, not as success. */
-export function parseBody<T>(schema: z.ZodMiniType<T>, answer: HttpAnswer, call: Pick<HttpCall, 'what' | 'creates'>): T {
+export function parseBody<T>(
+  schema: z.ZodMiniType<T>,
+  answer: HttpAnswer,
+  call: Pick<HttpCall, 'what' | 'creates'>,
+): T {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return parsed.data;
-  throw new JiraTransientError(`${call.what}: unexpected response from Jira (${answer.status})`, undefined, Boolean(call.creates), {
-    cause: { status: answer.status },
-  });
+  throw new JiraTransientError(
+    `${call.what}: unexpected response from Jira (${answer.status})`,
+    undefined,
+    Boolean(call.creates),
+    {
+      cause: { status: answer.status },
+    },
+  );
 }
 
 export function trimSlash(url: string): string {

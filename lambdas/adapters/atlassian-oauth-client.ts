@@ -8,7 +8,16 @@ import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import type { AccessibleResource, OAuthClient, OAuthTokens } from '#domain/ports.ts';
-import { createAtlassianHttp, jiraFailure, parseBody, parseRetryAfter, send, trimSlash, type HttpAnswer, type HttpCall } from './atlassian-http.ts';
+import {
+  createAtlassianHttp,
+  type HttpAnswer,
+  type HttpCall,
+  jiraFailure,
+  parseBody,
+  parseRetryAfter,
+  send,
+  trimSlash,
+} from './atlassian-http.ts';
 
 export const DEFAULT_SCOPES = 'read:jira-work write:jira-work read:jira-user offline_access';
 
@@ -73,7 +82,10 @@ export class AtlassianOAuthClient implements OAuthClient {
   }
 
   async exchangeCode(code: string): Promise<OAuthTokens> {
-    return this.token({ grant_type: 'authorization_code', code, redirect_uri: this.options.redirectUri }, 'authorization code exchange');
+    return this.token(
+      { grant_type: 'authorization_code', code, redirect_uri: this.options.redirectUri },
+      'authorization code exchange',
+    );
   }
 
   async refresh(refreshToken: string): Promise<OAuthTokens> {
@@ -81,14 +93,20 @@ export class AtlassianOAuthClient implements OAuthClient {
   }
 
   async accessibleResources(accessToken: string): Promise<AccessibleResource[]> {
-    const call: HttpCall = { method: 'GET', url: `${this.apiUrl}/oauth/token/accessible-resources`, accessToken, what: 'GET /oauth/token/accessible-resources' };
+    const call: HttpCall = {
+      method: 'GET',
+      url: `${this.apiUrl}/oauth/token/accessible-resources`,
+      accessToken,
+      what: 'GET /oauth/token/accessible-resources',
+    };
     const answer = await send(this.http, call);
     if (answer.status !== 200) throw jiraFailure(answer, call);
     return parseBody(resourcesSchema, answer, call);
   }
 
   private async token(grant: Record<string, string>, what: string): Promise<OAuthTokens> {
-    const secret = typeof this.options.clientSecret === 'string' ? this.options.clientSecret : await this.options.clientSecret();
+    const secret =
+      typeof this.options.clientSecret === 'string' ? this.options.clientSecret : await this.options.clientSecret();
     const call: HttpCall = {
       method: 'POST',
       url: `${this.authUrl}/oauth/token`,
@@ -114,16 +132,29 @@ function tokenFailure(answer: HttpAnswer, call: HttpCall): Error {
   const error = parsed.success ? parsed.data.error : undefined;
   const description = parsed.success && parsed.data.error_description ? `: ${parsed.data.error_description}` : '';
   if (error && RECONNECT_ERRORS.has(error)) {
-    return new ReconnectRequiredError(`${call.what} refused (${error}${description}); an administrator must connect Jira again`, {
-      cause: { status: answer.status, error },
-    });
+    return new ReconnectRequiredError(
+      `${call.what} refused (${error}${description}); an administrator must connect Jira again`,
+      {
+        cause: { status: answer.status, error },
+      },
+    );
   }
   if (answer.status === 429 || answer.status >= 500) {
-    return new JiraTransientError(`${call.what}: Atlassian answered ${answer.status}`, parseRetryAfter(answer.headers['retry-after']), false, {
-      cause: { status: answer.status },
-    });
+    return new JiraTransientError(
+      `${call.what}: Atlassian answered ${answer.status}`,
+      parseRetryAfter(answer.headers['retry-after']),
+      false,
+      {
+        cause: { status: answer.status },
+      },
+    );
   }
   // access_denied at the token endpoint means the app's own credentials were refused.
   const hint = error === 'access_denied' ? ' (check the OAuth client id and secret)' : '';
-  return new JiraRejectedError(`${call.what} refused (${error ?? answer.status}${description})${hint}`, answer.status, {}, error ? [error] : []);
+  return new JiraRejectedError(
+    `${call.what} refused (${error ?? answer.status}${description})${hint}`,
+    answer.status,
+    {},
+    error ? [error] : [],
+  );
 }

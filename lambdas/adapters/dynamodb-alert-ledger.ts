@@ -6,15 +6,16 @@
  * has kilobytes. Every write is conditional, so concurrent webhook and deliver instances agree on
  * one record and one delivering worker. Never scans.
  */
+
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '#domain/errors.ts';
@@ -59,14 +60,7 @@ export const BY_RECEIVED_AT_PROJECTION: readonly string[] = [...LISTING_ATTRIBUT
 // A Query page stops early at DynamoDB's 1 MB cap; the cap on items keeps one call bounded too.
 const MAX_PAGE_ITEMS = 1000;
 
-const alertStatusSchema = z.enum([
-  'delivering',
-  'delivered',
-  'queued',
-  'retrying',
-  'failed',
-  'pending_configuration',
-]);
+const alertStatusSchema = z.enum(['delivering', 'delivered', 'queued', 'retrying', 'failed', 'pending_configuration']);
 
 /** An item as read back from the table; extra attributes (`listPk`) are dropped. */
 const alertRecordItemSchema = z.object({
@@ -90,7 +84,9 @@ const alertRecordItemSchema = z.object({
   priority: z.optional(z.string()),
   deliveredAt: z.optional(z.string()),
   lastError: z.optional(z.string()),
-  droppedFields: z.optional(z.array(z.object({ fieldId: z.string(), fieldName: z.optional(z.string()), reason: z.string() }))),
+  droppedFields: z.optional(
+    z.array(z.object({ fieldId: z.string(), fieldName: z.optional(z.string()), reason: z.string() })),
+  ),
   mayHaveCreated: z.optional(z.boolean()),
   lastSentAt: z.optional(z.number()),
   priorClaimUntil: z.optional(z.number()),
@@ -112,7 +108,10 @@ const listingMask = {
   alertId: true,
   status: true,
   receivedAt: true,
-  ...(Object.fromEntries(LISTING_ATTRIBUTES.map((name) => [name, true])) as Record<(typeof LISTING_ATTRIBUTES)[number], true>),
+  ...(Object.fromEntries(LISTING_ATTRIBUTES.map((name) => [name, true])) as Record<
+    (typeof LISTING_ATTRIBUTES)[number],
+    true
+  >),
 } as const;
 /** What an index holds; attributes a table item has beyond it (an index created with ALL) are dropped. */
 const alertListingItemSchema = z.pick(alertRecordItemSchema, listingMask);
@@ -156,7 +155,8 @@ export class DynamoDbAlertLedger implements AlertLedger {
       const returned = conditionalCheckItem(error);
       // dynalite ignores ReturnValuesOnConditionCheckFailure; read the winner instead.
       const existing = returned === undefined ? await this.get(record.alertId) : parseRecord(returned);
-      if (existing === undefined) throw new Error(`Alert ${record.alertId} exists but could not be read back`, { cause: error });
+      if (existing === undefined)
+        throw new Error(`Alert ${record.alertId} exists but could not be read back`, { cause: error });
       return { created: false, existing };
     }
   }
@@ -263,7 +263,8 @@ export class DynamoDbAlertLedger implements AlertLedger {
           UpdateExpression:
             'SET attachmentClaimUntil = :claimUntil, attachmentAttempts = if_not_exists(attachmentAttempts, :none) + :one',
           // Only a pending attachment nobody else is working on (an expired claim belongs to a worker that died).
-          ConditionExpression: 'attachmentPending = :true AND (attribute_not_exists(attachmentClaimUntil) OR attachmentClaimUntil < :nowMs)',
+          ConditionExpression:
+            'attachmentPending = :true AND (attribute_not_exists(attachmentClaimUntil) OR attachmentClaimUntil < :nowMs)',
           ExpressionAttributeValues: {
             ':claimUntil': now.getTime() + claimSeconds * 1000,
             ':nowMs': now.getTime(),
@@ -274,7 +275,8 @@ export class DynamoDbAlertLedger implements AlertLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (result.Attributes === undefined) throw new Error(`Attachment claim of alert ${alertId} returned no attributes`);
+      if (result.Attributes === undefined)
+        throw new Error(`Attachment claim of alert ${alertId} returned no attributes`);
       return parseRecord(result.Attributes);
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
@@ -299,7 +301,11 @@ export class DynamoDbAlertLedger implements AlertLedger {
     }
   }
 
-  async listRecent(limit: number, cursor?: string, budget?: PageBudget<RecentAlert>): Promise<{ items: RecentAlert[]; cursor?: string }> {
+  async listRecent(
+    limit: number,
+    cursor?: string,
+    budget?: PageBudget<RecentAlert>,
+  ): Promise<{ items: RecentAlert[]; cursor?: string }> {
     const page = await this.#queryUpTo(
       (item) => parseWith(recentAlertItemSchema, item),
       {
@@ -315,9 +321,14 @@ export class DynamoDbAlertLedger implements AlertLedger {
     const last = page.items[fitting - 1];
     // Cut here: the cursor is the index key of the last item kept, exactly what DynamoDB would have returned.
     if (fitting < page.items.length && last !== undefined) {
-      return { items: page.items.slice(0, fitting), cursor: encodeCursor({ alertId: last.alertId, listPk: LEDGER_LIST_PK, receivedAt: last.receivedAt }) };
+      return {
+        items: page.items.slice(0, fitting),
+        cursor: encodeCursor({ alertId: last.alertId, listPk: LEDGER_LIST_PK, receivedAt: last.receivedAt }),
+      };
     }
-    return page.lastKey === undefined ? { items: page.items } : { items: page.items, cursor: encodeCursor(page.lastKey) };
+    return page.lastKey === undefined
+      ? { items: page.items }
+      : { items: page.items, cursor: encodeCursor(page.lastKey) };
   }
 
   async listByStatus(status: AlertStatus, limit: number): Promise<AlertListing[]> {
@@ -336,7 +347,11 @@ export class DynamoDbAlertLedger implements AlertLedger {
     return page.items;
   }
 
-  async pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertListing[]; cursor?: string }> {
+  async pageByStatus(
+    status: AlertStatus,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AlertListing[]; cursor?: string }> {
     const page = await this.#queryUpTo(
       (item) => parseWith(alertListingItemSchema, item),
       {
@@ -349,7 +364,9 @@ export class DynamoDbAlertLedger implements AlertLedger {
       limit,
       cursor === undefined ? undefined : decodeCursor(cursor),
     );
-    return page.lastKey === undefined ? { items: page.items } : { items: page.items, cursor: encodeCursor(page.lastKey) };
+    return page.lastKey === undefined
+      ? { items: page.items }
+      : { items: page.items, cursor: encodeCursor(page.lastKey) };
   }
 
   async listSince(since: Date): Promise<AlertSummary[]> {
@@ -441,7 +458,10 @@ function parseSummary(item: Record<string, unknown>): AlertSummary {
 
 function parseWith<T>(schema: z.ZodMiniType<T>, item: Record<string, unknown>): T {
   const result = schema.safeParse(item);
-  if (!result.success) throw new Error(`Ledger item ${String(item['alertId'])} is malformed (${result.error.issues.map((i) => i.path.join('.')).join(', ')})`);
+  if (!result.success)
+    throw new Error(
+      `Ledger item ${String(item['alertId'])} is malformed (${result.error.issues.map((i) => i.path.join('.')).join(', ')})`,
+    );
   return result.data;
 }
 

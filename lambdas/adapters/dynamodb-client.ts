@@ -5,8 +5,8 @@
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
-  TransactionCanceledException,
   type DynamoDBClientConfig,
+  TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';

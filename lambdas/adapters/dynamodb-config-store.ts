@@ -4,17 +4,17 @@
  * sk=`V#<10-digit version>`. History is read newest first with one Query.
  */
 import {
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
-  type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { ConflictError } from '#domain/errors.ts';
 import type { ConfigStore } from '#domain/ports.ts';
-import { relayConfigSchema, type RelayConfig } from '#domain/relay-config.ts';
+import { type RelayConfig, relayConfigSchema } from '#domain/relay-config.ts';
 import { conditionalCheckItem, isConditionalCheckFailed, transactionCancellationReasons } from './dynamodb-client.ts';
 
 export const CONFIG_PK = 'CONFIG';
@@ -180,7 +180,9 @@ function conflict(current: Record<string, unknown> | undefined, cause: unknown):
   // No item back means there is no configuration yet (or the server does not return it): version 0.
   const parsed = z.object({ version: z.number() }).safeParse(current);
   const version = parsed.success ? parsed.data.version : 0;
-  const error = new ConflictError(`The configuration was changed by someone else (version ${version}); reload and try again`);
+  const error = new ConflictError(
+    `The configuration was changed by someone else (version ${version}); reload and try again`,
+  );
   error.cause = cause;
   return error;
 }

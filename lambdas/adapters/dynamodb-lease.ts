@@ -3,7 +3,7 @@
  * One conditional put decides who holds it; an expired lease is free for anyone, so a crashed holder
  * blocks others for at most its TTL.
  */
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
 

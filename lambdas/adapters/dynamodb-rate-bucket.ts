@@ -3,7 +3,7 @@
  * `heldUntil`) and a `version` for optimistic writes. Only called while Jira's limit is near, so the
  * read-then-conditional-write costs nothing in steady state.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type BucketState, type Reservation, reserveSlots } from '#domain/delivery/rate-slots.ts';
 import type { RateBucket } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
@@ -33,9 +33,16 @@ export class DynamoDbRateBucket implements RateBucket {
     this.#key = rateBucketKey(options.name);
   }
 
-  async reserve(nowMs: number, ratePerSecond: number, burst: number, maxWaitsMs: readonly number[]): Promise<Reservation[]> {
+  async reserve(
+    nowMs: number,
+    ratePerSecond: number,
+    burst: number,
+    maxWaitsMs: readonly number[],
+  ): Promise<Reservation[]> {
     for (let race = 0; race < MAX_RACES; race += 1) {
-      const item = (await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key, ConsistentRead: true }))).Item;
+      const item = (
+        await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: this.#key, ConsistentRead: true }))
+      ).Item;
       const version = typeof item?.['version'] === 'number' ? item['version'] : 0;
       const state: BucketState | undefined = item
         ? { tat: Number(item['tat'] ?? 0), heldUntil: Number(item['heldUntil'] ?? 0) }

@@ -12,7 +12,14 @@
  * the cookie can open them, and only such a request needs them (to re-check the rights).
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { AdminSession, AdminTokens, Clock, SessionCredentials, SessionStore } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
@@ -68,7 +75,9 @@ function openTokens(id: string, sealed: Uint8Array): AdminTokens | undefined {
     const decipher = createDecipheriv('aes-256-gcm', tokenKey(id), bytes.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(sessionHash(id), 'utf8'));
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    const text = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
     const parsed = tokensSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
@@ -104,7 +113,10 @@ export class DynamoDbSessionStore implements SessionStore {
   async put(session: AdminSession): Promise<void> {
     const { id, credentials, ...rest } = session;
     await this.#client.send(
-      new PutCommand({ TableName: this.#tableName, Item: { ...sessionKey(id), ...rest, ...credentialAttributes(id, credentials) } }),
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: { ...sessionKey(id), ...rest, ...credentialAttributes(id, credentials) },
+      }),
     );
   }
 
@@ -127,7 +139,10 @@ export class DynamoDbSessionStore implements SessionStore {
     return { id, ...rest, credentials };
   }
 
-  async update(id: string, patch: { readonly rightsCheckedAt: number; readonly credentials: SessionCredentials }): Promise<boolean> {
+  async update(
+    id: string,
+    patch: { readonly rightsCheckedAt: number; readonly credentials: SessionCredentials },
+  ): Promise<boolean> {
     const { credentialKind, sealedTokens } = credentialAttributes(id, patch.credentials);
     try {
       await this.#client.send(
@@ -173,7 +188,9 @@ export class DynamoDbSessionStore implements SessionStore {
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      const keys = (page.Items ?? []).flatMap((item) => (typeof item['sk'] === 'string' ? [{ pk: SESSION_PK, sk: item['sk'] }] : []));
+      const keys = (page.Items ?? []).flatMap((item) =>
+        typeof item['sk'] === 'string' ? [{ pk: SESSION_PK, sk: item['sk'] }] : [],
+      );
       await Promise.all(keys.map((Key) => this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key }))));
       count += keys.length;
       startKey = page.LastEvaluatedKey;

@@ -2,7 +2,7 @@
  * StateStore on the ConfigTable: pk=`STATE` sk=<name>, the value in attribute `value`. Values are
  * small control-plane records (webhook-token metadata, connection status); callers own their shape.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StateStore } from '#domain/ports.ts';
 import { isConditionalCheckFailed } from './dynamodb-client.ts';
 
@@ -76,7 +76,10 @@ export class DynamoDbStateStore implements StateStore {
         sets.push(`#value.#k${index} = :v${index}`);
       }
     });
-    const expression = [sets.length > 0 ? `SET ${sets.join(', ')}` : '', removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '']
+    const expression = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ]
       .filter((part) => part !== '')
       .join(' ');
     await this.#client.send(

@@ -5,7 +5,15 @@
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
 import type { JiraIdentity, JiraUser } from '#domain/ports.ts';
-import { createAtlassianHttp, jiraFailure, parseBody, send, trimSlash, type HttpAnswer, type HttpCall } from './atlassian-http.ts';
+import {
+  createAtlassianHttp,
+  type HttpAnswer,
+  type HttpCall,
+  jiraFailure,
+  parseBody,
+  send,
+  trimSlash,
+} from './atlassian-http.ts';
 
 export interface JiraRestIdentityOptions {
   /** e.g. https://api.atlassian.com (ATLASSIAN_API_URL). */
@@ -51,7 +59,12 @@ export class JiraRestIdentity implements JiraIdentity {
     return parsed.permissions['ADMINISTER']?.havePermission === true;
   }
 
-  private async get(accessToken: string, cloudId: string, path: string, params?: Record<string, string>): Promise<HttpAnswer> {
+  private async get(
+    accessToken: string,
+    cloudId: string,
+    path: string,
+    params?: Record<string, string>,
+  ): Promise<HttpAnswer> {
     const call: HttpCall = {
       method: 'GET',
       url: `${this.apiUrl}/ex/jira/${encodeURIComponent(cloudId)}/rest/api/3${path}`,

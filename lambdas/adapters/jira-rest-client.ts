@@ -6,19 +6,27 @@
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';
-import type { CreatedIssue, IssueAttachment, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject, JiraUser } from '#domain/ports.ts';
-import { JiraRejectedError } from '#domain/errors.ts';
 import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
+import { JiraRejectedError } from '#domain/errors.ts';
+import type {
+  CreatedIssue,
+  IssueAttachment,
+  IssueTracker,
+  JiraFieldMeta,
+  JiraIssueType,
+  JiraProject,
+  JiraUser,
+} from '#domain/ports.ts';
 import {
   createAtlassianHttp,
+  type HttpAnswer,
+  type HttpCall,
   jiraFailure,
   parseBody,
   send,
   signalFrom,
   transportSignal,
   trimSlash,
-  type HttpAnswer,
-  type HttpCall,
 } from './atlassian-http.ts';
 
 export interface JiraIssueTrackerOptions {
@@ -61,7 +69,12 @@ const projectPageSchema = z.object({
 
 const issueTypePageSchema = z.object({
   issueTypes: z.array(
-    z.object({ id: z.string(), name: z.string(), subtask: z._default(z.boolean(), false), hierarchyLevel: z.optional(z.number()) }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      subtask: z._default(z.boolean(), false),
+      hierarchyLevel: z.optional(z.number()),
+    }),
   ),
   total: z.optional(z.number()),
 });
@@ -79,7 +92,12 @@ const fieldPageSchema = z.object({
       name: z.string(),
       required: z.boolean(),
       hasDefaultValue: z.optional(z.boolean()),
-      schema: z.object({ type: z.string(), items: z.optional(z.string()), system: z.optional(z.string()), custom: z.optional(z.string()) }),
+      schema: z.object({
+        type: z.string(),
+        items: z.optional(z.string()),
+        system: z.optional(z.string()),
+        custom: z.optional(z.string()),
+      }),
       allowedValues: z.optional(z.array(allowedValueSchema)),
     }),
   ),
@@ -129,18 +147,31 @@ export class JiraIssueTracker implements IssueTracker {
   async findIssueByLabel(projectKey: string, label: string): Promise<CreatedIssue | undefined> {
     // Bounded JQL (project + label): Jira Cloud refuses unbounded queries on /search/jql.
     const jql = `project = ${jqlString(projectKey)} AND labels = ${jqlString(label)} ORDER BY created ASC`;
-    const answer = await this.call({ method: 'POST', path: '/search/jql', data: { jql, fields: ['summary'], maxResults: 1 } });
+    const answer = await this.call({
+      method: 'POST',
+      path: '/search/jql',
+      data: { jql, fields: ['summary'], maxResults: 1 },
+    });
     const found = parseBody(searchSchema, answer, { what: 'POST /search/jql' }).issues[0];
     return found?.key ? { id: found.id, key: found.key } : undefined;
   }
 
-  async addAttachment(issueKey: string, filename: string, content: string | Uint8Array, mimeType: string): Promise<IssueAttachment> {
+  async addAttachment(
+    issueKey: string,
+    filename: string,
+    content: string | Uint8Array,
+    mimeType: string,
+  ): Promise<IssueAttachment> {
     const what = `POST /issue/${issueKey}/attachments`;
     // Jira takes files only as multipart parts named `file`, behind its XSRF check (docs/jira-cloud-facts.md).
     const form = (): FormData => {
       const data = new FormData();
       // A string goes in as its UTF-8 bytes; bytes are copied so the Blob owns a plain ArrayBuffer.
-      data.append('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: mimeType }), filename);
+      data.append(
+        'file',
+        new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: mimeType }),
+        filename,
+      );
       return data;
     };
     const answer = await this.call({
@@ -152,17 +183,24 @@ export class JiraIssueTracker implements IssueTracker {
     });
     const stored = parseBody(attachmentsSchema, answer, { what }).find((a) => a.filename === filename);
     // Jira answers 200 with an empty list when it found no part it takes: nothing was attached.
-    if (stored === undefined) throw new JiraRejectedError(`${what}: Jira attached nothing`, answer.status, {}, ['No file was attached']);
+    if (stored === undefined)
+      throw new JiraRejectedError(`${what}: Jira attached nothing`, answer.status, {}, ['No file was attached']);
     return { id: String(stored.id), filename: stored.filename, size: stored.size };
   }
 
   async listAttachments(issueKey: string): Promise<IssueAttachment[]> {
-    const answer = await this.call({ method: 'GET', path: `/issue/${encodeURIComponent(issueKey)}`, params: { fields: 'attachment' } });
-    return parseBody(issueAttachmentsSchema, answer, { what: 'GET /issue?fields=attachment' }).fields.attachment.map((a) => ({
-      id: String(a.id),
-      filename: a.filename,
-      size: a.size,
-    }));
+    const answer = await this.call({
+      method: 'GET',
+      path: `/issue/${encodeURIComponent(issueKey)}`,
+      params: { fields: 'attachment' },
+    });
+    return parseBody(issueAttachmentsSchema, answer, { what: 'GET /issue?fields=attachment' }).fields.attachment.map(
+      (a) => ({
+        id: String(a.id),
+        filename: a.filename,
+        size: a.size,
+      }),
+    );
   }
 
   async listProjects(): Promise<JiraProject[]> {
@@ -182,7 +220,12 @@ export class JiraIssueTracker implements IssueTracker {
         projects.push({ id: p.id, key: p.key, name: p.name, style });
       }
       startAt += parsed.values.length;
-      if (parsed.values.length === 0 || parsed.isLast === true || (parsed.isLast === undefined && parsed.total !== undefined && startAt >= parsed.total)) break;
+      if (
+        parsed.values.length === 0 ||
+        parsed.isLast === true ||
+        (parsed.isLast === undefined && parsed.total !== undefined && startAt >= parsed.total)
+      )
+        break;
     }
     return projects;
   }
@@ -194,7 +237,12 @@ export class JiraIssueTracker implements IssueTracker {
       const answer = await this.call({ method: 'GET', path, params: { startAt, maxResults: this.pageSize } });
       const parsed = parseBody(issueTypePageSchema, answer, { what: 'GET createmeta issue types' });
       for (const t of parsed.issueTypes) {
-        types.push({ id: t.id, name: t.name, subtask: t.subtask, hierarchyLevel: t.hierarchyLevel ?? (t.subtask ? -1 : 0) });
+        types.push({
+          id: t.id,
+          name: t.name,
+          subtask: t.subtask,
+          hierarchyLevel: t.hierarchyLevel ?? (t.subtask ? -1 : 0),
+        });
       }
       startAt += parsed.issueTypes.length;
       if (parsed.issueTypes.length === 0 || parsed.total === undefined || startAt >= parsed.total) break;
@@ -212,7 +260,13 @@ export class JiraIssueTracker implements IssueTracker {
         const allowed = f.allowedValues?.flatMap((v) =>
           v.id === undefined
             ? []
-            : [{ id: String(v.id), ...(v.value !== undefined ? { value: v.value } : {}), ...(v.name !== undefined ? { name: v.name } : {}) }],
+            : [
+                {
+                  id: String(v.id),
+                  ...(v.value !== undefined ? { value: v.value } : {}),
+                  ...(v.name !== undefined ? { name: v.name } : {}),
+                },
+              ],
         );
         fields.push({
           fieldId: f.fieldId,
@@ -250,8 +304,16 @@ export class JiraIssueTracker implements IssueTracker {
 
   async findUserByAccountId(accountId: string): Promise<JiraUser | undefined> {
     const answer = await this.call({ method: 'GET', path: '/user/search', params: { accountId } });
-    const user = parseBody(usersSchema, answer, { what: 'GET /user/search?accountId' }).find((u) => u.accountId === accountId);
-    return user ? { accountId: user.accountId, displayName: user.displayName, ...(user.emailAddress ? { emailAddress: user.emailAddress } : {}) } : undefined;
+    const user = parseBody(usersSchema, answer, { what: 'GET /user/search?accountId' }).find(
+      (u) => u.accountId === accountId,
+    );
+    return user
+      ? {
+          accountId: user.accountId,
+          displayName: user.displayName,
+          ...(user.emailAddress ? { emailAddress: user.emailAddress } : {}),
+        }
+      : undefined;
   }
 
   /** One REST call with the 401 → refresh → retry-once rule; non-2xx answers become relay errors. */
@@ -276,7 +338,9 @@ export class JiraIssueTracker implements IssueTracker {
         accessToken: await this.options.accessToken(),
         what,
         ...(request.params ? { params: request.params } : {}),
-        ...(request.data !== undefined ? { data: typeof request.data === 'function' ? (request.data as () => unknown)() : request.data } : {}),
+        ...(request.data !== undefined
+          ? { data: typeof request.data === 'function' ? (request.data as () => unknown)() : request.data }
+          : {}),
         ...(request.headers ? { headers: request.headers } : {}),
         ...(request.creates ? { creates: true } : {}),
       };

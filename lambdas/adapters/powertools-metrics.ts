@@ -41,7 +41,8 @@ export function createMetrics(logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 
 export function relayMetricsFrom(metrics: Metrics): RelayMetrics {
   return {
     count: (name, n = 1) => metrics.addMetric(name, MetricUnit.Count, n),
-    gauge: (name, value, unit) => metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, value),
+    gauge: (name, value, unit) =>
+      metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, value),
     duration: (name, ms) => metrics.addMetric(name, MetricUnit.Milliseconds, ms),
   };
 }

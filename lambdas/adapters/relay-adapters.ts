@@ -3,9 +3,10 @@
  * handler) and the composition the local runtime shares (DynamoDB tables, Atlassian REST adapters).
  * The set's shape lives here, with its implementations, so adapters never depend on the app layer.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
 import type { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
@@ -37,7 +38,7 @@ import { DynamoDbStateStore } from './dynamodb-state-store.ts';
 import { JiraRestIdentity } from './jira-identity.ts';
 import { JiraIssueTracker } from './jira-rest-client.ts';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store.ts';
-import { SqsRetryQueue, parseRetryMessage } from './sqs-retry-queue.ts';
+import { parseRetryMessage, SqsRetryQueue } from './sqs-retry-queue.ts';
 
 /** The ports the relay's services (`lambdas/app/relay-services.ts`) are composed from. */
 export interface RelayAdapters {
@@ -128,6 +129,13 @@ export function awsRelayAdapters(env: RelayEnv, log: EventLog, metrics: RelayMet
       ...(env.ORIGIN_VERIFY_SECRET_ID ? { 'origin-verify': env.ORIGIN_VERIFY_SECRET_ID } : {}),
     },
   });
-  const queue = new SqsRetryQueue({ client: new SQSClient({}), queueUrl: env.RETRY_QUEUE_URL, deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL });
-  return composeRelayAdapters({ documents: createDocumentClient(), secrets, queue, log, metrics, transactions: true }, env);
+  const queue = new SqsRetryQueue({
+    client: new SQSClient({}),
+    queueUrl: env.RETRY_QUEUE_URL,
+    deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL,
+  });
+  return composeRelayAdapters(
+    { documents: createDocumentClient(), secrets, queue, log, metrics, transactions: true },
+    env,
+  );
 }

@@ -39,7 +39,11 @@ export function parseRetryMessage(body: string): RetryMessage {
   }
   const message = result.data;
   if ('alertId' in message) return { alertId: message.alertId };
-  return { task: 'release', status: message.status, ...(message.cursor !== undefined ? { cursor: message.cursor } : {}) };
+  return {
+    task: 'release',
+    status: message.status,
+    ...(message.cursor !== undefined ? { cursor: message.cursor } : {}),
+  };
 }
 
 /** Whole seconds within what SQS accepts; rounded up so a Retry-After is never undercut. */

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RelayAdapters } from '#adapters/relay-adapters.ts';
+import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
 import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
-import { ingestAlert, type IngestDeps } from '#domain/delivery/ingest-alert.ts';
-import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
+import { type IngestDeps, ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
+import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
 import type { Clock, ConfigStore, IssueTracker } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
 import type { RelayEnv } from '#shared/env.ts';
 import type { HttpHandler } from '#shared/http.ts';
 import { makeAdminApi } from './admin-api/make-admin-api.ts';
@@ -44,7 +44,11 @@ export interface RelayCore {
  * Caches the configuration for a few seconds: the hot path reads it per alert, admins save rarely.
  * "No configuration" is never cached, so alerts released by the first save are not parked again.
  */
-export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number): () => Promise<RelayConfig | undefined> {
+export function cachedConfig(
+  configs: ConfigStore,
+  clock: Clock,
+  seconds: number,
+): () => Promise<RelayConfig | undefined> {
   let cache: { value: RelayConfig; at: number } | undefined;
   return async () => {
     const now = clock.now().getTime();
@@ -58,7 +62,11 @@ export function cachedConfig(configs: ConfigStore, clock: Clock, seconds: number
 /** Delivery timings a test may shorten; production always runs with the defaults. */
 export type DeliveryTimings = Pick<DeliveryDeps, 'claimSeconds' | 'searchLagMs'>;
 
-export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings, timings: DeliveryTimings = {}): RelayCore {
+export function createRelayCore(
+  adapters: RelayAdapters,
+  settings: RelaySettings,
+  timings: DeliveryTimings = {},
+): RelayCore {
   const { ledger, configs, secrets, lease, queue, clock, log } = adapters;
   const instanceId = randomUUID();
   const tokens = new JiraAccessTokens({
@@ -102,7 +110,12 @@ export function createRelayCore(adapters: RelayAdapters, settings: RelaySettings
 
 /** The ingest Lambda: `POST /webhook`. */
 export function createWebhook(core: RelayCore, adapters: RelayAdapters, settings: RelaySettings): HttpHandler {
-  const verifier = new WebhookTokenVerifier(adapters.secrets, adapters.state, adapters.clock, settings.TOKEN_CACHE_SECONDS);
+  const verifier = new WebhookTokenVerifier(
+    adapters.secrets,
+    adapters.state,
+    adapters.clock,
+    settings.TOKEN_CACHE_SECONDS,
+  );
   return makeWebhookEndpoint({
     verifyToken: (authorization) => verifier.verify(authorization),
     ingest: (raw) => ingestAlert(core.ingestDeps, raw),

@@ -8,9 +8,9 @@
  * way instead of being cut off by the timeout.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deliverAlert, type DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
-import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
+import { type DeliveryDeps, deliverAlert } from '#domain/delivery/deliver-alert.ts';
 import { reportParkedAlertsOverdue } from '#domain/delivery/parked-alerts-overdue.ts';
+import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
 import { NotConfiguredError, ReconnectRequiredError } from '#domain/errors.ts';
 import type { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
@@ -103,7 +103,10 @@ async function runScheduledTask(deps: RetryConsumerDeps, event: ScheduledTask): 
       if (error instanceof NotConfiguredError) {
         delivery.log.info('No Jira connection to keep alive yet');
       } else if (error instanceof ReconnectRequiredError) {
-        delivery.log.error('The Jira grant needs renewing: a Jira administrator must sign in again', failureAttributes(error));
+        delivery.log.error(
+          'The Jira grant needs renewing: a Jira administrator must sign in again',
+          failureAttributes(error),
+        );
       } else {
         delivery.log.error('Jira keep-alive refresh failed', failureAttributes(error));
         throw error;

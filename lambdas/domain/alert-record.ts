@@ -1,18 +1,8 @@
 /** What the ledger keeps about one alert. */
-export type AlertStatus =
-  | 'delivering'
-  | 'delivered'
-  | 'queued'
-  | 'retrying'
-  | 'failed'
-  | 'pending_configuration';
+export type AlertStatus = 'delivering' | 'delivered' | 'queued' | 'retrying' | 'failed' | 'pending_configuration';
 
 /** Statuses from which a delivery attempt may start. */
-export const DELIVERABLE_STATUSES: readonly AlertStatus[] = [
-  'queued',
-  'retrying',
-  'pending_configuration',
-];
+export const DELIVERABLE_STATUSES: readonly AlertStatus[] = ['queued', 'retrying', 'pending_configuration'];
 
 export interface DroppedField {
   readonly fieldId: string;

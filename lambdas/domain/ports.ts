@@ -3,9 +3,9 @@
  * Atlassian) and `local/` (embedded stand-ins) implement them; handlers wire them together.
  */
 import type { AlertRecord, AlertStatus } from './alert-record.ts';
-import type { RelayConfig } from './relay-config.ts';
 import type { Reservation } from './delivery/rate-slots.ts';
 import type { PageBudget } from './page-budget.ts';
+import type { RelayConfig } from './relay-config.ts';
 
 export interface Clock {
   now(): Date;
@@ -46,7 +46,12 @@ export interface AlertLedger {
    * Moves the record to `delivering` if its status is one of `from` (or it is `delivering` with an
    * expired claim), adding one attempt. Returns the claimed record, or undefined if another worker has it.
    */
-  claim(alertId: string, from: readonly AlertStatus[], now: Date, claimSeconds: number): Promise<AlertRecord | undefined>;
+  claim(
+    alertId: string,
+    from: readonly AlertStatus[],
+    now: Date,
+    claimSeconds: number,
+  ): Promise<AlertRecord | undefined>;
   update(alertId: string, patch: AlertRecordPatch): Promise<void>;
   /**
    * Takes the pending attachment of a delivered alert for `claimSeconds`: succeeds only while
@@ -61,10 +66,18 @@ export interface AlertLedger {
    * item that would take the sizes past `maxBytes` (always at least one item), and the cursor
    * resumes there.
    */
-  listRecent(limit: number, cursor?: string, budget?: PageBudget<RecentAlert>): Promise<{ items: RecentAlert[]; cursor?: string }>;
+  listRecent(
+    limit: number,
+    cursor?: string,
+    budget?: PageBudget<RecentAlert>,
+  ): Promise<{ items: RecentAlert[]; cursor?: string }>;
   listByStatus(status: AlertStatus, limit: number): Promise<AlertListing[]>;
   /** Oldest first, a page at a time: releases drain a backlog in order of receipt. */
-  pageByStatus(status: AlertStatus, limit: number, cursor?: string): Promise<{ items: AlertListing[]; cursor?: string }>;
+  pageByStatus(
+    status: AlertStatus,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AlertListing[]; cursor?: string }>;
   /** Every alert received at or after `since`, only what the per-hour chart needs (no payloads). */
   listSince(since: Date): Promise<AlertSummary[]>;
 }
@@ -164,7 +177,9 @@ export interface AdminTokens {
  * token must have one holder (a superseded one reused after 10 minutes revokes the whole grant),
  * so the session borrows the connection's token instead of keeping a copy.
  */
-export type SessionCredentials = { readonly kind: 'own'; readonly tokens: AdminTokens } | { readonly kind: 'connection' };
+export type SessionCredentials =
+  | { readonly kind: 'own'; readonly tokens: AdminTokens }
+  | { readonly kind: 'connection' };
 
 export interface AdminSession {
   /** The cookie's value. Stores keep only its SHA-256. */
@@ -186,7 +201,10 @@ export interface SessionStore {
   put(session: AdminSession): Promise<void>;
   get(id: string): Promise<AdminSession | undefined>;
   /** Records a re-check (and rotated tokens). False when the session no longer exists. */
-  update(id: string, patch: { readonly rightsCheckedAt: number; readonly credentials: SessionCredentials }): Promise<boolean>;
+  update(
+    id: string,
+    patch: { readonly rightsCheckedAt: number; readonly credentials: SessionCredentials },
+  ): Promise<boolean>;
   delete(id: string): Promise<void>;
   /** Ends every session ("sign out everywhere"); returns how many there were. */
   deleteAll(): Promise<number>;
@@ -318,7 +336,12 @@ export interface IssueTracker {
    * Attaches one file to the issue (a string is sent as its UTF-8 bytes). Throws like a create
    * does; an answer that attached nothing is a refusal, never a success.
    */
-  addAttachment(issueKey: string, filename: string, content: string | Uint8Array, mimeType: string): Promise<IssueAttachment>;
+  addAttachment(
+    issueKey: string,
+    filename: string,
+    content: string | Uint8Array,
+    mimeType: string,
+  ): Promise<IssueAttachment>;
   /** The issue's attachments: whether an earlier upload whose answer was lost arrived after all. */
   listAttachments(issueKey: string): Promise<IssueAttachment[]>;
   listProjects(): Promise<JiraProject[]>;

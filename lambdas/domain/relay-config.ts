@@ -20,7 +20,9 @@ export const fieldMetaSchema = z.object({
     system: z.optional(z.string()),
     custom: z.optional(z.string()),
   }),
-  allowedValues: z.optional(z.readonly(z.array(z.object({ id: z.string(), value: z.optional(z.string()), name: z.optional(z.string()) })))),
+  allowedValues: z.optional(
+    z.readonly(z.array(z.object({ id: z.string(), value: z.optional(z.string()), name: z.optional(z.string()) }))),
+  ),
 });
 
 export const issueTypeSchema = z.object({
@@ -66,7 +68,10 @@ export const relayConfigSchema = z.object({
     { byEvent: {}, byCategory: {} },
   ),
   /** Values are Jira issue type ids. Event wins over category, then `defaultIssueTypeId`. */
-  issueTypeMapping: z._default(z.object({ byEvent: ruleMapSchema, byCategory: ruleMapSchema }), { byEvent: {}, byCategory: {} }),
+  issueTypeMapping: z._default(z.object({ byEvent: ruleMapSchema, byCategory: ruleMapSchema }), {
+    byEvent: {},
+    byCategory: {},
+  }),
   /** Resolved at save time. */
   issueTypes: z.array(issueTypeSchema),
   /** createmeta of every issue type the mapping can choose, by issue type id. */

@@ -1,7 +1,8 @@
 /** Lambda entry: Keeper's webhook (POST /webhook): authenticate, record, deliver. Wiring only. */
-import middy from '@middy/core';
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import { createMetrics, relayMetricsFrom } from '#adapters/powertools-metrics.ts';
 import { awsRelayAdapters } from '#adapters/relay-adapters.ts';
 import { createRelayCore, createWebhook } from '#app/relay-services.ts';
@@ -14,4 +15,6 @@ const metrics = createMetrics(logger);
 const adapters = awsRelayAdapters(env, eventLogFrom(logger), relayMetricsFrom(metrics));
 const core = createRelayCore(adapters, env);
 
-export const handler = middy(createWebhook(core, adapters, env)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(createWebhook(core, adapters, env))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

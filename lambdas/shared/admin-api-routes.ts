@@ -62,7 +62,10 @@ export interface AdminApiContract {
   revokeToken: { response: void };
   testAlert: { response: WebhookResultDto };
   /** Newest first; with `status`, only alerts in that status, oldest first (the longest-waiting on top). */
-  deliveries: { query: { limit?: number; cursor?: string; status?: DeliveryStatus }; response: { items: DeliveryDto[]; cursor?: string } };
+  deliveries: {
+    query: { limit?: number; cursor?: string; status?: DeliveryStatus };
+    response: { items: DeliveryDto[]; cursor?: string };
+  };
   retryDelivery: { response: { status: 'queued' } };
   hourlyStats: { query: { days?: number }; response: { buckets: HourBucketDto[] } };
   events: { response: { events: EventDto[]; categories: string[] } };

@@ -72,5 +72,8 @@ export function errorBody(error: unknown): { error: string; message: string; pro
  * `message`: the logger owns `message` (the line's own text) and drops an attribute of that name.
  */
 export function failureAttributes(error: unknown): { errorName: string; errorMessage: string } {
-  return { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : '' };
+  return {
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: error instanceof Error ? error.message : '',
+  };
 }

@@ -9,7 +9,11 @@ export type HttpHandler = (event: HttpEvent) => Promise<HttpResult>;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
-export function json(statusCode: number, body: unknown, extra: { headers?: Record<string, string>; cookies?: string[] } = {}): HttpResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  extra: { headers?: Record<string, string>; cookies?: string[] } = {},
+): HttpResult {
   return {
     statusCode,
     headers: { ...JSON_HEADERS, ...extra.headers },
@@ -23,14 +27,24 @@ export function noContent(cookies?: string[]): HttpResult {
 }
 
 export function redirect(location: string, cookies?: string[]): HttpResult {
-  return { statusCode: 302, headers: { location, 'cache-control': 'no-store' }, body: '', ...(cookies ? { cookies } : {}) };
+  return {
+    statusCode: 302,
+    headers: { location, 'cache-control': 'no-store' },
+    body: '',
+    ...(cookies ? { cookies } : {}),
+  };
 }
 
 /**
  * Answers `error` from the error table. A 5xx body hides the cause from the caller, so the cause
  * is logged here (allow-listed attributes only); a 4xx is the caller's to fix and is not logged.
  */
-export function errorResult(error: unknown, log: EventLog, logMessage: string, attributes: Record<string, unknown> = {}): HttpResult {
+export function errorResult(
+  error: unknown,
+  log: EventLog,
+  logMessage: string,
+  attributes: Record<string, unknown> = {},
+): HttpResult {
   const { status } = mapError(error);
   if (status >= 500) log.error(logMessage, { ...attributes, ...failureAttributes(error) });
   return json(status, errorBody(error));
@@ -75,7 +89,7 @@ export function bodyBytes(event: HttpEvent): number {
 }
 
 export function cookie(event: HttpEvent, name: string): string | undefined {
-  const all = event.cookies ?? (header(event, 'cookie')?.split(';') ?? []);
+  const all = event.cookies ?? header(event, 'cookie')?.split(';') ?? [];
   for (const entry of all) {
     const index = entry.indexOf('=');
     if (index > 0 && entry.slice(0, index).trim() === name) return decodeURIComponent(entry.slice(index + 1).trim());

@@ -15,13 +15,21 @@ export function createLogger(env: Pick<RelayEnv, 'LOG_LEVEL'>): Logger {
  * Keys the Powertools Logger writes itself and drops from attributes (with a warning), so an
  * error's text logged as `message` would vanish. The Logger does not export its list.
  */
-export const RESERVED_LOG_KEYS: ReadonlySet<string> = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp']);
+export const RESERVED_LOG_KEYS: ReadonlySet<string> = new Set([
+  'level',
+  'message',
+  'sampling_rate',
+  'service',
+  'timestamp',
+]);
 
 /** Renames reserved keys (`message` → `messageAttribute`) so no attribute is ever dropped. */
 export function safeAttributes(attributes: Record<string, unknown> | undefined): Record<string, unknown> {
   if (attributes === undefined) return {};
   if (!Object.keys(attributes).some((key) => RESERVED_LOG_KEYS.has(key))) return attributes;
-  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [RESERVED_LOG_KEYS.has(key) ? `${key}Attribute` : key, value]));
+  return Object.fromEntries(
+    Object.entries(attributes).map(([key, value]) => [RESERVED_LOG_KEYS.has(key) ? `${key}Attribute` : key, value]),
+  );
 }
 
 export function eventLogFrom(logger: Logger): EventLog {

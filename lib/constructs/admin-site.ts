@@ -4,9 +4,10 @@ import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
-  Distribution,
   Function as CloudFrontFunction,
+  Distribution,
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
@@ -20,13 +21,12 @@ import {
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
-  type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Policy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, nagFindingValue } from './nag.ts';
@@ -138,7 +138,11 @@ export class AdminSite extends Construct {
       },
       customHeadersBehavior: {
         customHeaders: [
-          { header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()', override: true },
+          {
+            header: 'Permissions-Policy',
+            value: 'camera=(), microphone=(), geolocation=(), payment=()',
+            override: true,
+          },
           { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
         ],
       },
@@ -321,7 +325,12 @@ function acknowledgeDeploymentProvider(deployment: BucketDeployment, role: Role,
     "aws-cdk-lib's BucketDeployment provider: its runtime version is pinned by aws-cdk-lib (updated with it), it runs " +
     'only during deploys, invoked synchronously by CloudFormation (no async DLQ applies), and a failure fails the deploy.';
   for (const provider of stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))) {
-    for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing']) {
+    for (const id of [
+      'AwsSolutions-L1',
+      'Serverless-LambdaLatestVersion',
+      'Serverless-LambdaDLQ',
+      'Serverless-LambdaTracing',
+    ]) {
       acknowledgeFinding(provider, id, providerReason);
     }
   }
@@ -352,8 +361,8 @@ function acknowledgeDeploymentProvider(deployment: BucketDeployment, role: Role,
         policy,
         `AwsSolutions-IAM5[Resource::${resource}]`,
         resource === siteObjects
-            ? 'The deployment replaces the admin site build: every object of the site bucket (and only that bucket).'
-            : 'Reads the site build that cdk deploy uploaded to the CDK bootstrap asset bucket (and only that bucket).',
+          ? 'The deployment replaces the admin site build: every object of the site bucket (and only that bucket).'
+          : 'Reads the site build that cdk deploy uploaded to the CDK bootstrap asset bucket (and only that bucket).',
       );
     }
   }

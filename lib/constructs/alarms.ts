@@ -1,7 +1,7 @@
 import { CfnCondition, Duration, Fn } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -127,7 +127,10 @@ export class RelayAlarms extends Construct {
     alarm(
       'DeadLetterAlarm',
       'Alerts are in the dead-letter queue: they have no Jira ticket. Fix the cause, then replay them from the admin site.',
-      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
     );
     alarm(
       'FailedAlertsAlarm',
@@ -175,7 +178,10 @@ export class RelayAlarms extends Construct {
     alarm(
       'ScheduleDeadLetterAlarm',
       'A scheduled run of the deliver function (sweep or keep-alive) failed after retries.',
-      props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+      props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: 'Maximum',
+      }),
     );
 
     // Keeper's side.
@@ -198,7 +204,11 @@ export class RelayAlarms extends Construct {
       'The deliver function failed a whole invocation (retry batch, sweep or keep-alive).',
       deliver.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
     );
-    alarm('AdminApiErrorsAlarm', 'The admin API function failed.', adminApi.metricErrors({ period: fiveMinutes, statistic: 'Sum' }));
+    alarm(
+      'AdminApiErrorsAlarm',
+      'The admin API function failed.',
+      adminApi.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+    );
     alarm(
       'IngestThrottlesAlarm',
       'Lambda throttled the webhook function: Keeper received 5xx/429 for alerts.',

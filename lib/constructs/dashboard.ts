@@ -1,13 +1,13 @@
 import { Aws, Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
+  type Alarm,
   AlarmStatusWidget,
   Dashboard,
   GraphWidget,
-  TextWidget,
-  type Alarm,
   type IMetric,
+  TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -50,7 +50,9 @@ export class RelayDashboard extends Construct {
         height: 1,
       }),
     );
-    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24, height: 4 }));
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24, height: 4 }),
+    );
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Alerts',
@@ -83,25 +85,65 @@ export class RelayDashboard extends Construct {
         width: 12,
         left: [
           relayMetric(RELAY_GAUGES.parkedAlertsOverdue, { period, statistic: 'Maximum', label: 'parked > 15 min' }),
-          relayMetric(RELAY_GAUGES.connectionReconnectRequired, { period, statistic: 'Maximum', label: 'reconnect required' }),
+          relayMetric(RELAY_GAUGES.connectionReconnectRequired, {
+            period,
+            statistic: 'Maximum',
+            label: 'reconnect required',
+          }),
         ],
-        right: [relayMetric(RELAY_GAUGES.grantDaysRemaining, { period: Duration.hours(1), statistic: 'Minimum', label: 'grant days left' })],
+        right: [
+          relayMetric(RELAY_GAUGES.grantDaysRemaining, {
+            period: Duration.hours(1),
+            statistic: 'Minimum',
+            label: 'grant days left',
+          }),
+        ],
       }),
       new GraphWidget({
         title: 'Queues',
         width: 12,
         left: [
-          props.retryQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'retry: waiting' }),
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'dead letters' }),
-          props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'failed schedules' }),
+          props.retryQueue.metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: 'Maximum',
+            label: 'retry: waiting',
+          }),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: 'Maximum',
+            label: 'dead letters',
+          }),
+          props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: 'Maximum',
+            label: 'failed schedules',
+          }),
         ],
-        right: [props.retryQueue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'oldest retry (s)' })],
+        right: [
+          props.retryQueue.metricApproximateAgeOfOldestMessage({
+            period,
+            statistic: 'Maximum',
+            label: 'oldest retry (s)',
+          }),
+        ],
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lambda errors', width: 6, left: perFunction((fn) => fn.metricErrors({ period, statistic: 'Sum' })) }),
-      new GraphWidget({ title: 'Lambda throttles', width: 6, left: perFunction((fn) => fn.metricThrottles({ period, statistic: 'Sum' })) }),
-      new GraphWidget({ title: 'Lambda duration p90 (ms)', width: 6, left: perFunction((fn) => fn.metricDuration({ period, statistic: 'p90' })) }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        width: 6,
+        left: perFunction((fn) => fn.metricErrors({ period, statistic: 'Sum' })),
+      }),
+      new GraphWidget({
+        title: 'Lambda throttles',
+        width: 6,
+        left: perFunction((fn) => fn.metricThrottles({ period, statistic: 'Sum' })),
+      }),
+      new GraphWidget({
+        title: 'Lambda duration p90 (ms)',
+        width: 6,
+        left: perFunction((fn) => fn.metricDuration({ period, statistic: 'p90' })),
+      }),
       new GraphWidget({
         title: 'HTTP API',
         width: 6,

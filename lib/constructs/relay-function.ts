@@ -7,8 +7,8 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeFinding } from './nag.ts';
 import type { RelayEnvInput } from '#shared/env.ts';
+import { acknowledgeFinding } from './nag.ts';
 import { RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from './relay-metrics.ts';
 
 /** Repository root: bundling resolves entries, the lock file and tsconfig from here, not from the caller's cwd. */

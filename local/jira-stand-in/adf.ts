@@ -4,8 +4,8 @@
  * and a small ADF → HTML renderer for the human view.
  */
 import { createRequire } from 'node:module';
-import ajvDraft04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 import { escapeHtml, isRecord } from './http.ts';
 
 const require = createRequire(import.meta.url);
@@ -38,7 +38,9 @@ export function adfToText(node: unknown): string {
   if (node['type'] === 'text' && typeof node['text'] === 'string') return node['text'];
   if (node['type'] === 'hardBreak') return '\n';
   const content = Array.isArray(node['content']) ? node['content'] : [];
-  const inner = content.map(adfToText).join(node['type'] === 'doc' || node['type'] === 'bulletList' || node['type'] === 'orderedList' ? '\n' : '');
+  const inner = content
+    .map(adfToText)
+    .join(node['type'] === 'doc' || node['type'] === 'bulletList' || node['type'] === 'orderedList' ? '\n' : '');
   return node['type'] === 'paragraph' || node['type'] === 'heading' ? `${inner}\n` : inner;
 }
 
@@ -64,17 +66,28 @@ function renderText(node: Record<string, unknown>): string {
   for (const mark of marks) {
     if (!isRecord(mark)) continue;
     switch (mark['type']) {
-      case 'strong': html = `<strong>${html}</strong>`; break;
-      case 'em': html = `<em>${html}</em>`; break;
-      case 'code': html = `<code>${html}</code>`; break;
-      case 'strike': html = `<s>${html}</s>`; break;
-      case 'underline': html = `<u>${html}</u>`; break;
+      case 'strong':
+        html = `<strong>${html}</strong>`;
+        break;
+      case 'em':
+        html = `<em>${html}</em>`;
+        break;
+      case 'code':
+        html = `<code>${html}</code>`;
+        break;
+      case 'strike':
+        html = `<s>${html}</s>`;
+        break;
+      case 'underline':
+        html = `<u>${html}</u>`;
+        break;
       case 'link': {
         const href = safeHref(attr(mark, 'href'));
         if (href) html = `<a href="${escapeHtml(href)}" rel="noopener noreferrer">${html}</a>`;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   return html;
@@ -84,10 +97,14 @@ function renderText(node: Record<string, unknown>): string {
 export function adfToHtml(node: unknown): string {
   if (!isRecord(node)) return '';
   switch (node['type']) {
-    case 'doc': return `<div class="adf">${children(node)}</div>`;
-    case 'paragraph': return `<p>${children(node)}</p>`;
-    case 'text': return renderText(node);
-    case 'hardBreak': return '<br>';
+    case 'doc':
+      return `<div class="adf">${children(node)}</div>`;
+    case 'paragraph':
+      return `<p>${children(node)}</p>`;
+    case 'text':
+      return renderText(node);
+    case 'hardBreak':
+      return '<br>';
     case 'heading': {
       const level = Number(attr(node, 'level'));
       const tag = Number.isInteger(level) && level >= 1 && level <= 6 ? `h${level}` : 'h6';
@@ -98,24 +115,39 @@ export function adfToHtml(node: unknown): string {
       const label = typeof language === 'string' ? ` data-language="${escapeHtml(language)}"` : '';
       return `<pre${label}><code>${children(node)}</code></pre>`;
     }
-    case 'bulletList': return `<ul>${children(node)}</ul>`;
-    case 'orderedList': return `<ol>${children(node)}</ol>`;
-    case 'listItem': return `<li>${children(node)}</li>`;
-    case 'blockquote': return `<blockquote>${children(node)}</blockquote>`;
-    case 'panel': return `<div class="panel panel-${escapeHtml(String(attr(node, 'panelType') ?? 'info'))}">${children(node)}</div>`;
-    case 'rule': return '<hr>';
-    case 'table': return `<table>${children(node)}</table>`;
-    case 'tableRow': return `<tr>${children(node)}</tr>`;
-    case 'tableHeader': return `<th>${children(node)}</th>`;
-    case 'tableCell': return `<td>${children(node)}</td>`;
-    case 'mention': return `<span class="mention">@${escapeHtml(String(attr(node, 'text') ?? attr(node, 'id') ?? ''))}</span>`;
-    case 'emoji': return escapeHtml(String(attr(node, 'text') ?? attr(node, 'shortName') ?? ''));
-    case 'status': return `<span class="status">${escapeHtml(String(attr(node, 'text') ?? ''))}</span>`;
-    case 'date': return `<time>${escapeHtml(String(attr(node, 'timestamp') ?? ''))}</time>`;
+    case 'bulletList':
+      return `<ul>${children(node)}</ul>`;
+    case 'orderedList':
+      return `<ol>${children(node)}</ol>`;
+    case 'listItem':
+      return `<li>${children(node)}</li>`;
+    case 'blockquote':
+      return `<blockquote>${children(node)}</blockquote>`;
+    case 'panel':
+      return `<div class="panel panel-${escapeHtml(String(attr(node, 'panelType') ?? 'info'))}">${children(node)}</div>`;
+    case 'rule':
+      return '<hr>';
+    case 'table':
+      return `<table>${children(node)}</table>`;
+    case 'tableRow':
+      return `<tr>${children(node)}</tr>`;
+    case 'tableHeader':
+      return `<th>${children(node)}</th>`;
+    case 'tableCell':
+      return `<td>${children(node)}</td>`;
+    case 'mention':
+      return `<span class="mention">@${escapeHtml(String(attr(node, 'text') ?? attr(node, 'id') ?? ''))}</span>`;
+    case 'emoji':
+      return escapeHtml(String(attr(node, 'text') ?? attr(node, 'shortName') ?? ''));
+    case 'status':
+      return `<span class="status">${escapeHtml(String(attr(node, 'text') ?? ''))}</span>`;
+    case 'date':
+      return `<time>${escapeHtml(String(attr(node, 'timestamp') ?? ''))}</time>`;
     case 'inlineCard': {
       const href = safeHref(attr(node, 'url'));
       return href ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer">${escapeHtml(href)}</a>` : '';
     }
-    default: return children(node);
+    default:
+      return children(node);
   }
 }

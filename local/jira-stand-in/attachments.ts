@@ -2,8 +2,8 @@
  * Issue attachments as Jira Cloud takes them: multipart/form-data with the files in parts named `file`,
  * guarded by the XSRF check (`X-Atlassian-Token: no-check`), limited in size and number.
  */
-import { errorCollection, type ApiResult } from './http.ts';
-import { userJson, findUser, type Links } from './representations.ts';
+import { type ApiResult, errorCollection } from './http.ts';
+import { findUser, type Links, userJson } from './representations.ts';
 import type { StoredAttachment } from './state.ts';
 
 /** Jira's default answer is far larger; 10 MB keeps test processes small. Configurable at start and at run time. */
@@ -16,7 +16,11 @@ export const MAX_ATTACHMENTS_PER_ISSUE = 2000;
 export const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
 
 /** Jira's XSRF filter answers a multipart request without `X-Atlassian-Token: no-check` with this plain-text 403. */
-export const XSRF_FAILED: ApiResult = { status: 403, body: 'XSRF check failed', contentType: 'text/plain;charset=UTF-8' };
+export const XSRF_FAILED: ApiResult = {
+  status: 403,
+  body: 'XSRF check failed',
+  contentType: 'text/plain;charset=UTF-8',
+};
 
 export interface UploadedFile {
   readonly field: string;
@@ -26,7 +30,10 @@ export interface UploadedFile {
 }
 
 /** A multipart body, parsed before the route runs (routes are synchronous). */
-export type MultipartBody = { readonly kind: 'parts'; readonly files: readonly UploadedFile[] } | { readonly kind: 'invalid' } | { readonly kind: 'too-large' };
+export type MultipartBody =
+  | { readonly kind: 'parts'; readonly files: readonly UploadedFile[] }
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'too-large' };
 
 export function isMultipart(contentType: string | undefined): boolean {
   return /^multipart\/form-data\s*;/i.test(contentType ?? '');
@@ -39,7 +46,12 @@ export async function parseMultipart(bytes: Buffer, contentType: string): Promis
     const files: UploadedFile[] = [];
     for (const [field, value] of form.entries()) {
       if (typeof value === 'string') continue;
-      files.push({ field, filename: value.name, mimeType: value.type || 'application/octet-stream', content: Buffer.from(await value.arrayBuffer()) });
+      files.push({
+        field,
+        filename: value.name,
+        mimeType: value.type || 'application/octet-stream',
+        content: Buffer.from(await value.arrayBuffer()),
+      });
     }
     return { kind: 'parts', files };
   } catch {

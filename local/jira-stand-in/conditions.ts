@@ -26,7 +26,9 @@ export const faultMixSchema = z
     rateLost: z.number().min(0).max(1).default(0),
     seed: z.number().int().default(1),
   })
-  .refine((m) => m.rate429 + m.rate500 + m.rate503 + m.rateLost <= 1, { message: 'The rates must add up to at most 1.' });
+  .refine((m) => m.rate429 + m.rate500 + m.rate503 + m.rateLost <= 1, {
+    message: 'The rates must add up to at most 1.',
+  });
 export type FaultMixConfig = z.infer<typeof faultMixSchema>;
 
 export const outageSchema = z.object({

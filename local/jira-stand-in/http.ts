@@ -20,7 +20,10 @@ export async function readBody(req: IncomingMessage): Promise<string> {
  * Reads a body as bytes, keeping at most `maxBytes`: the rest is drained, not kept, so a route can
  * answer 413 like Jira instead of failing the whole request.
  */
-export async function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<{ bytes: Buffer; tooLarge: boolean }> {
+export async function readBodyBytes(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; tooLarge: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -63,7 +66,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json;charset=UTF-8',
@@ -75,7 +83,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Sends a non-JSON answer (attachment bytes, Jira's plain-text XSRF refusal). */
-export function sendRaw(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function sendRaw(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': contentType,
     'cache-control': 'no-cache, no-store, no-transform',
@@ -90,7 +104,8 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     // The pages render seeded and user-supplied data: forbid scripts outright as a second line of defence.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'content-length': Buffer.byteLength(html),
   });
@@ -103,7 +118,10 @@ export function redirect(res: ServerResponse, location: string): void {
 }
 
 /** Jira's ErrorCollection body. */
-export function errorCollection(errorMessages: readonly string[], errors: Record<string, string> = {}): {
+export function errorCollection(
+  errorMessages: readonly string[],
+  errors: Record<string, string> = {},
+): {
   errorMessages: string[];
   errors: Record<string, string>;
 } {

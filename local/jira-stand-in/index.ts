@@ -7,30 +7,46 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_UPLOAD_LIMIT, MULTIPART_OVERHEAD_BYTES, isMultipart, parseMultipart, type MultipartBody } from './attachments.ts';
+import {
+  DEFAULT_UPLOAD_LIMIT,
+  isMultipart,
+  MULTIPART_OVERHEAD_BYTES,
+  type MultipartBody,
+  parseMultipart,
+} from './attachments.ts';
 import {
   FaultMix,
-  Latency,
-  faultMixSchema,
-  latencySchema,
-  outageSchema,
   type FaultMixConfig,
+  faultMixSchema,
+  Latency,
   type LatencyConfig,
+  latencySchema,
   type Outage,
+  outageSchema,
 } from './conditions.ts';
-import { parseBodyParams, parseJson, readBody, readBodyBytes, sendHtml, sendJson, sendRaw, errorCollection, type ApiResult } from './http.ts';
+import {
+  type ApiResult,
+  errorCollection,
+  parseBodyParams,
+  parseJson,
+  readBody,
+  readBodyBytes,
+  sendHtml,
+  sendJson,
+  sendRaw,
+} from './http.ts';
 import { OAuthServer, tokenFingerprint } from './oauth.ts';
 import { indexPage, issuePage, page } from './pages.ts';
-import { RateLimiter, rateLimitSchema, rateLimitedResult, type RateLimitConfig } from './rate-limits.ts';
+import { type RateLimitConfig, RateLimiter, rateLimitedResult, rateLimitSchema } from './rate-limits.ts';
 import type { Links } from './representations.ts';
 import { INVALID_JSON, matchRoute, type Route, type RouteContext } from './rest-api.ts';
 import { CLOUD_ID, SITE_NAME } from './seed.ts';
-import { StandInState, matchesFaultPath, type FaultRule, type StoredIssue } from './state.ts';
+import { type FaultRule, matchesFaultPath, StandInState, type StoredIssue } from './state.ts';
 import { CallStats, type StatsSnapshot } from './stats.ts';
 
-export { tokenFingerprint };
 export { CLOUD_ID, FIELDS, ISSUE_TYPES, PRIORITIES, PROJECTS, USERS } from './seed.ts';
 export type { StatsSnapshot, StoredIssue };
+export { tokenFingerprint };
 /** Bodies of the condition control endpoints (and the matching start options). */
 export type RateLimitSettings = z.input<typeof rateLimitSchema>;
 export type LatencySettings = z.input<typeof latencySchema>;
@@ -91,10 +107,15 @@ const screenSchema = z.object({
   project: z.string(),
   issueType: z.string(),
   removeFields: z.array(z.string()).default([]),
-  addFields: z.array(z.union([z.string(), z.object({ fieldId: z.string(), required: z.boolean().default(false) })])).default([]),
+  addFields: z
+    .array(z.union([z.string(), z.object({ fieldId: z.string(), required: z.boolean().default(false) })]))
+    .default([]),
 });
 const revokeSchema = z.object({ accountId: z.string().optional() });
-const revokePermissionSchema = z.object({ accountId: z.string(), permission: z.enum(['ADMINISTER', 'SYSTEM_ADMIN', 'USER_PICKER', 'CREATE_SHARED_OBJECTS']) });
+const revokePermissionSchema = z.object({
+  accountId: z.string(),
+  permission: z.enum(['ADMINISTER', 'SYSTEM_ADMIN', 'USER_PICKER', 'CREATE_SHARED_OBJECTS']),
+});
 const attachmentSettingsSchema = z.object({ uploadLimit: z.number().int().positive() });
 
 /** auth.atlassian.com, the gateway's own routes (accessible-resources), or Jira REST behind the gateway. */
@@ -105,7 +126,11 @@ function isIssueWrite(route: Route): boolean {
   return route.method !== 'GET' && route.template.startsWith('/issue/{issueIdOrKey}');
 }
 
-function faultResult(fault: Pick<FaultRule, 'status' | 'retryAfterSeconds' | 'rateLimitReason'>, state: StandInState, isGateway: boolean): ApiResult {
+function faultResult(
+  fault: Pick<FaultRule, 'status' | 'retryAfterSeconds' | 'rateLimitReason'>,
+  state: StandInState,
+  isGateway: boolean,
+): ApiResult {
   const status = fault.status ?? 503;
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
@@ -115,8 +140,14 @@ function faultResult(fault: Pick<FaultRule, 'status' | 'retryAfterSeconds' | 'ra
       'x-ratelimit-remaining': '0',
     });
   }
-  if (status === 401) return { status, headers, body: isGateway ? GATEWAY_UNAUTHORIZED : errorCollection(['Unauthorized']) };
-  if (status >= 500) return { status, headers, body: errorCollection([status === 503 ? 'Service Unavailable' : 'Internal server error']) };
+  if (status === 401)
+    return { status, headers, body: isGateway ? GATEWAY_UNAUTHORIZED : errorCollection(['Unauthorized']) };
+  if (status >= 500)
+    return {
+      status,
+      headers,
+      body: errorCollection([status === 503 ? 'Service Unavailable' : 'Internal server error']),
+    };
   return { status, headers, body: errorCollection([`Fault injected by the Jira stand-in (${status}).`]) };
 }
 
@@ -177,7 +208,14 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
   };
 
   const outageJson = (o: Outage | undefined): Record<string, unknown> | null =>
-    o ? { mode: o.mode, ...(o.retryAfterSeconds !== undefined ? { retryAfterSeconds: o.retryAfterSeconds } : {}), since: new Date(o.since).toISOString(), calls: o.calls } : null;
+    o
+      ? {
+          mode: o.mode,
+          ...(o.retryAfterSeconds !== undefined ? { retryAfterSeconds: o.retryAfterSeconds } : {}),
+          since: new Date(o.since).toISOString(),
+          calls: o.calls,
+        }
+      : null;
 
   /** Puts every condition back as the stand-in was started (no outage, counters from zero). */
   const restoreConditions = (): void => {
@@ -193,7 +231,13 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     const ended = outage;
     outage = undefined;
     for (const res of hangingInOutage) res.destroy();
-    return ended ? { ...outageJson(ended), endedAt: new Date(state.now()).toISOString(), durationSeconds: (state.now() - ended.since) / 1000 } : null;
+    return ended
+      ? {
+          ...outageJson(ended),
+          endedAt: new Date(state.now()).toISOString(),
+          durationSeconds: (state.now() - ended.since) / 1000,
+        }
+      : null;
   };
 
   /** Applies a control body to one condition: PUT sets it, DELETE turns it off, GET reads it. */
@@ -218,15 +262,37 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     const method = req.method ?? 'GET';
     const name = url.pathname.slice('/_stand-in'.length);
     const route = `${method} ${name}`;
-    const body = method === 'POST' || method === 'PUT' ? parseJson((await readBody(req)) || '{}') : { ok: true as const, value: {} };
+    const body =
+      method === 'POST' || method === 'PUT'
+        ? parseJson((await readBody(req)) || '{}')
+        : { ok: true as const, value: {} };
     const input = body.ok ? body.value : undefined;
     const invalid = (message: string): void => sendJson(res, 400, { error: message });
     const conditions: Record<string, () => { status: number; body: unknown }> = {
       '/rate-limit': () =>
-        conditionControl<RateLimitConfig>(method, input, rateLimitSchema, (c) => limiter.configure(c), () => limiter.snapshot(state.now())),
-      '/latency': () => conditionControl<LatencyConfig>(method, input, latencySchema, (c) => latency.configure(c), () => ({ latency: latency.config ?? null })),
+        conditionControl<RateLimitConfig>(
+          method,
+          input,
+          rateLimitSchema,
+          (c) => limiter.configure(c),
+          () => limiter.snapshot(state.now()),
+        ),
+      '/latency': () =>
+        conditionControl<LatencyConfig>(
+          method,
+          input,
+          latencySchema,
+          (c) => latency.configure(c),
+          () => ({ latency: latency.config ?? null }),
+        ),
       '/fault-mix': () =>
-        conditionControl<FaultMixConfig>(method, input, faultMixSchema, (c) => faultMix.configure(c), () => ({ faultMix: faultMix.config ?? null })),
+        conditionControl<FaultMixConfig>(
+          method,
+          input,
+          faultMixSchema,
+          (c) => faultMix.configure(c),
+          () => ({ faultMix: faultMix.config ?? null }),
+        ),
     };
     const condition = conditions[name];
     if (condition && ['GET', 'PUT', 'DELETE'].includes(method)) {
@@ -288,13 +354,19 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         return sendJson(res, 200, { uploadLimit });
       }
       case 'GET /clock':
-        return sendJson(res, 200, { now: new Date(state.now()).toISOString(), offsetSeconds: state.clockOffsetMs / 1000 });
+        return sendJson(res, 200, {
+          now: new Date(state.now()).toISOString(),
+          offsetSeconds: state.clockOffsetMs / 1000,
+        });
       case 'POST /clock': {
         const parsed = clockSchema.safeParse(input);
         if (!parsed.success) return invalid(parsed.error.message);
         state.clockOffsetMs += parsed.data.advanceSeconds * 1000;
         state.save();
-        return sendJson(res, 200, { now: new Date(state.now()).toISOString(), offsetSeconds: state.clockOffsetMs / 1000 });
+        return sendJson(res, 200, {
+          now: new Date(state.now()).toISOString(),
+          offsetSeconds: state.clockOffsetMs / 1000,
+        });
       }
       case 'GET /tokens':
         return sendJson(res, 200, oauth.snapshot());
@@ -351,7 +423,14 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
    * Runs an API handler under the injected conditions, in this order: latency, outage, fault rules,
    * fault mix; then the handler (which applies the rate limits). Every call's outcome goes to the stats.
    */
-  const serveApi = async (req: IncomingMessage, res: ServerResponse, counterKey: string, concrete: string, kind: CallKind, run: () => ApiResult): Promise<void> => {
+  const serveApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    counterKey: string,
+    concrete: string,
+    kind: CallKind,
+    run: () => ApiResult,
+  ): Promise<void> => {
     state.count(counterKey);
     const isGateway = kind !== 'auth';
     const wait = isGateway ? latency.next() : 0;
@@ -359,7 +438,11 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     // Only Jira is down in an outage: auth.atlassian.com and the gateway's own routes keep answering.
     const down = kind === 'jira' ? outage : undefined;
     const done = (outcome: string, rateLimitReason?: string): void =>
-      stats.record(counterKey, { outcome, duringOutage: down !== undefined, ...(rateLimitReason ? { rateLimitReason } : {}) });
+      stats.record(counterKey, {
+        outcome,
+        duringOutage: down !== undefined,
+        ...(rateLimitReason ? { rateLimitReason } : {}),
+      });
     const reply = (result: ApiResult): void => {
       write(res, result);
       done(String(result.status), result.headers?.['ratelimit-reason']);
@@ -374,16 +457,31 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         hang(res, hangingInOutage);
         return done('timeout');
       }
-      return reply(faultResult({ status: 503, ...(down.retryAfterSeconds !== undefined ? { retryAfterSeconds: down.retryAfterSeconds } : {}) }, state, true));
+      return reply(
+        faultResult(
+          {
+            status: 503,
+            ...(down.retryAfterSeconds !== undefined ? { retryAfterSeconds: down.retryAfterSeconds } : {}),
+          },
+          state,
+          true,
+        ),
+      );
     }
     const [method = 'GET', template = ''] = counterKey.split(' ');
     const fault = state.takeFault(method, template, concrete);
     const faultReason = fault?.status === 429 ? (fault.rateLimitReason ?? 'jira-burst-based') : undefined;
     if (fault && !fault.processRequest) return done(applyFault(req, res, fault, isGateway), faultReason);
     const mix = faultMix.config;
-    const draw = kind === 'jira' && mix && matchesFaultPath(mix.path, method, template, concrete) ? faultMix.draw() : 'ok';
+    const draw =
+      kind === 'jira' && mix && matchesFaultPath(mix.path, method, template, concrete) ? faultMix.draw() : 'ok';
     if (draw === '429' && mix) {
-      return reply(rateLimitedResult(state.now(), mix.rateLimitReason, mix.retryAfterSeconds, { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0' }));
+      return reply(
+        rateLimitedResult(state.now(), mix.rateLimitReason, mix.retryAfterSeconds, {
+          'x-ratelimit-limit': '100',
+          'x-ratelimit-remaining': '0',
+        }),
+      );
     }
     if (draw === '500' || draw === '503') return reply(faultResult({ status: Number(draw) }, state, true));
     const result = run();
@@ -443,7 +541,8 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     if (gateway) {
       const cloudId = gateway[1] ?? '';
       const rest = gateway[2] ?? '';
-      if (!rest.startsWith(`${REST_PREFIX}/`)) return sendJson(res, 404, errorCollection([`No API route matches ${rest}.`]));
+      if (!rest.startsWith(`${REST_PREFIX}/`))
+        return sendJson(res, 404, errorCollection([`No API route matches ${rest}.`]));
       const apiPath = rest.slice(REST_PREFIX.length);
       const matched = matchRoute(method, apiPath);
       const template = matched && 'route' in matched ? matched.route.template : apiPath;
@@ -460,13 +559,27 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         const check = oauth.checkAccessToken(req.headers.authorization);
         // A cloudId the grant does not cover is refused like a bad token (documented choice, README).
         if (!check.ok || cloudId !== CLOUD_ID) return { status: 401, body: GATEWAY_UNAUTHORIZED };
-        if (!matched) return { status: 404, body: errorCollection([`No API route matches ${method} ${REST_PREFIX}${apiPath} in the Jira stand-in.`]) };
-        if ('allowed' in matched) return { status: 405, body: errorCollection([`Method ${method} is not allowed here.`]), headers: { allow: matched.allowed.join(', ') } };
+        if (!matched)
+          return {
+            status: 404,
+            body: errorCollection([`No API route matches ${method} ${REST_PREFIX}${apiPath} in the Jira stand-in.`]),
+          };
+        if ('allowed' in matched)
+          return {
+            status: 405,
+            body: errorCollection([`Method ${method} is not allowed here.`]),
+            headers: { allow: matched.allowed.join(', ') },
+          };
         if (!check.scopes.includes(matched.route.scope)) return { status: 401, body: SCOPE_MISMATCH };
         // Per-issue limits count by issue, whether the path names it by key or by id.
         const issueRef = (matched.params['issueIdOrKey'] ?? '').toUpperCase();
-        const issueWrite = isIssueWrite(matched.route) ? (state.issues.find((i) => i.id === issueRef || i.key === issueRef)?.id ?? issueRef) : undefined;
-        const decision = limiter.decide({ method, template, ...(issueWrite !== undefined ? { issueWrite } : {}) }, state.now());
+        const issueWrite = isIssueWrite(matched.route)
+          ? (state.issues.find((i) => i.id === issueRef || i.key === issueRef)?.id ?? issueRef)
+          : undefined;
+        const decision = limiter.decide(
+          { method, template, ...(issueWrite !== undefined ? { issueWrite } : {}) },
+          state.now(),
+        );
         if (!decision.allowed) return decision.result;
         const parsedBody = bodyText ? parseJson(bodyText) : { ok: true as const, value: undefined };
         const ctx: RouteContext = {
@@ -497,8 +610,19 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
       const key = decodeURIComponent(browse[1] ?? '').toUpperCase();
       const issue = state.issues.find((i) => i.key === key);
       return issue
-        ? sendHtml(res, 200, issuePage(issue, state.attachments.filter((a) => a.issueId === issue.id)))
-        : sendHtml(res, 404, page('Issue not found', '<p>This issue does not exist (or was created before the last reset).</p>'));
+        ? sendHtml(
+            res,
+            200,
+            issuePage(
+              issue,
+              state.attachments.filter((a) => a.issueId === issue.id),
+            ),
+          )
+        : sendHtml(
+            res,
+            404,
+            page('Issue not found', '<p>This issue does not exist (or was created before the last reset).</p>'),
+          );
     }
     const download = /^\/secure\/attachment\/([^/]+)\/[^/]*$/.exec(path);
     const attachment = method === 'GET' && download ? state.attachments.find((a) => a.id === download[1]) : undefined;

@@ -13,13 +13,23 @@ import {
   findProject,
   findUser,
   issueTypeJson,
+  type Links,
   optionJson,
   priorityJson,
   projectJson,
   userJson,
-  type Links,
 } from './representations.ts';
-import { DEFAULT_PRIORITY_ID, ISSUE_TYPES, PRIORITIES, type FieldDef, type IssueTypeDef, type PriorityDef, type ProjectDef, type ScreenField, type SeedUser } from './seed.ts';
+import {
+  DEFAULT_PRIORITY_ID,
+  type FieldDef,
+  ISSUE_TYPES,
+  type IssueTypeDef,
+  PRIORITIES,
+  type PriorityDef,
+  type ProjectDef,
+  type ScreenField,
+  type SeedUser,
+} from './seed.ts';
 import type { StoredIssue } from './state.ts';
 
 export const GENERIC_CREATE_ERROR =
@@ -64,7 +74,8 @@ function mergedFields(body: Record<string, unknown>): Record<string, unknown> | 
       for (const op of ops) {
         if (!isRecord(op)) continue;
         if ('set' in op) merged[fieldId] = op['set'];
-        if ('add' in op) merged[fieldId] = [...(Array.isArray(merged[fieldId]) ? (merged[fieldId] as unknown[]) : []), op['add']];
+        if ('add' in op)
+          merged[fieldId] = [...(Array.isArray(merged[fieldId]) ? (merged[fieldId] as unknown[]) : []), op['add']];
       }
     }
   }
@@ -165,7 +176,8 @@ function checkDate(value: unknown): Checked {
   if (value === null) return { value: null };
   if (typeof value !== 'string') return { error: NOT_STRING };
   const m = ISO_DATE.exec(value);
-  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { error: `Error parsing date string: ${value}` };
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])))
+    return { error: `Error parsing date string: ${value}` };
   return { value };
 }
 
@@ -173,7 +185,13 @@ function checkDateTime(value: unknown): Checked {
   if (value === null) return { value: null };
   if (typeof value !== 'string') return { error: NOT_STRING };
   const m = JIRA_DATETIME.exec(value);
-  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) {
+  if (
+    !m ||
+    !validDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
+    Number(m[4]) > 23 ||
+    Number(m[5]) > 59 ||
+    Number(m[6] ?? 0) > 59
+  ) {
     return { error: `Error parsing time: ${value}` };
   }
   const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}.${(m[7] ?? '0').padEnd(3, '0')}${m[8]}${m[9]}:${m[10]}`;
@@ -190,7 +208,8 @@ function checkField(field: FieldDef, value: unknown, project: ProjectDef, ctx: C
   const custom = field.schema.custom?.split(':')[1];
   const system = field.schema.system;
   if (system === 'summary') {
-    if (typeof value !== 'string') return value === null ? { error: 'You must specify a summary of the issue.' } : { error: NOT_STRING };
+    if (typeof value !== 'string')
+      return value === null ? { error: 'You must specify a summary of the issue.' } : { error: NOT_STRING };
     if (value.trim() === '') return { error: 'You must specify a summary of the issue.' };
     if (/[\r\n]/.test(value)) return { error: 'The summary is invalid because it contains newline characters.' };
     if (value.length > SHORT_TEXT_LIMIT) return { error: "Summary can't exceed 255 characters." };
@@ -202,7 +221,10 @@ function checkField(field: FieldDef, value: unknown, project: ProjectDef, ctx: C
   if (system === 'duedate' || custom === 'datepicker') return checkDate(value);
   if (system === 'priority') {
     if (!isRecord(value)) return { error: NOT_OBJECT };
-    const byId = typeof value['id'] === 'string' || typeof value['id'] === 'number' ? findPriority(String(value['id'])) : undefined;
+    const byId =
+      typeof value['id'] === 'string' || typeof value['id'] === 'number'
+        ? findPriority(String(value['id']))
+        : undefined;
     const byName = typeof value['name'] === 'string' ? findPriorityByName(value['name']) : undefined;
     const priority = byId ?? byName;
     return priority ? { value: priorityJson(links, priority) } : { error: 'The priority selected is invalid.' };
@@ -259,7 +281,14 @@ function checkParent(value: unknown, project: ProjectDef, ctx: CreateContext): C
   if (parent.projectId !== project.id || !parentType || parentType.subtask) {
     return { error: 'Given parent work item does not belong to appropriate hierarchy.' };
   }
-  return { value: { id: parent.id, key: parent.key, self: `${ctx.links.api}/issue/${parent.id}`, fields: { summary: parent.fields['summary'] } } };
+  return {
+    value: {
+      id: parent.id,
+      key: parent.key,
+      self: `${ctx.links.api}/issue/${parent.id}`,
+      fields: { summary: parent.fields['summary'] },
+    },
+  };
 }
 
 function missingMessage(field: FieldDef): [string, string] {
@@ -270,9 +299,19 @@ function missingMessage(field: FieldDef): [string, string] {
 
 /** Validates a create request and, when Jira would accept it, returns the stored field values. */
 export function validateCreate(body: unknown, ctx: CreateContext): CreateResult {
-  if (!isRecord(body)) return { ok: false, body: errorCollection(['Can not deserialize instance of com.atlassian.jira.rest.v2.issue.IssueUpdateBean out of VALUE token']) };
+  if (!isRecord(body))
+    return {
+      ok: false,
+      body: errorCollection([
+        'Can not deserialize instance of com.atlassian.jira.rest.v2.issue.IssueUpdateBean out of VALUE token',
+      ]),
+    };
   const fields = mergedFields(body);
-  if (typeof fields === 'string') return { ok: false, body: errorCollection(['Can not deserialize instance of java.util.LinkedHashMap out of VALUE token']) };
+  if (typeof fields === 'string')
+    return {
+      ok: false,
+      body: errorCollection(['Can not deserialize instance of java.util.LinkedHashMap out of VALUE token']),
+    };
 
   const project = resolveProject(fields['project']);
   if (!project || !(ctx.caller.projects[project.key] ?? []).includes('BROWSE_PROJECTS')) {
@@ -281,7 +320,8 @@ export function validateCreate(body: unknown, ctx: CreateContext): CreateResult 
   if (!(ctx.caller.projects[project.key] ?? []).includes('CREATE_ISSUES')) {
     return fail({ project: 'You do not have permission to create issues in this project.' });
   }
-  if (fields['issuetype'] === undefined || fields['issuetype'] === null) return fail({ issuetype: 'Specify an issue type' });
+  if (fields['issuetype'] === undefined || fields['issuetype'] === null)
+    return fail({ issuetype: 'Specify an issue type' });
   const issueType = resolveIssueType(project, fields['issuetype']);
   if (!issueType) return fail({ issuetype: 'The issue type selected is invalid.' });
 
@@ -299,7 +339,8 @@ export function validateCreate(body: unknown, ctx: CreateContext): CreateResult 
     const checked = checkField(field, value, project, ctx);
     if ('error' in checked) errors[fieldId] = checked.error;
     else if ('invalidAdf' in checked) invalidAdf = true;
-    else if (checked.value !== null && !(Array.isArray(checked.value) && checked.value.length === 0)) stored[fieldId] = checked.value;
+    else if (checked.value !== null && !(Array.isArray(checked.value) && checked.value.length === 0))
+      stored[fieldId] = checked.value;
   }
 
   for (const entry of screen) {

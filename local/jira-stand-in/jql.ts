@@ -13,7 +13,8 @@ import type { StoredIssue } from './state.ts';
 
 export class JqlError extends Error {}
 
-export const UNBOUNDED_JQL = 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
+export const UNBOUNDED_JQL =
+  'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
 
 type Token = { kind: 'word' | 'string' | 'op' | 'lparen' | 'rparen' | 'comma'; text: string; pos: number };
 
@@ -32,7 +33,24 @@ export interface ParsedJql {
   readonly orderBy: readonly OrderBy[];
 }
 
-const FIELDS = new Set(['project', 'labels', 'issuetype', 'type', 'key', 'issuekey', 'id', 'status', 'priority', 'reporter', 'assignee', 'creator', 'summary', 'text', 'created', 'updated']);
+const FIELDS = new Set([
+  'project',
+  'labels',
+  'issuetype',
+  'type',
+  'key',
+  'issuekey',
+  'id',
+  'status',
+  'priority',
+  'reporter',
+  'assignee',
+  'creator',
+  'summary',
+  'text',
+  'created',
+  'updated',
+]);
 const ORDERABLE = new Set(['key', 'issuekey', 'id', 'created', 'updated', 'priority', 'summary']);
 
 function tokenize(jql: string): Token[] {
@@ -40,10 +58,25 @@ function tokenize(jql: string): Token[] {
   let i = 0;
   while (i < jql.length) {
     const c = jql.charAt(i);
-    if (/\s/.test(c)) { i += 1; continue; }
-    if (c === '(') { tokens.push({ kind: 'lparen', text: c, pos: i }); i += 1; continue; }
-    if (c === ')') { tokens.push({ kind: 'rparen', text: c, pos: i }); i += 1; continue; }
-    if (c === ',') { tokens.push({ kind: 'comma', text: c, pos: i }); i += 1; continue; }
+    if (/\s/.test(c)) {
+      i += 1;
+      continue;
+    }
+    if (c === '(') {
+      tokens.push({ kind: 'lparen', text: c, pos: i });
+      i += 1;
+      continue;
+    }
+    if (c === ')') {
+      tokens.push({ kind: 'rparen', text: c, pos: i });
+      i += 1;
+      continue;
+    }
+    if (c === ',') {
+      tokens.push({ kind: 'comma', text: c, pos: i });
+      i += 1;
+      continue;
+    }
     if (c === '"' || c === "'") {
       let j = i + 1;
       let text = '';
@@ -52,15 +85,25 @@ function tokenize(jql: string): Token[] {
         text += jql.charAt(j);
         j += 1;
       }
-      if (j >= jql.length) throw new JqlError(`Error in the JQL Query: The quoted string '${text}' has not been completed. (line 1, character ${i + 1})`);
+      if (j >= jql.length)
+        throw new JqlError(
+          `Error in the JQL Query: The quoted string '${text}' has not been completed. (line 1, character ${i + 1})`,
+        );
       tokens.push({ kind: 'string', text, pos: i });
       i = j + 1;
       continue;
     }
     const op = /^(!=|!~|>=|<=|=|~|>|<)/.exec(jql.slice(i));
-    if (op) { tokens.push({ kind: 'op', text: op[0], pos: i }); i += op[0].length; continue; }
+    if (op) {
+      tokens.push({ kind: 'op', text: op[0], pos: i });
+      i += op[0].length;
+      continue;
+    }
     const word = /^[^\s()",'=!~<>]+/.exec(jql.slice(i));
-    if (!word) throw new JqlError(`Error in the JQL Query: The character '${c}' is a reserved JQL character. (line 1, character ${i + 1})`);
+    if (!word)
+      throw new JqlError(
+        `Error in the JQL Query: The character '${c}' is a reserved JQL character. (line 1, character ${i + 1})`,
+      );
     tokens.push({ kind: 'word', text: word[0], pos: i });
     i += word[0].length;
   }
@@ -71,15 +114,23 @@ class Parser {
   private i = 0;
   constructor(private readonly tokens: Token[]) {}
 
-  private peek(): Token | undefined { return this.tokens[this.i]; }
-  private next(): Token | undefined { const t = this.tokens[this.i]; this.i += 1; return t; }
+  private peek(): Token | undefined {
+    return this.tokens[this.i];
+  }
+  private next(): Token | undefined {
+    const t = this.tokens[this.i];
+    this.i += 1;
+    return t;
+  }
   private isWord(t: Token | undefined, ...words: string[]): boolean {
     return t?.kind === 'word' && words.includes(t.text.toUpperCase());
   }
   private fail(expected: string): never {
     const t = this.peek();
     const got = t ? `'${t.text}'` : 'the end of the query';
-    throw new JqlError(`Error in the JQL Query: Expecting ${expected} but got ${got}. (line 1, character ${(t?.pos ?? 0) + 1})`);
+    throw new JqlError(
+      `Error in the JQL Query: Expecting ${expected} but got ${got}. (line 1, character ${(t?.pos ?? 0) + 1})`,
+    );
   }
 
   parse(): ParsedJql {
@@ -93,7 +144,8 @@ class Parser {
         const field = this.next();
         if (!field || (field.kind !== 'word' && field.kind !== 'string')) this.fail('a field name');
         const name = field.text.toLowerCase();
-        if (!ORDERABLE.has(name)) throw new JqlError(`Field '${field.text}' does not exist or you do not have permission to view it.`);
+        if (!ORDERABLE.has(name))
+          throw new JqlError(`Field '${field.text}' does not exist or you do not have permission to view it.`);
         let descending = false;
         if (this.isWord(this.peek(), 'ASC', 'DESC')) descending = this.next()?.text.toUpperCase() === 'DESC';
         orderBy.push({ field: name, descending });
@@ -106,18 +158,27 @@ class Parser {
 
   private or(): Expr {
     let left = this.and();
-    while (this.isWord(this.peek(), 'OR')) { this.next(); left = { kind: 'or', left, right: this.and() }; }
+    while (this.isWord(this.peek(), 'OR')) {
+      this.next();
+      left = { kind: 'or', left, right: this.and() };
+    }
     return left;
   }
 
   private and(): Expr {
     let left = this.unary();
-    while (this.isWord(this.peek(), 'AND')) { this.next(); left = { kind: 'and', left, right: this.unary() }; }
+    while (this.isWord(this.peek(), 'AND')) {
+      this.next();
+      left = { kind: 'and', left, right: this.unary() };
+    }
     return left;
   }
 
   private unary(): Expr {
-    if (this.isWord(this.peek(), 'NOT')) { this.next(); return { kind: 'not', expr: this.unary() }; }
+    if (this.isWord(this.peek(), 'NOT')) {
+      this.next();
+      return { kind: 'not', expr: this.unary() };
+    }
     if (this.peek()?.kind === 'lparen') {
       this.next();
       const inner = this.or();
@@ -129,7 +190,10 @@ class Parser {
 
   private value(): string {
     const t = this.next();
-    if (!t || (t.kind !== 'word' && t.kind !== 'string')) { this.i -= 1; this.fail('either a value, list or function'); }
+    if (!t || (t.kind !== 'word' && t.kind !== 'string')) {
+      this.i -= 1;
+      this.fail('either a value, list or function');
+    }
     if (t.kind === 'word' && this.peek()?.kind === 'lparen') {
       // Functions: only currentUser() is meaningful here.
       this.next();
@@ -142,25 +206,41 @@ class Parser {
 
   private clause(): Expr {
     const fieldToken = this.next();
-    if (!fieldToken || (fieldToken.kind !== 'word' && fieldToken.kind !== 'string')) { this.i -= 1; this.fail('a field name'); }
+    if (!fieldToken || (fieldToken.kind !== 'word' && fieldToken.kind !== 'string')) {
+      this.i -= 1;
+      this.fail('a field name');
+    }
     const field = fieldToken.text.toLowerCase();
-    if (!FIELDS.has(field)) throw new JqlError(`Field '${fieldToken.text}' does not exist or you do not have permission to view it.`);
+    if (!FIELDS.has(field))
+      throw new JqlError(`Field '${fieldToken.text}' does not exist or you do not have permission to view it.`);
     const opToken = this.peek();
     let op: string;
-    if (opToken?.kind === 'op') { this.next(); op = opToken.text; }
-    else if (this.isWord(opToken, 'IN')) { this.next(); op = 'in'; }
-    else if (this.isWord(opToken, 'NOT') && this.isWord(this.tokens[this.i + 1], 'IN')) { this.i += 2; op = 'not in'; }
-    else if (this.isWord(opToken, 'IS')) {
+    if (opToken?.kind === 'op') {
+      this.next();
+      op = opToken.text;
+    } else if (this.isWord(opToken, 'IN')) {
+      this.next();
+      op = 'in';
+    } else if (this.isWord(opToken, 'NOT') && this.isWord(this.tokens[this.i + 1], 'IN')) {
+      this.i += 2;
+      op = 'not in';
+    } else if (this.isWord(opToken, 'IS')) {
       this.next();
       op = 'is';
-      if (this.isWord(this.peek(), 'NOT')) { this.next(); op = 'is not'; }
+      if (this.isWord(this.peek(), 'NOT')) {
+        this.next();
+        op = 'is not';
+      }
       if (!this.isWord(this.next(), 'EMPTY', 'NULL')) this.fail("'EMPTY'");
       return { kind: 'clause', field, op, values: [] };
-    } else this.fail("operator");
+    } else this.fail('operator');
     if (op === 'in' || op === 'not in') {
       if (this.next()?.kind !== 'lparen') this.fail("'('");
       const values = [this.value()];
-      while (this.peek()?.kind === 'comma') { this.next(); values.push(this.value()); }
+      while (this.peek()?.kind === 'comma') {
+        this.next();
+        values.push(this.value());
+      }
       if (this.next()?.kind !== 'rparen') this.fail("')'");
       return { kind: 'clause', field, op, values };
     }
@@ -188,7 +268,8 @@ function validateValues(expr: Expr): void {
     case 'clause':
       if (expr.field !== 'project') return;
       for (const value of expr.values) {
-        if (!findProject(value) && !findProjectByName(value)) throw new JqlError(`The value '${value}' does not exist for the field 'project'.`);
+        if (!findProject(value) && !findProjectByName(value))
+          throw new JqlError(`The value '${value}' does not exist for the field 'project'.`);
       }
   }
 }
@@ -210,21 +291,27 @@ function issueValues(issue: StoredIssue, field: string, caller: string): string[
       const p = findProject(issue.projectId);
       return p ? [p.id, p.key.toLowerCase(), p.name.toLowerCase()] : [];
     }
-    case 'labels': return Array.isArray(f['labels']) ? f['labels'].filter((l): l is string => typeof l === 'string') : [];
+    case 'labels':
+      return Array.isArray(f['labels']) ? f['labels'].filter((l): l is string => typeof l === 'string') : [];
     case 'issuetype':
-    case 'type': return named(f['issuetype'], 'id', 'name').map((v) => v.toLowerCase());
+    case 'type':
+      return named(f['issuetype'], 'id', 'name').map((v) => v.toLowerCase());
     case 'key':
     case 'issuekey':
-    case 'id': return [issue.id, issue.key.toLowerCase()];
-    case 'status': return ['to do', '10000'];
-    case 'priority': return named(f['priority'], 'id', 'name').map((v) => v.toLowerCase());
+    case 'id':
+      return [issue.id, issue.key.toLowerCase()];
+    case 'status':
+      return ['to do', '10000'];
+    case 'priority':
+      return named(f['priority'], 'id', 'name').map((v) => v.toLowerCase());
     case 'reporter':
     case 'assignee':
     case 'creator': {
       const ids = named(f[field], 'accountId');
       return ids.flatMap((id) => (id === caller ? [id, 'currentuser()'] : [id]));
     }
-    default: return [];
+    default:
+      return [];
   }
 }
 
@@ -236,9 +323,12 @@ function textOf(issue: StoredIssue, field: string): string {
 
 function matches(expr: Expr, issue: StoredIssue, caller: string): boolean {
   switch (expr.kind) {
-    case 'and': return matches(expr.left, issue, caller) && matches(expr.right, issue, caller);
-    case 'or': return matches(expr.left, issue, caller) || matches(expr.right, issue, caller);
-    case 'not': return !matches(expr.expr, issue, caller);
+    case 'and':
+      return matches(expr.left, issue, caller) && matches(expr.right, issue, caller);
+    case 'or':
+      return matches(expr.left, issue, caller) || matches(expr.right, issue, caller);
+    case 'not':
+      return !matches(expr.expr, issue, caller);
     case 'clause': {
       if (expr.op === '~' || expr.op === '!~') {
         const haystack = textOf(issue, expr.field);
@@ -249,15 +339,22 @@ function matches(expr: Expr, issue: StoredIssue, caller: string): boolean {
       const exact = expr.field === 'labels';
       const have = issueValues(issue, expr.field, caller);
       const wanted = expr.values.map((v) => (exact ? v : v.toLowerCase()));
-      const hit = wanted.some((v) => have.includes(v) || (expr.field === 'project' && have.includes(findProjectByName(v)?.id ?? '\u0000')));
+      const hit = wanted.some(
+        (v) => have.includes(v) || (expr.field === 'project' && have.includes(findProjectByName(v)?.id ?? '\u0000')),
+      );
       switch (expr.op) {
         case '=':
-        case 'in': return hit;
+        case 'in':
+          return hit;
         case '!=':
-        case 'not in': return have.length > 0 && !hit;
-        case 'is': return have.length === 0;
-        case 'is not': return have.length > 0;
-        default: throw new JqlError(`The operator '${expr.op}' is not supported by the '${expr.field}' field.`);
+        case 'not in':
+          return have.length > 0 && !hit;
+        case 'is':
+          return have.length === 0;
+        case 'is not':
+          return have.length > 0;
+        default:
+          throw new JqlError(`The operator '${expr.op}' is not supported by the '${expr.field}' field.`);
       }
     }
   }
@@ -276,10 +373,14 @@ function priorityRank(issue: StoredIssue): number {
 function compare(a: StoredIssue, b: StoredIssue, field: string): number {
   switch (field) {
     case 'created':
-    case 'updated': return a.created.localeCompare(b.created) || issueNumber(a) - issueNumber(b);
-    case 'priority': return priorityRank(b) - priorityRank(a);
-    case 'summary': return String(a.fields['summary']).localeCompare(String(b.fields['summary']));
-    default: return (a.key.split('-')[0] ?? '').localeCompare(b.key.split('-')[0] ?? '') || issueNumber(a) - issueNumber(b);
+    case 'updated':
+      return a.created.localeCompare(b.created) || issueNumber(a) - issueNumber(b);
+    case 'priority':
+      return priorityRank(b) - priorityRank(a);
+    case 'summary':
+      return String(a.fields['summary']).localeCompare(String(b.fields['summary']));
+    default:
+      return (a.key.split('-')[0] ?? '').localeCompare(b.key.split('-')[0] ?? '') || issueNumber(a) - issueNumber(b);
   }
 }
 

@@ -6,9 +6,9 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { escapeHtml, redirect, sendHtml, type ApiResult } from './http.ts';
+import { type ApiResult, escapeHtml, redirect, sendHtml } from './http.ts';
 import { page } from './pages.ts';
-import { USERS, type SeedUser } from './seed.ts';
+import { type SeedUser, USERS } from './seed.ts';
 import type { AccessTokenRecord, StandInState, TokenFamily } from './state.ts';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
@@ -70,11 +70,22 @@ export class OAuthServer {
     const redirectUri = q.get('redirect_uri') ?? '';
     // Never redirect to an unverified client or callback: show an error page instead.
     if (clientId !== this.settings.clientId) {
-      sendHtml(res, 400, page('Something went wrong', `<p>Invalid <code>client_id</code>: this app does not exist.</p>`));
+      sendHtml(
+        res,
+        400,
+        page('Something went wrong', `<p>Invalid <code>client_id</code>: this app does not exist.</p>`),
+      );
       return;
     }
     if (!isHttpUrl(redirectUri) || (this.settings.redirectUris && !this.settings.redirectUris.includes(redirectUri))) {
-      sendHtml(res, 400, page('Something went wrong', `<p>The <code>redirect_uri</code> ${escapeHtml(redirectUri)} is not a callback URL registered for this app.</p>`));
+      sendHtml(
+        res,
+        400,
+        page(
+          'Something went wrong',
+          `<p>The <code>redirect_uri</code> ${escapeHtml(redirectUri)} is not a callback URL registered for this app.</p>`,
+        ),
+      );
       return;
     }
     const state = q.get('state');
@@ -98,7 +109,10 @@ export class OAuthServer {
     const scopes = (q.get('scope') ?? '').split(/\s+/).filter(Boolean);
     const unknown = scopes.filter((s) => !KNOWN_SCOPES.has(s));
     if (scopes.length === 0 || unknown.length > 0) {
-      back({ error: 'invalid_scope', error_description: scopes.length === 0 ? 'scope is required' : `Unknown scope: ${unknown.join(' ')}` });
+      back({
+        error: 'invalid_scope',
+        error_description: scopes.length === 0 ? 'scope is required' : `Unknown scope: ${unknown.join(' ')}`,
+      });
       return;
     }
     const consent = q.get('consent');
@@ -136,26 +150,41 @@ export class OAuthServer {
   // ---------------------------------------------------------------- /oauth/token
 
   handleToken(params: Record<string, unknown> | undefined): ApiResult {
-    if (!params) return { status: 400, body: { error: 'invalid_request', error_description: 'The request body must be JSON.' } };
+    if (!params)
+      return { status: 400, body: { error: 'invalid_request', error_description: 'The request body must be JSON.' } };
     const str = (name: string): string => (typeof params[name] === 'string' ? (params[name] as string) : '');
     const grantType = str('grant_type');
-    if (!grantType) return { status: 400, body: { error: 'invalid_request', error_description: 'Missing required parameter: grant_type' } };
+    if (!grantType)
+      return {
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'Missing required parameter: grant_type' },
+      };
     if (str('client_id') !== this.settings.clientId || !sameSecret(str('client_secret'), this.settings.clientSecret)) {
       return { status: 401, body: { error: 'access_denied', error_description: 'Unauthorized' } };
     }
     if (grantType === 'authorization_code') return this.exchangeCode(str('code'), str('redirect_uri'));
     if (grantType === 'refresh_token') return this.refresh(str('refresh_token'));
-    return { status: 403, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grantType}` } };
+    return {
+      status: 403,
+      body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grantType}` },
+    };
   }
 
   private exchangeCode(code: string, redirectUri: string): ApiResult {
-    if (!code) return { status: 400, body: { error: 'invalid_request', error_description: 'Missing required parameter: code' } };
+    if (!code)
+      return { status: 400, body: { error: 'invalid_request', error_description: 'Missing required parameter: code' } };
     const record = this.state.codes.get(code);
     if (!record || record.used || record.expiresAt <= this.state.now() || record.clientId !== this.settings.clientId) {
       return { status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } };
     }
     if (record.redirectUri !== redirectUri) {
-      return { status: 403, body: { error: 'invalid_grant', error_description: 'The redirect_uri does not match the one used in the authorization request.' } };
+      return {
+        status: 403,
+        body: {
+          error: 'invalid_grant',
+          error_description: 'The redirect_uri does not match the one used in the authorization request.',
+        },
+      };
     }
     record.used = true;
     const family: TokenFamily = {
@@ -172,8 +201,15 @@ export class OAuthServer {
   }
 
   private refresh(refreshToken: string): ApiResult {
-    const invalid = (): ApiResult => ({ status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } });
-    if (!refreshToken) return { status: 400, body: { error: 'invalid_request', error_description: 'Missing required parameter: refresh_token' } };
+    const invalid = (): ApiResult => ({
+      status: 403,
+      body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' },
+    });
+    if (!refreshToken)
+      return {
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'Missing required parameter: refresh_token' },
+      };
     const record = this.state.refreshTokens.get(refreshToken);
     const family = record ? this.state.families.get(record.familyId) : undefined;
     const now = this.state.now();
@@ -201,7 +237,8 @@ export class OAuthServer {
     const now = this.state.now();
     const withRefresh = family.scope.split(' ').includes('offline_access');
     const refreshToken = withRefresh ? base64url(randomBytes(48)) : undefined;
-    if (refreshToken) this.state.refreshTokens.set(refreshToken, { token: refreshToken, familyId: family.id, issuedAt: now });
+    if (refreshToken)
+      this.state.refreshTokens.set(refreshToken, { token: refreshToken, familyId: family.id, issuedAt: now });
     const accessToken = this.signAccessToken(family, now);
     const record: AccessTokenRecord = {
       token: accessToken,
@@ -266,7 +303,9 @@ export class OAuthServer {
     const user = family ? USERS.find((u) => u.accountId === family.accountId) : undefined;
     const now = this.state.now();
     if (!record || !family || !user || family.revokedAt !== undefined || now >= record.expiresAt) return { ok: false };
-    const companion = record.companionRefreshToken ? this.state.refreshTokens.get(record.companionRefreshToken) : undefined;
+    const companion = record.companionRefreshToken
+      ? this.state.refreshTokens.get(record.companionRefreshToken)
+      : undefined;
     // Companion revocation: the access token dies with its refresh token's reuse window.
     if (companion?.supersededAt !== undefined && now >= companion.supersededAt + REUSE_WINDOW_MS) return { ok: false };
     return { ok: true, user, family, scopes: family.scope.split(' ') };

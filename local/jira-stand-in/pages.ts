@@ -3,8 +3,8 @@
  * escaped (issue content comes from alerts, i.e. from outside), and the CSP set in http.ts forbids scripts.
  */
 import { adfToHtml } from './adf.ts';
-import { escapeHtml, isRecord } from './http.ts';
 import { sitePath } from './attachments.ts';
+import { escapeHtml, isRecord } from './http.ts';
 import { findField, findIssueType, findProject } from './representations.ts';
 import { PROJECTS, SITE_NAME } from './seed.ts';
 import type { StoredAttachment, StoredIssue } from './state.ts';
@@ -50,7 +50,8 @@ ${issues.length === 0 ? '<p>No issues yet.</p>' : `<table><tr><th>Key</th><th>Ty
 /** Human-readable value of one stored field. */
 function renderValue(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return escapeHtml(String(value));
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return escapeHtml(String(value));
   if (Array.isArray(value)) {
     return value.every((v) => typeof v === 'string')
       ? value.map((v) => `<span class="label">${escapeHtml(v)}</span>`).join('')
@@ -66,7 +67,19 @@ function renderValue(value: unknown): string {
   return `<code>${escapeHtml(JSON.stringify(value))}</code>`;
 }
 
-const HEADLINE_FIELDS = new Set(['summary', 'description', 'project', 'issuetype', 'priority', 'labels', 'reporter', 'creator', 'status', 'created', 'updated']);
+const HEADLINE_FIELDS = new Set([
+  'summary',
+  'description',
+  'project',
+  'issuetype',
+  'priority',
+  'labels',
+  'reporter',
+  'creator',
+  'status',
+  'created',
+  'updated',
+]);
 
 export function issuePage(issue: StoredIssue, attachments: readonly StoredAttachment[] = []): string {
   const f = issue.fields;

@@ -4,7 +4,7 @@
  * an hourly points quota per tenant. All off until configured, so the rest of the suite never sees them.
  */
 import { z } from 'zod';
-import { errorCollection, type ApiResult } from './http.ts';
+import { type ApiResult, errorCollection } from './http.ts';
 
 export const rateLimitSchema = z.object({
   /** Burst limit R: a token bucket of capacity R (at least 1) refilled at R tokens per second. */
@@ -41,7 +41,10 @@ const HOUR_MS = 3_600_000;
 const NEAR_LIMIT_SHARE = 0.2;
 
 /** Body of Jira Cloud's 429 answers (observed). */
-export const RATE_LIMITED_BODY = { ...errorCollection(['The request has been rate-limited. Please try again later.']), status: 429 };
+export const RATE_LIMITED_BODY = {
+  ...errorCollection(['The request has been rate-limited. Please try again later.']),
+  status: 429,
+};
 
 /** Jira's X-RateLimit-Reset: ISO timestamp to the minute, `yyyy-MM-ddTHH:mmZ`. */
 export function rateLimitReset(nowMs: number, seconds: number): string {
@@ -53,7 +56,12 @@ function wholeSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
-export function rateLimitedResult(nowMs: number, reason: string, retryAfterSeconds: number, extra: Record<string, string> = {}): ApiResult {
+export function rateLimitedResult(
+  nowMs: number,
+  reason: string,
+  retryAfterSeconds: number,
+  extra: Record<string, string> = {},
+): ApiResult {
   return {
     status: 429,
     body: RATE_LIMITED_BODY,
@@ -95,7 +103,10 @@ export class RateLimiter {
     const config = this.config;
     if (!config) return { allowed: true, headers: {} };
     const rate = config.requestsPerSecond;
-    const bucket = rate === undefined ? undefined : this.refill(config.scope === 'tenant' ? '*' : `${call.method} ${call.template}`, rate, now);
+    const bucket =
+      rate === undefined
+        ? undefined
+        : this.refill(config.scope === 'tenant' ? '*' : `${call.method} ${call.template}`, rate, now);
     if (bucket && rate !== undefined && bucket.tokens < 1) {
       return {
         allowed: false,
@@ -105,13 +116,17 @@ export class RateLimiter {
         }),
       };
     }
-    const writes = call.issueWrite !== undefined && config.perIssueWrites ? this.recentWrites(call.issueWrite, now) : undefined;
+    const writes =
+      call.issueWrite !== undefined && config.perIssueWrites ? this.recentWrites(call.issueWrite, now) : undefined;
     if (writes) {
       for (const window of PER_ISSUE_WINDOWS) {
         const inWindow = writes.filter((t) => t > now - window.windowMs);
         const oldest = inWindow[0];
         if (inWindow.length >= window.limit && oldest !== undefined) {
-          return { allowed: false, result: rateLimitedResult(now, 'jira-per-issue-on-write', wholeSeconds(oldest + window.windowMs - now)) };
+          return {
+            allowed: false,
+            result: rateLimitedResult(now, 'jira-per-issue-on-write', wholeSeconds(oldest + window.windowMs - now)),
+          };
         }
       }
     }
@@ -121,7 +136,10 @@ export class RateLimiter {
       if (hourStart !== this.quota.hourStart) this.quota = { hourStart, used: 0 };
       if (this.quota.used >= points) {
         const wait = wholeSeconds(hourStart + HOUR_MS - now);
-        return { allowed: false, result: rateLimitedResult(now, 'jira-quota-tenant-based', wait, this.quotaHeaders(points, now)) };
+        return {
+          allowed: false,
+          result: rateLimitedResult(now, 'jira-quota-tenant-based', wait, this.quotaHeaders(points, now)),
+        };
       }
     }
 
@@ -136,12 +154,19 @@ export class RateLimiter {
     const config = this.config;
     if (!config) return { enabled: false };
     const rate = config.requestsPerSecond;
-    const buckets = rate === undefined ? {} : Object.fromEntries([...this.buckets.keys()].map((key) => [key, Math.floor(this.refill(key, rate, now).tokens)]));
+    const buckets =
+      rate === undefined
+        ? {}
+        : Object.fromEntries(
+            [...this.buckets.keys()].map((key) => [key, Math.floor(this.refill(key, rate, now).tokens)]),
+          );
     return {
       enabled: true,
       ...config,
       buckets,
-      ...(config.hourlyPoints !== undefined ? { quotaUsed: this.quota.hourStart === Math.floor(now / HOUR_MS) * HOUR_MS ? this.quota.used : 0 } : {}),
+      ...(config.hourlyPoints !== undefined
+        ? { quotaUsed: this.quota.hourStart === Math.floor(now / HOUR_MS) * HOUR_MS ? this.quota.used : 0 }
+        : {}),
     };
   }
 
@@ -172,7 +197,12 @@ export class RateLimiter {
     };
   }
 
-  private successHeaders(rate: number | undefined, bucket: Bucket | undefined, points: number | undefined, now: number): Record<string, string> {
+  private successHeaders(
+    rate: number | undefined,
+    bucket: Bucket | undefined,
+    points: number | undefined,
+    now: number,
+  ): Record<string, string> {
     const headers: Record<string, string> = {};
     let near = false;
     if (rate !== undefined && bucket) {

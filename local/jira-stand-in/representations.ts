@@ -1,16 +1,16 @@
 /** JSON shapes of Jira resources as the REST API returns them, built from the seed. */
 import {
   FIELDS,
-  ISSUE_TYPES,
-  PRIORITIES,
-  PROJECTS,
-  USERS,
   type FieldDef,
+  ISSUE_TYPES,
   type IssueTypeDef,
   type OptionDef,
+  PRIORITIES,
+  PROJECTS,
   type PriorityDef,
   type ProjectDef,
   type SeedUser,
+  USERS,
 } from './seed.ts';
 
 /** Base of every `self` link: `{url}/ex/jira/{cloudId}/rest/api/3`. */
@@ -113,7 +113,12 @@ export function projectJson(links: Links, p: ProjectDef, expand: readonly string
     ...(expand.includes('description') ? { description: `${p.name} (Jira stand-in)` } : {}),
     ...(expand.includes('lead') && lead ? { lead: userJson(links, lead) } : {}),
     ...(expand.includes('issueTypes')
-      ? { issueTypes: p.issueTypeIds.map((id) => findIssueType(id)).filter((t) => t !== undefined).map((t) => issueTypeJson(links, t)) }
+      ? {
+          issueTypes: p.issueTypeIds
+            .map((id) => findIssueType(id))
+            .filter((t) => t !== undefined)
+            .map((t) => issueTypeJson(links, t)),
+        }
       : {}),
     ...(expand.includes('url') ? { url: `${links.site}/browse/${p.key}` } : {}),
   };

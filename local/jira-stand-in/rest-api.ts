@@ -7,17 +7,17 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isAdfDocument, isValidAdf } from './adf.ts';
 import {
-  MAX_ATTACHMENTS_PER_ISSUE,
-  MAX_FILES_PER_REQUEST,
-  XSRF_FAILED,
   attachmentJson,
   isMultipart,
+  MAX_ATTACHMENTS_PER_ISSUE,
+  MAX_FILES_PER_REQUEST,
+  type MultipartBody,
   sitePath,
   tooLarge,
-  type MultipartBody,
+  XSRF_FAILED,
 } from './attachments.ts';
-import { errorCollection, intParam, isRecord, type ApiResult } from './http.ts';
-import { GENERIC_CREATE_ERROR, formatJiraDateTime, projectIssueTypes, validateCreate } from './issue-validation.ts';
+import { type ApiResult, errorCollection, intParam, isRecord } from './http.ts';
+import { formatJiraDateTime, GENERIC_CREATE_ERROR, projectIssueTypes, validateCreate } from './issue-validation.ts';
 import { JqlError, parseJql, runJql } from './jql.ts';
 import {
   fieldDetailsJson,
@@ -26,13 +26,23 @@ import {
   findPriority,
   findProject,
   issueTypeJson,
+  type Links,
   optionJson,
   priorityJson,
   projectJson,
   userJson,
-  type Links,
 } from './representations.ts';
-import { DEFAULT_PRIORITY_ID, FIELDS, PERMISSIONS, PRIORITIES, PROJECTS, USERS, type FieldDef, type ProjectDef, type SeedUser } from './seed.ts';
+import {
+  DEFAULT_PRIORITY_ID,
+  FIELDS,
+  type FieldDef,
+  PERMISSIONS,
+  PRIORITIES,
+  PROJECTS,
+  type ProjectDef,
+  type SeedUser,
+  USERS,
+} from './seed.ts';
 import type { StandInState, StoredAttachment, StoredIssue } from './state.ts';
 
 export const REMOVED_SEARCH_API =
@@ -106,20 +116,28 @@ const noAttachment = (id: string): ApiResult => bad(404, [`The attachment with i
 /** POST /issue/{key}/attachments: Jira's checks in Jira's order (media type, XSRF, issue, size, count). */
 function addAttachments(ctx: RouteContext): ApiResult {
   // The resource only consumes multipart; other bodies never reach the XSRF filter, which looks at form types.
-  if (!isMultipart(typeof ctx.headers['content-type'] === 'string' ? ctx.headers['content-type'] : undefined) || !ctx.multipart) {
+  if (
+    !isMultipart(typeof ctx.headers['content-type'] === 'string' ? ctx.headers['content-type'] : undefined) ||
+    !ctx.multipart
+  ) {
     return bad(415, ['Unsupported Media Type: the request must be multipart/form-data.']);
   }
   if (ctx.headers['x-atlassian-token'] !== 'no-check') return XSRF_FAILED;
   const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
   if (!issue) return noIssue();
   const body = ctx.multipart;
-  if (body.kind === 'too-large') return tooLarge(`The attachments exceed the maximum attachment size of ${ctx.uploadLimit} bytes.`);
+  if (body.kind === 'too-large')
+    return tooLarge(`The attachments exceed the maximum attachment size of ${ctx.uploadLimit} bytes.`);
   if (body.kind === 'invalid') return bad(400, ['The multipart/form-data body could not be read.']);
   // Parts under any other name are ignored: Jira answers 200 with an empty list, a silent failure.
   const files = body.files.filter((f) => f.field === 'file');
-  if (files.length > MAX_FILES_PER_REQUEST) return tooLarge(`No more than ${MAX_FILES_PER_REQUEST} files can be attached in one request.`);
+  if (files.length > MAX_FILES_PER_REQUEST)
+    return tooLarge(`No more than ${MAX_FILES_PER_REQUEST} files can be attached in one request.`);
   const oversized = files.find((f) => f.content.length > ctx.uploadLimit);
-  if (oversized) return tooLarge(`The file '${oversized.filename}' is too large to attach. The maximum attachment size is ${ctx.uploadLimit} bytes.`);
+  if (oversized)
+    return tooLarge(
+      `The file '${oversized.filename}' is too large to attach. The maximum attachment size is ${ctx.uploadLimit} bytes.`,
+    );
   if (issueAttachments(ctx.state, issue).length + files.length > MAX_ATTACHMENTS_PER_ISSUE) {
     return tooLarge(`This issue has reached the limit of ${MAX_ATTACHMENTS_PER_ISSUE} attachments.`);
   }
@@ -149,7 +167,11 @@ function createMetaPage(query: URLSearchParams): { startAt: number; maxResults: 
   if (maxResults > CREATEMETA_MAX) {
     return {
       status: 400,
-      body: { errorMessages: [`Parameter 'maxResults' must not exceed the limit '${CREATEMETA_MAX}'`], errors: {}, httpStatusCode: { empty: false, present: true } },
+      body: {
+        errorMessages: [`Parameter 'maxResults' must not exceed the limit '${CREATEMETA_MAX}'`],
+        errors: {},
+        httpStatusCode: { empty: false, present: true },
+      },
     };
   }
   if (Number.isNaN(startAt) || Number.isNaN(maxResults) || startAt < 0 || maxResults < 0) {
@@ -158,7 +180,13 @@ function createMetaPage(query: URLSearchParams): { startAt: number; maxResults: 
   return { startAt, maxResults };
 }
 
-function fieldMeta(links: Links, project: ProjectDef, field: FieldDef, required: boolean, issueTypeId: string): Record<string, unknown> {
+function fieldMeta(
+  links: Links,
+  project: ProjectDef,
+  field: FieldDef,
+  required: boolean,
+  issueTypeId: string,
+): Record<string, unknown> {
   const base: Record<string, unknown> = {
     required,
     schema: field.schema,
@@ -171,7 +199,12 @@ function fieldMeta(links: Links, project: ProjectDef, field: FieldDef, required:
   switch (field.id) {
     case 'priority': {
       const medium = findPriority(DEFAULT_PRIORITY_ID);
-      return { ...base, hasDefaultValue: true, allowedValues: PRIORITIES.map((p) => priorityJson(links, p)), ...(medium ? { defaultValue: priorityJson(links, medium) } : {}) };
+      return {
+        ...base,
+        hasDefaultValue: true,
+        allowedValues: PRIORITIES.map((p) => priorityJson(links, p)),
+        ...(medium ? { defaultValue: priorityJson(links, medium) } : {}),
+      };
     }
     case 'issuetype': {
       const type = findIssueType(issueTypeId);
@@ -184,21 +217,39 @@ function fieldMeta(links: Links, project: ProjectDef, field: FieldDef, required:
     case 'assignee':
       return { ...base, autoCompleteUrl: `${links.api}/user/assignable/search?project=${project.key}&query=` };
     case 'labels':
-      return { ...base, operations: ['add', 'set', 'remove'], autoCompleteUrl: `${links.site}/rest/api/1.0/labels/suggest?query=` };
+      return {
+        ...base,
+        operations: ['add', 'set', 'remove'],
+        autoCompleteUrl: `${links.site}/rest/api/1.0/labels/suggest?query=`,
+      };
     default:
       break;
   }
   const custom = field.schema.custom?.split(':')[1];
-  if (field.options) return { ...base, ...(field.schema.type === 'array' ? { operations: ['add', 'set', 'remove'] } : {}), allowedValues: field.options.map((o) => optionJson(links, o)) };
-  if (custom === 'labels') return { ...base, operations: ['add', 'set', 'remove'], autoCompleteUrl: `${links.site}/rest/api/1.0/labels/${field.schema.customId ?? ''}/suggest?customFieldId=${field.schema.customId ?? ''}&query=` };
-  if (custom === 'userpicker' || custom === 'multiuserpicker') return { ...base, autoCompleteUrl: `${links.api}/user/search?query=` };
+  if (field.options)
+    return {
+      ...base,
+      ...(field.schema.type === 'array' ? { operations: ['add', 'set', 'remove'] } : {}),
+      allowedValues: field.options.map((o) => optionJson(links, o)),
+    };
+  if (custom === 'labels')
+    return {
+      ...base,
+      operations: ['add', 'set', 'remove'],
+      autoCompleteUrl: `${links.site}/rest/api/1.0/labels/${field.schema.customId ?? ''}/suggest?customFieldId=${field.schema.customId ?? ''}&query=`,
+    };
+  if (custom === 'userpicker' || custom === 'multiuserpicker')
+    return { ...base, autoCompleteUrl: `${links.api}/user/search?query=` };
   return base;
 }
 
 /** The value of a stored issue as GET issue returns it, limited by `fields` (`*all`, `-x`, names). */
 function selectFields(ctx: RouteContext, issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
   const all = issue.fields;
-  const wanted = requested.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const wanted = requested
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   const include = wanted.filter((w) => !w.startsWith('-'));
   const exclude = new Set(wanted.filter((w) => w.startsWith('-')).map((w) => w.slice(1)));
   const everything = include.length === 0 || include.includes('*all') || include.includes('*navigable');
@@ -206,7 +257,10 @@ function selectFields(ctx: RouteContext, issue: StoredIssue, requested: readonly
   const keys = everything ? FIELDS.map((f) => f.id).filter((id) => id in all || !findField(id)?.custom) : include;
   for (const key of keys) {
     if (exclude.has(key) || !findField(key)) continue;
-    out[key] = key === 'attachment' ? issueAttachments(ctx.state, issue).map((a) => attachmentJson(ctx.links, a)) : (all[key] ?? null);
+    out[key] =
+      key === 'attachment'
+        ? issueAttachments(ctx.state, issue).map((a) => attachmentJson(ctx.links, a))
+        : (all[key] ?? null);
   }
   return out;
 }
@@ -245,7 +299,16 @@ function decodePageToken(token: string, jql: string): number | undefined {
   return undefined;
 }
 
-function searchJql(ctx: RouteContext, input: { jql: unknown; fields: readonly string[]; maxResults: unknown; nextPageToken: unknown; reconcileIssues: unknown }): ApiResult {
+function searchJql(
+  ctx: RouteContext,
+  input: {
+    jql: unknown;
+    fields: readonly string[];
+    maxResults: unknown;
+    nextPageToken: unknown;
+    reconcileIssues: unknown;
+  },
+): ApiResult {
   const jql = typeof input.jql === 'string' ? input.jql : '';
   let parsed: ReturnType<typeof parseJql>;
   try {
@@ -257,7 +320,8 @@ function searchJql(ctx: RouteContext, input: { jql: unknown; fields: readonly st
   if (Array.isArray(input.reconcileIssues) && input.reconcileIssues.length > 50) {
     return bad(400, ['The reconcileIssues list can contain at most 50 issue ids.']);
   }
-  const maxResults = typeof input.maxResults === 'number' ? Math.min(Math.max(Math.trunc(input.maxResults), 1), 5000) : 50;
+  const maxResults =
+    typeof input.maxResults === 'number' ? Math.min(Math.max(Math.trunc(input.maxResults), 1), 5000) : 50;
   let offset = 0;
   if (input.nextPageToken !== undefined && input.nextPageToken !== null) {
     const decoded = typeof input.nextPageToken === 'string' ? decodePageToken(input.nextPageToken, jql) : undefined;
@@ -292,14 +356,22 @@ export const ROUTES: readonly Route[] = [
     template: '/myself',
     scope: 'read:jira-user',
     handle: ({ user, links }) =>
-      ok({ ...userJson(links, user), groups: { size: 3, items: [] }, applicationRoles: { size: 1, items: [] }, expand: 'groups,applicationRoles' }),
+      ok({
+        ...userJson(links, user),
+        groups: { size: 3, items: [] },
+        applicationRoles: { size: 1, items: [] },
+        expand: 'groups,applicationRoles',
+      }),
   },
   {
     method: 'GET',
     template: '/mypermissions',
     scope: 'read:jira-work',
     handle: ({ user, query, state }) => {
-      const keys = (query.get('permissions') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+      const keys = (query.get('permissions') ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
       if (keys.length === 0) return bad(400, ["The 'permissions' query parameter is required."]);
       const unknown = keys.filter((k) => !(k in PERMISSIONS));
       if (unknown.length > 0) return bad(400, [`Unrecognized permission keys: ${unknown.join(', ')}`]);
@@ -318,7 +390,14 @@ export const ROUTES: readonly Route[] = [
             : project
               ? can(user, project, key)
               : PROJECTS.some((p) => can(user, p, key));
-        permissions[key] = { id: info.id, key, name: info.name, type: info.type, description: info.description, havePermission: have };
+        permissions[key] = {
+          id: info.id,
+          key,
+          name: info.name,
+          type: info.type,
+          description: info.description,
+          havePermission: have,
+        };
       }
       return ok({ permissions });
     },
@@ -332,7 +411,10 @@ export const ROUTES: readonly Route[] = [
       // Jira silently caps maxResults at 100 here (unlike createmeta, which refuses > 200).
       const maxResults = Math.min(Math.max(intParam(query, 'maxResults', 50) || 50, 1), 100);
       const text = (query.get('query') ?? '').toLowerCase();
-      const keys = query.getAll('keys').flatMap((k) => k.split(',')).map((k) => k.toUpperCase());
+      const keys = query
+        .getAll('keys')
+        .flatMap((k) => k.split(','))
+        .map((k) => k.toUpperCase());
       const ids = query.getAll('id');
       const action = query.get('action') ?? 'view';
       const expand = (query.get('expand') ?? '').split(',');
@@ -343,13 +425,16 @@ export const ROUTES: readonly Route[] = [
         .filter((p) => keys.length === 0 || keys.includes(p.key))
         .filter((p) => ids.length === 0 || ids.includes(p.id))
         .sort((a, b) => (query.get('orderBy') === 'name' ? a.name.localeCompare(b.name) : a.key.localeCompare(b.key)));
-      if (filtered.length === 0 && (text || keys.length > 0 || ids.length > 0)) return bad(404, ['No projects found matching the search criteria.']);
+      if (filtered.length === 0 && (text || keys.length > 0 || ids.length > 0))
+        return bad(404, ['No projects found matching the search criteria.']);
       const values = filtered.slice(startAt, startAt + maxResults);
       const isLast = startAt + values.length >= filtered.length;
       const self = `${links.api}/project/search?startAt=${startAt}&maxResults=${maxResults}`;
       return ok({
         self,
-        ...(isLast ? {} : { nextPage: `${links.api}/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
+        ...(isLast
+          ? {}
+          : { nextPage: `${links.api}/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}` }),
         maxResults,
         startAt,
         total: filtered.length,
@@ -380,7 +465,9 @@ export const ROUTES: readonly Route[] = [
       if ('status' in pageParams) return pageParams;
       const all = projectIssueTypes(project);
       return ok({
-        issueTypes: all.slice(pageParams.startAt, pageParams.startAt + pageParams.maxResults).map((t) => issueTypeJson(links, t)),
+        issueTypes: all
+          .slice(pageParams.startAt, pageParams.startAt + pageParams.maxResults)
+          .map((t) => issueTypeJson(links, t)),
         maxResults: pageParams.maxResults,
         startAt: pageParams.startAt,
         total: all.length,
@@ -396,7 +483,10 @@ export const ROUTES: readonly Route[] = [
       const project = visibleProject(user, ref);
       if (!project || !can(user, project, 'CREATE_ISSUES')) return noProject(ref);
       const typeId = params['issueTypeId'] ?? '';
-      if (!project.issueTypeIds.includes(typeId)) return bad(404, [`Issue type with id '${typeId}' does not exist or is not available in project '${project.key}'.`]);
+      if (!project.issueTypeIds.includes(typeId))
+        return bad(404, [
+          `Issue type with id '${typeId}' does not exist or is not available in project '${project.key}'.`,
+        ]);
       const pageParams = createMetaPage(query);
       if ('status' in pageParams) return pageParams;
       const screen = state.screens[project.key]?.[typeId] ?? [];
@@ -422,7 +512,10 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     template: '/priority',
     scope: 'read:jira-work',
-    handle: ({ links }) => ok(PRIORITIES.map((p) => ({ ...priorityJson(links, p), description: p.description, statusColor: p.statusColor }))),
+    handle: ({ links }) =>
+      ok(
+        PRIORITIES.map((p) => ({ ...priorityJson(links, p), description: p.description, statusColor: p.statusColor })),
+      ),
   },
   {
     method: 'GET',
@@ -430,7 +523,9 @@ export const ROUTES: readonly Route[] = [
     scope: 'read:jira-work',
     handle: ({ params, links }) => {
       const p = findPriority(params['id'] ?? '');
-      return p ? ok({ ...priorityJson(links, p), description: p.description, statusColor: p.statusColor }) : bad(404, [`The priority with ID '${params['id'] ?? ''}' does not exist.`]);
+      return p
+        ? ok({ ...priorityJson(links, p), description: p.description, statusColor: p.statusColor })
+        : bad(404, [`The priority with ID '${params['id'] ?? ''}' does not exist.`]);
     },
   },
   {
@@ -438,10 +533,12 @@ export const ROUTES: readonly Route[] = [
     template: '/user/search',
     scope: 'read:jira-user',
     handle: ({ user, query, links }) => {
-      if (query.has('username')) return bad(400, ["The query parameter 'username' is not supported in GDPR strict mode."]);
+      if (query.has('username'))
+        return bad(400, ["The query parameter 'username' is not supported in GDPR strict mode."]);
       const text = query.get('query');
       const accountId = query.get('accountId');
-      if (!text && !accountId && !query.get('property')) return bad(400, ["One of 'query' or 'accountId' or 'property' query parameters must be provided."]);
+      if (!text && !accountId && !query.get('property'))
+        return bad(400, ["One of 'query' or 'accountId' or 'property' query parameters must be provided."]);
       // Without "Browse users and groups" Jira answers an empty list, not an error.
       if (!user.global.includes('USER_PICKER')) return ok([]);
       const startAt = Math.max(intParam(query, 'startAt', 0) || 0, 0);
@@ -455,7 +552,8 @@ export const ROUTES: readonly Route[] = [
     template: '/issue',
     scope: 'write:jira-work',
     handle: (ctx) => {
-      if (ctx.body === INVALID_JSON) return bad(400, ['Unexpected character in the request body: it is not valid JSON.']);
+      if (ctx.body === INVALID_JSON)
+        return bad(400, ['Unexpected character in the request body: it is not valid JSON.']);
       const result = validateCreate(ctx.body, {
         links: ctx.links,
         screens: ctx.state.screens,
@@ -475,7 +573,12 @@ export const ROUTES: readonly Route[] = [
         issueTypeId: result.issueType.id,
         fields: {
           ...result.fields,
-          status: { self: `${ctx.links.api}/status/10000`, name: 'To Do', id: '10000', statusCategory: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' } },
+          status: {
+            self: `${ctx.links.api}/status/10000`,
+            name: 'To Do',
+            id: '10000',
+            statusCategory: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
+          },
           creator: userJson(ctx.links, ctx.user),
           created,
           updated: created,
@@ -507,8 +610,14 @@ export const ROUTES: readonly Route[] = [
       if (!issue) return noIssue();
       const body = isRecord(ctx.body) ? ctx.body['body'] : undefined;
       if (body === undefined || body === null) return bad(400, [], { comment: 'Comment body can not be empty!' });
-      if (!isAdfDocument(body)) return bad(400, [], { comment: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)' });
-      if (JSON.stringify(body).length > 32_767) return bad(400, [], { comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' });
+      if (!isAdfDocument(body))
+        return bad(400, [], {
+          comment: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)',
+        });
+      if (JSON.stringify(body).length > 32_767)
+        return bad(400, [], {
+          comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.',
+        });
       if (!isValidAdf(body)) return bad(400, [GENERIC_CREATE_ERROR]);
       if (issue.comments.length >= 5000) return bad(413, ['This issue has reached the limit of 5000 comments.']);
       const created = formatJiraDateTime(ctx.state.now());
@@ -528,7 +637,12 @@ export const ROUTES: readonly Route[] = [
       const startAt = Math.max(intParam(ctx.query, 'startAt', 0) || 0, 0);
       const maxResults = Math.min(Math.max(intParam(ctx.query, 'maxResults', 100) || 100, 1), 5000);
       const page = issue.comments.slice(startAt, startAt + maxResults);
-      return ok({ comments: page.map((c) => commentJson(ctx, issue, c)), maxResults, startAt, total: issue.comments.length });
+      return ok({
+        comments: page.map((c) => commentJson(ctx, issue, c)),
+        maxResults,
+        startAt,
+        total: issue.comments.length,
+      });
     },
   },
   {
@@ -551,7 +665,9 @@ export const ROUTES: readonly Route[] = [
       const id = ctx.params['id'] ?? '';
       const attachment = visibleAttachment(ctx, id);
       // This one answers the id as a number (AttachmentMetadata), unlike the upload and the issue field.
-      return attachment ? ok({ ...attachmentJson(ctx.links, attachment), id: Number(attachment.id), properties: {} }) : noAttachment(id);
+      return attachment
+        ? ok({ ...attachmentJson(ctx.links, attachment), id: Number(attachment.id), properties: {} })
+        : noAttachment(id);
     },
   },
   {
@@ -564,9 +680,19 @@ export const ROUTES: readonly Route[] = [
       if (!attachment) return noAttachment(id);
       // By default Jira redirects (303) to where the bytes are served; `redirect=false` answers them at once.
       if (ctx.query.get('redirect') !== 'false') {
-        return { status: 303, body: '', contentType: 'text/plain;charset=UTF-8', headers: { location: `${ctx.links.site}${sitePath(attachment)}` } };
+        return {
+          status: 303,
+          body: '',
+          contentType: 'text/plain;charset=UTF-8',
+          headers: { location: `${ctx.links.site}${sitePath(attachment)}` },
+        };
       }
-      return { status: 200, body: attachment.content, contentType: attachment.mimeType, headers: { 'content-disposition': 'attachment' } };
+      return {
+        status: 200,
+        body: attachment.content,
+        contentType: attachment.mimeType,
+        headers: { 'content-disposition': 'attachment' },
+      };
     },
   },
   {
@@ -576,7 +702,13 @@ export const ROUTES: readonly Route[] = [
     handle: (ctx) => {
       if (!isRecord(ctx.body)) return bad(400, ['The request body is not a valid JSON object.']);
       const b = ctx.body;
-      return searchJql(ctx, { jql: b['jql'], fields: stringList(b['fields']), maxResults: b['maxResults'], nextPageToken: b['nextPageToken'], reconcileIssues: b['reconcileIssues'] });
+      return searchJql(ctx, {
+        jql: b['jql'],
+        fields: stringList(b['fields']),
+        maxResults: b['maxResults'],
+        nextPageToken: b['nextPageToken'],
+        reconcileIssues: b['reconcileIssues'],
+      });
     },
   },
   {
@@ -602,7 +734,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', template: '/search/id', scope: 'read:jira-work', handle: gone },
 ];
 
-function commentJson(ctx: RouteContext, issue: StoredIssue, comment: StoredIssue['comments'][number]): Record<string, unknown> {
+function commentJson(
+  ctx: RouteContext,
+  issue: StoredIssue,
+  comment: StoredIssue['comments'][number],
+): Record<string, unknown> {
   const author = USERS.find((u) => u.accountId === comment.authorAccountId);
   const authorJson = author ? userJson(ctx.links, author) : { accountId: comment.authorAccountId };
   return {
@@ -618,7 +754,10 @@ function commentJson(ctx: RouteContext, issue: StoredIssue, comment: StoredIssue
 }
 
 /** Matches `/issue/SEC-1/comment` against the templates; returns the route and its path parameters. */
-export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
   const parts = path.split('/').filter(Boolean);
   const allowed: string[] = [];
   for (const route of ROUTES) {

@@ -27,18 +27,65 @@ export interface PermissionInfo {
 
 /** Permission keys the stand-in knows; anything else is a 400 like Jira's unknown key. */
 export const PERMISSIONS: Readonly<Record<GlobalPermission | ProjectPermission, PermissionInfo>> = {
-  ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', description: 'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.' },
-  SYSTEM_ADMIN: { id: '44', name: 'Administer Jira', type: 'GLOBAL', description: 'Ability to perform all administration functions.' },
-  USER_PICKER: { id: '27', name: 'Browse users and groups', type: 'GLOBAL', description: 'View and select users or groups from the user picker, and share issues. Users with this permission can see the names of all users and groups on your site.' },
-  CREATE_SHARED_OBJECTS: { id: '22', name: 'Share dashboards and filters', type: 'GLOBAL', description: 'Share dashboards and filters with other users.' },
-  BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT', description: 'Ability to browse projects and the issues within them.' },
+  ADMINISTER: {
+    id: '0',
+    name: 'Administer Jira',
+    type: 'GLOBAL',
+    description:
+      'Create and administer projects, issue types, fields, workflows, and schemes for all projects. Users with this permission can perform most administration tasks, except: managing users, importing data, and editing system email settings.',
+  },
+  SYSTEM_ADMIN: {
+    id: '44',
+    name: 'Administer Jira',
+    type: 'GLOBAL',
+    description: 'Ability to perform all administration functions.',
+  },
+  USER_PICKER: {
+    id: '27',
+    name: 'Browse users and groups',
+    type: 'GLOBAL',
+    description:
+      'View and select users or groups from the user picker, and share issues. Users with this permission can see the names of all users and groups on your site.',
+  },
+  CREATE_SHARED_OBJECTS: {
+    id: '22',
+    name: 'Share dashboards and filters',
+    type: 'GLOBAL',
+    description: 'Share dashboards and filters with other users.',
+  },
+  BROWSE_PROJECTS: {
+    id: '10',
+    name: 'Browse Projects',
+    type: 'PROJECT',
+    description: 'Ability to browse projects and the issues within them.',
+  },
   CREATE_ISSUES: { id: '11', name: 'Create Issues', type: 'PROJECT', description: 'Ability to create issues.' },
   EDIT_ISSUES: { id: '12', name: 'Edit Issues', type: 'PROJECT', description: 'Ability to edit issues.' },
   ADD_COMMENTS: { id: '15', name: 'Add Comments', type: 'PROJECT', description: 'Ability to comment on issues.' },
-  ASSIGN_ISSUES: { id: '13', name: 'Assign Issues', type: 'PROJECT', description: 'Ability to assign issues to other people.' },
-  ASSIGNABLE_USER: { id: '17', name: 'Assignable User', type: 'PROJECT', description: 'Users with this permission may be assigned to issues.' },
-  MODIFY_REPORTER: { id: '30', name: 'Modify Reporter', type: 'PROJECT', description: 'Ability to modify the reporter when creating or editing an issue.' },
-  ADMINISTER_PROJECTS: { id: '23', name: 'Administer Projects', type: 'PROJECT', description: 'Ability to administer a project in Jira.' },
+  ASSIGN_ISSUES: {
+    id: '13',
+    name: 'Assign Issues',
+    type: 'PROJECT',
+    description: 'Ability to assign issues to other people.',
+  },
+  ASSIGNABLE_USER: {
+    id: '17',
+    name: 'Assignable User',
+    type: 'PROJECT',
+    description: 'Users with this permission may be assigned to issues.',
+  },
+  MODIFY_REPORTER: {
+    id: '30',
+    name: 'Modify Reporter',
+    type: 'PROJECT',
+    description: 'Ability to modify the reporter when creating or editing an issue.',
+  },
+  ADMINISTER_PROJECTS: {
+    id: '23',
+    name: 'Administer Projects',
+    type: 'PROJECT',
+    description: 'Ability to administer a project in Jira.',
+  },
 };
 
 export interface SeedUser {
@@ -55,7 +102,14 @@ export interface SeedUser {
   readonly canSignIn: boolean;
 }
 
-const MEMBER: readonly ProjectPermission[] = ['BROWSE_PROJECTS', 'CREATE_ISSUES', 'EDIT_ISSUES', 'ADD_COMMENTS', 'ASSIGN_ISSUES', 'ASSIGNABLE_USER'];
+const MEMBER: readonly ProjectPermission[] = [
+  'BROWSE_PROJECTS',
+  'CREATE_ISSUES',
+  'EDIT_ISSUES',
+  'ADD_COMMENTS',
+  'ASSIGN_ISSUES',
+  'ASSIGNABLE_USER',
+];
 const ADMIN: readonly ProjectPermission[] = [...MEMBER, 'MODIFY_REPORTER', 'ADMINISTER_PROJECTS'];
 
 export const USERS: readonly SeedUser[] = [
@@ -110,11 +164,35 @@ export interface PriorityDef {
 }
 
 export const PRIORITIES: readonly PriorityDef[] = [
-  { id: '1', name: 'Highest', description: 'This problem will block progress.', statusColor: '#d04437', icon: 'highest' },
-  { id: '2', name: 'High', description: 'Serious problem that could block progress.', statusColor: '#f15C75', icon: 'high' },
-  { id: '3', name: 'Medium', description: 'Has the potential to affect progress.', statusColor: '#f79232', icon: 'medium' },
+  {
+    id: '1',
+    name: 'Highest',
+    description: 'This problem will block progress.',
+    statusColor: '#d04437',
+    icon: 'highest',
+  },
+  {
+    id: '2',
+    name: 'High',
+    description: 'Serious problem that could block progress.',
+    statusColor: '#f15C75',
+    icon: 'high',
+  },
+  {
+    id: '3',
+    name: 'Medium',
+    description: 'Has the potential to affect progress.',
+    statusColor: '#f79232',
+    icon: 'medium',
+  },
   { id: '4', name: 'Low', description: 'Minor problem or easily worked around.', statusColor: '#707070', icon: 'low' },
-  { id: '5', name: 'Lowest', description: 'Trivial problem with little or no impact on progress.', statusColor: '#999999', icon: 'lowest' },
+  {
+    id: '5',
+    name: 'Lowest',
+    description: 'Trivial problem with little or no impact on progress.',
+    statusColor: '#999999',
+    icon: 'lowest',
+  },
 ];
 export const DEFAULT_PRIORITY_ID = '3';
 
@@ -131,14 +209,69 @@ export interface IssueTypeDef {
 }
 
 export const ISSUE_TYPES: readonly IssueTypeDef[] = [
-  { id: '10001', name: 'Task', description: 'A small, distinct piece of work.', subtask: false, hierarchyLevel: 0, avatarId: 10318 },
-  { id: '10002', name: 'Epic', description: 'A big user story that needs to be broken down.', subtask: false, hierarchyLevel: 1, avatarId: 10307 },
-  { id: '10003', name: 'Sub-task', description: "A small piece of work that's part of a larger task.", subtask: true, hierarchyLevel: -1, avatarId: 10316 },
+  {
+    id: '10001',
+    name: 'Task',
+    description: 'A small, distinct piece of work.',
+    subtask: false,
+    hierarchyLevel: 0,
+    avatarId: 10318,
+  },
+  {
+    id: '10002',
+    name: 'Epic',
+    description: 'A big user story that needs to be broken down.',
+    subtask: false,
+    hierarchyLevel: 1,
+    avatarId: 10307,
+  },
+  {
+    id: '10003',
+    name: 'Sub-task',
+    description: "A small piece of work that's part of a larger task.",
+    subtask: true,
+    hierarchyLevel: -1,
+    avatarId: 10316,
+  },
   { id: '10004', name: 'Bug', description: 'A problem or error.', subtask: false, hierarchyLevel: 0, avatarId: 10303 },
-  { id: '10005', name: 'Incident', description: 'A security incident raised from an alert.', subtask: false, hierarchyLevel: 0, avatarId: 10304 },
-  { id: '10010', name: 'Task', description: 'A small, distinct piece of work.', subtask: false, hierarchyLevel: 0, avatarId: 10318, scopeProjectId: '10001', entityId: 'b1c6e2a0-1d2e-4f30-9a41-5b6c7d8e9f01' },
-  { id: '10011', name: 'Incident', description: 'Something broke.', subtask: false, hierarchyLevel: 0, avatarId: 10304, scopeProjectId: '10001', entityId: 'b1c6e2a0-1d2e-4f30-9a41-5b6c7d8e9f02' },
-  { id: '10012', name: 'Subtask', description: 'A small piece of work within a task.', subtask: true, hierarchyLevel: -1, avatarId: 10316, scopeProjectId: '10001', entityId: 'b1c6e2a0-1d2e-4f30-9a41-5b6c7d8e9f03' },
+  {
+    id: '10005',
+    name: 'Incident',
+    description: 'A security incident raised from an alert.',
+    subtask: false,
+    hierarchyLevel: 0,
+    avatarId: 10304,
+  },
+  {
+    id: '10010',
+    name: 'Task',
+    description: 'A small, distinct piece of work.',
+    subtask: false,
+    hierarchyLevel: 0,
+    avatarId: 10318,
+    scopeProjectId: '10001',
+    entityId: 'b1c6e2a0-1d2e-4f30-9a41-5b6c7d8e9f01',
+  },
+  {
+    id: '10011',
+    name: 'Incident',
+    description: 'Something broke.',
+    subtask: false,
+    hierarchyLevel: 0,
+    avatarId: 10304,
+    scopeProjectId: '10001',
+    entityId: 'b1c6e2a0-1d2e-4f30-9a41-5b6c7d8e9f02',
+  },
+  {
+    id: '10012',
+    name: 'Subtask',
+    description: 'A small piece of work within a task.',
+    subtask: true,
+    hierarchyLevel: -1,
+    avatarId: 10316,
+    scopeProjectId: '10001',
+    entityId: 'b1c6e2a0-1d2e-4f30-9a41-5b6c7d8e9f03',
+  },
 ];
 
 export interface FieldSchema {
@@ -211,13 +344,26 @@ export const FIELDS: readonly FieldDef[] = [
   // Company-managed (global) custom fields, named as in Keeper's Jira ITSM documentation.
   customField(10050, 'Remote IP Address', 'string', 'textfield'),
   customField(10051, 'Event Category', 'option', 'select', {
-    options: [[10100, 'Login'], [10101, 'BreachWatch'], [10102, 'Policy'], [10103, 'Sharing'], [10104, 'Account'], [10105, 'Security'], [10106, 'Other']],
+    options: [
+      [10100, 'Login'],
+      [10101, 'BreachWatch'],
+      [10102, 'Policy'],
+      [10103, 'Sharing'],
+      [10104, 'Account'],
+      [10105, 'Security'],
+      [10106, 'Other'],
+    ],
   }),
   customField(10052, 'Security Event Type', 'string', 'textfield'),
   customField(10053, 'Device Name', 'string', 'textfield'),
   customField(10054, 'Alert Timestamp', 'datetime', 'datetime'),
   customField(10055, 'Alert Severity', 'option', 'select', {
-    options: [[10110, 'Critical'], [10111, 'High'], [10112, 'Medium'], [10113, 'Low']],
+    options: [
+      [10110, 'Critical'],
+      [10111, 'High'],
+      [10112, 'Medium'],
+      [10113, 'Low'],
+    ],
   }),
   // One field of every other mappable type, on SEC Task only (for mapping tests).
   customField(10060, 'Analyst Notes', 'string', 'textarea'),
@@ -226,14 +372,28 @@ export const FIELDS: readonly FieldDef[] = [
   customField(10063, 'Detection Date', 'date', 'datepicker'),
   customField(10064, 'Affected Products', 'array', 'multiselect', {
     items: 'option',
-    options: [[10120, 'Vault'], [10121, 'Admin Console'], [10122, 'Browser Extension'], [10123, 'Commander'], [10124, 'Secrets Manager']],
+    options: [
+      [10120, 'Vault'],
+      [10121, 'Admin Console'],
+      [10122, 'Browser Extension'],
+      [10123, 'Commander'],
+      [10124, 'Secrets Manager'],
+    ],
   }),
   customField(10065, 'Response Checklist', 'array', 'multicheckboxes', {
     items: 'option',
-    options: [[10130, 'Contained'], [10131, 'User notified'], [10132, 'Credentials rotated']],
+    options: [
+      [10130, 'Contained'],
+      [10131, 'User notified'],
+      [10132, 'Credentials rotated'],
+    ],
   }),
   customField(10066, 'Containment Status', 'option', 'radiobuttons', {
-    options: [[10140, 'Not started'], [10141, 'In progress'], [10142, 'Contained']],
+    options: [
+      [10140, 'Not started'],
+      [10141, 'In progress'],
+      [10142, 'Contained'],
+    ],
   }),
   customField(10067, 'Keeper Tags', 'array', 'labels', { items: 'string' }),
   customField(10068, 'Security Owner', 'user', 'userpicker'),
@@ -242,11 +402,21 @@ export const FIELDS: readonly FieldDef[] = [
   customField(10100, 'Remote IP Address', 'string', 'textfield', { scopeProjectId: '10001' }),
   customField(10101, 'Event Category', 'option', 'select', {
     scopeProjectId: '10001',
-    options: [[10200, 'Login'], [10201, 'BreachWatch'], [10202, 'Sharing'], [10203, 'Other']],
+    options: [
+      [10200, 'Login'],
+      [10201, 'BreachWatch'],
+      [10202, 'Sharing'],
+      [10203, 'Other'],
+    ],
   }),
   customField(10102, 'Alert Severity', 'option', 'select', {
     scopeProjectId: '10001',
-    options: [[10210, 'Critical'], [10211, 'High'], [10212, 'Medium'], [10213, 'Low']],
+    options: [
+      [10210, 'Critical'],
+      [10211, 'High'],
+      [10212, 'Medium'],
+      [10213, 'Low'],
+    ],
   }),
 ];
 
@@ -269,10 +439,43 @@ export interface ProjectDef {
 }
 
 const f = (fieldId: string, required = false): ScreenField => ({ fieldId, required });
-const SEC_BASE = [f('summary', true), f('issuetype', true), f('project', true), f('description'), f('priority'), f('labels'), f('reporter', true), f('assignee')];
-const KEEPER_FIELDS = ['customfield_10050', 'customfield_10051', 'customfield_10052', 'customfield_10053', 'customfield_10054'];
-const ALL_TYPE_FIELDS = ['customfield_10060', 'customfield_10061', 'customfield_10062', 'customfield_10063', 'customfield_10064', 'customfield_10065', 'customfield_10066', 'customfield_10067', 'customfield_10068', 'customfield_10069'];
-const OPS_BASE = [f('summary', true), f('issuetype', true), f('project', true), f('description'), f('labels'), f('assignee')];
+const SEC_BASE = [
+  f('summary', true),
+  f('issuetype', true),
+  f('project', true),
+  f('description'),
+  f('priority'),
+  f('labels'),
+  f('reporter', true),
+  f('assignee'),
+];
+const KEEPER_FIELDS = [
+  'customfield_10050',
+  'customfield_10051',
+  'customfield_10052',
+  'customfield_10053',
+  'customfield_10054',
+];
+const ALL_TYPE_FIELDS = [
+  'customfield_10060',
+  'customfield_10061',
+  'customfield_10062',
+  'customfield_10063',
+  'customfield_10064',
+  'customfield_10065',
+  'customfield_10066',
+  'customfield_10067',
+  'customfield_10068',
+  'customfield_10069',
+];
+const OPS_BASE = [
+  f('summary', true),
+  f('issuetype', true),
+  f('project', true),
+  f('description'),
+  f('labels'),
+  f('assignee'),
+];
 
 export const PROJECTS: readonly ProjectDef[] = [
   {
@@ -286,7 +489,14 @@ export const PROJECTS: readonly ProjectDef[] = [
     issueTypeIds: ['10001', '10005', '10004', '10002', '10003'],
     screens: {
       // Task: everything optional except the system basics, so Keeper's seed alert is creatable as a Task.
-      '10001': [...SEC_BASE, f('environment'), f('duedate'), ...KEEPER_FIELDS.map((id) => f(id)), f('customfield_10055'), ...ALL_TYPE_FIELDS.map((id) => f(id))],
+      '10001': [
+        ...SEC_BASE,
+        f('environment'),
+        f('duedate'),
+        ...KEEPER_FIELDS.map((id) => f(id)),
+        f('customfield_10055'),
+        ...ALL_TYPE_FIELDS.map((id) => f(id)),
+      ],
       // Incident: the analysts' triage needs a severity, so the screen makes it required.
       '10005': [...SEC_BASE, f('environment'), ...KEEPER_FIELDS.map((id) => f(id)), f('customfield_10055', true)],
       '10004': [...SEC_BASE, f('environment'), f('customfield_10050')],

@@ -97,7 +97,10 @@ const persistedSchema = z.object({
   families: z.array(z.custom<TokenFamily>((v) => typeof v === 'object' && v !== null)),
   refreshTokens: z.array(z.custom<RefreshTokenRecord>((v) => typeof v === 'object' && v !== null)),
   accessTokens: z.array(z.custom<AccessTokenRecord>((v) => typeof v === 'object' && v !== null)),
-  screens: z.record(z.string(), z.record(z.string(), z.array(z.object({ fieldId: z.string(), required: z.boolean() })))),
+  screens: z.record(
+    z.string(),
+    z.record(z.string(), z.array(z.object({ fieldId: z.string(), required: z.boolean() }))),
+  ),
   // Added later: data files written before attachments existed still load.
   nextAttachmentId: z.number().int().default(10000),
   attachments: z
@@ -117,7 +120,10 @@ const persistedSchema = z.object({
 
 function seedScreens(): Record<string, Record<string, ScreenField[]>> {
   return Object.fromEntries(
-    PROJECTS.map((p) => [p.key, Object.fromEntries(Object.entries(p.screens).map(([type, fields]) => [type, [...fields]]))]),
+    PROJECTS.map((p) => [
+      p.key,
+      Object.fromEntries(Object.entries(p.screens).map(([type, fields]) => [type, [...fields]])),
+    ]),
   );
 }
 
@@ -181,7 +187,9 @@ export class StandInState {
 
   /** Takes the first matching fault (and uses one of its count), if any. */
   takeFault(method: string, routeTemplate: string, concretePath: string): FaultRule | undefined {
-    const fault = this.faults.find((rule) => rule.remaining > 0 && matchesFaultPath(rule.path, method, routeTemplate, concretePath));
+    const fault = this.faults.find(
+      (rule) => rule.remaining > 0 && matchesFaultPath(rule.path, method, routeTemplate, concretePath),
+    );
     if (fault) {
       fault.remaining -= 1;
       this.faults = this.faults.filter((rule) => rule.remaining > 0);
@@ -216,7 +224,10 @@ export class StandInState {
       accessTokens: [...this.accessTokens.values()],
       screens: this.screens,
       nextAttachmentId: this.nextAttachmentId,
-      attachments: this.attachments.map(({ content, ...meta }) => ({ ...meta, contentBase64: content.toString('base64') })),
+      attachments: this.attachments.map(({ content, ...meta }) => ({
+        ...meta,
+        contentBase64: content.toString('base64'),
+      })),
     };
     mkdirSync(dirname(this.dataFile), { recursive: true });
     // Write-then-rename so a crash mid-write never leaves a truncated file behind.
@@ -241,7 +252,10 @@ export class StandInState {
     this.accessTokens = new Map(data.accessTokens.map((x) => [x.token, x]));
     this.screens = data.screens;
     this.nextAttachmentId = data.nextAttachmentId;
-    this.attachments = data.attachments.map(({ contentBase64, ...meta }) => ({ ...meta, content: Buffer.from(contentBase64, 'base64') }));
+    this.attachments = data.attachments.map(({ contentBase64, ...meta }) => ({
+      ...meta,
+      content: Buffer.from(contentBase64, 'base64'),
+    }));
   }
 }
 

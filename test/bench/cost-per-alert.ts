@@ -12,11 +12,11 @@
  * current INCLUDE projections and, for comparison, for indexes projecting ALL.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { ClientRequest, IncomingMessage } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { BY_RECEIVED_AT_PROJECTION, BY_STATUS_PROJECTION } from '#adapters/dynamodb-alert-ledger.ts';
 import { createDynamoDbClient } from '#adapters/dynamodb-client.ts';
@@ -29,7 +29,20 @@ const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 50);
 /** Extra characters of text in each alert's description, to see how a larger body changes the write units. */
 const PADDING = Number(process.env.BENCH_BODY_PADDING ?? 0);
-const WORDS = ['record', 'shared', 'vault', 'policy', 'admin', 'console', 'device', 'approved', 'folder', 'team', 'login', 'failed'];
+const WORDS = [
+  'record',
+  'shared',
+  'vault',
+  'policy',
+  'admin',
+  'console',
+  'device',
+  'approved',
+  'folder',
+  'team',
+  'login',
+  'failed',
+];
 
 /** Text that compresses about as well as prose (a fixed pseudo-random word sequence). */
 function prose(length: number, seed: number): string {
@@ -153,7 +166,10 @@ const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
  * update to `delivered` (table; `byStatus` moves to another key, a delete and a put; `byReceivedAt`
  * rewrites its entry because projected attributes change). Sizes are the delivered item's.
  */
-function deliveredWriteUnits(item: Record<string, AttributeValue>, projections: { received?: readonly string[]; status?: readonly string[] }): number {
+function deliveredWriteUnits(
+  item: Record<string, AttributeValue>,
+  projections: { received?: readonly string[]; status?: readonly string[] },
+): number {
   const keys = ['alertId', 'listPk', 'receivedAt', 'status'];
   const table = units(itemSize(item));
   const received = units(itemSize(item, projections.received ? [...keys, ...projections.received] : undefined));
@@ -210,18 +226,31 @@ const ACCESS_LOG_LINE = JSON.stringify({
 const dataDir = await mkdtemp(join(tmpdir(), 'relay-cost-'));
 const runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: false });
 const stderrWrite = process.stderr.write.bind(process.stderr);
-const counters: Counters = { dynamo: new Map(), jira: { calls: 0, sent: 0, received: 0 }, secretGets: 0, secretPuts: 0, logLines: [] };
+const counters: Counters = {
+  dynamo: new Map(),
+  jira: { calls: 0, sent: 0, received: 0 },
+  secretGets: 0,
+  secretPuts: 0,
+  logLines: [],
+};
 let counting = false;
 // The local log goes to stderr; while counting, its lines are kept (and not printed).
 process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   if (!counting) return (stderrWrite as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-  counters.logLines.push(...String(chunk).split('\n').filter((line) => line.trim() !== ''));
+  counters.logLines.push(
+    ...String(chunk)
+      .split('\n')
+      .filter((line) => line.trim() !== ''),
+  );
   return true;
 }) as typeof process.stderr.write;
 try {
   const session = (await signIn(runtime.url, 'alice.admin@example.com')).session ?? '';
   const admin = new AdminClient(runtime.url, session);
-  const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>('GET', '/api/projects/SEC/issue-types');
+  const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>(
+    'GET',
+    '/api/projects/SEC/issue-types',
+  );
   const task = types.body.issueTypes.find((t) => t.name === 'Task')?.id;
   await admin.call('PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task });
   const token = (await admin.call<{ token: string }>('POST', '/api/token')).body.token;
@@ -261,18 +290,28 @@ try {
   stop();
 
   // Item sizes, read back from the table the stream wrote.
-  const raw = createDynamoDbClient({ endpoint: counters.dynamoEndpoint ?? '', region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const raw = createDynamoDbClient({
+    endpoint: counters.dynamoEndpoint ?? '',
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const items: Record<string, AttributeValue>[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await raw.send(new ScanCommand({ TableName: 'relay-ledger', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    const page = await raw.send(
+      new ScanCommand({ TableName: 'relay-ledger', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const delivered = items.filter((item) => item['status']?.S === 'delivered');
   const average = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
   const tableBytes = average(delivered.map((item) => itemSize(item)));
-  const wruInclude = average(delivered.map((item) => deliveredWriteUnits(item, { received: BY_RECEIVED_AT_PROJECTION, status: BY_STATUS_PROJECTION })));
+  const wruInclude = average(
+    delivered.map((item) =>
+      deliveredWriteUnits(item, { received: BY_RECEIVED_AT_PROJECTION, status: BY_STATUS_PROJECTION }),
+    ),
+  );
   const wruAll = average(delivered.map((item) => deliveredWriteUnits(item, {})));
 
   // Per alert.
@@ -282,7 +321,9 @@ try {
   const reads = (counters.dynamo.get('GetItem')?.calls ?? 0) + (counters.dynamo.get('Query')?.calls ?? 0);
   const localLogBytes = counters.logLines.reduce((sum, line) => sum + Buffer.byteLength(line, 'utf8') + 1, 0);
   const awsLogBytes =
-    powertoolsLineBytes(counters.logLines) + counters.logLines.length * ASSUMED.logEventOverhead + ALERTS * (ASSUMED.platformLogBytes + Buffer.byteLength(ACCESS_LOG_LINE) + ASSUMED.logEventOverhead);
+    powertoolsLineBytes(counters.logLines) +
+    counters.logLines.length * ASSUMED.logEventOverhead +
+    ALERTS * (ASSUMED.platformLogBytes + Buffer.byteLength(ACCESS_LOG_LINE) + ASSUMED.logEventOverhead);
   latencies.sort((a, b) => a - b);
   const p50 = latencies[Math.floor(latencies.length / 2)] ?? 0;
 
@@ -292,11 +333,14 @@ try {
   const cost = {
     'API Gateway (HTTP API) requests': scale * PRICE.httpApiRequest,
     'Lambda requests': scale * PRICE.lambdaRequest,
-    [`Lambda GB-s (${ASSUMED.memoryGb * 1024} MB arm64, ${billedMs.toFixed(0)} ms)`]: scale * ASSUMED.memoryGb * (billedMs / 1000) * PRICE.lambdaGbSecondArm,
+    [`Lambda GB-s (${ASSUMED.memoryGb * 1024} MB arm64, ${billedMs.toFixed(0)} ms)`]:
+      scale * ASSUMED.memoryGb * (billedMs / 1000) * PRICE.lambdaGbSecondArm,
     [`DynamoDB writes (${wruInclude.toFixed(1)} WRU)`]: scale * wruInclude * PRICE.dynamoWriteUnit,
     [`DynamoDB reads (${per(reads).toFixed(2)} calls, ≤ 1 RRU each)`]: scale * per(reads) * PRICE.dynamoReadUnit,
-    [`Secrets Manager (${per(counters.secretGets).toFixed(3)} reads)`]: scale * per(counters.secretGets) * PRICE.secretsCall,
-    [`CloudWatch Logs (${(awsLogBytes / ALERTS).toFixed(0)} B)`]: (scale * (awsLogBytes / ALERTS) * PRICE.logsIngestedGb) / 1024 ** 3,
+    [`Secrets Manager (${per(counters.secretGets).toFixed(3)} reads)`]:
+      scale * per(counters.secretGets) * PRICE.secretsCall,
+    [`CloudWatch Logs (${(awsLogBytes / ALERTS).toFixed(0)} B)`]:
+      (scale * (awsLogBytes / ALERTS) * PRICE.logsIngestedGb) / 1024 ** 3,
   };
   const total = Object.values(cost).reduce((a, b) => a + b, 0);
 
@@ -305,7 +349,12 @@ try {
     '',
     '| per alert | measured |',
     '| --- | --- |',
-    ...[...counters.dynamo].sort().map(([op, e]) => `| DynamoDB ${op} | ${per(e.calls).toFixed(2)} calls, ${(per(e.sent + e.received) / 1024).toFixed(2)} KiB |`),
+    ...[...counters.dynamo]
+      .sort()
+      .map(
+        ([op, e]) =>
+          `| DynamoDB ${op} | ${per(e.calls).toFixed(2)} calls, ${(per(e.sent + e.received) / 1024).toFixed(2)} KiB |`,
+      ),
     `| DynamoDB total | ${per(dynamoCalls).toFixed(2)} calls, ${(per(dynamoBytes) / 1024).toFixed(2)} KiB |`,
     `| DynamoDB write units, delivered alert (INCLUDE projections) | ${wruInclude.toFixed(2)} (item ${tableBytes.toFixed(0)} B) |`,
     `| DynamoDB write units, delivered alert (if the indexes projected ALL) | ${wruAll.toFixed(2)} |`,

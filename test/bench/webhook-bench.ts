@@ -11,10 +11,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { NATIVE_FORM_DATA, PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
 import { AdminClient, postAlert, signIn } from '#test-support/relay-client.ts';
-import { burstUnderLimit, FAULT_MIX, faultMixTimes, JIRA_LATENCY, outageThenRecovery, webhookVersusDirect } from './delivery-scenarios.ts';
+import { NATIVE_FORM_DATA, PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
+import {
+  burstUnderLimit,
+  FAULT_MIX,
+  faultMixTimes,
+  JIRA_LATENCY,
+  outageThenRecovery,
+  webhookVersusDirect,
+} from './delivery-scenarios.ts';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -55,7 +62,13 @@ async function timed(bodies: string[], token: string, url: string, concurrency: 
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rate: bodies.length / seconds, statuses };
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rate: bodies.length / seconds,
+    statuses,
+  };
 }
 
 async function bundleSizes(): Promise<Record<string, number>> {
@@ -86,7 +99,10 @@ async function webhookFigures(): Promise<string[]> {
   try {
     const session = (await signIn(runtime.url, 'alice.admin@example.com')).session ?? '';
     const admin = new AdminClient(runtime.url, session);
-    const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>('GET', '/api/projects/SEC/issue-types');
+    const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>(
+      'GET',
+      '/api/projects/SEC/issue-types',
+    );
     const task = types.body.issueTypes.find((t) => t.name === 'Task')?.id;
     await admin.call('PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task });
     const token = (await admin.call<{ token: string }>('POST', '/api/token')).body.token;

@@ -5,8 +5,8 @@
  * `<dialog>` and event order; this is the check that the site works there too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, type SiteUnderTest, startSite } from './support/admin-site.ts';
 import { FirefoxBidi } from './support/bidi-firefox.ts';
-import { ADMIN, startSite, type SiteUnderTest } from './support/admin-site.ts';
 
 describe('admin site in Firefox ESR over WebDriver BiDi', () => {
   let site: SiteUnderTest;
@@ -27,8 +27,12 @@ describe('admin site in Firefox ESR over WebDriver BiDi', () => {
     await firefox.navigate(`${site.runtime.url}/`);
     await firefox.waitFor(`document.querySelector('#signin-button')`);
     await firefox.click('#signin-button');
-    await firefox.waitFor(`[...document.querySelectorAll('button')].some((b) => b.textContent.includes(${JSON.stringify(ADMIN)}))`);
-    const account = await firefox.evaluate<number>(`[...document.querySelectorAll('button')].findIndex((b) => b.textContent.includes(${JSON.stringify(ADMIN)}))`);
+    await firefox.waitFor(
+      `[...document.querySelectorAll('button')].some((b) => b.textContent.includes(${JSON.stringify(ADMIN)}))`,
+    );
+    const account = await firefox.evaluate<number>(
+      `[...document.querySelectorAll('button')].findIndex((b) => b.textContent.includes(${JSON.stringify(ADMIN)}))`,
+    );
     await firefox.click(`button:nth-of-type(${account + 1})`);
     await firefox.waitFor(`document.querySelector('button[value="approve"]')`);
     await firefox.click('button[value="approve"]');
@@ -47,7 +51,9 @@ describe('admin site in Firefox ESR over WebDriver BiDi', () => {
     await firefox.keys(['\uE00C']);
     await firefox.keys(['S', 'E', 'C', '\uE004']);
     await firefox.waitFor(`document.querySelector('#project-select').value === 'SEC'`);
-    await firefox.waitFor(`!document.querySelector('#issue-type-select').disabled && document.querySelector('#issue-type-select').value !== ''`);
+    await firefox.waitFor(
+      `!document.querySelector('#issue-type-select').disabled && document.querySelector('#issue-type-select').value !== ''`,
+    );
     await firefox.click('#save-config-button');
     // Assess
     await firefox.waitFor(`document.querySelector('.flag--success')?.textContent.includes('Configuration saved')`);
@@ -75,7 +81,9 @@ describe('admin site in Firefox ESR over WebDriver BiDi', () => {
     await firefox.click('dialog[open] .button--danger');
     // Assess
     expect([startsOn, thenOn]).toEqual(['Cancel', 'Regenerate Token']);
-    await firefox.waitFor(`document.querySelector('#new-token') && document.querySelector('#new-token').value !== ${JSON.stringify(before)}`);
+    await firefox.waitFor(
+      `document.querySelector('#new-token') && document.querySelector('#new-token').value !== ${JSON.stringify(before)}`,
+    );
     expect(await firefox.evaluate<number>(`document.querySelectorAll('dialog').length`)).toBe(0);
   });
 

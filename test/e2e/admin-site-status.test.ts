@@ -10,19 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
   axeAtBothWidths,
+  DESKTOP,
   keeperAlert,
   launchChromium,
   MOBILE,
-  DESKTOP,
   openPage,
   pollUntil,
   postAlert,
+  type SiteUnderTest,
   screenshots,
   signInAs,
   standIn,
   startSite,
   TOKEN_CACHE_WAIT_MS,
-  type SiteUnderTest,
 } from './support/admin-site.ts';
 
 /** Presses Tab until the focused element matches `selector`; fails after `max` presses. */
@@ -69,9 +69,19 @@ describe('admin site status, keyboard and phone', () => {
     await signInAs(page, site.runtime.url, ADMIN);
     await page.locator('#header-user').waitFor();
     // Configured through the API: these tests are about what happens afterwards.
-    const types = (await apiCall(page, 'GET', '/api/projects/SEC/issue-types')).json as { issueTypes: { id: string; name: string }[] };
+    const types = (await apiCall(page, 'GET', '/api/projects/SEC/issue-types')).json as {
+      issueTypes: { id: string; name: string }[];
+    };
     const task = types.issueTypes.find((t) => t.name === 'Task');
-    expect((await apiCall(page, 'PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task?.id })).status).toBe(200);
+    expect(
+      (
+        await apiCall(page, 'PUT', '/api/config', {
+          expectedVersion: 0,
+          projectKey: 'SEC',
+          defaultIssueTypeId: task?.id,
+        })
+      ).status,
+    ).toBe(200);
     token = ((await apiCall(page, 'POST', '/api/token')).json as { token: string }).token;
     webhookUrl = `${site.runtime.url}/webhook`;
     await page.reload();
@@ -128,7 +138,12 @@ describe('admin site status, keyboard and phone', () => {
     // Assess
     await expect.poll(() => dialog.count()).toBe(0);
     expect(new URL(page.url()).hash).toBe('#advanced');
-    expect(await page.locator('#priorityMapping-section input[value="account_recovery"], #priorityMapping-section input').last().inputValue()).toBe('account_recovery');
+    expect(
+      await page
+        .locator('#priorityMapping-section input[value="account_recovery"], #priorityMapping-section input')
+        .last()
+        .inputValue(),
+    ).toBe('account_recovery');
 
     // Act: leave again and discard
     await tabTo(page, '#tab-advanced');
@@ -159,7 +174,9 @@ describe('admin site status, keyboard and phone', () => {
     await page.goto(`${site.runtime.url}/#advanced`);
     // Assess
     await expect.poll(() => page.locator('#restored-drafts').isVisible()).toBe(true);
-    const values = await page.locator('#issueTypeMapping-section input[type="text"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    const values = await page
+      .locator('#issueTypeMapping-section input[type="text"]')
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
     expect(values).toContain('record_delete');
     // Act: saving the restored section ends the draft
     await page.getByRole('button', { name: 'Save Issue Type Mapping' }).click();
@@ -174,9 +191,18 @@ describe('admin site status, keyboard and phone', () => {
     await expect.poll(() => page.locator('#issue-type-select').isEnabled()).toBe(true);
     // Act
     const small = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('main button, main a.button, .tabs__tab, main input, main select, .topnav button'))
+      Array.from(
+        document.querySelectorAll<HTMLElement>(
+          'main button, main a.button, .tabs__tab, main input, main select, .topnav button',
+        ),
+      )
         .filter((e) => e.offsetParent !== null && !e.closest('.visually-hidden'))
-        .map((e) => ({ what: e.id || e.textContent?.trim() || e.tagName, height: e.getBoundingClientRect().height, font: parseFloat(getComputedStyle(e).fontSize), input: e.matches('input, select') }))
+        .map((e) => ({
+          what: e.id || e.textContent?.trim() || e.tagName,
+          height: e.getBoundingClientRect().height,
+          font: parseFloat(getComputedStyle(e).fontSize),
+          input: e.matches('input, select'),
+        }))
         .filter((e) => e.height < 44 || (e.input && e.font < 16)),
     );
     await page.locator('#save-config-button').focus();
@@ -199,17 +225,25 @@ describe('admin site status, keyboard and phone', () => {
     // Prepare: Jira answers 503 to everything; three alerts make the relay open its breaker
     await standIn(site.runtime, 'PUT', '/outage', { mode: '503' });
     for (const n of [1, 2, 3]) {
-      const result = await pollUntil(() => postAlert(webhookUrl, token, keeperAlert({ description: `attempt ${n}` })), (r) => r.status !== 401, TOKEN_CACHE_WAIT_MS);
+      const result = await pollUntil(
+        () => postAlert(webhookUrl, token, keeperAlert({ description: `attempt ${n}` })),
+        (r) => r.status !== 401,
+        TOKEN_CACHE_WAIT_MS,
+      );
       expect(result.status).toBe(202);
     }
     // Act
     await page.goto(`${site.runtime.url}/#advanced`);
     // Assess: the banner
-    await expect.poll(() => page.locator('#connection-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('degraded');
+    await expect
+      .poll(() => page.locator('#connection-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('degraded');
     const text = await page.locator('#status-text').textContent();
     expect(text).toMatch(/Jira (is not answering|had a server error)/);
     expect(text).toContain('Since');
-    expect(Number(await page.locator('#count-retrying [data-count]').getAttribute('data-count'))).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(await page.locator('#count-retrying [data-count]').getAttribute('data-count')),
+    ).toBeGreaterThanOrEqual(1);
     // Assess: the mappings can be read without Jira
     await expect.poll(() => page.locator('#saved-config').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.locator('#saved-config').textContent()).toContain('Project SEC');
@@ -224,7 +258,9 @@ describe('admin site status, keyboard and phone', () => {
     await page.goto(`${site.runtime.url}/#deliveries/retrying`);
     const row = page.locator('#deliveries-table tbody tr').first();
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
-    expect(await row.locator('.delivery-error p').first().textContent()).toMatch(/^Jira (is not answering|had a server error)/);
+    expect(await row.locator('.delivery-error p').first().textContent()).toMatch(
+      /^Jira (is not answering|had a server error)/,
+    );
     expect(await row.locator('.next-retry').count()).toBe(1);
     await screenshots(page, 'deliveries-retrying');
     await standIn(site.runtime, 'DELETE', '/outage');
@@ -234,11 +270,15 @@ describe('admin site status, keyboard and phone', () => {
     // Prepare
     await page.goto(`${site.runtime.url}/#deliveries`);
     await page.locator('#deliveries-updated').filter({ hasText: 'Updated' }).waitFor();
-    await page.evaluate(() => { for (const f of document.querySelectorAll('.flag')) f.remove(); });
+    await page.evaluate(() => {
+      for (const f of document.querySelectorAll('.flag')) f.remove();
+    });
     // Act: the relay stops
     await site.stopRelay();
     // Assess: the deliveries refresh (every 10 s) notices, the banner says it, in place
-    await expect.poll(() => page.locator('#connection-state').getAttribute('data-state'), { timeout: 25_000 }).toBe('unreachable');
+    await expect
+      .poll(() => page.locator('#connection-state').getAttribute('data-state'), { timeout: 25_000 })
+      .toBe('unreachable');
     expect(await page.locator('#status-banner').count()).toBe(1);
     expect(await page.locator('#status-retry').isVisible()).toBe(true);
     await page.waitForTimeout(21_000);

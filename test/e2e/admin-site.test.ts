@@ -15,14 +15,14 @@ import {
   keeperAlert,
   launchChromium,
   openPage,
+  PROJECT_ADMIN,
   pollUntil,
   postAlert,
-  PROJECT_ADMIN,
+  type SiteUnderTest,
   screenshots,
   signInAs,
   startSite,
   TOKEN_CACHE_WAIT_MS,
-  type SiteUnderTest,
 } from './support/admin-site.ts';
 
 describe('admin site', () => {
@@ -62,7 +62,9 @@ describe('admin site', () => {
 
   it('shows the sign-in card to a visitor without a session', async () => {
     // Assess
-    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Sign in to configure the relay' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1, name: 'Sign in to configure the relay' }).isVisible())
+      .toBe(true);
     expect(await page.getByRole('link', { name: 'Sign in with Atlassian' }).getAttribute('href')).toBe('/oauth/login');
     seriousAxe.push(...(await axeAtBothWidths(page, 'sign-in')));
     await screenshots(page, 'sign-in');
@@ -76,7 +78,9 @@ describe('admin site', () => {
     // Assess
     await expect.poll(() => other.page.getByRole('heading', { name: 'Access denied' }).isVisible()).toBe(true);
     expect(await other.page.locator('main').textContent()).toContain('Only Jira administrators of');
-    expect(await other.page.getByRole('link', { name: 'Sign in with another account' }).getAttribute('href')).toBe('/oauth/login');
+    expect(await other.page.getByRole('link', { name: 'Sign in with another account' }).getAttribute('href')).toBe(
+      '/oauth/login',
+    );
     expect(new URL(other.page.url()).search).toBe('');
     const session = await other.page.evaluate(async () => (await fetch('/api/session')).status);
     expect(session).toBe(401);
@@ -96,7 +100,8 @@ describe('admin site', () => {
     await expect.poll(() => page.locator('#connection-state').getAttribute('data-state')).toBe('connected');
     expect(await page.locator('#status-banner').count()).toBe(1);
     expect(await page.locator('#token-refreshed').textContent()).toMatch(/\d{2}:\d{2}/);
-    for (const count of ['queued', 'retrying', 'parked', 'failed']) expect(await page.locator(`#count-${count} [data-count]`).getAttribute('data-count')).toBe('0');
+    for (const count of ['queued', 'retrying', 'parked', 'failed'])
+      expect(await page.locator(`#count-${count} [data-count]`).getAttribute('data-count')).toBe('0');
     expect(await page.locator('#token-state').getAttribute('data-state')).toBe('not_configured');
     webhookUrl = await page.locator('#webhook-url').inputValue();
     expect(webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
@@ -106,7 +111,9 @@ describe('admin site', () => {
     // Prepare
     const project = page.getByLabel('Target Project');
     await expect.poll(() => project.locator('option[value="SEC"]').count()).toBe(1);
-    expect(await project.locator('option[value="SEC"]').textContent()).toBe('SEC — Security Operations (company-managed)');
+    expect(await project.locator('option[value="SEC"]').textContent()).toBe(
+      'SEC — Security Operations (company-managed)',
+    );
     expect(await project.locator('option[value="OPS"]').textContent()).toContain('team-managed');
     expect(await project.getAttribute('aria-required')).toBe('true');
     // Act
@@ -135,13 +142,19 @@ describe('admin site', () => {
     await screenshots(page, 'token-generated', { mask: [page.locator('#new-token'), page.locator('#curl-example')] });
 
     // Act: what Keeper would send, with the token copied from the page
-    const result = await pollUntil(() => postAlert(webhookUrl, firstToken, keeperAlert()), (r) => r.status !== 401, TOKEN_CACHE_WAIT_MS);
+    const result = await pollUntil(
+      () => postAlert(webhookUrl, firstToken, keeperAlert()),
+      (r) => r.status !== 401,
+      TOKEN_CACHE_WAIT_MS,
+    );
     // Assess
     expect(result.status).toBe(201);
     const issueKey = String(result.json.issueKey);
     expect(issueKey).toMatch(/^SEC-\d+$/);
     // "Last used" follows without a reload (the status is re-read while the page is open).
-    await expect.poll(() => page.locator('#token-last-used').textContent(), { timeout: 20_000 }).not.toBe('Not used yet');
+    await expect
+      .poll(() => page.locator('#token-last-used').textContent(), { timeout: 20_000 })
+      .not.toBe('Not used yet');
 
     // Act: Deliveries tab
     await page.getByRole('tab', { name: 'Deliveries' }).click();
@@ -164,7 +177,9 @@ describe('admin site', () => {
     // Act
     await page.getByLabel('Status', { exact: true }).selectOption('failed');
     // Assess
-    await expect.poll(() => page.getByRole('heading', { name: 'No alerts match these filters' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'No alerts match these filters' }).isVisible())
+      .toBe(true);
     expect(new URL(page.url()).hash).toBe('#deliveries/failed');
     seriousAxe.push(...(await axeAtBothWidths(page, 'deliveries-filtered-empty')));
     await screenshots(page, 'deliveries-empty');
@@ -198,11 +213,20 @@ describe('admin site', () => {
     await expect.poll(async () => (await page.locator('#new-token').inputValue()) !== firstToken).toBe(true);
     secondToken = await page.locator('#new-token').inputValue();
     // Assess: old token refused once caches expire; the new one accepted
-    const old = await pollUntil(() => postAlert(webhookUrl, firstToken, keeperAlert()), (r) => r.status === 401, TOKEN_CACHE_WAIT_MS);
+    const old = await pollUntil(
+      () => postAlert(webhookUrl, firstToken, keeperAlert()),
+      (r) => r.status === 401,
+      TOKEN_CACHE_WAIT_MS,
+    );
     expect(old.status).toBe(401);
     expect(old.json.error).toBe('AUTHENTICATION_FAILED');
     const fresh = await pollUntil(
-      () => postAlert(webhookUrl, secondToken, keeperAlert({ audit_event: 'bw_record_high_risk', category: 'breachwatch' })),
+      () =>
+        postAlert(
+          webhookUrl,
+          secondToken,
+          keeperAlert({ audit_event: 'bw_record_high_risk', category: 'breachwatch' }),
+        ),
       (r) => r.status !== 401,
       TOKEN_CACHE_WAIT_MS,
     );
@@ -221,7 +245,9 @@ describe('admin site', () => {
     await row.getByLabel(/^Keeper field for mapping/).selectOption('__constant__');
     await row.getByLabel(/^Constant value for mapping/).fill('Not a Keeper category');
     const target = row.getByLabel(/^Jira field for mapping/);
-    const eventCategory = (await target.locator('option').allTextContents()).find((t) => t.startsWith('Event Category — select'));
+    const eventCategory = (await target.locator('option').allTextContents()).find((t) =>
+      t.startsWith('Event Category — select'),
+    );
     expect(eventCategory).toBeDefined();
     await target.selectOption({ label: eventCategory ?? '' });
     await section.getByRole('button', { name: 'Save Field Mapping' }).click();
@@ -274,10 +300,17 @@ describe('admin site', () => {
     await page.getByRole('tab', { name: 'Web Trigger Setup' }).click();
     // Act
     await page.getByRole('button', { name: 'Revoke Token' }).click();
-    await page.getByRole('dialog', { name: 'Revoke the webhook token?' }).getByRole('button', { name: 'Revoke Token' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke the webhook token?' })
+      .getByRole('button', { name: 'Revoke Token' })
+      .click();
     // Assess
     await expect.poll(() => page.locator('#token-state').getAttribute('data-state')).toBe('not_configured');
-    const refused = await pollUntil(() => postAlert(webhookUrl, secondToken, keeperAlert()), (r) => r.status === 401, TOKEN_CACHE_WAIT_MS);
+    const refused = await pollUntil(
+      () => postAlert(webhookUrl, secondToken, keeperAlert()),
+      (r) => r.status === 401,
+      TOKEN_CACHE_WAIT_MS,
+    );
     expect(refused.status).toBe(401);
   });
 

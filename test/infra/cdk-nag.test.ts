@@ -38,7 +38,11 @@ function synthWithRulePacks(props: RelayStackProps): { findings: Finding[]; temp
 function findingsOf(packs: NagPack[], app: App): Finding[] {
   return packs.flatMap((pack) =>
     pack.validateScope(app).violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ rule: v.ruleName, severity: v.severity ?? 'error', path: r.constructPath ?? '' })),
+      v.violatingResources.map((r) => ({
+        rule: v.ruleName,
+        severity: v.severity ?? 'error',
+        path: r.constructPath ?? '',
+      })),
     ),
   );
 }
@@ -46,7 +50,9 @@ function findingsOf(packs: NagPack[], app: App): Finding[] {
 /** `{ logicalId: [rule ids] }` from the template's cdk_nag Metadata. */
 function acknowledgements(template: Template): Record<string, { id: string; reason: string }[]> {
   const out: Record<string, { id: string; reason: string }[]> = {};
-  for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>)) {
+  for (const [id, resource] of Object.entries(
+    template.toJSON().Resources as Record<string, { Metadata?: Record<string, unknown> }>,
+  )) {
     const nag = resource.Metadata?.cdk_nag as { rules_to_suppress?: { id: string; reason: string }[] } | undefined;
     if (nag?.rules_to_suppress !== undefined) out[id] = nag.rules_to_suppress;
   }
@@ -83,7 +89,9 @@ describe('cdk-nag rule packs', () => {
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(findings.filter((f) => f.severity !== 'error')).toEqual([]);
     const acks = acknowledgements(template);
-    const ids = Object.values(acks).flat().map((a) => a.id);
+    const ids = Object.values(acks)
+      .flat()
+      .map((a) => a.id);
     // The default certificate is acknowledged only because no own domain is configured.
     expect(ids).toContain('AwsSolutions-CFR4');
     for (const [logicalId, rules] of Object.entries(acks)) {
@@ -106,7 +114,9 @@ describe('cdk-nag rule packs', () => {
 
     // Assess
     expect(findings).toEqual([]);
-    const ids = Object.values(acknowledgements(template)).flat().map((a) => a.id);
+    const ids = Object.values(acknowledgements(template))
+      .flat()
+      .map((a) => a.id);
     expect(ids).not.toContain('AwsSolutions-CFR4');
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: {

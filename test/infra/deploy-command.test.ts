@@ -94,7 +94,8 @@ describe('documented cdk deploy', () => {
     });
     expect(standIn.stackStatus(changeSet?.stackName ?? '')).toBe('CREATE_COMPLETE');
     // The CLI printed the outputs the operator needs next.
-    for (const output of ['WebhookUrl', 'AdminUrl', 'OAuthCallbackUrl']) expect(result.output).toContain(`.${output} = `);
+    for (const output of ['WebhookUrl', 'AdminUrl', 'OAuthCallbackUrl'])
+      expect(result.output).toContain(`.${output} = `);
     // The secret never reaches the CLI's output.
     expect(result.output).not.toContain(operatorVariables.ATLASSIAN_CLIENT_SECRET);
   });
@@ -113,7 +114,12 @@ describe('documented cdk deploy', () => {
     expect(changeSets).toHaveLength(1);
     expect(changeSets[0]?.refusal).toBeUndefined();
     expect(changeSets[0]?.changeSetType).toBe('UPDATE');
-    for (const name of [RELAY_PARAMETERS.clientId, RELAY_PARAMETERS.clientSecret, RELAY_PARAMETERS.jiraSiteUrl, RELAY_PARAMETERS.alarmEmail]) {
+    for (const name of [
+      RELAY_PARAMETERS.clientId,
+      RELAY_PARAMETERS.clientSecret,
+      RELAY_PARAMETERS.jiraSiteUrl,
+      RELAY_PARAMETERS.alarmEmail,
+    ]) {
       expect(changeSets[0]?.parameters[name], name).toEqual({ usePreviousValue: true });
     }
     expect(standIn.stackStatus(changeSets[0]?.stackName ?? '')).toBe('UPDATE_COMPLETE');
@@ -127,7 +133,8 @@ describe('documented cdk deploy', () => {
     new CfnParameter(dataStack, RELAY_PARAMETERS.clientSecret, { type: 'String', noEcho: true });
     new CfnWaitConditionHandle(dataStack, 'Placeholder');
     const relayStack = new Stack(app, 'TwoStackRelay');
-    for (const name of [RELAY_PARAMETERS.clientId, RELAY_PARAMETERS.jiraSiteUrl]) new CfnParameter(relayStack, name, { type: 'String' });
+    for (const name of [RELAY_PARAMETERS.clientId, RELAY_PARAMETERS.jiraSiteUrl])
+      new CfnParameter(relayStack, name, { type: 'String' });
     new CfnParameter(relayStack, RELAY_PARAMETERS.alarmEmail, { type: 'String', default: '' });
     new CfnWaitConditionHandle(relayStack, 'Placeholder');
     app.synth();

@@ -32,7 +32,8 @@ beforeAll(() => {
   for (const [logicalId, resource] of Object.entries(functions)) {
     const key = (resource as { Properties: { Code: { S3Key?: string } } }).Properties.Code.S3Key ?? '';
     const hash = key.replace(/\.zip$/, '');
-    if (hash && readdirSync(assembly.directory).includes(`asset.${hash}`)) assetDirs[logicalId] = join(assembly.directory, `asset.${hash}`);
+    if (hash && readdirSync(assembly.directory).includes(`asset.${hash}`))
+      assetDirs[logicalId] = join(assembly.directory, `asset.${hash}`);
   }
 });
 
@@ -73,7 +74,14 @@ describe('lambda bundles', () => {
 
     // Act
     const response = await module.handler(
-      { version: '2.0', rawPath: '/webhook', headers: {}, body: '{}', isBase64Encoded: false, requestContext: { http: { method: 'POST' }, domainName: 'x' } },
+      {
+        version: '2.0',
+        rawPath: '/webhook',
+        headers: {},
+        body: '{}',
+        isBase64Encoded: false,
+        requestContext: { http: { method: 'POST' }, domainName: 'x' },
+      },
       { functionName: 'ingest', awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 },
     );
 

@@ -24,7 +24,11 @@ describe('readRelayContext', () => {
   it('reads throttles given on the command line as strings', () => {
     // Act
     const context = readRelayContext(
-      contextOf({ [CONTEXT_KEYS.webhookRateLimit]: '100', [CONTEXT_KEYS.webhookBurstLimit]: '200', [CONTEXT_KEYS.adminRateLimit]: 5 }),
+      contextOf({
+        [CONTEXT_KEYS.webhookRateLimit]: '100',
+        [CONTEXT_KEYS.webhookBurstLimit]: '200',
+        [CONTEXT_KEYS.adminRateLimit]: 5,
+      }),
     );
 
     // Assess
@@ -38,7 +42,10 @@ describe('readRelayContext', () => {
 
     // Act
     const context = readRelayContext(
-      contextOf({ [CONTEXT_KEYS.adminDomainName]: 'jira-relay.example.com', [CONTEXT_KEYS.adminCertificateArn]: certificateArn }),
+      contextOf({
+        [CONTEXT_KEYS.adminDomainName]: 'jira-relay.example.com',
+        [CONTEXT_KEYS.adminCertificateArn]: certificateArn,
+      }),
     );
 
     // Assess

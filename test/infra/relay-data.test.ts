@@ -1,9 +1,9 @@
-import { BY_RECEIVED_AT_PROJECTION, BY_STATUS_PROJECTION } from '#adapters/dynamodb-alert-ledger.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BY_RECEIVED_AT_PROJECTION, BY_STATUS_PROJECTION } from '#adapters/dynamodb-alert-ledger.ts';
 import { RELAY_PARAMETERS, RelayStack } from '../../lib/relay-stack.ts';
 
 const CLIENT_SECRET_PARAMETER = RELAY_PARAMETERS.clientSecret;
@@ -115,9 +115,7 @@ describe('RelayData', () => {
       expect(secret.DeletionPolicy).toBe('Retain');
       expect(secret.UpdateReplacePolicy).toBe('Retain');
     }
-    expect(values).toEqual(
-      expect.arrayContaining(['{"tokens":[]}', '{}', { Ref: CLIENT_SECRET_PARAMETER }]),
-    );
+    expect(values).toEqual(expect.arrayContaining(['{"tokens":[]}', '{}', { Ref: CLIENT_SECRET_PARAMETER }]));
   });
 
   it('takes the OAuth client secret from a NoEcho parameter and never outputs it', () => {

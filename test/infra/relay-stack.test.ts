@@ -2,16 +2,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayEnvSchema } from '#shared/env.ts';
-import { PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ADMIN_SITE_CSP, AdminSite, ORIGIN_VERIFY_HEADER } from '../../lib/constructs/admin-site.ts';
 import { ALARM_THRESHOLDS, type RelayAlarmId } from '../../lib/constructs/alarms.ts';
-import { RELAY_COUNTERS, RELAY_GAUGES, RELAY_METRICS_NAMESPACE, RELAY_SERVICE_NAME } from '../../lib/constructs/relay-metrics.ts';
+import { PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
+import {
+  RELAY_COUNTERS,
+  RELAY_GAUGES,
+  RELAY_METRICS_NAMESPACE,
+  RELAY_SERVICE_NAME,
+} from '../../lib/constructs/relay-metrics.ts';
 import { ROUTE_KEYS } from '../../lib/constructs/webhook-api.ts';
 import { RELAY_PARAMETERS, RelayStack, SCHEDULED_TASKS } from '../../lib/relay-stack.ts';
 
@@ -27,7 +32,7 @@ interface Statement {
   readonly Condition?: unknown;
 }
 
-const asArray = <T,>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 describe('RelayStack', () => {
   let relay: RelayStack;
@@ -198,7 +203,9 @@ describe('RelayStack', () => {
       for (const [name, fn] of Object.entries(functions())) {
         // Prepare
         const role = template.findResources('AWS::IAM::Role')[logicalId(fn.role ?? fn)];
-        const logGroupArn = { 'Fn::GetAtt': [(functionProps(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref, 'Arn'] };
+        const logGroupArn = {
+          'Fn::GetAtt': [(functionProps(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref, 'Arn'],
+        };
 
         // Act
         const logStatements = statementsOf(fn).filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
@@ -206,13 +213,18 @@ describe('RelayStack', () => {
         // Assess
         expect(role?.Properties.ManagedPolicyArns, name).toBeUndefined();
         expect(logStatements, name).toHaveLength(1);
-        expect(asArray(logStatements[0]?.Action ?? []).sort(), name).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+        expect(asArray(logStatements[0]?.Action ?? []).sort(), name).toEqual([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+        ]);
         expect(logStatements[0]?.Resource, name).toEqual(logGroupArn);
       }
       // The one exception is aws-cdk-lib's own provider that empties the site bucket on stack
       // deletion (a CustomResourceProvider, whose role cannot be replaced).
       const withManagedLogs = Object.entries(template.findResources('AWS::IAM::Role'))
-        .filter(([, role]) => JSON.stringify(role.Properties.ManagedPolicyArns ?? []).includes('AWSLambdaBasicExecutionRole'))
+        .filter(([, role]) =>
+          JSON.stringify(role.Properties.ManagedPolicyArns ?? []).includes('AWSLambdaBasicExecutionRole'),
+        )
         .map(([id]) => id);
       expect(withManagedLogs).toEqual([expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/)]);
     });
@@ -277,7 +289,9 @@ describe('RelayStack', () => {
       expect(allows(relay.adminApiFunction, 'secretsmanager:GetSecretValue', ref.originSecret)).toBe(true);
       expect(mentions(relay.ingestFunction, ref.originSecret)).toBe(false);
       expect(mentions(relay.deliverFunction, ref.originSecret)).toBe(false);
-      const adminVariables = (functionProps(relay.adminApiFunction).Environment as { Variables: Record<string, unknown> }).Variables;
+      const adminVariables = (
+        functionProps(relay.adminApiFunction).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
       expect(adminVariables.ORIGIN_VERIFY_SECRET_ID).toEqual(ref.originSecret);
       for (const fn of [relay.ingestFunction, relay.deliverFunction]) {
         const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -333,7 +347,11 @@ describe('RelayStack', () => {
 
         // Assess
         expect(writes).toHaveLength(1);
-        expect(asArray(writes[0]?.Action ?? []).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+        expect(asArray(writes[0]?.Action ?? []).sort()).toEqual([
+          'dynamodb:DeleteItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ]);
         expect(writes[0]?.Condition).toEqual({
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEASE#*', 'STATE', 'RATE#*'] },
         });
@@ -375,7 +393,13 @@ describe('RelayStack', () => {
       const fn = relay.adminApiFunction;
 
       // Assess: present
-      for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      for (const action of [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]) {
         expect(allows(fn, action, ref.config), action).toBe(true);
       }
       expect(allows(fn, 'dynamodb:Query', { 'Fn::Join': ['', [ref.ledger, '/index/byReceivedAt']] })).toBe(true);
@@ -428,7 +452,9 @@ describe('RelayStack', () => {
 
     it('names route settings after the routes that exist', () => {
       // Prepare
-      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey as string);
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (r) => r.Properties.RouteKey as string,
+      );
       const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
 
       // Act
@@ -564,7 +590,10 @@ describe('RelayStack', () => {
         ]);
       }
       const apiOrigin = (config.Origins as Record<string, unknown>[]).find((o) => o.CustomOriginConfig !== undefined);
-      expect(apiOrigin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+      expect(apiOrigin?.CustomOriginConfig).toMatchObject({
+        OriginProtocolPolicy: 'https-only',
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
       expect(JSON.stringify(apiOrigin?.DomainName)).toContain(logicalId(relay.api.httpApi));
       expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(headerPolicyRef);
@@ -589,7 +618,10 @@ describe('RelayStack', () => {
       ]);
       expect(s3Origin?.OriginCustomHeaders).toBeUndefined();
       const originSecret = secrets[logicalId(relay.originVerifySecret)];
-      expect(originSecret?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 48, ExcludePunctuation: true });
+      expect(originSecret?.Properties.GenerateSecretString).toMatchObject({
+        PasswordLength: 48,
+        ExcludePunctuation: true,
+      });
       expect(originSecret?.Properties.SecretString).toBeUndefined();
     });
 
@@ -616,7 +648,9 @@ describe('RelayStack', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       });
-      expect(logBucket?.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 90 })]);
+      expect(logBucket?.Properties.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({ ExpirationInDays: 90 }),
+      ]);
     });
 
     it('copies the Host header into x-forwarded-host and rewrites client routes to index.html', () => {
@@ -627,7 +661,9 @@ describe('RelayStack', () => {
 
       // Assess
       expect(functionsCode).toHaveLength(2);
-      expect(functionsCode.some((c) => c.includes("request.headers['x-forwarded-host'] = { value: host.value }"))).toBe(true);
+      expect(functionsCode.some((c) => c.includes("request.headers['x-forwarded-host'] = { value: host.value }"))).toBe(
+        true,
+      );
       expect(functionsCode.some((c) => c.includes("request.uri = '/index.html'"))).toBe(true);
     });
 
@@ -690,9 +726,23 @@ describe('RelayStack', () => {
       const expected: [RelayAlarmId, string, string, string, number, string][] = [
         ['FailedAlertsAlarm', RELAY_COUNTERS.alertsFailed, 'Sum', 'GreaterThanOrEqualToThreshold', 1, 'notBreaching'],
         ['ParkedOverdueAlarm', RELAY_GAUGES.parkedAlertsOverdue, 'Maximum', 'GreaterThanThreshold', 0, 'notBreaching'],
-        ['ReconnectRequiredAlarm', RELAY_GAUGES.connectionReconnectRequired, 'Maximum', 'GreaterThanOrEqualToThreshold', 1, 'notBreaching'],
+        [
+          'ReconnectRequiredAlarm',
+          RELAY_GAUGES.connectionReconnectRequired,
+          'Maximum',
+          'GreaterThanOrEqualToThreshold',
+          1,
+          'notBreaching',
+        ],
         ['GrantExpiringAlarm', RELAY_GAUGES.grantDaysRemaining, 'Minimum', 'LessThanThreshold', 30, 'notBreaching'],
-        ['WebhookAuthFailuresAlarm', RELAY_COUNTERS.webhookAuthFailures, 'Sum', 'GreaterThanOrEqualToThreshold', ALARM_THRESHOLDS.webhookAuthFailures, 'notBreaching'],
+        [
+          'WebhookAuthFailuresAlarm',
+          RELAY_COUNTERS.webhookAuthFailures,
+          'Sum',
+          'GreaterThanOrEqualToThreshold',
+          ALARM_THRESHOLDS.webhookAuthFailures,
+          'notBreaching',
+        ],
         ['SweepMissingAlarm', RELAY_GAUGES.parkedAlertsOverdue, 'SampleCount', 'LessThanThreshold', 1, 'breaching'],
       ];
 
@@ -725,7 +775,9 @@ describe('RelayStack', () => {
       });
       expect(alarmProps('ScheduleDeadLetterAlarm')).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(relay.scheduleDeadLetterQueue), 'QueueName'] } }],
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(relay.scheduleDeadLetterQueue), 'QueueName'] } },
+        ],
       });
       const throttles: [RelayAlarmId, IFunction][] = [
         ['IngestThrottlesAlarm', relay.ingestFunction],

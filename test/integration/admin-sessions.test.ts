@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime.ts';
 import { signIn } from '#test-support/relay-client.ts';
 
 const ALICE = { email: 'alice.admin@example.com', accountId: '712020:a11ce000-0000-4000-8000-000000000001' };
@@ -15,12 +15,25 @@ let runtime: LocalRuntime;
 let dataDir: string;
 
 async function standIn(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${runtime.jiraUrl}/_stand-in${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${runtime.jiraUrl}/_stand-in${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(200);
 }
 
-async function as(session: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${runtime.url}${path}`, { method, headers: { cookie: `relay_session=${session}`, 'content-type': 'application/json', ...headers }, ...(method === 'GET' ? {} : { body: '{}' }) });
+async function as(
+  session: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${runtime.url}${path}`, {
+    method,
+    headers: { cookie: `relay_session=${session}`, 'content-type': 'application/json', ...headers },
+    ...(method === 'GET' ? {} : { body: '{}' }),
+  });
 }
 
 /** Two sessions of Alice: the first sign-in connects the relay (and borrows the connection), the second keeps its own tokens. */
@@ -33,7 +46,13 @@ async function twoSessions(): Promise<{ connecting: string; own: string }> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'relay-sessions-'));
-  runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true, settings: { JIRA_TIMEOUT_MS: 1_500 } });
+  runtime = await startLocalRuntime({
+    port: 0,
+    jiraPort: 0,
+    dataDir,
+    quiet: true,
+    settings: { JIRA_TIMEOUT_MS: 1_500 },
+  });
 });
 
 afterAll(async () => {
@@ -55,7 +74,10 @@ describe('admin sessions (local runtime + Jira stand-in)', () => {
 
     // Assess
     expect(ownChange.status).toBe(401);
-    expect(await ownChange.json()).toMatchObject({ error: 'UNAUTHENTICATED', message: expect.stringContaining('revoked') });
+    expect(await ownChange.json()).toMatchObject({
+      error: 'UNAUTHENTICATED',
+      message: expect.stringContaining('revoked'),
+    });
     expect(ownChange.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^relay_session=; .*Max-Age=0/));
     expect(connectingChange.status).toBe(401);
     expect(ownAfter.status).toBe(401);

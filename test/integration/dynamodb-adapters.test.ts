@@ -14,7 +14,7 @@ import type { AlertRecord } from '#domain/alert-record.ts';
 import { ConflictError } from '#domain/errors.ts';
 import type { AdminSession, Clock } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ensureTables, startDynalite, type DynaliteServer } from '#local/dynalite-server.ts';
+import { type DynaliteServer, ensureTables, startDynalite } from '#local/dynalite-server.ts';
 
 const names = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
 
@@ -161,7 +161,11 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
 
     // Assess
     const stored = await ledger.get(record.alertId);
-    expect(stored).toMatchObject({ status: 'delivered', issueKey: 'SEC-1', droppedFields: [{ fieldId: 'customfield_1', reason: 'refused' }] });
+    expect(stored).toMatchObject({
+      status: 'delivered',
+      issueKey: 'SEC-1',
+      droppedFields: [{ fieldId: 'customfield_1', reason: 'refused' }],
+    });
     expect(stored).not.toHaveProperty('nextAttemptAt');
     expect(stored).not.toHaveProperty('lastError');
   });
@@ -177,7 +181,10 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
     await ledger.noteDuplicate(record.alertId, new Date('2030-01-04T00:00:00.000Z'));
 
     // Assess
-    expect(await ledger.get(record.alertId)).toMatchObject({ duplicates: 2, lastDuplicateAt: '2030-01-04T00:00:00.000Z' });
+    expect(await ledger.get(record.alertId)).toMatchObject({
+      duplicates: 2,
+      lastDuplicateAt: '2030-01-04T00:00:00.000Z',
+    });
   });
 
   it('pages through recent alerts newest first with a cursor', async () => {
@@ -214,7 +221,11 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
     // Assess
     expect(recent).toMatchObject({ alertId: record.alertId, event: record.event, fieldPaths: record.fieldPaths });
     expect(recent).not.toHaveProperty('rawBody');
-    expect(byStatus).toMatchObject({ alertId: record.alertId, status: 'pending_configuration', updatedAt: record.updatedAt });
+    expect(byStatus).toMatchObject({
+      alertId: record.alertId,
+      status: 'pending_configuration',
+      updatedAt: record.updatedAt,
+    });
     expect(byStatus).not.toHaveProperty('rawBody');
     expect(byStatus).not.toHaveProperty('fieldPaths');
     expect(full?.rawBody).toBe(record.rawBody);
@@ -291,7 +302,9 @@ describe('DynamoDbConfigStore (dynalite)', () => {
     expect(v1.version).toBe(1);
     expect(v2.version).toBe(2);
     await expect(stale).rejects.toThrow(ConflictError);
-    await expect(stale).rejects.toThrow('The configuration was changed by someone else (version 2); reload and try again');
+    await expect(stale).rejects.toThrow(
+      'The configuration was changed by someone else (version 2); reload and try again',
+    );
     await expect(staleFirst).rejects.toThrow(ConflictError);
     expect(await store.get()).toEqual(v2);
     expect((await store.history(10)).map((c) => c.summaryTemplate)).toEqual(['second', 'first']);
@@ -314,7 +327,10 @@ describe('DynamoDbSessionStore (dynalite)', () => {
       expiresAt: nowSeconds + 60,
       cloudId: 'cloud-1',
       rightsCheckedAt: at.getTime(),
-      credentials: { kind: 'own', tokens: { accessToken: 'at-1', accessTokenExpiresAt: at.getTime() + 3_600_000, refreshToken: 'rt-1' } },
+      credentials: {
+        kind: 'own',
+        tokens: { accessToken: 'at-1', accessTokenExpiresAt: at.getTime() + 3_600_000, refreshToken: 'rt-1' },
+      },
     };
     await store.put(live);
     await store.put({ ...live, id: 'expired', expiresAt: nowSeconds - 1 });
@@ -364,7 +380,10 @@ describe('DynamoDbSessionStore (dynalite)', () => {
     };
     await store.put(base);
     await store.put({ ...base, id: 'two', accountId: 'acc-2' });
-    const rotated = { kind: 'own' as const, tokens: { accessToken: 'at-2', accessTokenExpiresAt: 5, refreshToken: 'rt-2' } };
+    const rotated = {
+      kind: 'own' as const,
+      tokens: { accessToken: 'at-2', accessTokenExpiresAt: 5, refreshToken: 'rt-2' },
+    };
 
     // Act
     const updated = await store.update('one', { rightsCheckedAt: 99, credentials: rotated });
@@ -392,7 +411,9 @@ describe('DynamoDbSessionStore (dynalite)', () => {
     const expired = await store.takeOAuthState('s-old');
 
     // Assess
-    expect([first, second].filter((taken) => taken !== undefined)).toEqual([{ browserBinding: 'b-1', expiresAt: nowSeconds + 300 }]);
+    expect([first, second].filter((taken) => taken !== undefined)).toEqual([
+      { browserBinding: 'b-1', expiresAt: nowSeconds + 300 },
+    ]);
     expect(expired).toBeUndefined();
   });
 });
@@ -450,7 +471,10 @@ describe('startDynalite', () => {
     const writeServer = await startDynalite({ dataDir });
     const writeClient = createDynamoDbClient({ endpoint: writeServer.endpoint, region: 'us-east-1', credentials });
     await ensureTables(writeClient, names);
-    await new DynamoDbStateStore({ client: createDocumentClient({ client: writeClient }), tableName: names.configTable }).putItem('kept', { n: 1 });
+    await new DynamoDbStateStore({
+      client: createDocumentClient({ client: writeClient }),
+      tableName: names.configTable,
+    }).putItem('kept', { n: 1 });
     writeClient.destroy();
     await writeServer.close();
 
@@ -458,7 +482,10 @@ describe('startDynalite', () => {
     const readServer = await startDynalite({ dataDir });
     const readClient = createDynamoDbClient({ endpoint: readServer.endpoint, region: 'us-east-1', credentials });
     await ensureTables(readClient, names);
-    const kept = await new DynamoDbStateStore({ client: createDocumentClient({ client: readClient }), tableName: names.configTable }).getItem('kept');
+    const kept = await new DynamoDbStateStore({
+      client: createDocumentClient({ client: readClient }),
+      tableName: names.configTable,
+    }).getItem('kept');
     readClient.destroy();
     await readServer.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -488,16 +515,25 @@ describe('ledger items at the webhook size cap', () => {
   // Worst cases for the item: huge copied fields (event, alert name), a huge key (field paths),
   // and text whose characters take three bytes each (what invalid UTF-8 decodes to).
   const randomText = (length: number) =>
-    Array.from({ length }, () => String.fromCharCode(0x23 + Math.floor(Math.random() * 0x50))).join('').replaceAll('\\', '/');
+    Array.from({ length }, () => String.fromCharCode(0x23 + Math.floor(Math.random() * 0x50)))
+      .join('')
+      .replaceAll('\\', '/');
   const fill = (make: (length: number) => string) => {
-    const json = JSON.stringify({ audit_event: randomText(120_000), alert_name: randomText(110_000), [randomText(20_000)]: 1, x: '' });
+    const json = JSON.stringify({
+      audit_event: randomText(120_000),
+      alert_name: randomText(110_000),
+      [randomText(20_000)]: 1,
+      x: '',
+    });
     return `${json.slice(0, -2)}${make(CAP - Buffer.byteLength(json))}"}`;
   };
   const bodies = {
     'huge copied fields and keys': fill((n) => 'a'.repeat(n)),
     'random characters (incompressible)': fill(randomText),
     'replacement characters': '\uFFFD'.repeat(Math.floor(CAP / 3)),
-    'random 2-byte characters': Array.from({ length: CAP / 2 - 8 }, () => String.fromCharCode(0x80 + Math.floor(Math.random() * 0x700))).join(''),
+    'random 2-byte characters': Array.from({ length: CAP / 2 - 8 }, () =>
+      String.fromCharCode(0x80 + Math.floor(Math.random() * 0x700)),
+    ).join(''),
   };
 
   for (const [name, body] of Object.entries(bodies)) {

@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startJiraStandIn, type JiraStandIn, type JiraStandInOptions } from '#local/jira-stand-in/index.ts';
+import { type JiraStandIn, type JiraStandInOptions, startJiraStandIn } from '#local/jira-stand-in/index.ts';
 import {
   ALICE,
-  RITA,
-  TEST_CLIENT,
-  TEST_REDIRECT_URI,
   clearLatency,
   control,
   endOutage,
+  type JiraApi,
   jiraApi,
+  RITA,
   readStats,
   resetStats,
   setAttachmentUploadLimit,
@@ -21,18 +20,35 @@ import {
   setRateLimit,
   signIn,
   startOutage,
-  type JiraApi,
+  TEST_CLIENT,
+  TEST_REDIRECT_URI,
 } from '#test-support/jira-stand-in-session.ts';
 
-const RATE_LIMITED = { errorMessages: ['The request has been rate-limited. Please try again later.'], errors: {}, status: 429 };
+const RATE_LIMITED = {
+  errorMessages: ['The request has been rate-limited. Please try again later.'],
+  errors: {},
+  status: 429,
+};
 const RESET_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$/;
-const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+const doc = (text: string) => ({
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
 const secTask = { fields: { project: { key: 'SEC' }, issuetype: { id: '10001' }, summary: 'Keeper alert' } };
 
 /** A stand-in on a clock the test moves by hand, so token buckets and windows are exact. */
-async function startOnClock(extra: Partial<JiraStandInOptions> = {}): Promise<{ standIn: JiraStandIn; clock: { now: number }; alice: JiraApi }> {
+async function startOnClock(
+  extra: Partial<JiraStandInOptions> = {},
+): Promise<{ standIn: JiraStandIn; clock: { now: number }; alice: JiraApi }> {
   const clock = { now: Date.parse('2026-03-10T10:59:30.000Z') };
-  const standIn = await startJiraStandIn({ port: 0, ...TEST_CLIENT, redirectUris: [TEST_REDIRECT_URI], now: () => clock.now, ...extra });
+  const standIn = await startJiraStandIn({
+    port: 0,
+    ...TEST_CLIENT,
+    redirectUris: [TEST_REDIRECT_URI],
+    now: () => clock.now,
+    ...extra,
+  });
   const alice = jiraApi(standIn.url, standIn.cloudId, (await signIn(standIn.url, ALICE)).access_token);
   return { standIn, clock, alice };
 }
@@ -99,9 +115,31 @@ describe('jira stand-in: burst rate limit (token bucket per tenant, endpoint and
 
     // Assess
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
-    expect(answers.map((a) => a.headers.get('x-ratelimit-remaining'))).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '0']);
+    expect(answers.map((a) => a.headers.get('x-ratelimit-remaining'))).toEqual([
+      '9',
+      '8',
+      '7',
+      '6',
+      '5',
+      '4',
+      '3',
+      '2',
+      '1',
+      '0',
+    ]);
     expect(answers.every((a) => a.headers.get('x-ratelimit-limit') === '10')).toBe(true);
-    expect(answers.map((a) => a.headers.get('x-ratelimit-nearlimit'))).toEqual([null, null, null, null, null, null, null, null, 'true', 'true']);
+    expect(answers.map((a) => a.headers.get('x-ratelimit-nearlimit'))).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      'true',
+      'true',
+    ]);
   });
 
   it("answers 429 with Jira's headers and body once the bucket is empty", async () => {
@@ -366,7 +404,10 @@ describe('jira stand-in: latency, fault mix and outage', () => {
       () => 'answered',
       () => 'dropped',
     );
-    const stillHanging = await Promise.race([hanging, new Promise((resolve) => setTimeout(() => resolve('hanging'), 200))]);
+    const stillHanging = await Promise.race([
+      hanging,
+      new Promise((resolve) => setTimeout(() => resolve('hanging'), 200)),
+    ]);
     const ended = await endOutage(standIn.url);
     const outcome = await hanging;
     const stats = await readStats(standIn.url);
@@ -382,7 +423,10 @@ describe('jira stand-in: latency, fault mix and outage', () => {
 
   it('refuses a fault mix whose rates add up to more than 1', async () => {
     // Act
-    const res = await fetch(`${standIn.url}/_stand-in/fault-mix`, { method: 'PUT', body: JSON.stringify({ rate429: 0.8, rate500: 0.3 }) });
+    const res = await fetch(`${standIn.url}/_stand-in/fault-mix`, {
+      method: 'PUT',
+      body: JSON.stringify({ rate429: 0.8, rate500: 0.3 }),
+    });
 
     // Assess
     expect(res.status).toBe(400);
@@ -397,7 +441,12 @@ describe('jira stand-in: attachments', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'jira-stand-in-attachments-'));
-    standIn = await startJiraStandIn({ port: 0, ...TEST_CLIENT, redirectUris: [TEST_REDIRECT_URI], dataFile: join(dir, 'jira.json') });
+    standIn = await startJiraStandIn({
+      port: 0,
+      ...TEST_CLIENT,
+      redirectUris: [TEST_REDIRECT_URI],
+      dataFile: join(dir, 'jira.json'),
+    });
     token = (await signIn(standIn.url, ALICE)).access_token;
     alice = jiraApi(standIn.url, standIn.cloudId, token);
   });
@@ -414,10 +463,14 @@ describe('jira stand-in: attachments', () => {
     form.append('file', new Blob([body], { type: 'application/json' }), 'keeper-alert-é.json');
 
     // Act
-    const res = await axios.post(`${standIn.url}/ex/jira/${standIn.cloudId}/rest/api/3/issue/${key}/attachments`, form, {
-      headers: { authorization: `Bearer ${token}`, 'x-atlassian-token': 'no-check', accept: 'application/json' },
-      validateStatus: () => true,
-    });
+    const res = await axios.post(
+      `${standIn.url}/ex/jira/${standIn.cloudId}/rest/api/3/issue/${key}/attachments`,
+      form,
+      {
+        headers: { authorization: `Bearer ${token}`, 'x-atlassian-token': 'no-check', accept: 'application/json' },
+        validateStatus: () => true,
+      },
+    );
     const [attachment] = res.data as { id: string; content: string }[];
     const viaRedirect = await fetch(attachment?.content ?? '', { headers: { authorization: `Bearer ${token}` } });
     const direct = await alice.fetch(`/attachment/content/${attachment?.id ?? ''}?redirect=false`);
@@ -445,7 +498,9 @@ describe('jira stand-in: attachments', () => {
   it('redirects the content URL with 303 unless redirect=false', async () => {
     // Prepare
     const key = await createIssue(alice);
-    const [attachment] = (await alice.upload(`/issue/${key}/attachments`, fileForm('x.bin', new Uint8Array([0, 255, 1])))).body as { id: string }[];
+    const [attachment] = (
+      await alice.upload(`/issue/${key}/attachments`, fileForm('x.bin', new Uint8Array([0, 255, 1])))
+    ).body as { id: string }[];
 
     // Act
     const res = await alice.fetch(`/attachment/content/${attachment?.id ?? ''}`, { redirect: 'manual' });
@@ -461,7 +516,9 @@ describe('jira stand-in: attachments', () => {
     await alice.upload(`/issue/${key}/attachments`, fileForm('<b>payload</b>.json', '{"a":1}'));
 
     // Act
-    const issue = (await alice.get(`/issue/${key}?fields=attachment`)).body as { fields: { attachment: { filename: string; size: number }[] } };
+    const issue = (await alice.get(`/issue/${key}?fields=attachment`)).body as {
+      fields: { attachment: { filename: string; size: number }[] };
+    };
     const html = await (await fetch(`${standIn.url}/browse/${key}`)).text();
     const link = /href="(\/secure\/attachment\/[^"]+)"/.exec(html)?.[1] ?? '';
     const download = await fetch(`${standIn.url}${link.replaceAll('&amp;', '&')}`);
@@ -492,7 +549,9 @@ describe('jira stand-in: attachments', () => {
 
     // Act
     const missing = await alice.upload(`/issue/${key}/attachments`, fileForm('a.json', '{}'), {});
-    const wrong = await alice.upload(`/issue/${key}/attachments`, fileForm('a.json', '{}'), { 'x-atlassian-token': 'check' });
+    const wrong = await alice.upload(`/issue/${key}/attachments`, fileForm('a.json', '{}'), {
+      'x-atlassian-token': 'check',
+    });
     const issue = (await alice.get(`/issue/${key}?fields=attachment`)).body as { fields: { attachment: unknown[] } };
 
     // Assess
@@ -514,11 +573,17 @@ describe('jira stand-in: attachments', () => {
       headers: { 'content-type': 'application/json', 'x-atlassian-token': 'no-check' },
       body: '{"file":"x"}',
     });
-    const misnamed = await alice.upload(`/issue/${key}/attachments`, fileForm('a.json', '{}', 'application/json', 'attachment'));
+    const misnamed = await alice.upload(
+      `/issue/${key}/attachments`,
+      fileForm('a.json', '{}', 'application/json', 'attachment'),
+    );
 
     // Assess
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+    expect(unknown.body).toEqual({
+      errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+      errors: {},
+    });
     expect(json.status).toBe(415);
     expect(misnamed.status).toBe(200);
     expect(misnamed.body).toEqual([]);
@@ -533,7 +598,10 @@ describe('jira stand-in: attachments', () => {
     const meta = await alice.get('/attachment/meta');
     const atLimit = await alice.upload(`/issue/${key}/attachments`, fileForm('ok.txt', 'x'.repeat(1000), 'text/plain'));
     const over = await alice.upload(`/issue/${key}/attachments`, fileForm('big.txt', 'x'.repeat(1001), 'text/plain'));
-    const farOver = await alice.upload(`/issue/${key}/attachments`, fileForm('huge.txt', 'x'.repeat(3 * 1024 * 1024), 'text/plain'));
+    const farOver = await alice.upload(
+      `/issue/${key}/attachments`,
+      fileForm('huge.txt', 'x'.repeat(3 * 1024 * 1024), 'text/plain'),
+    );
     await setAttachmentUploadLimit(standIn.url, 10 * 1024 * 1024);
 
     // Assess
@@ -547,11 +615,18 @@ describe('jira stand-in: attachments', () => {
     // Prepare
     const key = await createIssue(alice);
     const bytes = new Uint8Array([1, 2, 3, 254, 255]);
-    const [uploaded] = (await alice.upload(`/issue/${key}/attachments`, fileForm('bytes.bin', bytes, 'application/octet-stream'))).body as { id: string }[];
+    const [uploaded] = (
+      await alice.upload(`/issue/${key}/attachments`, fileForm('bytes.bin', bytes, 'application/octet-stream'))
+    ).body as { id: string }[];
     await standIn.close();
 
     // Act
-    standIn = await startJiraStandIn({ port: 0, ...TEST_CLIENT, redirectUris: [TEST_REDIRECT_URI], dataFile: join(dir, 'jira.json') });
+    standIn = await startJiraStandIn({
+      port: 0,
+      ...TEST_CLIENT,
+      redirectUris: [TEST_REDIRECT_URI],
+      dataFile: join(dir, 'jira.json'),
+    });
     token = (await signIn(standIn.url, ALICE)).access_token;
     alice = jiraApi(standIn.url, standIn.cloudId, token);
     const res = await alice.fetch(`/attachment/content/${uploaded?.id ?? ''}?redirect=false`);

@@ -2,22 +2,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJiraStandIn, tokenFingerprint, type JiraStandIn } from '#local/jira-stand-in/index.ts';
+import { type JiraStandIn, startJiraStandIn, tokenFingerprint } from '#local/jira-stand-in/index.ts';
 import {
   ALICE,
-  HARPER,
-  PAT,
-  RITA,
-  TEST_CLIENT,
-  TEST_REDIRECT_URI,
   authorizeCode,
   authorizeUrl,
   clientCredentials,
   control,
-  jiraApi,
-  postToken,
-  signIn,
+  HARPER,
   type JiraApi,
+  jiraApi,
+  PAT,
+  postToken,
+  RITA,
+  signIn,
+  TEST_CLIENT,
+  TEST_REDIRECT_URI,
   type TokenResponse,
 } from '#test-support/jira-stand-in-session.ts';
 
@@ -25,9 +25,18 @@ const CANNOT_BE_SET = (id: string) => `Field '${id}' cannot be set. It is not on
 const GENERIC =
   "We can't create this issue for you right now, it could be due to unsupported content you've entered into one or more of the issue fields. If this situation persists, contact your administrator as they'll be able to access more specific information in the log file.";
 
-const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+const doc = (text: string) => ({
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
 const secTask = (fields: Record<string, unknown>) => ({
-  fields: { project: { key: 'SEC' }, issuetype: { id: '10001' }, summary: 'Jira Alerts: audit_alert_resumed', ...fields },
+  fields: {
+    project: { key: 'SEC' },
+    issuetype: { id: '10001' },
+    summary: 'Jira Alerts: audit_alert_resumed',
+    ...fields,
+  },
 });
 
 async function start(extra: Partial<Parameters<typeof startJiraStandIn>[0]> = {}): Promise<JiraStandIn> {
@@ -72,7 +81,9 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
 
   it('redirects back with a code and the state when the user approves', async () => {
     // Act
-    const res = await fetch(authorizeUrl(standIn.url, { login_hint: ALICE, consent: 'approve', state: 's-42' }), { redirect: 'manual' });
+    const res = await fetch(authorizeUrl(standIn.url, { login_hint: ALICE, consent: 'approve', state: 's-42' }), {
+      redirect: 'manual',
+    });
 
     // Assess
     expect(res.status).toBe(302);
@@ -84,7 +95,9 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
 
   it('redirects with access_denied and the state when the user denies', async () => {
     // Act
-    const res = await fetch(authorizeUrl(standIn.url, { login_hint: ALICE, consent: 'deny', state: 's-43' }), { redirect: 'manual' });
+    const res = await fetch(authorizeUrl(standIn.url, { login_hint: ALICE, consent: 'deny', state: 's-43' }), {
+      redirect: 'manual',
+    });
 
     // Assess
     const location = new URL(res.headers.get('location') ?? '');
@@ -96,9 +109,12 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
 
   it('refuses an unregistered redirect_uri with an error page instead of a redirect', async () => {
     // Act
-    const res = await fetch(authorizeUrl(standIn.url, { redirect_uri: 'https://evil.example/cb', login_hint: ALICE, consent: 'approve' }), {
-      redirect: 'manual',
-    });
+    const res = await fetch(
+      authorizeUrl(standIn.url, { redirect_uri: 'https://evil.example/cb', login_hint: ALICE, consent: 'approve' }),
+      {
+        redirect: 'manual',
+      },
+    );
 
     // Assess
     expect(res.status).toBe(400);
@@ -120,7 +136,9 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
     ['scope', { scope: 'read:jira-work delete:everything' }, 'invalid_scope'],
   ])('redirects with an OAuth error when %s is wrong', async (_name, params, error) => {
     // Act
-    const res = await fetch(authorizeUrl(standIn.url, { login_hint: ALICE, consent: 'approve', ...params }), { redirect: 'manual' });
+    const res = await fetch(authorizeUrl(standIn.url, { login_hint: ALICE, consent: 'approve', ...params }), {
+      redirect: 'manual',
+    });
 
     // Assess
     expect(res.status).toBe(302);
@@ -132,7 +150,12 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
     const code = await authorizeCode(standIn.url, ALICE);
 
     // Act
-    const res = await postToken(standIn.url, { grant_type: 'authorization_code', ...clientCredentials(), code, redirect_uri: TEST_REDIRECT_URI });
+    const res = await postToken(standIn.url, {
+      grant_type: 'authorization_code',
+      ...clientCredentials(),
+      code,
+      redirect_uri: TEST_REDIRECT_URI,
+    });
 
     // Assess
     expect(res.status).toBe(200);
@@ -148,7 +171,12 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
   it('accepts a code only once', async () => {
     // Prepare
     const code = await authorizeCode(standIn.url, ALICE);
-    const exchange = { grant_type: 'authorization_code', ...clientCredentials(), code, redirect_uri: TEST_REDIRECT_URI };
+    const exchange = {
+      grant_type: 'authorization_code',
+      ...clientCredentials(),
+      code,
+      redirect_uri: TEST_REDIRECT_URI,
+    };
     await postToken(standIn.url, exchange);
 
     // Act
@@ -164,7 +192,13 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
     const code = await authorizeCode(standIn.url, ALICE);
 
     // Act
-    const res = await postToken(standIn.url, { grant_type: 'authorization_code', client_id: TEST_CLIENT.clientId, client_secret: 'nope', code, redirect_uri: TEST_REDIRECT_URI });
+    const res = await postToken(standIn.url, {
+      grant_type: 'authorization_code',
+      client_id: TEST_CLIENT.clientId,
+      client_secret: 'nope',
+      code,
+      redirect_uri: TEST_REDIRECT_URI,
+    });
 
     // Assess
     expect(res.status).toBe(401);
@@ -182,7 +216,11 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
 
   it('answers 403 invalid_grant for an unknown refresh token', async () => {
     // Act
-    const res = await postToken(standIn.url, { grant_type: 'refresh_token', ...clientCredentials(), refresh_token: 'made-up' });
+    const res = await postToken(standIn.url, {
+      grant_type: 'refresh_token',
+      ...clientCredentials(),
+      refresh_token: 'made-up',
+    });
 
     // Assess
     expect(res.status).toBe(403);
@@ -194,12 +232,20 @@ describe('jira stand-in: OAuth 2.0 (3LO)', () => {
     const tokens = await signIn(standIn.url, ALICE);
 
     // Act
-    const res = await fetch(`${standIn.url}/oauth/token/accessible-resources`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const res = await fetch(`${standIn.url}/oauth/token/accessible-resources`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
 
     // Assess
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([
-      { id: standIn.cloudId, name: 'Keeper Demo', url: standIn.url, scopes: ['read:jira-work', 'write:jira-work', 'read:jira-user'], avatarUrl: expect.any(String) },
+      {
+        id: standIn.cloudId,
+        name: 'Keeper Demo',
+        url: standIn.url,
+        scopes: ['read:jira-work', 'write:jira-work', 'read:jira-user'],
+        avatarUrl: expect.any(String),
+      },
     ]);
   });
 });
@@ -208,7 +254,8 @@ describe('jira stand-in: rotating refresh tokens', () => {
   let standIn: JiraStandIn;
   const refresh = (token: string | undefined) =>
     postToken(standIn.url, { grant_type: 'refresh_token', ...clientCredentials(), refresh_token: token });
-  const myself = async (accessToken: string) => (await jiraApi(standIn.url, standIn.cloudId, accessToken).get('/myself')).status;
+  const myself = async (accessToken: string) =>
+    (await jiraApi(standIn.url, standIn.cloudId, accessToken).get('/myself')).status;
   const advance = (seconds: number) => control(standIn.url, 'POST', '/clock', { advanceSeconds: seconds });
 
   beforeAll(async () => {
@@ -264,8 +311,12 @@ describe('jira stand-in: rotating refresh tokens', () => {
     expect(lateReuse.body).toEqual({ error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
     expect(newest.status).toBe(403);
     expect(await myself(second.access_token)).toBe(401);
-    const tokens = (await control(standIn.url, 'GET', '/tokens')) as { families: { revoked: boolean; revokedReason?: string; refreshTokens: { fingerprint: string }[] }[] };
-    const family = tokens.families.find((f) => f.refreshTokens.some((r) => r.fingerprint === tokenFingerprint(first.refresh_token ?? '')));
+    const tokens = (await control(standIn.url, 'GET', '/tokens')) as {
+      families: { revoked: boolean; revokedReason?: string; refreshTokens: { fingerprint: string }[] }[];
+    };
+    const family = tokens.families.find((f) =>
+      f.refreshTokens.some((r) => r.fingerprint === tokenFingerprint(first.refresh_token ?? '')),
+    );
     expect(family?.revoked).toBe(true);
     expect(family?.revokedReason).toBe('reuse-detected');
   });
@@ -330,7 +381,9 @@ describe('jira stand-in: Jira REST API', () => {
       const tokens = await signIn(standIn.url, ALICE);
 
       // Act
-      const res = await jiraApi(standIn.url, '00000000-0000-4000-8000-000000000000', tokens.access_token).get('/myself');
+      const res = await jiraApi(standIn.url, '00000000-0000-4000-8000-000000000000', tokens.access_token).get(
+        '/myself',
+      );
 
       // Assess
       expect(res.status).toBe(401);
@@ -338,7 +391,11 @@ describe('jira stand-in: Jira REST API', () => {
 
     it('answers "scope does not match" when the token lacks the scope of the operation', async () => {
       // Prepare
-      const readOnly = jiraApi(standIn.url, standIn.cloudId, (await signIn(standIn.url, ALICE, 'read:jira-work read:jira-user')).access_token);
+      const readOnly = jiraApi(
+        standIn.url,
+        standIn.cloudId,
+        (await signIn(standIn.url, ALICE, 'read:jira-work read:jira-user')).access_token,
+      );
 
       // Act
       const res = await readOnly.post('/issue', secTask({}));
@@ -356,7 +413,12 @@ describe('jira stand-in: Jira REST API', () => {
 
       // Assess
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ displayName: 'Alice Admin', emailAddress: ALICE, accountType: 'atlassian', active: true });
+      expect(res.body).toMatchObject({
+        displayName: 'Alice Admin',
+        emailAddress: ALICE,
+        accountType: 'atlassian',
+        active: true,
+      });
       expect(res.headers.get('x-aaccountid')).toBeTruthy();
     });
 
@@ -373,7 +435,9 @@ describe('jira stand-in: Jira REST API', () => {
 
       // Assess
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ permissions: { ADMINISTER: { key: 'ADMINISTER', type: 'GLOBAL', havePermission: expected } } });
+      expect(res.body).toMatchObject({
+        permissions: { ADMINISTER: { key: 'ADMINISTER', type: 'GLOBAL', havePermission: expected } },
+      });
     });
 
     it('honours projectKey for ADMINISTER_PROJECTS', async () => {
@@ -385,7 +449,9 @@ describe('jira stand-in: Jira REST API', () => {
       const ops = await pat.get('/mypermissions?permissions=ADMINISTER_PROJECTS&projectKey=OPS');
 
       // Assess
-      expect(sec.body).toMatchObject({ permissions: { ADMINISTER_PROJECTS: { havePermission: true }, ADMINISTER: { havePermission: false } } });
+      expect(sec.body).toMatchObject({
+        permissions: { ADMINISTER_PROJECTS: { havePermission: true }, ADMINISTER: { havePermission: false } },
+      });
       expect(ops.body).toMatchObject({ permissions: { ADMINISTER_PROJECTS: { havePermission: false } } });
     });
 
@@ -417,9 +483,18 @@ describe('jira stand-in: Jira REST API', () => {
       const second = await alice.get('/project/search?maxResults=1&startAt=1&action=create');
 
       // Assess
-      expect(first.body).toMatchObject({ startAt: 0, maxResults: 1, total: 2, isLast: false, values: [{ key: 'OPS', style: 'next-gen', simplified: true }] });
+      expect(first.body).toMatchObject({
+        startAt: 0,
+        maxResults: 1,
+        total: 2,
+        isLast: false,
+        values: [{ key: 'OPS', style: 'next-gen', simplified: true }],
+      });
       expect(first.body).toHaveProperty('nextPage');
-      expect(second.body).toMatchObject({ isLast: true, values: [{ key: 'SEC', style: 'classic', simplified: false }] });
+      expect(second.body).toMatchObject({
+        isLast: true,
+        values: [{ key: 'SEC', style: 'classic', simplified: false }],
+      });
     });
 
     it('filters project/search by query and answers 404 when nothing matches', async () => {
@@ -441,7 +516,11 @@ describe('jira stand-in: Jira REST API', () => {
         id: '10001',
         key: 'OPS',
         style: 'next-gen',
-        issueTypes: [{ id: '10010', name: 'Task', scope: { type: 'PROJECT', project: { id: '10001' } } }, { id: '10011' }, { id: '10012', subtask: true, hierarchyLevel: -1 }],
+        issueTypes: [
+          { id: '10010', name: 'Task', scope: { type: 'PROJECT', project: { id: '10001' } } },
+          { id: '10011' },
+          { id: '10012', subtask: true, hierarchyLevel: -1 },
+        ],
       });
     });
 
@@ -451,7 +530,8 @@ describe('jira stand-in: Jira REST API', () => {
 
       // Assess
       expect(res.body).toMatchObject({ startAt: 0, maxResults: 50, total: 5 });
-      const types = (res.body as { issueTypes: { name: string; hierarchyLevel: number; subtask: boolean }[] }).issueTypes;
+      const types = (res.body as { issueTypes: { name: string; hierarchyLevel: number; subtask: boolean }[] })
+        .issueTypes;
       expect(types.map((t) => t.name)).toEqual(['Task', 'Incident', 'Bug', 'Epic', 'Sub-task']);
       expect(types.find((t) => t.name === 'Epic')?.hierarchyLevel).toBe(1);
       expect(types.find((t) => t.name === 'Sub-task')).toMatchObject({ subtask: true, hierarchyLevel: -1 });
@@ -497,7 +577,13 @@ describe('jira stand-in: Jira REST API', () => {
       expect(sec.fields.find((f) => f.fieldId === 'priority')).toMatchObject({
         hasDefaultValue: true,
         defaultValue: { id: '3', name: 'Medium' },
-        allowedValues: [{ id: '1', name: 'Highest' }, { id: '2' }, { id: '3' }, { id: '4' }, { id: '5', name: 'Lowest' }],
+        allowedValues: [
+          { id: '1', name: 'Highest' },
+          { id: '2' },
+          { id: '3' },
+          { id: '4' },
+          { id: '5', name: 'Lowest' },
+        ],
       });
       expect(ops.fields.map((f) => f.fieldId)).not.toContain('priority');
       expect(ops.fields.map((f) => f.fieldId)).toContain('customfield_10100');
@@ -505,7 +591,9 @@ describe('jira stand-in: Jira REST API', () => {
 
     it('describes custom fields with realistic schemas and options', async () => {
       // Act
-      const sec = (await alice.get('/issue/createmeta/SEC/issuetypes/10005')).body as { fields: Record<string, unknown>[] };
+      const sec = (await alice.get('/issue/createmeta/SEC/issuetypes/10005')).body as {
+        fields: Record<string, unknown>[];
+      };
 
       // Assess
       expect(sec.fields.find((f) => f['fieldId'] === 'customfield_10055')).toMatchObject({
@@ -523,7 +611,10 @@ describe('jira stand-in: Jira REST API', () => {
       // Assess
       const remoteIp = fields.filter((f) => f.name === 'Remote IP Address');
       expect(remoteIp.map((f) => f.id).sort()).toEqual(['customfield_10050', 'customfield_10100']);
-      expect(remoteIp.find((f) => f.id === 'customfield_10100')?.scope).toEqual({ type: 'PROJECT', project: { id: '10001' } });
+      expect(remoteIp.find((f) => f.id === 'customfield_10100')?.scope).toEqual({
+        type: 'PROJECT',
+        project: { id: '10001' },
+      });
     });
 
     it('returns one priority', async () => {
@@ -563,38 +654,154 @@ describe('jira stand-in: Jira REST API', () => {
   describe('POST /issue validation', () => {
     const longText = 'x'.repeat(33_000);
     it.each<[string, unknown, Record<string, string>]>([
-      ['an off-screen field (priority in team-managed OPS)', { fields: { project: { key: 'OPS' }, issuetype: { id: '10010' }, summary: 's', priority: { id: '2' } } }, { priority: CANNOT_BE_SET('priority') }],
-      ['reporter in OPS', { fields: { project: { key: 'OPS' }, issuetype: { id: '10010' }, summary: 's', reporter: { accountId: 'x' } } }, { reporter: CANNOT_BE_SET('reporter') }],
-      ['an unknown custom field', secTask({ customfield_99999: 'x' }), { customfield_99999: CANNOT_BE_SET('customfield_99999') }],
-      ["another project's team-managed field", secTask({ customfield_10100: '1.2.3.4' }), { customfield_10100: CANNOT_BE_SET('customfield_10100') }],
-      ['a string description', secTask({ description: 'plain' }), { description: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)' }],
-      ['a string textarea', secTask({ customfield_10060: 'plain' }), { customfield_10060: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)' }],
+      [
+        'an off-screen field (priority in team-managed OPS)',
+        { fields: { project: { key: 'OPS' }, issuetype: { id: '10010' }, summary: 's', priority: { id: '2' } } },
+        { priority: CANNOT_BE_SET('priority') },
+      ],
+      [
+        'reporter in OPS',
+        { fields: { project: { key: 'OPS' }, issuetype: { id: '10010' }, summary: 's', reporter: { accountId: 'x' } } },
+        { reporter: CANNOT_BE_SET('reporter') },
+      ],
+      [
+        'an unknown custom field',
+        secTask({ customfield_99999: 'x' }),
+        { customfield_99999: CANNOT_BE_SET('customfield_99999') },
+      ],
+      [
+        "another project's team-managed field",
+        secTask({ customfield_10100: '1.2.3.4' }),
+        { customfield_10100: CANNOT_BE_SET('customfield_10100') },
+      ],
+      [
+        'a string description',
+        secTask({ description: 'plain' }),
+        { description: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)' },
+      ],
+      [
+        'a string textarea',
+        secTask({ customfield_10060: 'plain' }),
+        { customfield_10060: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)' },
+      ],
       ['an ADF summary', secTask({ summary: doc('x') }), { summary: 'Operation value must be a string' }],
-      ['an ADF text field', secTask({ customfield_10050: doc('x') }), { customfield_10050: 'Operation value must be a string' }],
-      ['a 256-character summary', secTask({ summary: 's'.repeat(256) }), { summary: "Summary can't exceed 255 characters." }],
+      [
+        'an ADF text field',
+        secTask({ customfield_10050: doc('x') }),
+        { customfield_10050: 'Operation value must be a string' },
+      ],
+      [
+        'a 256-character summary',
+        secTask({ summary: 's'.repeat(256) }),
+        { summary: "Summary can't exceed 255 characters." },
+      ],
       ['an empty summary', secTask({ summary: '' }), { summary: 'You must specify a summary of the issue.' }],
-      ['a missing summary', { fields: { project: { key: 'SEC' }, issuetype: { id: '10001' } } }, { summary: 'You must specify a summary of the issue.' }],
-      ['a multi-line summary', secTask({ summary: 'a\nb' }), { summary: 'The summary is invalid because it contains newline characters.' }],
-      ['a label with a space', secTask({ labels: ['keeper', 'a b'] }), { labels: "The label 'a b' contains spaces which is invalid." }],
+      [
+        'a missing summary',
+        { fields: { project: { key: 'SEC' }, issuetype: { id: '10001' } } },
+        { summary: 'You must specify a summary of the issue.' },
+      ],
+      [
+        'a multi-line summary',
+        secTask({ summary: 'a\nb' }),
+        { summary: 'The summary is invalid because it contains newline characters.' },
+      ],
+      [
+        'a label with a space',
+        secTask({ labels: ['keeper', 'a b'] }),
+        { labels: "The label 'a b' contains spaces which is invalid." },
+      ],
       ['labels as a string', secTask({ labels: 'keeper' }), { labels: 'data was not an array' }],
-      ['a description over 32,767 characters', secTask({ description: doc(longText) }), { description: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' }],
-      ['a missing required field', { fields: { project: { key: 'SEC' }, issuetype: { id: '10005' }, summary: 's' } }, { customfield_10055: 'Alert Severity is required.' }],
-      ['a select value that is not allowed', secTask({ customfield_10051: { value: 'Nope' } }), { customfield_10051: "Option value 'Nope' is not valid" }],
-      ['a select id that is not allowed', secTask({ customfield_10051: { id: '1' } }), { customfield_10051: "Option id '1' is not valid" }],
-      ['a select given as a string', secTask({ customfield_10051: 'Login' }), { customfield_10051: "Could not find valid 'id' or 'value' in the Parent Option object." }],
-      ['a multi-select value that is not allowed', secTask({ customfield_10064: [{ value: 'Vault' }, { value: 'Fax' }] }), { customfield_10064: "Option value 'Fax' is not valid" }],
-      ['a checkbox value that is not allowed', secTask({ customfield_10065: [{ value: 'Done' }] }), { customfield_10065: "Option value 'Done' is not valid" }],
-      ['a radio value that is not allowed', secTask({ customfield_10066: { value: 'Maybe' } }), { customfield_10066: "Option value 'Maybe' is not valid" }],
-      ['a number given as a string', secTask({ customfield_10062: '7.5' }), { customfield_10062: 'Operation value must be a number' }],
-      ['a date in the wrong format', secTask({ customfield_10063: '05/11/2025' }), { customfield_10063: 'Error parsing date string: 05/11/2025' }],
-      ['a date-time with a colon in the offset', secTask({ customfield_10054: '2025-11-05T05:00:28.091+00:00' }), { customfield_10054: 'Error parsing time: 2025-11-05T05:00:28.091+00:00' }],
-      ['an unknown user', secTask({ customfield_10068: { accountId: 'ghost' } }), { customfield_10068: 'Account ID ghost does not exist.' }],
-      ['an unknown user in a multi-user field', secTask({ customfield_10069: [{ accountId: 'ghost' }] }), { customfield_10069: 'Account ID ghost does not exist.' }],
-      ['an issue type of another project', { fields: { project: { key: 'SEC' }, issuetype: { id: '10010' }, summary: 's' } }, { issuetype: 'The issue type selected is invalid.' }],
-      ['a missing issue type', { fields: { project: { key: 'SEC' }, summary: 's' } }, { issuetype: 'Specify an issue type' }],
-      ['an unknown project', { fields: { project: { key: 'NOPE' }, issuetype: { id: '10001' }, summary: 's' } }, { project: 'Specify a valid project ID or key' }],
-      ['a sub-task without parent', { fields: { project: { key: 'SEC' }, issuetype: { id: '10003' }, summary: 's' } }, { issuetype: 'Issue type is a sub-task but parent issue key or id not specified.' }],
-      ['a priority that does not exist', secTask({ priority: { id: '99' } }), { priority: 'The priority selected is invalid.' }],
+      [
+        'a description over 32,767 characters',
+        secTask({ description: doc(longText) }),
+        { description: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' },
+      ],
+      [
+        'a missing required field',
+        { fields: { project: { key: 'SEC' }, issuetype: { id: '10005' }, summary: 's' } },
+        { customfield_10055: 'Alert Severity is required.' },
+      ],
+      [
+        'a select value that is not allowed',
+        secTask({ customfield_10051: { value: 'Nope' } }),
+        { customfield_10051: "Option value 'Nope' is not valid" },
+      ],
+      [
+        'a select id that is not allowed',
+        secTask({ customfield_10051: { id: '1' } }),
+        { customfield_10051: "Option id '1' is not valid" },
+      ],
+      [
+        'a select given as a string',
+        secTask({ customfield_10051: 'Login' }),
+        { customfield_10051: "Could not find valid 'id' or 'value' in the Parent Option object." },
+      ],
+      [
+        'a multi-select value that is not allowed',
+        secTask({ customfield_10064: [{ value: 'Vault' }, { value: 'Fax' }] }),
+        { customfield_10064: "Option value 'Fax' is not valid" },
+      ],
+      [
+        'a checkbox value that is not allowed',
+        secTask({ customfield_10065: [{ value: 'Done' }] }),
+        { customfield_10065: "Option value 'Done' is not valid" },
+      ],
+      [
+        'a radio value that is not allowed',
+        secTask({ customfield_10066: { value: 'Maybe' } }),
+        { customfield_10066: "Option value 'Maybe' is not valid" },
+      ],
+      [
+        'a number given as a string',
+        secTask({ customfield_10062: '7.5' }),
+        { customfield_10062: 'Operation value must be a number' },
+      ],
+      [
+        'a date in the wrong format',
+        secTask({ customfield_10063: '05/11/2025' }),
+        { customfield_10063: 'Error parsing date string: 05/11/2025' },
+      ],
+      [
+        'a date-time with a colon in the offset',
+        secTask({ customfield_10054: '2025-11-05T05:00:28.091+00:00' }),
+        { customfield_10054: 'Error parsing time: 2025-11-05T05:00:28.091+00:00' },
+      ],
+      [
+        'an unknown user',
+        secTask({ customfield_10068: { accountId: 'ghost' } }),
+        { customfield_10068: 'Account ID ghost does not exist.' },
+      ],
+      [
+        'an unknown user in a multi-user field',
+        secTask({ customfield_10069: [{ accountId: 'ghost' }] }),
+        { customfield_10069: 'Account ID ghost does not exist.' },
+      ],
+      [
+        'an issue type of another project',
+        { fields: { project: { key: 'SEC' }, issuetype: { id: '10010' }, summary: 's' } },
+        { issuetype: 'The issue type selected is invalid.' },
+      ],
+      [
+        'a missing issue type',
+        { fields: { project: { key: 'SEC' }, summary: 's' } },
+        { issuetype: 'Specify an issue type' },
+      ],
+      [
+        'an unknown project',
+        { fields: { project: { key: 'NOPE' }, issuetype: { id: '10001' }, summary: 's' } },
+        { project: 'Specify a valid project ID or key' },
+      ],
+      [
+        'a sub-task without parent',
+        { fields: { project: { key: 'SEC' }, issuetype: { id: '10003' }, summary: 's' } },
+        { issuetype: 'Issue type is a sub-task but parent issue key or id not specified.' },
+      ],
+      [
+        'a priority that does not exist',
+        secTask({ priority: { id: '99' } }),
+        { priority: 'The priority selected is invalid.' },
+      ],
     ])('refuses %s with the exact Jira body', async (_case, body, errors) => {
       // Act
       const res = await alice.post('/issue', body);
@@ -618,14 +825,24 @@ describe('jira stand-in: Jira REST API', () => {
       const res = await alice.post('/issue', secTask({ description: 'plain', labels: ['a b'], customfield_99999: 1 }));
 
       // Assess
-      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual(['customfield_99999', 'description', 'labels']);
+      expect(Object.keys((res.body as { errors: object }).errors).sort()).toEqual([
+        'customfield_99999',
+        'description',
+        'labels',
+      ]);
     });
   });
 
   describe('creating and reading issues', () => {
     it("creates Keeper's seed alert as a SEC Task with only summary, description and labels", async () => {
       // Act
-      const res = await alice.post('/issue', secTask({ description: doc('Admin john.doe@company.com resumed audit alert'), labels: ['keeper', 'audit_alert_resumed', 'keeper-alert-seed'] }));
+      const res = await alice.post(
+        '/issue',
+        secTask({
+          description: doc('Admin john.doe@company.com resumed audit alert'),
+          labels: ['keeper', 'audit_alert_resumed', 'keeper-alert-seed'],
+        }),
+      );
 
       // Assess
       expect(res.status).toBe(201);
@@ -635,7 +852,13 @@ describe('jira stand-in: Jira REST API', () => {
       const issue = await alice.get(`/issue/${created.key}`);
       expect(issue.body).toMatchObject({
         key: created.key,
-        fields: { summary: 'Jira Alerts: audit_alert_resumed', priority: { id: '3', name: 'Medium' }, labels: ['keeper', 'audit_alert_resumed', 'keeper-alert-seed'], reporter: { displayName: 'Alice Admin' }, issuetype: { id: '10001' } },
+        fields: {
+          summary: 'Jira Alerts: audit_alert_resumed',
+          priority: { id: '3', name: 'Medium' },
+          labels: ['keeper', 'audit_alert_resumed', 'keeper-alert-seed'],
+          reporter: { displayName: 'Alice Admin' },
+          issuetype: { id: '10001' },
+        },
       });
     });
 
@@ -673,12 +896,19 @@ describe('jira stand-in: Jira REST API', () => {
       // Assess
       expect(res.status).toBe(201);
       const { key } = res.body as { key: string };
-      const issue = (await alice.get(`/issue/${key}?fields=priority,customfield_10051,customfield_10054,customfield_10064,customfield_10069,customfield_10062`)).body as { fields: Record<string, unknown> };
+      const issue = (
+        await alice.get(
+          `/issue/${key}?fields=priority,customfield_10051,customfield_10054,customfield_10064,customfield_10069,customfield_10062`,
+        )
+      ).body as { fields: Record<string, unknown> };
       expect(issue.fields).toEqual({
         priority: expect.objectContaining({ id: '2', name: 'High' }),
         customfield_10051: expect.objectContaining({ id: '10100', value: 'Login' }),
         customfield_10054: '2025-11-05T05:00:28.091+0000',
-        customfield_10064: [expect.objectContaining({ value: 'Vault' }), expect.objectContaining({ value: 'Commander' })],
+        customfield_10064: [
+          expect.objectContaining({ value: 'Vault' }),
+          expect.objectContaining({ value: 'Commander' }),
+        ],
         customfield_10069: [expect.objectContaining({ accountId: ritaId })],
         customfield_10062: 7.5,
       });
@@ -686,7 +916,15 @@ describe('jira stand-in: Jira REST API', () => {
 
     it('creates a team-managed OPS issue with its project-scoped fields', async () => {
       // Act
-      const res = await alice.post('/issue', { fields: { project: { id: '10001' }, issuetype: { name: 'Incident' }, summary: 'ops', customfield_10100: '10.0.0.1', customfield_10102: { value: 'Low' } } });
+      const res = await alice.post('/issue', {
+        fields: {
+          project: { id: '10001' },
+          issuetype: { name: 'Incident' },
+          summary: 'ops',
+          customfield_10100: '10.0.0.1',
+          customfield_10102: { value: 'Low' },
+        },
+      });
 
       // Assess
       expect(res.status).toBe(201);
@@ -698,7 +936,9 @@ describe('jira stand-in: Jira REST API', () => {
       const parent = (await alice.post('/issue', secTask({ summary: 'parent' }))).body as { key: string };
 
       // Act
-      const res = await alice.post('/issue', { fields: { project: { key: 'SEC' }, issuetype: { id: '10003' }, summary: 'child', parent: { key: parent.key } } });
+      const res = await alice.post('/issue', {
+        fields: { project: { key: 'SEC' }, issuetype: { id: '10003' }, summary: 'child', parent: { key: parent.key } },
+      });
 
       // Assess
       expect(res.status).toBe(201);
@@ -710,7 +950,10 @@ describe('jira stand-in: Jira REST API', () => {
 
       // Assess
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+      expect(res.body).toEqual({
+        errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+        errors: {},
+      });
     });
 
     it('adds and lists comments', async () => {
@@ -723,7 +966,10 @@ describe('jira stand-in: Jira REST API', () => {
 
       // Assess
       expect(added.status).toBe(201);
-      expect(listed.body).toMatchObject({ total: 1, comments: [{ body: doc('Delivered without: customfield_10051'), author: { displayName: 'Alice Admin' } }] });
+      expect(listed.body).toMatchObject({
+        total: 1,
+        comments: [{ body: doc('Delivered without: customfield_10051'), author: { displayName: 'Alice Admin' } }],
+      });
     });
 
     it('refuses a comment whose body is a string', async () => {
@@ -741,7 +987,10 @@ describe('jira stand-in: Jira REST API', () => {
   describe('search', () => {
     it('finds issues by project and label, returning ids only unless fields are asked for', async () => {
       // Prepare
-      const { id, key } = (await alice.post('/issue', secTask({ labels: ['keeper-alert-find-me'] }))).body as { id: string; key: string };
+      const { id, key } = (await alice.post('/issue', secTask({ labels: ['keeper-alert-find-me'] }))).body as {
+        id: string;
+        key: string;
+      };
 
       // Act
       const idsOnly = await alice.post('/search/jql', { jql: 'project = "SEC" AND labels = "keeper-alert-find-me"' });
@@ -749,7 +998,10 @@ describe('jira stand-in: Jira REST API', () => {
 
       // Assess
       expect(idsOnly.body).toEqual({ issues: [{ id }], isLast: true });
-      expect(withFields.body).toMatchObject({ issues: [{ id, key, fields: { summary: 'Jira Alerts: audit_alert_resumed' } }], isLast: true });
+      expect(withFields.body).toMatchObject({
+        issues: [{ id, key, fields: { summary: 'Jira Alerts: audit_alert_resumed' } }],
+        isLast: true,
+      });
     });
 
     it('pages results with nextPageToken', async () => {
@@ -757,8 +1009,18 @@ describe('jira stand-in: Jira REST API', () => {
       for (let i = 0; i < 3; i += 1) await alice.post('/issue', secTask({ labels: ['paging-test'] }));
 
       // Act
-      const first = (await alice.post('/search/jql', { jql: 'labels = paging-test', maxResults: 2 })).body as { issues: unknown[]; nextPageToken?: string; isLast: boolean };
-      const second = (await alice.post('/search/jql', { jql: 'labels = paging-test', maxResults: 2, nextPageToken: first.nextPageToken })).body as { issues: unknown[]; nextPageToken?: string; isLast: boolean };
+      const first = (await alice.post('/search/jql', { jql: 'labels = paging-test', maxResults: 2 })).body as {
+        issues: unknown[];
+        nextPageToken?: string;
+        isLast: boolean;
+      };
+      const second = (
+        await alice.post('/search/jql', {
+          jql: 'labels = paging-test',
+          maxResults: 2,
+          nextPageToken: first.nextPageToken,
+        })
+      ).body as { issues: unknown[]; nextPageToken?: string; isLast: boolean };
 
       // Assess
       expect(first.issues).toHaveLength(2);
@@ -770,7 +1032,11 @@ describe('jira stand-in: Jira REST API', () => {
     });
 
     it.each([
-      ['an unbounded query', 'order by key desc', 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.'],
+      [
+        'an unbounded query',
+        'order by key desc',
+        'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+      ],
       ['an unknown project', 'project = NOPE', "The value 'NOPE' does not exist for the field 'project'."],
       ['an unknown field', 'colour = red', "Field 'colour' does not exist or you do not have permission to view it."],
     ])('answers 400 for %s', async (_case, jql, message) => {
@@ -784,7 +1050,10 @@ describe('jira stand-in: Jira REST API', () => {
 
     it.each(['GET', 'POST'])('answers 410 with the migration message on the removed %s /search', async (method) => {
       // Act
-      const res = method === 'GET' ? await alice.get('/search?jql=project%20%3D%20SEC') : await alice.post('/search', { jql: 'project = SEC' });
+      const res =
+        method === 'GET'
+          ? await alice.get('/search?jql=project%20%3D%20SEC')
+          : await alice.post('/search', { jql: 'project = SEC' });
 
       // Assess
       expect(res.status).toBe(410);
@@ -800,7 +1069,12 @@ describe('jira stand-in: Jira REST API', () => {
   describe('control endpoints', () => {
     it('injects 429 with Retry-After, X-RateLimit-Reset and RateLimit-Reason for the next N calls', async () => {
       // Prepare
-      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 429, count: 2, retryAfterSeconds: 7 });
+      await control(standIn.url, 'POST', '/faults', {
+        path: 'POST /issue',
+        status: 429,
+        count: 2,
+        retryAfterSeconds: 7,
+      });
 
       // Act
       const first = await alice.post('/issue', secTask({}));
@@ -818,7 +1092,11 @@ describe('jira stand-in: Jira REST API', () => {
 
     it.each([500, 503])('injects %s on a matching route only', async (status) => {
       // Prepare
-      await control(standIn.url, 'POST', '/faults', { path: 'GET /issue/createmeta/{projectIdOrKey}/issuetypes', status, count: 1 });
+      await control(standIn.url, 'POST', '/faults', {
+        path: 'GET /issue/createmeta/{projectIdOrKey}/issuetypes',
+        status,
+        count: 1,
+      });
 
       // Act
       const other = await alice.get('/myself');
@@ -859,7 +1137,10 @@ describe('jira stand-in: Jira REST API', () => {
       // Act
       await alice.post('/issue', secTask({}));
       await alice.get('/myself');
-      const counts = (await control(standIn.url, 'GET', '/requests')) as { total: number; routes: Record<string, number> };
+      const counts = (await control(standIn.url, 'GET', '/requests')) as {
+        total: number;
+        routes: Record<string, number>;
+      };
 
       // Assess
       expect(counts).toEqual({ total: 2, routes: { 'GET /myself': 1, 'POST /issue': 1 } });
@@ -867,16 +1148,36 @@ describe('jira stand-in: Jira REST API', () => {
 
     it('removes a field from a screen so createmeta drops it and create refuses it', async () => {
       // Prepare
-      await control(standIn.url, 'POST', '/screens', { project: 'OPS', issueType: '10010', removeFields: ['customfield_10101'] });
+      await control(standIn.url, 'POST', '/screens', {
+        project: 'OPS',
+        issueType: '10010',
+        removeFields: ['customfield_10101'],
+      });
 
       // Act
-      const meta = (await alice.get('/issue/createmeta/OPS/issuetypes/10010')).body as { fields: { fieldId: string }[] };
-      const res = await alice.post('/issue', { fields: { project: { key: 'OPS' }, issuetype: { id: '10010' }, summary: 's', customfield_10101: { value: 'Login' } } });
-      await control(standIn.url, 'POST', '/screens', { project: 'OPS', issueType: '10010', addFields: ['customfield_10101'] });
+      const meta = (await alice.get('/issue/createmeta/OPS/issuetypes/10010')).body as {
+        fields: { fieldId: string }[];
+      };
+      const res = await alice.post('/issue', {
+        fields: {
+          project: { key: 'OPS' },
+          issuetype: { id: '10010' },
+          summary: 's',
+          customfield_10101: { value: 'Login' },
+        },
+      });
+      await control(standIn.url, 'POST', '/screens', {
+        project: 'OPS',
+        issueType: '10010',
+        addFields: ['customfield_10101'],
+      });
 
       // Assess
       expect(meta.fields.map((f) => f.fieldId)).not.toContain('customfield_10101');
-      expect(res.body).toEqual({ errorMessages: [], errors: { customfield_10101: CANNOT_BE_SET('customfield_10101') } });
+      expect(res.body).toEqual({
+        errorMessages: [],
+        errors: { customfield_10101: CANNOT_BE_SET('customfield_10101') },
+      });
     });
   });
 
@@ -888,11 +1189,37 @@ describe('jira stand-in: Jira REST API', () => {
         version: 1,
         content: [
           { type: 'paragraph', content: [{ type: 'text', text: '<script>alert(1)</script>' }] },
-          { type: 'table', content: [{ type: 'tableRow', content: [{ type: 'tableHeader', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'remote_address' }] }] }, { type: 'tableCell', content: [{ type: 'paragraph', content: [{ type: 'text', text: '110.227.52.162' }] }] }] }] },
-          { type: 'codeBlock', attrs: { language: 'json' }, content: [{ type: 'text', text: '{"audit_event":"<img src=x onerror=alert(1)>"}' }] },
+          {
+            type: 'table',
+            content: [
+              {
+                type: 'tableRow',
+                content: [
+                  {
+                    type: 'tableHeader',
+                    content: [{ type: 'paragraph', content: [{ type: 'text', text: 'remote_address' }] }],
+                  },
+                  {
+                    type: 'tableCell',
+                    content: [{ type: 'paragraph', content: [{ type: 'text', text: '110.227.52.162' }] }],
+                  },
+                ],
+              },
+            ],
+          },
+          {
+            type: 'codeBlock',
+            attrs: { language: 'json' },
+            content: [{ type: 'text', text: '{"audit_event":"<img src=x onerror=alert(1)>"}' }],
+          },
         ],
       };
-      const { key } = (await alice.post('/issue', secTask({ summary: '<b>bold</b> alert', description, customfield_10050: '110.227.52.162' }))).body as { key: string };
+      const { key } = (
+        await alice.post(
+          '/issue',
+          secTask({ summary: '<b>bold</b> alert', description, customfield_10050: '110.227.52.162' }),
+        )
+      ).body as { key: string };
 
       // Act
       const res = await fetch(`${standIn.url}/browse/${key}`);
@@ -937,14 +1264,25 @@ describe('jira stand-in: persistence', () => {
     const dataFile = join(dir, 'jira.json');
     const first = await start({ dataFile });
     const tokens = await signIn(first.url, ALICE);
-    const created = (await jiraApi(first.url, first.cloudId, tokens.access_token).post('/issue', secTask({}))).body as { key: string };
+    const created = (await jiraApi(first.url, first.cloudId, tokens.access_token).post('/issue', secTask({}))).body as {
+      key: string;
+    };
     await first.close();
 
     // Act
     const second = await start({ dataFile });
-    const refreshed = await postToken(second.url, { grant_type: 'refresh_token', ...clientCredentials(), refresh_token: tokens.refresh_token });
+    const refreshed = await postToken(second.url, {
+      grant_type: 'refresh_token',
+      ...clientCredentials(),
+      refresh_token: tokens.refresh_token,
+    });
     const issues = (await control(second.url, 'GET', '/issues')) as { issues: { key: string }[] };
-    const next = (await jiraApi(second.url, second.cloudId, (refreshed.body as TokenResponse).access_token).post('/issue', secTask({}))).body as { key: string };
+    const next = (
+      await jiraApi(second.url, second.cloudId, (refreshed.body as TokenResponse).access_token).post(
+        '/issue',
+        secTask({}),
+      )
+    ).body as { key: string };
     await second.close();
 
     // Assess

@@ -8,7 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationProblemDto } from '#shared/admin-api-types.ts';
-import { ACCOUNT, MappingHarness, SEC, adfText, codeBlocks, isAdfDoc, uniqueAlert, type ConfigDraft } from '#test-support/mapping-harness.ts';
+import {
+  ACCOUNT,
+  adfText,
+  type ConfigDraft,
+  codeBlocks,
+  isAdfDoc,
+  MappingHarness,
+  SEC,
+  uniqueAlert,
+} from '#test-support/mapping-harness.ts';
 
 let relay: MappingHarness;
 
@@ -132,8 +141,14 @@ describe('field mappings per type, good values (SEC Task)', () => {
     const { issue } = await relay.deliver(everyTypeAlert());
 
     // Assess
-    expect(issue.fields['customfield_10064']).toEqual([expect.objectContaining({ id: '10120', value: 'Vault' }), expect.objectContaining({ id: '10122', value: 'Browser Extension' })]);
-    expect(issue.fields['customfield_10065']).toEqual([expect.objectContaining({ id: '10130', value: 'Contained' }), expect.objectContaining({ id: '10131', value: 'User notified' })]);
+    expect(issue.fields['customfield_10064']).toEqual([
+      expect.objectContaining({ id: '10120', value: 'Vault' }),
+      expect.objectContaining({ id: '10122', value: 'Browser Extension' }),
+    ]);
+    expect(issue.fields['customfield_10065']).toEqual([
+      expect.objectContaining({ id: '10130', value: 'Contained' }),
+      expect.objectContaining({ id: '10131', value: 'User notified' }),
+    ]);
   });
 
   it('stores labels without spaces, the relay’s own labels kept', async () => {
@@ -142,8 +157,16 @@ describe('field mappings per type, good values (SEC Task)', () => {
 
     // Assess
     expect(issue.fields['customfield_10067']).toEqual(['high-risk', 'vault']);
-    expect(issue.fields.labels).toEqual(expect.arrayContaining(['keeper', 'bw_record_high_risk', `keeper-alert-${alertId.slice(0, 16)}`, 'Keeper-Escalation']));
-    for (const label of [...issue.fields.labels, ...(issue.fields['customfield_10067'] as string[])]) expect(label).not.toMatch(/\s/);
+    expect(issue.fields.labels).toEqual(
+      expect.arrayContaining([
+        'keeper',
+        'bw_record_high_risk',
+        `keeper-alert-${alertId.slice(0, 16)}`,
+        'Keeper-Escalation',
+      ]),
+    );
+    for (const label of [...issue.fields.labels, ...(issue.fields['customfield_10067'] as string[])])
+      expect(label).not.toMatch(/\s/);
   });
 
   it('resolves user e-mails to account ids when saving: user, multi-user, reporter and assignee', async () => {
@@ -152,7 +175,10 @@ describe('field mappings per type, good values (SEC Task)', () => {
 
     // Assess
     expect(issue.fields['customfield_10068']).toMatchObject({ accountId: ACCOUNT.alice, displayName: 'Alice Admin' });
-    expect((issue.fields['customfield_10069'] as { accountId: string }[]).map((u) => u.accountId)).toEqual([ACCOUNT.alice, ACCOUNT.rita]);
+    expect((issue.fields['customfield_10069'] as { accountId: string }[]).map((u) => u.accountId)).toEqual([
+      ACCOUNT.alice,
+      ACCOUNT.rita,
+    ]);
     expect(issue.fields['reporter']).toMatchObject({ accountId: ACCOUNT.rita });
     expect(issue.fields['assignee']).toMatchObject({ accountId: ACCOUNT.pat });
     const stored = await relay.runtime.adapters.configs.get();
@@ -176,7 +202,11 @@ describe('field mappings per type, good values (SEC Task)', () => {
   it('resolves a user field fed from the payload with the addresses of alerts seen before the save', async () => {
     // Prepare: an alert naming Rita arrives, then the administrator maps `username` to the assignee.
     await relay.deliver(uniqueAlert({ username: 'rita.regular@example.com' }));
-    await relay.mustSave({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'assignee', source: 'username' }] });
+    await relay.mustSave({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      fieldMappings: [{ fieldId: 'assignee', source: 'username' }],
+    });
 
     // Act
     const { issue, record } = await relay.deliver(uniqueAlert({ username: 'Rita.Regular@example.com' }));
@@ -189,11 +219,19 @@ describe('field mappings per type, good values (SEC Task)', () => {
 
   it('maps a user whose e-mail Jira hides by account id, checked when saving', async () => {
     // Prepare: Hidden Harper cannot be found by e-mail, so the administrator gives the account id.
-    await relay.mustSave({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10068', constant: ACCOUNT.harper }] });
+    await relay.mustSave({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      fieldMappings: [{ fieldId: 'customfield_10068', constant: ACCOUNT.harper }],
+    });
 
     // Act
     const { issue, record } = await relay.deliver(uniqueAlert());
-    const unknown = await relay.save({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10068', constant: '712020:does-not-exist' }] });
+    const unknown = await relay.save({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      fieldMappings: [{ fieldId: 'customfield_10068', constant: '712020:does-not-exist' }],
+    });
 
     // Assess
     expect(issue.fields['customfield_10068']).toMatchObject({ accountId: ACCOUNT.harper });
@@ -261,7 +299,11 @@ describe('over-long text', () => {
     for (let i = 0; i < 6; i++) await relay.deliver(uniqueAlert({ analyst_notes: 'n'.repeat(40_000) }));
 
     // Act
-    const saved = await relay.save({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10060', source: 'analyst_notes' }] });
+    const saved = await relay.save({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      fieldMappings: [{ fieldId: 'customfield_10060', source: 'analyst_notes' }],
+    });
 
     // Assess
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
@@ -270,17 +312,53 @@ describe('over-long text', () => {
 
 describe('bad constants are refused when the configuration is saved', () => {
   const cases: { name: string; mapping: { fieldId: string; constant: string }; message: RegExp }[] = [
-    { name: 'a select value that is not an option', mapping: { fieldId: 'customfield_10051', constant: 'Phishing' }, message: /"Phishing" is not one of the allowed values \(Login, BreachWatch/ },
-    { name: 'a radio value that is not an option', mapping: { fieldId: 'customfield_10066', constant: 'Done' }, message: /"Done" is not one of the allowed values/ },
-    { name: 'a checkbox value that is not an option', mapping: { fieldId: 'customfield_10065', constant: 'Contained, Escalated' }, message: /"Escalated" is not one of the allowed values/ },
-    { name: 'an unknown user e-mail', mapping: { fieldId: 'customfield_10068', constant: 'ghost@example.com' }, message: /no Jira user for ghost@example.com/ },
+    {
+      name: 'a select value that is not an option',
+      mapping: { fieldId: 'customfield_10051', constant: 'Phishing' },
+      message: /"Phishing" is not one of the allowed values \(Login, BreachWatch/,
+    },
+    {
+      name: 'a radio value that is not an option',
+      mapping: { fieldId: 'customfield_10066', constant: 'Done' },
+      message: /"Done" is not one of the allowed values/,
+    },
+    {
+      name: 'a checkbox value that is not an option',
+      mapping: { fieldId: 'customfield_10065', constant: 'Contained, Escalated' },
+      message: /"Escalated" is not one of the allowed values/,
+    },
+    {
+      name: 'an unknown user e-mail',
+      mapping: { fieldId: 'customfield_10068', constant: 'ghost@example.com' },
+      message: /no Jira user for ghost@example.com/,
+    },
     // Jira's user search may not match a hidden e-mail and the stand-in never does (docs/jira-cloud-facts.md,
     // "Users"), so it cannot be resolved to an account id.
-    { name: 'a user whose e-mail Jira hides', mapping: { fieldId: 'assignee', constant: 'harper.hidden@example.com' }, message: /no Jira user for harper.hidden@example.com/ },
-    { name: 'a non-numeric number', mapping: { fieldId: 'customfield_10062', constant: 'very high' }, message: /"very high" is not a number/ },
-    { name: 'a date that does not exist', mapping: { fieldId: 'customfield_10063', constant: '2025-02-30' }, message: /"2025-02-30" is not a date/ },
-    { name: 'a URL that is not http(s)', mapping: { fieldId: 'customfield_10061', constant: 'javascript:alert(1)' }, message: /not an http\(s\) URL/ },
-    { name: 'a priority that is not allowed', mapping: { fieldId: 'priority', constant: 'Blocker' }, message: /"Blocker" is not one of the allowed values \(Highest, High, Medium, Low, Lowest\)/ },
+    {
+      name: 'a user whose e-mail Jira hides',
+      mapping: { fieldId: 'assignee', constant: 'harper.hidden@example.com' },
+      message: /no Jira user for harper.hidden@example.com/,
+    },
+    {
+      name: 'a non-numeric number',
+      mapping: { fieldId: 'customfield_10062', constant: 'very high' },
+      message: /"very high" is not a number/,
+    },
+    {
+      name: 'a date that does not exist',
+      mapping: { fieldId: 'customfield_10063', constant: '2025-02-30' },
+      message: /"2025-02-30" is not a date/,
+    },
+    {
+      name: 'a URL that is not http(s)',
+      mapping: { fieldId: 'customfield_10061', constant: 'javascript:alert(1)' },
+      message: /not an http\(s\) URL/,
+    },
+    {
+      name: 'a priority that is not allowed',
+      mapping: { fieldId: 'priority', constant: 'Blocker' },
+      message: /"Blocker" is not one of the allowed values \(Highest, High, Medium, Low, Lowest\)/,
+    },
   ];
 
   it.each(cases)('refuses $name, naming field, issue type and project', async ({ mapping, message }) => {
@@ -338,10 +416,19 @@ describe('bad payload values at delivery', () => {
     expect(record.status).toBe('delivered');
     expect(issue.fields['customfield_10050']).toBe('198.51.100.77');
     expect(issue.fields['customfield_10064']).toEqual([expect.objectContaining({ id: '10120', value: 'Vault' })]);
-    for (const id of ['customfield_10062', 'customfield_10051', 'customfield_10061', 'customfield_10063', 'customfield_10054', 'customfield_10068']) {
+    for (const id of [
+      'customfield_10062',
+      'customfield_10051',
+      'customfield_10061',
+      'customfield_10063',
+      'customfield_10054',
+      'customfield_10068',
+    ]) {
       expect(issue.fields[id], id).toBeUndefined();
     }
-    const reasons = Object.fromEntries((record.droppedFields ?? []).map((d) => [d.fieldId, `${d.fieldName}: ${d.reason}`]));
+    const reasons = Object.fromEntries(
+      (record.droppedFields ?? []).map((d) => [d.fieldId, `${d.fieldName}: ${d.reason}`]),
+    );
     expect(reasons).toEqual({
       customfield_10062: 'Risk Score: "abc" is not a number',
       customfield_10051: expect.stringMatching(/^Event Category: "Phishing" is not one of the allowed values/),
@@ -372,7 +459,12 @@ describe('a mapped field Jira refuses at delivery (screen changed after the save
         { fieldId: 'customfield_10053', source: 'device_name' },
       ],
     });
-    await relay.standIn('POST', '/screens', { project: 'SEC', issueType: SEC.task, removeFields: ['customfield_10053'], addFields: [] });
+    await relay.standIn('POST', '/screens', {
+      project: 'SEC',
+      issueType: SEC.task,
+      removeFields: ['customfield_10053'],
+      addFields: [],
+    });
     const alert = uniqueAlert({ device_name: 'Analyst laptop 7' });
 
     try {
@@ -384,14 +476,23 @@ describe('a mapped field Jira refuses at delivery (screen changed after the save
       expect(issue.fields['customfield_10053']).toBeUndefined();
       expect(issue.fields['customfield_10050']).toBe('198.51.100.77');
       expect(record.droppedFields).toEqual([
-        { fieldId: 'customfield_10053', fieldName: 'Device Name', reason: expect.stringMatching(/^Jira refused it: Field 'customfield_10053' cannot be set/) },
+        {
+          fieldId: 'customfield_10053',
+          fieldName: 'Device Name',
+          reason: expect.stringMatching(/^Jira refused it: Field 'customfield_10053' cannot be set/),
+        },
       ]);
       const description = adfText(issue.fields.description);
       expect(description).toContain('Jira refused some mapped fields');
       expect(description).toMatch(/Device Name \(customfield_10053\): Field 'customfield_10053' cannot be set/);
       expect(JSON.parse(codeBlocks(issue.fields.description)[0] ?? '')).toEqual(alert);
     } finally {
-      await relay.standIn('POST', '/screens', { project: 'SEC', issueType: SEC.task, removeFields: [], addFields: ['customfield_10053'] });
+      await relay.standIn('POST', '/screens', {
+        project: 'SEC',
+        issueType: SEC.task,
+        removeFields: [],
+        addFields: ['customfield_10053'],
+      });
     }
   });
 });

@@ -22,15 +22,39 @@ afterAll(async () => {
 describe('team-managed project OPS', () => {
   it('offers OPS’s own fields, without Priority or Reporter', async () => {
     // Act
-    const task = await relay.admin.call<{ fields: FieldDto[] }>('GET', `/api/projects/OPS/issue-types/${OPS.task}/fields`);
-    const incident = await relay.admin.call<{ fields: FieldDto[] }>('GET', `/api/projects/OPS/issue-types/${OPS.incident}/fields`);
+    const task = await relay.admin.call<{ fields: FieldDto[] }>(
+      'GET',
+      `/api/projects/OPS/issue-types/${OPS.task}/fields`,
+    );
+    const incident = await relay.admin.call<{ fields: FieldDto[] }>(
+      'GET',
+      `/api/projects/OPS/issue-types/${OPS.incident}/fields`,
+    );
 
     // Assess
     expect(task.body.fields.map((f) => f.id).sort()).toEqual(
-      ['assignee', 'customfield_10100', 'customfield_10101', 'description', 'issuetype', 'labels', 'project', 'summary'].sort(),
+      [
+        'assignee',
+        'customfield_10100',
+        'customfield_10101',
+        'description',
+        'issuetype',
+        'labels',
+        'project',
+        'summary',
+      ].sort(),
     );
-    expect(task.body.fields.find((f) => f.id === 'customfield_10101')?.allowedValues?.map((v) => v.label)).toEqual(['Login', 'BreachWatch', 'Sharing', 'Other']);
-    expect(incident.body.fields.find((f) => f.id === 'customfield_10102')).toMatchObject({ name: 'Alert Severity', type: 'select', required: false });
+    expect(task.body.fields.find((f) => f.id === 'customfield_10101')?.allowedValues?.map((v) => v.label)).toEqual([
+      'Login',
+      'BreachWatch',
+      'Sharing',
+      'Other',
+    ]);
+    expect(incident.body.fields.find((f) => f.id === 'customfield_10102')).toMatchObject({
+      name: 'Alert Severity',
+      type: 'select',
+      required: false,
+    });
   });
 
   it('refuses a priority rule on OPS, naming the field, issue type and project', async () => {
@@ -53,7 +77,9 @@ describe('team-managed project OPS', () => {
         fieldId: 'priority',
         issueType: 'Task',
         project: 'OPS',
-        message: expect.stringMatching(/the Priority field is not on its create screen; team-managed projects have it only where it was added/),
+        message: expect.stringMatching(
+          /the Priority field is not on its create screen; team-managed projects have it only where it was added/,
+        ),
       }),
     ]);
     expect(await relay.configVersion()).toBe(before);
@@ -61,23 +87,41 @@ describe('team-managed project OPS', () => {
 
   it('refuses a SEC field on OPS, naming the field, issue type and project', async () => {
     // Act
-    const response = await relay.save({ projectKey: 'OPS', defaultIssueTypeId: OPS.task, fieldMappings: [{ fieldId: 'customfield_10050', source: 'remote_address' }] });
+    const response = await relay.save({
+      projectKey: 'OPS',
+      defaultIssueTypeId: OPS.task,
+      fieldMappings: [{ fieldId: 'customfield_10050', source: 'remote_address' }],
+    });
 
     // Assess
     expect(response.status).toBe(400);
     expect(response.body.problems).toEqual([
-      expect.objectContaining({ fieldId: 'customfield_10050', issueType: 'Task', project: 'OPS', message: expect.stringMatching(/not on the create screen of issue type Task in project OPS/) }),
+      expect.objectContaining({
+        fieldId: 'customfield_10050',
+        issueType: 'Task',
+        project: 'OPS',
+        message: expect.stringMatching(/not on the create screen of issue type Task in project OPS/),
+      }),
     ]);
   });
 
   it('refuses a reporter mapping on OPS, whose layouts have no Reporter', async () => {
     // Act
-    const response = await relay.save({ projectKey: 'OPS', defaultIssueTypeId: OPS.task, fieldMappings: [{ fieldId: 'reporter', constant: 'alice.admin@example.com' }] });
+    const response = await relay.save({
+      projectKey: 'OPS',
+      defaultIssueTypeId: OPS.task,
+      fieldMappings: [{ fieldId: 'reporter', constant: 'alice.admin@example.com' }],
+    });
 
     // Assess
     expect(response.status).toBe(400);
     expect(response.body.problems).toEqual([
-      expect.objectContaining({ fieldId: 'reporter', issueType: 'Task', project: 'OPS', message: expect.stringMatching(/not on the create screen of issue type Task in project OPS/) }),
+      expect.objectContaining({
+        fieldId: 'reporter',
+        issueType: 'Task',
+        project: 'OPS',
+        message: expect.stringMatching(/not on the create screen of issue type Task in project OPS/),
+      }),
     ]);
   });
 
@@ -87,7 +131,13 @@ describe('team-managed project OPS', () => {
 
     // Assess
     expect(response.status).toBe(400);
-    expect(response.body.problems).toEqual([expect.objectContaining({ path: 'defaultIssueTypeId', project: 'OPS', message: expect.stringMatching(/Issue type 10001 does not exist in project OPS/) })]);
+    expect(response.body.problems).toEqual([
+      expect.objectContaining({
+        path: 'defaultIssueTypeId',
+        project: 'OPS',
+        message: expect.stringMatching(/Issue type 10001 does not exist in project OPS/),
+      }),
+    ]);
   });
 
   it('fills OPS’s own fields and creates issues without priority', async () => {
@@ -104,7 +154,9 @@ describe('team-managed project OPS', () => {
 
     // Act
     const login = await relay.deliver(uniqueAlert({ category: 'LOGIN' }));
-    const breach = await relay.deliver(uniqueAlert({ audit_event: 'bw_record_high_risk', category: 'breachwatch', remote_address: '203.0.113.50' }));
+    const breach = await relay.deliver(
+      uniqueAlert({ audit_event: 'bw_record_high_risk', category: 'breachwatch', remote_address: '203.0.113.50' }),
+    );
 
     // Assess
     expect(login.issue.fields.project?.key).toBe('OPS');
@@ -122,7 +174,11 @@ describe('team-managed project OPS', () => {
 
   it('resets OPS to the Keeper defaults it can hold: no priority rules, OPS field ids', async () => {
     // Act
-    const { status, body } = await relay.admin.call<{ config: ConfigDto } & Partial<ErrorDto>>('POST', '/api/config/reset', { projectKey: 'OPS' });
+    const { status, body } = await relay.admin.call<{ config: ConfigDto } & Partial<ErrorDto>>(
+      'POST',
+      '/api/config/reset',
+      { projectKey: 'OPS' },
+    );
 
     // Assess
     expect(status, JSON.stringify(body.problems)).toBe(200);
@@ -130,7 +186,9 @@ describe('team-managed project OPS', () => {
     expect(body.config.defaultIssueTypeId).toBe(OPS.task);
     expect(body.config.priorityMapping).toEqual({ byEvent: {}, byCategory: {} });
     expect(body.config.priorities).toEqual([]);
-    expect(body.config.fieldMappings).toEqual(expect.arrayContaining([{ fieldId: 'customfield_10100', source: 'remote_address' }]));
+    expect(body.config.fieldMappings).toEqual(
+      expect.arrayContaining([{ fieldId: 'customfield_10100', source: 'remote_address' }]),
+    );
     expect(body.config.fieldMappings.every((m) => !m.fieldId.startsWith('customfield_1005'))).toBe(true);
   });
 

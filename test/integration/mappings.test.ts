@@ -21,7 +21,15 @@ import type {
   ProjectDto,
   ValidationProblemDto,
 } from '#shared/admin-api-types.ts';
-import { MappingHarness, PRIORITY, SAMPLES_DIR, SEC, codeBlocks, uniqueAlert, type ConfigDraft } from '#test-support/mapping-harness.ts';
+import {
+  type ConfigDraft,
+  codeBlocks,
+  MappingHarness,
+  PRIORITY,
+  SAMPLES_DIR,
+  SEC,
+  uniqueAlert,
+} from '#test-support/mapping-harness.ts';
 
 let relay: MappingHarness;
 
@@ -51,7 +59,9 @@ describe('admin API discovery', () => {
     const response = await fetch(`${relay.runtime.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
-      ...(method === 'GET' ? {} : { body: JSON.stringify({ expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: SEC.task }) }),
+      ...(method === 'GET'
+        ? {}
+        : { body: JSON.stringify({ expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: SEC.task }) }),
     });
 
     // Assess
@@ -79,15 +89,25 @@ describe('admin API discovery', () => {
     const ops = await relay.admin.call<{ issueTypes: IssueTypeDto[] }>('GET', '/api/projects/OPS/issue-types');
 
     // Assess
-    const summary = (types: IssueTypeDto[]) => types.map((t) => `${t.id} ${t.name}${t.subtask ? ' (sub-task)' : ''}`).sort();
-    expect(summary(sec.body.issueTypes)).toEqual(['10001 Task', '10002 Epic', '10003 Sub-task (sub-task)', '10004 Bug', '10005 Incident']);
+    const summary = (types: IssueTypeDto[]) =>
+      types.map((t) => `${t.id} ${t.name}${t.subtask ? ' (sub-task)' : ''}`).sort();
+    expect(summary(sec.body.issueTypes)).toEqual([
+      '10001 Task',
+      '10002 Epic',
+      '10003 Sub-task (sub-task)',
+      '10004 Bug',
+      '10005 Incident',
+    ]);
     expect(summary(ops.body.issueTypes)).toEqual(['10010 Task', '10011 Incident', '10012 Subtask (sub-task)']);
     expect(sec.body.issueTypes.find((t) => t.id === SEC.epic)?.hierarchyLevel).toBe(1);
   });
 
   it('describes every field of SEC Task with its type, required flag and allowed values', async () => {
     // Act
-    const { status, body } = await relay.admin.call<{ fields: FieldDto[] }>('GET', `/api/projects/SEC/issue-types/${SEC.task}/fields`);
+    const { status, body } = await relay.admin.call<{ fields: FieldDto[] }>(
+      'GET',
+      `/api/projects/SEC/issue-types/${SEC.task}/fields`,
+    );
 
     // Assess
     expect(status).toBe(200);
@@ -124,21 +144,42 @@ describe('admin API discovery', () => {
     expect(byId.get('summary')).toMatchObject({ required: true, hasDefaultValue: false });
     expect(byId.get('reporter')).toMatchObject({ required: true, hasDefaultValue: true });
     expect(byId.get('customfield_10055')?.required).toBe(false);
-    expect(byId.get('customfield_10051')?.allowedValues?.map((v) => v.label)).toEqual(['Login', 'BreachWatch', 'Policy', 'Sharing', 'Account', 'Security', 'Other']);
+    expect(byId.get('customfield_10051')?.allowedValues?.map((v) => v.label)).toEqual([
+      'Login',
+      'BreachWatch',
+      'Policy',
+      'Sharing',
+      'Account',
+      'Security',
+      'Other',
+    ]);
     expect(byId.get('customfield_10066')?.allowedValues).toEqual([
       { id: '10140', label: 'Not started' },
       { id: '10141', label: 'In progress' },
       { id: '10142', label: 'Contained' },
     ]);
-    expect(byId.get('priority')?.allowedValues?.map((v) => v.label)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    expect(byId.get('priority')?.allowedValues?.map((v) => v.label)).toEqual([
+      'Highest',
+      'High',
+      'Medium',
+      'Low',
+      'Lowest',
+    ]);
   });
 
   it('marks Alert Severity required on SEC Incident', async () => {
     // Act
-    const { body } = await relay.admin.call<{ fields: FieldDto[] }>('GET', `/api/projects/SEC/issue-types/${SEC.incident}/fields`);
+    const { body } = await relay.admin.call<{ fields: FieldDto[] }>(
+      'GET',
+      `/api/projects/SEC/issue-types/${SEC.incident}/fields`,
+    );
 
     // Assess
-    expect(body.fields.find((f) => f.id === 'customfield_10055')).toMatchObject({ name: 'Alert Severity', type: 'select', required: true });
+    expect(body.fields.find((f) => f.id === 'customfield_10055')).toMatchObject({
+      name: 'Alert Severity',
+      type: 'select',
+      required: true,
+    });
     expect(body.fields.some((f) => f.id === 'customfield_10062')).toBe(false);
   });
 
@@ -152,7 +193,10 @@ describe('admin API discovery', () => {
       timeoutMs: 1_500,
       pageSize: 10,
     });
-    const viaApi = await relay.admin.call<{ fields: FieldDto[] }>('GET', `/api/projects/SEC/issue-types/${SEC.task}/fields`);
+    const viaApi = await relay.admin.call<{ fields: FieldDto[] }>(
+      'GET',
+      `/api/projects/SEC/issue-types/${SEC.task}/fields`,
+    );
     await tokens.accessToken();
     await relay.standIn('POST', '/reset-counters');
 
@@ -163,7 +207,9 @@ describe('admin API discovery', () => {
     const counts = await relay.standIn<{ routes: Record<string, number> }>('GET', '/requests');
     expect(fields.map((f) => f.fieldId)).toEqual(viaApi.body.fields.map((f) => f.id));
     expect(new Set(fields.map((f) => f.fieldId)).size).toBe(26);
-    const createmetaCalls = Object.entries(counts.routes).filter(([route]) => route.includes('createmeta')).reduce((sum, [, n]) => sum + n, 0);
+    const createmetaCalls = Object.entries(counts.routes)
+      .filter(([route]) => route.includes('createmeta'))
+      .reduce((sum, [, n]) => sum + n, 0);
     expect(createmetaCalls).toBe(3);
   });
 
@@ -196,8 +242,16 @@ describe('admin API discovery', () => {
       expect(event.title.trim(), event.event).not.toBe('');
       expect(body.categories, event.event).toContain(event.category);
     }
-    expect(body.events.find((e) => e.event === 'login_failure')).toEqual({ event: 'login_failure', title: 'Failed Login', category: 'login' });
-    expect(body.events.find((e) => e.event === 'audit_alert_resumed')).toEqual({ event: 'audit_alert_resumed', title: 'Resumed Alert', category: 'policy' });
+    expect(body.events.find((e) => e.event === 'login_failure')).toEqual({
+      event: 'login_failure',
+      title: 'Failed Login',
+      category: 'login',
+    });
+    expect(body.events.find((e) => e.event === 'audit_alert_resumed')).toEqual({
+      event: 'audit_alert_resumed',
+      title: 'Resumed Alert',
+      category: 'policy',
+    });
     expect(body.categories).toEqual(expect.arrayContaining(['breachwatch', 'login', 'policy', 'security', 'share']));
   });
 
@@ -225,8 +279,16 @@ describe('configuration versions', () => {
     const startedAt = Date.now();
 
     // Act
-    const first = await relay.mustSave({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, summaryTemplate: 'Keeper: {audit_event}' });
-    const second = await relay.mustSave({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10050', source: 'remote_address' }] });
+    const first = await relay.mustSave({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      summaryTemplate: 'Keeper: {audit_event}',
+    });
+    const second = await relay.mustSave({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      fieldMappings: [{ fieldId: 'customfield_10050', source: 'remote_address' }],
+    });
     const history = await relay.admin.call<{ versions: ConfigVersionDto[] }>('GET', '/api/config/history');
 
     // Assess
@@ -237,7 +299,10 @@ describe('configuration versions', () => {
     const versions = history.body.versions.map((v) => v.version);
     expect(versions).toEqual(expect.arrayContaining([before + 1, before + 2]));
     for (const entry of history.body.versions.filter((v) => v.version > before)) {
-      expect(entry.updatedBy).toEqual({ accountId: '712020:a11ce000-0000-4000-8000-000000000001', displayName: 'Alice Admin' });
+      expect(entry.updatedBy).toEqual({
+        accountId: '712020:a11ce000-0000-4000-8000-000000000001',
+        displayName: 'Alice Admin',
+      });
       expect(Date.parse(entry.updatedAt)).toBeGreaterThanOrEqual(startedAt - 1_000);
     }
     // What changed: the second save reset the template and changed the field mappings.
@@ -248,7 +313,11 @@ describe('configuration versions', () => {
 
   it('refuses a save based on a stale version with 409 CONFLICT and keeps the newer configuration', async () => {
     // Prepare
-    const current = await relay.mustSave({ projectKey: 'SEC', defaultIssueTypeId: SEC.task, summaryTemplate: 'Current: {audit_event}' });
+    const current = await relay.mustSave({
+      projectKey: 'SEC',
+      defaultIssueTypeId: SEC.task,
+      summaryTemplate: 'Current: {audit_event}',
+    });
 
     // Act
     const stale = await relay.admin.call<ErrorDto>('PUT', '/api/config', {
@@ -268,11 +337,24 @@ describe('configuration versions', () => {
 
 describe('save-time validation against live createmeta', () => {
   const severity = { fieldId: 'customfield_10055', constant: 'High' };
-  const cases: { name: string; draft: ConfigDraft; problem: Omit<Partial<ValidationProblemDto>, 'message'> & { message: RegExp } }[] = [
+  const cases: {
+    name: string;
+    draft: ConfigDraft;
+    problem: Omit<Partial<ValidationProblemDto>, 'message'> & { message: RegExp };
+  }[] = [
     {
       name: 'a field of another project (OPS Remote IP Address on SEC)',
-      draft: { projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'customfield_10100', source: 'remote_address' }] },
-      problem: { fieldId: 'customfield_10100', issueType: 'Task', project: 'SEC', message: /not on the create screen of issue type Task in project SEC/ },
+      draft: {
+        projectKey: 'SEC',
+        defaultIssueTypeId: SEC.task,
+        fieldMappings: [{ fieldId: 'customfield_10100', source: 'remote_address' }],
+      },
+      problem: {
+        fieldId: 'customfield_10100',
+        issueType: 'Task',
+        project: 'SEC',
+        message: /not on the create screen of issue type Task in project SEC/,
+      },
     },
     {
       name: 'a SEC-Task-only field while alerts can land in Incident',
@@ -282,26 +364,62 @@ describe('save-time validation against live createmeta', () => {
         fieldMappings: [severity, { fieldId: 'customfield_10062', source: 'risk_score' }],
         issueTypeMapping: { byEvent: {}, byCategory: { breachwatch: SEC.incident } },
       },
-      problem: { fieldId: 'customfield_10062', issueType: 'Incident', project: 'SEC', message: /Risk Score.*not on the create screen of issue type Incident in project SEC/ },
+      problem: {
+        fieldId: 'customfield_10062',
+        issueType: 'Incident',
+        project: 'SEC',
+        message: /Risk Score.*not on the create screen of issue type Incident in project SEC/,
+      },
     },
     {
       name: 'a required field left unmapped (Alert Severity on Incident, mapped for an event)',
-      draft: { projectKey: 'SEC', defaultIssueTypeId: SEC.task, issueTypeMapping: { byEvent: { bw_record_high_risk: SEC.incident }, byCategory: {} } },
-      problem: { fieldId: 'customfield_10055', issueType: 'Incident', project: 'SEC', message: /Alert Severity.*required for issue type Incident in project SEC/ },
+      draft: {
+        projectKey: 'SEC',
+        defaultIssueTypeId: SEC.task,
+        issueTypeMapping: { byEvent: { bw_record_high_risk: SEC.incident }, byCategory: {} },
+      },
+      problem: {
+        fieldId: 'customfield_10055',
+        issueType: 'Incident',
+        project: 'SEC',
+        message: /Alert Severity.*required for issue type Incident in project SEC/,
+      },
     },
     {
       name: 'a sub-task type without a parent issue',
-      draft: { projectKey: 'SEC', defaultIssueTypeId: SEC.task, issueTypeMapping: { byEvent: { login_failure: SEC.subtask }, byCategory: {} } },
-      problem: { path: 'issueTypeMapping.byEvent.login_failure', issueType: 'Sub-task', project: 'SEC', message: /sub-task type.*parent/ },
+      draft: {
+        projectKey: 'SEC',
+        defaultIssueTypeId: SEC.task,
+        issueTypeMapping: { byEvent: { login_failure: SEC.subtask }, byCategory: {} },
+      },
+      problem: {
+        path: 'issueTypeMapping.byEvent.login_failure',
+        issueType: 'Sub-task',
+        project: 'SEC',
+        message: /sub-task type.*parent/,
+      },
     },
     {
       name: 'a priority that does not exist',
-      draft: { projectKey: 'SEC', defaultIssueTypeId: SEC.task, priorityMapping: { byEvent: { login_failure: '99' }, byCategory: {} } },
-      problem: { fieldId: 'priority', issueType: 'Task', project: 'SEC', message: /Priority 99 does not exist for issue type Task in project SEC/ },
+      draft: {
+        projectKey: 'SEC',
+        defaultIssueTypeId: SEC.task,
+        priorityMapping: { byEvent: { login_failure: '99' }, byCategory: {} },
+      },
+      problem: {
+        fieldId: 'priority',
+        issueType: 'Task',
+        project: 'SEC',
+        message: /Priority 99 does not exist for issue type Task in project SEC/,
+      },
     },
     {
       name: 'a field the relay sets itself (issue type)',
-      draft: { projectKey: 'SEC', defaultIssueTypeId: SEC.task, fieldMappings: [{ fieldId: 'issuetype', constant: 'Bug' }] },
+      draft: {
+        projectKey: 'SEC',
+        defaultIssueTypeId: SEC.task,
+        fieldMappings: [{ fieldId: 'issuetype', constant: 'Bug' }],
+      },
       problem: { fieldId: 'issuetype', project: 'SEC', message: /set by the relay/ },
     },
   ];
@@ -316,7 +434,11 @@ describe('save-time validation against live createmeta', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('VALIDATION_FAILED');
-    expect(response.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ ...problem, message: expect.stringMatching(problem.message) })]));
+    expect(response.body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ...problem, message: expect.stringMatching(problem.message) }),
+      ]),
+    );
     expect(await relay.configVersion()).toBe(before);
   });
 
@@ -333,7 +455,10 @@ describe('save-time validation against live createmeta', () => {
     const stored = await relay.runtime.adapters.configs.get();
     expect(stored?.version).toBe(saved.version);
     expect(Object.keys(stored?.fieldMeta ?? {}).sort()).toEqual([SEC.task, SEC.incident]);
-    expect(stored?.fieldMeta[SEC.incident]?.find((f) => f.fieldId === 'customfield_10055')).toMatchObject({ required: true, allowedValues: expect.any(Array) });
+    expect(stored?.fieldMeta[SEC.incident]?.find((f) => f.fieldId === 'customfield_10055')).toMatchObject({
+      required: true,
+      allowedValues: expect.any(Array),
+    });
   });
 });
 
@@ -344,7 +469,11 @@ describe('priority and issue type by event and by category', () => {
     // Alert Severity is required on Incident and optional on Task.
     fieldMappings: [{ fieldId: 'customfield_10055', constant: 'high' }],
     issueTypeMapping: { byEvent: { login_failure: SEC.task }, byCategory: { login: SEC.incident } },
-    priorityMapping: { byEvent: { login_failure: PRIORITY.highest }, byCategory: { login: PRIORITY.low }, defaultPriorityId: PRIORITY.lowest },
+    priorityMapping: {
+      byEvent: { login_failure: PRIORITY.highest },
+      byCategory: { login: PRIORITY.low },
+      defaultPriorityId: PRIORITY.lowest,
+    },
   };
   const { category: _category, ...withoutCategory } = uniqueAlert();
 
@@ -353,12 +482,42 @@ describe('priority and issue type by event and by category', () => {
   });
 
   it.each([
-    { rule: 'the event rule over the category rule', alert: { audit_event: 'login_failure', category: 'login' }, type: 'Task', priority: 'Highest' },
-    { rule: 'the payload category rule', alert: { audit_event: 'login_console', category: 'login' }, type: 'Incident', priority: 'Low' },
-    { rule: 'the catalog category when the payload has none', alert: { audit_event: 'login_console', category: undefined }, type: 'Incident', priority: 'Low' },
-    { rule: 'the defaults for an event without rules', alert: { audit_event: 'change_master_password', category: undefined }, type: 'Task', priority: 'Lowest' },
-    { rule: 'the payload category for an event not in the catalog', alert: { audit_event: 'quantum_vault_breach_2031', category: 'login' }, type: 'Incident', priority: 'Low' },
-    { rule: 'the defaults for an event not in the catalog without a category', alert: { audit_event: 'quantum_vault_breach_2031', category: undefined }, type: 'Task', priority: 'Lowest' },
+    {
+      rule: 'the event rule over the category rule',
+      alert: { audit_event: 'login_failure', category: 'login' },
+      type: 'Task',
+      priority: 'Highest',
+    },
+    {
+      rule: 'the payload category rule',
+      alert: { audit_event: 'login_console', category: 'login' },
+      type: 'Incident',
+      priority: 'Low',
+    },
+    {
+      rule: 'the catalog category when the payload has none',
+      alert: { audit_event: 'login_console', category: undefined },
+      type: 'Incident',
+      priority: 'Low',
+    },
+    {
+      rule: 'the defaults for an event without rules',
+      alert: { audit_event: 'change_master_password', category: undefined },
+      type: 'Task',
+      priority: 'Lowest',
+    },
+    {
+      rule: 'the payload category for an event not in the catalog',
+      alert: { audit_event: 'quantum_vault_breach_2031', category: 'login' },
+      type: 'Incident',
+      priority: 'Low',
+    },
+    {
+      rule: 'the defaults for an event not in the catalog without a category',
+      alert: { audit_event: 'quantum_vault_breach_2031', category: undefined },
+      type: 'Task',
+      priority: 'Lowest',
+    },
   ])('applies $rule ($alert.audit_event → $type, $priority)', async ({ alert, type, priority }) => {
     // Prepare
     const body = { ...withoutCategory, ...alert, nonce: Math.random().toString(36).slice(2) };
@@ -383,7 +542,11 @@ describe('Keeper defaults ("Reset configuration") on SEC', () => {
     const before = await relay.configVersion();
 
     // Act
-    const { status, body } = await relay.admin.call<{ config: ConfigDto } & Partial<ErrorDto>>('POST', '/api/config/reset', { projectKey: 'SEC' });
+    const { status, body } = await relay.admin.call<{ config: ConfigDto } & Partial<ErrorDto>>(
+      'POST',
+      '/api/config/reset',
+      { projectKey: 'SEC' },
+    );
 
     // Assess
     expect(status, JSON.stringify(body.problems)).toBe(200);
@@ -399,7 +562,12 @@ describe('Keeper defaults ("Reset configuration") on SEC', () => {
         { fieldId: 'customfield_10054', source: 'timestamp' },
       ]),
     );
-    expect(body.config.priorityMapping.byCategory).toMatchObject({ breachwatch: PRIORITY.highest, security: PRIORITY.high, policy: PRIORITY.medium, login: PRIORITY.low });
+    expect(body.config.priorityMapping.byCategory).toMatchObject({
+      breachwatch: PRIORITY.highest,
+      security: PRIORITY.high,
+      policy: PRIORITY.medium,
+      login: PRIORITY.low,
+    });
   });
 
   it('turns Keeper’s documented example into the documented Task', async () => {

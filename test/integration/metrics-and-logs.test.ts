@@ -10,13 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRetryConsumer } from '#app/relay-services.ts';
 import { readConnection } from '#domain/jira-connection/connection-record.ts';
 import { metricsFile } from '#local/emf-file-metrics.ts';
-import { STAND_IN_CLIENT, startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
+import { type LocalRuntime, STAND_IN_CLIENT, startLocalRuntime } from '#local/runtime.ts';
 import { uniqueAlert } from '#test-support/alert-bodies.ts';
 import { jsonLines } from '#test-support/captured-output.ts';
 import { AdminClient, eventually, postAlert, signIn } from '#test-support/relay-client.ts';
 
 interface Emf {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: {
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
   service: string;
   [metric: string]: unknown;
 }
@@ -43,7 +45,9 @@ function total(lines: readonly Emf[], name: string): number {
 }
 
 const marker = `body-marker-${Math.random().toString(36).slice(2)}`;
-const parkedBody = JSON.stringify(uniqueAlert({ alert_name: 'Parked first', username: `${marker}-parked@example.com` }));
+const parkedBody = JSON.stringify(
+  uniqueAlert({ alert_name: 'Parked first', username: `${marker}-parked@example.com` }),
+);
 const deliveredBody = JSON.stringify(uniqueAlert({ description: `Vault ${marker} opened from 198.51.100.9` }));
 let token = '';
 let admin: AdminClient;
@@ -57,7 +61,13 @@ beforeAll(async () => {
     if (typeof done === 'function') done();
     return true;
   }) as typeof process.stderr.write;
-  runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: false, settings: { TOKEN_CACHE_SECONDS: 1, JIRA_TIMEOUT_MS: 1_500 } });
+  runtime = await startLocalRuntime({
+    port: 0,
+    jiraPort: 0,
+    dataDir,
+    quiet: false,
+    settings: { TOKEN_CACHE_SECONDS: 1, JIRA_TIMEOUT_MS: 1_500 },
+  });
 
   const outcome = await signIn(runtime.url, 'alice.admin@example.com');
   admin = new AdminClient(runtime.url, outcome.session ?? '');
@@ -69,11 +79,17 @@ beforeAll(async () => {
   }, 3_000);
   expect(parked.status).toBe(202);
 
-  const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>('GET', '/api/projects/SEC/issue-types');
+  const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>(
+    'GET',
+    '/api/projects/SEC/issue-types',
+  );
   const task = types.body.issueTypes.find((t) => t.name === 'Task');
   await admin.call('PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task?.id });
   await eventually(async () => {
-    const { body } = await admin.call<{ items: { alertId: string; status: string }[] }>('GET', '/api/deliveries?limit=50');
+    const { body } = await admin.call<{ items: { alertId: string; status: string }[] }>(
+      'GET',
+      '/api/deliveries?limit=50',
+    );
     return body.items.find((i) => i.alertId === parked.body.alertId && i.status === 'delivered');
   });
 
@@ -94,8 +110,11 @@ describe('metrics and logs of the local runtime', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       expect(line.service).toBe('keeper-jira-relay');
-      expect(line._aws.CloudWatchMetrics).toEqual([expect.objectContaining({ Namespace: 'KeeperJiraRelay', Dimensions: [['service']] })]);
-      for (const metric of line._aws.CloudWatchMetrics[0]?.Metrics ?? []) expect(typeof line[metric.Name]).toBe('number');
+      expect(line._aws.CloudWatchMetrics).toEqual([
+        expect.objectContaining({ Namespace: 'KeeperJiraRelay', Dimensions: [['service']] }),
+      ]);
+      for (const metric of line._aws.CloudWatchMetrics[0]?.Metrics ?? [])
+        expect(typeof line[metric.Name]).toBe('number');
     }
   });
 
@@ -119,7 +138,7 @@ describe('metrics and logs of the local runtime', () => {
     }
   });
 
-  it('keeps the grant alive against the stand-in\'s token endpoint and reports the gauges', async () => {
+  it("keeps the grant alive against the stand-in's token endpoint and reports the gauges", async () => {
     // Prepare
     const before = await readConnection(runtime.adapters.secrets);
     const consumer = createRetryConsumer(runtime.core, runtime.adapters);
@@ -148,7 +167,9 @@ describe('metrics and logs of the local runtime', () => {
 
   it('logs the run at INFO without any alert body, token or secret', async () => {
     const connection = await readConnection(runtime.adapters.secrets);
-    const secrets = [token, connection?.refreshToken, connection?.accessToken, STAND_IN_CLIENT.clientSecret].filter((s): s is string => Boolean(s));
+    const secrets = [token, connection?.refreshToken, connection?.accessToken, STAND_IN_CLIENT.clientSecret].filter(
+      (s): s is string => Boolean(s),
+    );
     // The scan would prove nothing if the run had logged nothing.
     expect(logText).toMatch(/ INFO Alert delivered /);
     expect(logText).toMatch(/ INFO Duplicate alert /);

@@ -7,10 +7,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConnection } from '#domain/jira-connection/connection-record.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
-import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
-import { adfText, codeBlocks, uniqueAlert as alertBody } from '#test-support/alert-bodies.ts';
+import { readConnection } from '#domain/jira-connection/connection-record.ts';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime.ts';
+import { adfText, uniqueAlert as alertBody, codeBlocks } from '#test-support/alert-bodies.ts';
 import { AdminClient, eventually, postAlert, signIn } from '#test-support/relay-client.ts';
 
 const SAMPLES_DIR = join(import.meta.dirname, '..', 'fixtures', 'keeper-sample-alerts');
@@ -18,7 +18,12 @@ const SAMPLES_DIR = join(import.meta.dirname, '..', 'fixtures', 'keeper-sample-a
 interface StandInIssue {
   key: string;
   issueTypeId: string;
-  fields: Record<string, unknown> & { summary: string; labels: string[]; description: unknown; issuetype?: { name?: string } };
+  fields: Record<string, unknown> & {
+    summary: string;
+    labels: string[];
+    description: unknown;
+    issuetype?: { name?: string };
+  };
 }
 
 interface DeliveryItem {
@@ -56,7 +61,13 @@ function uniqueAlert(extra: Record<string, unknown> = {}): string {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'relay-e2e-'));
-  runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true, settings: { TOKEN_CACHE_SECONDS: 1, JIRA_TIMEOUT_MS: 1_500 } });
+  runtime = await startLocalRuntime({
+    port: 0,
+    jiraPort: 0,
+    dataDir,
+    quiet: true,
+    settings: { TOKEN_CACHE_SECONDS: 1, JIRA_TIMEOUT_MS: 1_500 },
+  });
 });
 
 afterAll(async () => {
@@ -88,7 +99,10 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
     expect(cookie).toMatch(/Max-Age=\d+/);
     expect(cookie).not.toMatch(/Secure/); // loopback over http
     admin = new AdminClient(runtime.url, outcome.session ?? '');
-    const { status, body } = await admin.call<{ connection: { state: string; connectedBy: { displayName: string } }; token: { state: string } }>('GET', '/api/status');
+    const { status, body } = await admin.call<{
+      connection: { state: string; connectedBy: { displayName: string } };
+      token: { state: string };
+    }>('GET', '/api/status');
     expect(status).toBe(200);
     expect(body.connection.state).toBe('connected');
     expect(body.connection.connectedBy.displayName).toBe('Alice Admin');
@@ -124,7 +138,10 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
 
     const projects = await admin.call<{ projects: { key: string }[] }>('GET', '/api/projects');
     expect(projects.body.projects.map((p) => p.key)).toEqual(expect.arrayContaining(['SEC', 'OPS']));
-    const types = await admin.call<{ issueTypes: { id: string; name: string; subtask: boolean }[] }>('GET', '/api/projects/SEC/issue-types');
+    const types = await admin.call<{ issueTypes: { id: string; name: string; subtask: boolean }[] }>(
+      'GET',
+      '/api/projects/SEC/issue-types',
+    );
     const task = types.body.issueTypes.find((t) => t.name === 'Task');
     expect(task).toBeDefined();
     const saved = await admin.call<{ config: { version: number } }>('PUT', '/api/config', {
@@ -144,7 +161,10 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
   });
 
   it('refuses a sub-task as the default issue type with a message naming it', async () => {
-    const types = await admin.call<{ issueTypes: { id: string; name: string; subtask: boolean }[] }>('GET', '/api/projects/SEC/issue-types');
+    const types = await admin.call<{ issueTypes: { id: string; name: string; subtask: boolean }[] }>(
+      'GET',
+      '/api/projects/SEC/issue-types',
+    );
     const subtask = types.body.issueTypes.find((t) => t.subtask);
     const config = await admin.call<{ config: { version: number } }>('GET', '/api/config');
     const response = await admin.call<{ error: string; problems: { message: string }[] }>('PUT', '/api/config', {
@@ -169,16 +189,20 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
       const payload = JSON.parse(raw) as Record<string, unknown>;
       const nested = (payload.event ?? {}) as Record<string, unknown>;
       const event = String(payload.audit_event ?? nested.audit_event ?? 'unknown');
-      if (payload.alert_name && event !== 'unknown') expect(issue?.fields.summary, file).toBe(`${String(payload.alert_name)}: ${event}`);
+      if (payload.alert_name && event !== 'unknown')
+        expect(issue?.fields.summary, file).toBe(`${String(payload.alert_name)}: ${event}`);
       expect(issue?.fields.summary.length, file).toBeLessThanOrEqual(255);
       expect(issue?.fields.summary, file).not.toMatch(/\n/);
-      expect(issue?.fields.labels, file).toEqual(expect.arrayContaining(['keeper', `keeper-alert-${String(response.body.alertId).slice(0, 16)}`]));
+      expect(issue?.fields.labels, file).toEqual(
+        expect.arrayContaining(['keeper', `keeper-alert-${String(response.body.alertId).slice(0, 16)}`]),
+      );
       if (event !== 'unknown') expect(issue?.fields.labels, file).toContain(event);
       expect(issue?.fields.issuetype?.name, file).toBe('Task');
       expect(codeBlocks(issue?.fields.description), file).toHaveLength(1);
       // The complete raw payload is in the description (every leaf value appears in the code block).
       const text = adfText(issue?.fields.description);
-      for (const value of Object.values(payload).filter((v) => typeof v === 'string')) expect(text, file).toContain(String(value));
+      for (const value of Object.values(payload).filter((v) => typeof v === 'string'))
+        expect(text, file).toContain(String(value));
     }
   });
 
@@ -215,7 +239,9 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
 
   it('refuses an empty body (400) and an oversized one (413)', async () => {
     expect((await postAlert(runtime.url, '', token)).status).toBe(400);
-    expect((await postAlert(runtime.url, JSON.stringify({ audit_event: 'x', blob: 'x'.repeat(300 * 1024) }), token)).status).toBe(413);
+    expect(
+      (await postAlert(runtime.url, JSON.stringify({ audit_event: 'x', blob: 'x'.repeat(300 * 1024) }), token)).status,
+    ).toBe(413);
   });
 
   it('makes exactly one Jira call per delivered alert', async () => {
@@ -244,7 +270,8 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
     );
     const after = await issues();
     expect(after.length - before).toBe(5);
-    for (const id of ids) expect(after.filter((i) => i.fields.labels.includes(`keeper-alert-${id.slice(0, 16)}`))).toHaveLength(1);
+    for (const id of ids)
+      expect(after.filter((i) => i.fields.labels.includes(`keeper-alert-${id.slice(0, 16)}`))).toHaveLength(1);
   });
 
   it('does not create a duplicate when Jira created the issue but the answer timed out', async () => {
@@ -261,14 +288,26 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
   it('refuses the old token at once after regeneration and every token after revocation', async () => {
     const regenerated = await admin.call<{ token: string }>('POST', '/api/token');
     const fresh = regenerated.body.token;
-    await eventually(async () => ((await postAlert(runtime.url, uniqueAlert(), fresh)).status === 201 ? true : undefined), 3_000);
-    await eventually(async () => ((await postAlert(runtime.url, uniqueAlert(), token)).status === 401 ? true : undefined), 5_000);
+    await eventually(
+      async () => ((await postAlert(runtime.url, uniqueAlert(), fresh)).status === 201 ? true : undefined),
+      3_000,
+    );
+    await eventually(
+      async () => ((await postAlert(runtime.url, uniqueAlert(), token)).status === 401 ? true : undefined),
+      5_000,
+    );
     expect((await admin.call('DELETE', '/api/token')).status).toBe(204);
-    await eventually(async () => ((await postAlert(runtime.url, uniqueAlert(), fresh)).status === 401 ? true : undefined), 5_000);
+    await eventually(
+      async () => ((await postAlert(runtime.url, uniqueAlert(), fresh)).status === 401 ? true : undefined),
+      5_000,
+    );
     const status = await admin.call<{ token: { state: string } }>('GET', '/api/status');
     expect(status.body.token.state).toBe('not_configured');
     token = (await admin.call<{ token: string }>('POST', '/api/token')).body.token;
-    await eventually(async () => ((await postAlert(runtime.url, uniqueAlert(), token)).status === 201 ? true : undefined), 3_000);
+    await eventually(
+      async () => ((await postAlert(runtime.url, uniqueAlert(), token)).status === 201 ? true : undefined),
+      3_000,
+    );
   });
 
   it('refreshes the rotating token once when many instances need it at the same time, and keeps the chain alive', async () => {
@@ -276,11 +315,16 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
     await standIn('POST', '/clock', { advanceSeconds: 3_500 });
     const { secrets, lease, oauthFor } = runtime.adapters;
     const clock = { now: () => new Date(Date.now() + 3_500_000) };
-    const instances = Array.from({ length: 5 }, (_, i) => new JiraAccessTokens({ secrets, lease, oauth: oauthFor(''), clock, instanceId: `test-${i}` }));
+    const instances = Array.from(
+      { length: 5 },
+      (_, i) => new JiraAccessTokens({ secrets, lease, oauth: oauthFor(''), clock, instanceId: `test-${i}` }),
+    );
     await standIn('POST', '/reset-counters');
     const tokens = await Promise.all(instances.map((t) => t.accessToken()));
     const counts = await standIn<{ routes: Record<string, number> }>('GET', '/requests');
-    const refreshes = Object.entries(counts.routes).filter(([route]) => route.includes('/oauth/token')).reduce((a, [, n]) => a + n, 0);
+    const refreshes = Object.entries(counts.routes)
+      .filter(([route]) => route.includes('/oauth/token'))
+      .reduce((a, [, n]) => a + n, 0);
     expect(refreshes).toBe(1);
     expect(new Set(tokens).size).toBe(1);
     const grants = await standIn<{ families: { email?: string; revoked: boolean }[] }>('GET', '/tokens');
@@ -301,7 +345,10 @@ describe('relay end to end (local runtime + Jira stand-in)', () => {
       return current.body.connection.state === 'reconnect_required' ? current : undefined;
     }, 30_000);
     expect(status.body.connection.message).toMatch(/sign in again/);
-    await eventually(async () => ((await delivery(alertId))?.status === 'pending_configuration' ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await delivery(alertId))?.status === 'pending_configuration' ? true : undefined),
+      30_000,
+    );
 
     // Act: an administrator signs in again, which reconnects the relay
     const again = await signIn(runtime.url, 'alice.admin@example.com');

@@ -3,8 +3,8 @@
  * (`dist/json-schema/v1/full.json`, draft-04, hence `ajv-draft-04`).
  */
 import { createRequire } from 'node:module';
-import ajvDraft04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 
 const require = createRequire(import.meta.url);
 let validator: ValidateFunction | undefined;

@@ -31,7 +31,9 @@ export function jsonLines(lines: readonly string[]): Record<string, unknown>[] {
   return lines.flatMap((line) => {
     try {
       const value: unknown = JSON.parse(line);
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
+      return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? [value as Record<string, unknown>]
+        : [];
     } catch {
       return [];
     }

@@ -7,10 +7,8 @@ import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import type { IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlots } from '#domain/delivery/rate-slots.ts';
-import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import { ConflictError } from '#domain/errors.ts';
-import type { RelayConfig } from '#domain/relay-config.ts';
-import { secConfig } from './jira-fixtures.ts';
+import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import type {
   AdminSession,
   AlertLedger,
@@ -39,6 +37,8 @@ import type {
   SessionStore,
   StateStore,
 } from '#domain/ports.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import { secConfig } from './jira-fixtures.ts';
 
 export class ManualClock implements Clock {
   constructor(private millis = Date.parse('2026-11-23T12:00:00.000Z')) {}
@@ -52,8 +52,16 @@ export class ManualClock implements Clock {
 
 /** What the ledger's indexes hold: the record without its body and claim bookkeeping, as the DynamoDB ledger lists it. */
 export function listing(record: AlertRecord): AlertListing {
-  const { rawBody: _body, fieldPaths: _paths, claimUntil: _claim, priorClaimUntil: _prior, mayHaveCreated: _may, lastSentAt: _sent, expiresAt: _ttl, ...rest } =
-    structuredClone(record);
+  const {
+    rawBody: _body,
+    fieldPaths: _paths,
+    claimUntil: _claim,
+    priorClaimUntil: _prior,
+    mayHaveCreated: _may,
+    lastSentAt: _sent,
+    expiresAt: _ttl,
+    ...rest
+  } = structuredClone(record);
   return rest;
 }
 
@@ -125,7 +133,10 @@ export class MemoryLedger implements AlertLedger {
     return all.length > items.length && last ? { items, cursor: `${last.receivedAt}|${last.alertId}` } : { items };
   }
   async listByStatus(status: AlertStatus, limit: number) {
-    return [...this.items.values()].filter((i) => i.status === status).slice(0, limit).map(listing);
+    return [...this.items.values()]
+      .filter((i) => i.status === status)
+      .slice(0, limit)
+      .map(listing);
   }
   async pageByStatus(status: AlertStatus, limit: number, cursor?: string) {
     // Like DynamoDB's LastEvaluatedKey: the cursor is the last key seen, so items that change status
@@ -227,7 +238,8 @@ export class RecordingMetrics implements RelayMetrics {
   /** Every counter with a non-zero total, e.g. `{ AlertsReceived: 1, AlertsDelivered: 1 }`. */
   counters(): Record<string, number> {
     const totals: Record<string, number> = {};
-    for (const e of this.entries) if (e.unit === 'Count' && !isGauge(e.name)) totals[e.name] = (totals[e.name] ?? 0) + e.value;
+    for (const e of this.entries)
+      if (e.unit === 'Count' && !isGauge(e.name)) totals[e.name] = (totals[e.name] ?? 0) + e.value;
     return totals;
   }
   /** The last value of a gauge or duration. */
@@ -236,7 +248,11 @@ export class RecordingMetrics implements RelayMetrics {
   }
 }
 
-const GAUGES: readonly string[] = ['ParkedAlertsOverdue', 'ConnectionReconnectRequired', 'GrantDaysRemaining'] satisfies RelayGauge[];
+const GAUGES: readonly string[] = [
+  'ParkedAlertsOverdue',
+  'ConnectionReconnectRequired',
+  'GrantDaysRemaining',
+] satisfies RelayGauge[];
 const isGauge = (name: string) => GAUGES.includes(name);
 
 export const noMetrics: RelayMetrics = { count: () => undefined, gauge: () => undefined, duration: () => undefined };
@@ -249,7 +265,10 @@ export const noMetrics: RelayMetrics = { count: () => undefined, gauge: () => un
  */
 export class ScriptedTracker implements IssueTracker {
   readonly created: Record<string, unknown>[] = [];
-  readonly attachments = new Map<string, { id: string; filename: string; size: number; content: Uint8Array; mimeType: string }[]>();
+  readonly attachments = new Map<
+    string,
+    { id: string; filename: string; size: number; content: Uint8Array; mimeType: string }[]
+  >();
   readonly attachmentScript: (Error | 'ok')[] = [];
   readonly calls: string[] = [];
   constructor(private readonly script: (Error | string)[] = []) {}
@@ -334,7 +353,8 @@ export class MemoryConfigStore implements ConfigStore {
     return this.versions[0];
   }
   async save(config: RelayConfig, expectedVersion: number) {
-    if ((this.versions[0]?.version ?? 0) !== expectedVersion) throw new ConflictError('Someone else saved the configuration first');
+    if ((this.versions[0]?.version ?? 0) !== expectedVersion)
+      throw new ConflictError('Someone else saved the configuration first');
     const saved = { ...config, version: expectedVersion + 1 };
     this.versions.unshift(saved);
     return saved;
@@ -383,7 +403,9 @@ export function memoryGovernor(clock: ManualClock, onRecovered?: () => Promise<v
  * delivery test shares. Overrides replace single ports (a scripted tracker, a failing ledger, a
  * recording log).
  */
-export function memoryDelivery(overrides: Partial<Omit<IngestDeps, 'config'>> & { config?: RelayConfig | undefined } = {}) {
+export function memoryDelivery(
+  overrides: Partial<Omit<IngestDeps, 'config'>> & { config?: RelayConfig | undefined } = {},
+) {
   const clock = overrides.clock instanceof ManualClock ? overrides.clock : new ManualClock();
   const ledger = overrides.ledger instanceof MemoryLedger ? overrides.ledger : new MemoryLedger();
   const queue = overrides.queue instanceof RecordingQueue ? overrides.queue : new RecordingQueue();

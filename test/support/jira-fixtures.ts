@@ -42,7 +42,14 @@ function system(fieldId: string, name: string, type: string, extra: Partial<Jira
 
 type CustomExtra = Pick<Partial<JiraFieldMeta>, 'required' | 'hasDefaultValue' | 'allowedValues'>;
 
-function custom(fieldId: string, name: string, type: string, customType: string, extra: CustomExtra = {}, items?: string): JiraFieldMeta {
+function custom(
+  fieldId: string,
+  name: string,
+  type: string,
+  customType: string,
+  extra: CustomExtra = {},
+  items?: string,
+): JiraFieldMeta {
   const schema = { type, ...(items ? { items } : {}), custom: `${CUSTOM}${customType}` };
   return { fieldId, name, required: false, hasDefaultValue: false, schema, ...extra };
 }
@@ -96,7 +103,12 @@ const commonSystem: JiraFieldMeta[] = [
 export const SEC_CUSTOM_FIELDS: Record<string, JiraFieldMeta> = {
   [F.remoteIp]: custom(F.remoteIp, 'Remote IP Address', 'string', 'textfield'),
   [F.severity]: custom(F.severity, 'Alert Severity', 'option', 'select', {
-    allowedValues: [option('10100', 'Critical'), option('10101', 'High'), option('10102', 'Medium'), option('10103', 'Low')],
+    allowedValues: [
+      option('10100', 'Critical'),
+      option('10101', 'High'),
+      option('10102', 'Medium'),
+      option('10103', 'Low'),
+    ],
   }),
   [F.eventCategory]: custom(F.eventCategory, 'Event Category', 'option', 'select', {
     allowedValues: [
@@ -153,7 +165,12 @@ export function secFieldMeta(): Record<string, JiraFieldMeta[]> {
   return {
     [TASK]: [...commonSystem, priorityField, ...secCustom(...allCustomIds)],
     [INCIDENT]: [...commonSystem, priorityField, ...secCustom(...allCustomIds.filter((id) => id !== F.deviceName))],
-    [SUBTASK]: [...commonSystem, priorityField, system('parent', 'Parent', 'issuelink', { required: true }), ...secCustom(F.remoteIp)],
+    [SUBTASK]: [
+      ...commonSystem,
+      priorityField,
+      system('parent', 'Parent', 'issuelink', { required: true }),
+      ...secCustom(F.remoteIp),
+    ],
     [EPIC]: [...commonSystem, priorityField],
   };
 }
@@ -205,7 +222,12 @@ export function secConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
     ],
     priorityMapping: {
       byEvent: { login_failure: PRIORITY.medium },
-      byCategory: { breachwatch: PRIORITY.highest, security: PRIORITY.high, policy: PRIORITY.medium, login: PRIORITY.low },
+      byCategory: {
+        breachwatch: PRIORITY.highest,
+        security: PRIORITY.high,
+        policy: PRIORITY.medium,
+        login: PRIORITY.low,
+      },
     },
     issueTypeMapping: { byEvent: { set_two_factor_off: INCIDENT }, byCategory: { breachwatch: INCIDENT } },
     issueTypes: SEC_ISSUE_TYPES,

@@ -2,7 +2,13 @@
  * Test helpers that use the Jira stand-in the way a client does: the scripted consent
  * (`login_hint` + `consent=approve`), the token endpoint, REST calls and the control endpoints.
  */
-import type { FaultMixSettings, LatencySettings, OutageSettings, RateLimitSettings, StatsSnapshot } from '#local/jira-stand-in/index.ts';
+import type {
+  FaultMixSettings,
+  LatencySettings,
+  OutageSettings,
+  RateLimitSettings,
+  StatsSnapshot,
+} from '#local/jira-stand-in/index.ts';
 
 export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-secret' } as const;
 export const TEST_REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
@@ -46,15 +52,27 @@ export async function authorizeCode(base: string, email: string, scope = RELAY_S
   return code;
 }
 
-export async function postToken(base: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function postToken(
+  base: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
 /** Signs `email` in and returns the token response. */
 export async function signIn(base: string, email: string, scope = RELAY_SCOPES): Promise<TokenResponse> {
   const code = await authorizeCode(base, email, scope);
-  const res = await postToken(base, { grant_type: 'authorization_code', ...clientCredentials(), code, redirect_uri: TEST_REDIRECT_URI });
+  const res = await postToken(base, {
+    grant_type: 'authorization_code',
+    ...clientCredentials(),
+    code,
+    redirect_uri: TEST_REDIRECT_URI,
+  });
   if (res.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(res.body)}`);
   return res.body as TokenResponse;
 }
@@ -63,7 +81,12 @@ export function clientCredentials(): { client_id: string; client_secret: string 
   return { client_id: TEST_CLIENT.clientId, client_secret: TEST_CLIENT.clientSecret };
 }
 
-export async function control(base: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function control(
+  base: string,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(`${base}/_stand-in${path}`, {
     method,
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
@@ -73,15 +96,18 @@ export async function control(base: string, method: 'GET' | 'POST' | 'PUT' | 'DE
 }
 
 /** Jira's burst, per-issue and hourly limits; `clearRateLimit` turns them all off. */
-export const setRateLimit = (base: string, settings: RateLimitSettings): Promise<unknown> => control(base, 'PUT', '/rate-limit', settings);
+export const setRateLimit = (base: string, settings: RateLimitSettings): Promise<unknown> =>
+  control(base, 'PUT', '/rate-limit', settings);
 export const clearRateLimit = (base: string): Promise<unknown> => control(base, 'DELETE', '/rate-limit');
 
 /** Latency on every api.atlassian.com call, uniform in mean ± jitter. */
-export const setLatency = (base: string, settings: LatencySettings): Promise<unknown> => control(base, 'PUT', '/latency', settings);
+export const setLatency = (base: string, settings: LatencySettings): Promise<unknown> =>
+  control(base, 'PUT', '/latency', settings);
 export const clearLatency = (base: string): Promise<unknown> => control(base, 'DELETE', '/latency');
 
 /** Random 429 / 500 / 503 / lost answers on Jira calls, reproducible through `seed`. */
-export const setFaultMix = (base: string, settings: FaultMixSettings): Promise<unknown> => control(base, 'PUT', '/fault-mix', settings);
+export const setFaultMix = (base: string, settings: FaultMixSettings): Promise<unknown> =>
+  control(base, 'PUT', '/fault-mix', settings);
 export const clearFaultMix = (base: string): Promise<unknown> => control(base, 'DELETE', '/fault-mix');
 
 export interface EndedOutage {
@@ -93,7 +119,8 @@ export interface EndedOutage {
 }
 
 /** Jira is down until `endOutage`: every Jira call answers 503, is reset or hangs. */
-export const startOutage = (base: string, settings: OutageSettings): Promise<unknown> => control(base, 'PUT', '/outage', settings);
+export const startOutage = (base: string, settings: OutageSettings): Promise<unknown> =>
+  control(base, 'PUT', '/outage', settings);
 export async function endOutage(base: string): Promise<EndedOutage | null> {
   return ((await control(base, 'DELETE', '/outage')) as { ended: EndedOutage | null }).ended;
 }
@@ -114,15 +141,27 @@ export function jiraApi(base: string, cloudId: string, accessToken: string) {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${root}${path}`, {
       method,
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
   };
   /** Multipart upload as Jira wants it: `X-Atlassian-Token: no-check` unless `headers` says otherwise. */
-  const upload = async (path: string, form: FormData, headers: Record<string, string> = { 'x-atlassian-token': 'no-check' }) => {
-    const res = await fetch(`${root}${path}`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...headers }, body: form });
+  const upload = async (
+    path: string,
+    form: FormData,
+    headers: Record<string, string> = { 'x-atlassian-token': 'no-check' },
+  ) => {
+    const res = await fetch(`${root}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...headers },
+      body: form,
+    });
     const text = await res.text();
     const isJson = (res.headers.get('content-type') ?? '').includes('application/json');
     return { status: res.status, headers: res.headers, body: isJson && text ? (JSON.parse(text) as unknown) : text };
@@ -133,7 +172,10 @@ export function jiraApi(base: string, cloudId: string, accessToken: string) {
     upload,
     /** The raw answer, for bytes and redirects. */
     fetch: (path: string, init: RequestInit = {}) =>
-      fetch(`${root}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string> | undefined) } }),
+      fetch(`${root}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string> | undefined) },
+      }),
   };
 }
 

@@ -6,9 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime.ts';
 import type { ConfigDto, ConfigInputDto, DeliveryDto, ErrorDto } from '#shared/admin-api-types.ts';
-import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
 import { AdminClient, eventually, postAlert, signIn } from './relay-client.ts';
+
 export { adfText, codeBlocks, isAdfDoc, uniqueAlert } from './alert-bodies.ts';
 
 export const SAMPLES_DIR = join(import.meta.dirname, '..', 'fixtures', 'keeper-sample-alerts');
@@ -111,7 +112,8 @@ export class MappingHarness {
   /** Like `save`, but fails the test with Jira's problems when the save is refused. */
   async mustSave(draft: ConfigDraft): Promise<ConfigDto> {
     const saved = await this.save(draft);
-    if (saved.status !== 200) throw new Error(`Configuration refused (${saved.status}): ${JSON.stringify(saved.body.problems ?? saved.body)}`);
+    if (saved.status !== 200)
+      throw new Error(`Configuration refused (${saved.status}): ${JSON.stringify(saved.body.problems ?? saved.body)}`);
     return saved.body.config;
   }
 
@@ -121,13 +123,15 @@ export class MappingHarness {
   }
 
   /** POSTs `body`, expects a created issue and returns it with the delivery record. */
-  async deliver(body: string | Record<string, unknown>): Promise<{ issue: StandInIssue; record: DeliveryDto; alertId: string }> {
+  async deliver(
+    body: string | Record<string, unknown>,
+  ): Promise<{ issue: StandInIssue; record: DeliveryDto; alertId: string }> {
     const response = await this.post(body);
-    if (response.status !== 201) throw new Error(`Expected 201, got ${response.status}: ${JSON.stringify(response.body)}`);
+    if (response.status !== 201)
+      throw new Error(`Expected 201, got ${response.status}: ${JSON.stringify(response.body)}`);
     const alertId = String(response.body.alertId);
     const record = await this.delivery(alertId);
     if (!record) throw new Error(`No delivery record for ${alertId}`);
     return { issue: await this.issue(response.body.issueKey), record, alertId };
   }
 }
-

@@ -28,13 +28,16 @@ export async function signIn(relayUrl: string, email: string): Promise<SignInOut
   const login = await fetch(`${relayUrl}/oauth/login`, { redirect: 'manual' });
   const authorize = login.headers.get('location') ?? '';
   const binding = cookieValue(cookiesOf(login), 'relay_oauth') ?? '';
-  const consent = await fetch(`${authorize}&login_hint=${encodeURIComponent(email)}&consent=approve`, { redirect: 'manual' });
+  const consent = await fetch(`${authorize}&login_hint=${encodeURIComponent(email)}&consent=approve`, {
+    redirect: 'manual',
+  });
   const callback = consent.headers.get('location') ?? '';
   const done = await fetch(callback, { redirect: 'manual', headers: { cookie: `relay_oauth=${binding}` } });
   const setCookies = cookiesOf(done);
   const location = new URL(done.headers.get('location') ?? '/', relayUrl);
   const session = cookieValue(setCookies, 'relay_session');
-  const deniedReason = location.searchParams.get('signin') === 'denied' ? (location.searchParams.get('reason') ?? 'unknown') : undefined;
+  const deniedReason =
+    location.searchParams.get('signin') === 'denied' ? (location.searchParams.get('reason') ?? 'unknown') : undefined;
   return { ...(session ? { session } : {}), ...(deniedReason ? { deniedReason } : {}), setCookies };
 }
 
@@ -55,10 +58,17 @@ export class AdminClient {
   }
 }
 
-export async function postAlert(relayUrl: string, body: string, token: string | undefined): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postAlert(
+  relayUrl: string,
+  body: string,
+  token: string | undefined,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${relayUrl}/webhook`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
+    },
     body,
   });
   const text = await response.text();
@@ -66,7 +76,11 @@ export async function postAlert(relayUrl: string, body: string, token: string | 
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -81,7 +81,9 @@ export function designTokensCss(used: readonly string[], values: ReadonlyMap<str
     emitted.set(name, value);
     for (const match of value.matchAll(TOKEN_NAME)) pending.push(match[0]);
   }
-  const lines = [...emitted.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => `  ${name}: ${value};`);
+  const lines = [...emitted.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `  ${name}: ${value};`);
   return `/* Atlassian design tokens (@atlaskit/tokens, light theme) used by this site. */\n:root {\n${lines.join('\n')}\n}\n`;
 }
 

@@ -5,11 +5,11 @@
  * administrator understands.
  */
 import {
-  adminRoutes,
   type AdminQuery,
   type AdminRequest,
   type AdminResponse,
   type AdminRouteName,
+  adminRoutes,
   type PathParams,
 } from '#shared/admin-api-routes.ts';
 import type { DeliveryStatus, ErrorDto, SessionDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
@@ -34,10 +34,11 @@ export class ApiError extends Error {
  */
 export function isRelayUnreachable(error: unknown): boolean {
   if (!(error instanceof ApiError)) return true;
-  return error.code === 'NETWORK' || (/^HTTP_50[234]$/.test(error.code));
+  return error.code === 'NETWORK' || /^HTTP_50[234]$/.test(error.code);
 }
 
-const UNREACHABLE = 'The relay did not answer. It may be stopped or restarting, or your network may be down. Try again in a moment.';
+const UNREACHABLE =
+  'The relay did not answer. It may be stopped or restarting, or your network may be down. Try again in a moment.';
 
 /** Plain-words message for an API error code; the server's own message is used when it is specific. */
 export function describeError(error: unknown): string {
@@ -85,7 +86,12 @@ export function setReconnectRequiredHandler(handler: () => void): void {
   onReconnectRequired = handler;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { quiet401?: boolean } = {},
+): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (method !== 'GET') {
     // The API refuses mutations without this header (CSRF guard together with SameSite=Strict).
@@ -129,7 +135,11 @@ type CallInput<N extends AdminRouteName> = (keyof PathParams<RoutePath<N>> exten
 };
 
 /** Fills the `{name}` segments of a route's path (URI-encoded) and appends the query's defined values. */
-function urlOf(template: string, params: Readonly<Record<string, string>> = {}, query: Readonly<Record<string, string | number | undefined>> = {}): string {
+function urlOf(
+  template: string,
+  params: Readonly<Record<string, string>> = {},
+  query: Readonly<Record<string, string | number | undefined>> = {},
+): string {
   const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
@@ -138,7 +148,10 @@ function urlOf(template: string, params: Readonly<Record<string, string>> = {}, 
 }
 
 /** The input may be left out only where nothing in it is required (no path parameters). */
-function call<N extends AdminRouteName>(name: N, ...[input = {} as CallInput<N>]: {} extends CallInput<N> ? [CallInput<N>?] : [CallInput<N>]): Promise<AdminResponse<N>> {
+function call<N extends AdminRouteName>(
+  name: N,
+  ...[input = {} as CallInput<N>]: {} extends CallInput<N> ? [CallInput<N>?] : [CallInput<N>]
+): Promise<AdminResponse<N>> {
   const { method, path } = adminRoutes[name];
   const url = urlOf(path, input.params, input.query as Record<string, string | number | undefined> | undefined);
   return request<AdminResponse<N>>(method, url, input.body, input.quiet401 ? { quiet401: true } : {});
@@ -167,7 +180,8 @@ export const api = {
   generateToken: () => call('generateToken'),
   revokeToken: () => call('revokeToken'),
   testAlert: () => call('testAlert'),
-  deliveries: (options: { cursor?: string; status?: DeliveryStatus } = {}) => call('deliveries', { query: { limit: 50, ...options } }),
+  deliveries: (options: { cursor?: string; status?: DeliveryStatus } = {}) =>
+    call('deliveries', { query: { limit: 50, ...options } }),
   retryDelivery: (alertId: string) => call('retryDelivery', { params: { alertId } }),
   hourlyStats: (days: number) => call('hourlyStats', { query: { days } }),
   events: () => call('events'),

@@ -2,13 +2,7 @@
  * What every screen needs to know: who is signed in, the relay's status, the saved configuration,
  * and the catalogues that rarely change (cached for the page's lifetime).
  */
-import type {
-  ConfigDto,
-  EventDto,
-  KeeperFieldDto,
-  SessionDto,
-  StatusDto,
-} from '#shared/admin-api-types.ts';
+import type { ConfigDto, EventDto, KeeperFieldDto, SessionDto, StatusDto } from '#shared/admin-api-types.ts';
 import { api, type SiteSettings } from './api-client.ts';
 import type { Draft } from './drafts.ts';
 

@@ -94,7 +94,9 @@ export function layoutHourlyChart(
   const lastHour = hourStart(now.getTime());
   const firstHour = lastHour - (hours - 1) * HOUR_MS;
   const priorities = orderPriorities(
-    [...counts.entries()].filter(([ms]) => ms >= firstHour && ms <= lastHour).flatMap(([, byPriority]) => Object.keys(byPriority)),
+    [...counts.entries()]
+      .filter(([ms]) => ms >= firstHour && ms <= lastHour)
+      .flatMap(([, byPriority]) => Object.keys(byPriority)),
   );
 
   const plotWidth = Math.max(0, box.width - box.padding.left - box.padding.right);
@@ -155,6 +157,9 @@ export function layoutHourlyChart(
 export function describeChart(layout: ChartLayout, days: number): string {
   if (layout.total === 0) return `No alerts in the last ${days} days.`;
   const parts = layout.priorities.map((p) => `${layout.totalsByPriority[p] ?? 0} ${p}`);
-  const peak = layout.bars.reduce((max, bar) => (bar.total > max.total ? bar : max), layout.bars[0] ?? { total: 0, hour: '' });
+  const peak = layout.bars.reduce(
+    (max, bar) => (bar.total > max.total ? bar : max),
+    layout.bars[0] ?? { total: 0, hour: '' },
+  );
   return `${layout.total} alerts in the last ${days} days (${parts.join(', ')}). Busiest hour: ${peak.total} alerts starting ${peak.hour}.`;
 }

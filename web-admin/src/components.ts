@@ -2,8 +2,8 @@
  * Atlassian design language pieces the views share: section messages (with icons), lozenges and
  * empty states. Markup only; the look lives in styles.css on Atlassian's design tokens.
  */
-import { h, type Children } from './dom.ts';
-import { icon, type IconName } from './icons.ts';
+import { type Children, h } from './dom.ts';
+import { type IconName, icon } from './icons.ts';
 
 export type MessageTone = 'information' | 'success' | 'warning' | 'error' | 'discovery';
 
@@ -36,7 +36,12 @@ export function sectionMessage(
 }
 
 /** Fills an existing message slot (kept in place for `aria-live` / focus) with a tone and content. */
-export function fillMessage(slot: HTMLElement, tone: MessageTone, title: string | undefined, ...body: Children[]): void {
+export function fillMessage(
+  slot: HTMLElement,
+  tone: MessageTone,
+  title: string | undefined,
+  ...body: Children[]
+): void {
   const fresh = sectionMessage(tone, title ? { title } : {}, ...body);
   slot.className = fresh.className;
   slot.replaceChildren(...Array.from(fresh.childNodes));

@@ -12,7 +12,9 @@ export function inputFromConfig(config: ConfigDto): ConfigInputDto {
     priorityMapping: {
       byEvent: { ...config.priorityMapping.byEvent },
       byCategory: { ...config.priorityMapping.byCategory },
-      ...(config.priorityMapping.defaultPriorityId ? { defaultPriorityId: config.priorityMapping.defaultPriorityId } : {}),
+      ...(config.priorityMapping.defaultPriorityId
+        ? { defaultPriorityId: config.priorityMapping.defaultPriorityId }
+        : {}),
     },
     issueTypeMapping: {
       byEvent: { ...config.issueTypeMapping.byEvent },

@@ -26,7 +26,8 @@ interface NativeDialog extends HTMLElement {
   close(): void;
 }
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export function confirmAction(options: ConfirmOptions): Promise<boolean> {
   return new Promise((resolve) => {
@@ -47,7 +48,17 @@ export function confirmAction(options: ConfirmOptions): Promise<boolean> {
     const native = hasNativeModal();
     const dialog = native
       ? h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': textId }, content)
-      : h('div', { class: 'dialog dialog--fallback', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, 'aria-describedby': textId }, content);
+      : h(
+          'div',
+          {
+            class: 'dialog dialog--fallback',
+            role: 'dialog',
+            'aria-modal': 'true',
+            'aria-labelledby': titleId,
+            'aria-describedby': textId,
+          },
+          content,
+        );
     const backdrop = native ? null : h('div', { class: 'dialog-backdrop' }, dialog);
     // Without a native modal the rest of the page is hidden from assistive technology by hand.
     const hidden: Element[] = [];

@@ -89,7 +89,11 @@ export function uid(prefix: string): string {
  * would throw keyboard focus to the page's start), a spinner + label, and a second click ignored.
  * Focus stays on the button; if the task redrew it, focus goes to its replacement (same id).
  */
-export async function withBusy<T>(button: HTMLButtonElement, busyLabel: string, task: () => Promise<T>): Promise<T | undefined> {
+export async function withBusy<T>(
+  button: HTMLButtonElement,
+  busyLabel: string,
+  task: () => Promise<T>,
+): Promise<T | undefined> {
   if (button.getAttribute('aria-busy') === 'true' || button.disabled) return undefined;
   const label = button.textContent ?? '';
   const hadFocus = document.activeElement === button;
@@ -114,7 +118,12 @@ export async function withBusy<T>(button: HTMLButtonElement, busyLabel: string, 
 export function skeleton(lines = 3): HTMLElement {
   const wrapper = h('div', { class: 'skeleton-group', 'aria-hidden': 'true' });
   for (let i = 0; i < lines; i += 1) wrapper.appendChild(h('div', { class: `skeleton skeleton--w${(i % 3) + 1}` }));
-  return h('div', { role: 'status', 'aria-live': 'polite' }, h('span', { class: 'visually-hidden' }, 'Loading…'), wrapper);
+  return h(
+    'div',
+    { role: 'status', 'aria-live': 'polite' },
+    h('span', { class: 'visually-hidden' }, 'Loading…'),
+    wrapper,
+  );
 }
 
 /** Kept here for the views that import it with the DOM helpers. */

@@ -15,13 +15,19 @@ export interface Field {
 }
 
 /** A label + control + optional hint + error slot, wired with `for`/`aria-describedby`; required ones get Atlassian's red asterisk. */
-export function field(label: string, control: Control, hint?: string | Node, options: { required?: boolean } = {}): Field {
+export function field(
+  label: string,
+  control: Control,
+  hint?: string | Node,
+  options: { required?: boolean } = {},
+): Field {
   control.id ||= uid('field');
   const hintId = hint ? uid('hint') : undefined;
   const errorId = uid('error');
   const errors = h('div', { id: errorId, class: 'field__errors' });
   if (options.required) control.setAttribute('aria-required', 'true');
-  const describedBy = (withErrors: boolean): string => [hintId, withErrors ? errorId : undefined].filter(Boolean).join(' ');
+  const describedBy = (withErrors: boolean): string =>
+    [hintId, withErrors ? errorId : undefined].filter(Boolean).join(' ');
   if (hintId) control.setAttribute('aria-describedby', describedBy(false));
   const element = h(
     'div',
@@ -56,9 +62,7 @@ export function field(label: string, control: Control, hint?: string | Node, opt
 export function errorMessages(slot: HTMLElement, messages: readonly string[]): void {
   mount(
     slot,
-    messages.map((message) =>
-      h('p', { class: 'field-error' }, icon('error', 'field-error__icon'), message),
-    ),
+    messages.map((message) => h('p', { class: 'field-error' }, icon('error', 'field-error__icon'), message)),
   );
 }
 
@@ -66,7 +70,12 @@ export function errorMessages(slot: HTMLElement, messages: readonly string[]): v
  * The error message at the top of a section listing every problem of the last save, in words
  * (no configuration paths: the rows at fault are marked where they are).
  */
-export function problemSummary(slot: HTMLElement, title: string, problems: readonly ValidationProblemDto[], extra?: string): void {
+export function problemSummary(
+  slot: HTMLElement,
+  title: string,
+  problems: readonly ValidationProblemDto[],
+  extra?: string,
+): void {
   if (problems.length === 0 && !extra) {
     slot.replaceChildren();
     slot.hidden = true;
@@ -77,7 +86,13 @@ export function problemSummary(slot: HTMLElement, title: string, problems: reado
     slot,
     'error',
     title,
-    messages.length > 0 ? h('ul', null, messages.map((message) => h('li', null, message))) : null,
+    messages.length > 0
+      ? h(
+          'ul',
+          null,
+          messages.map((message) => h('li', null, message)),
+        )
+      : null,
     extra ? h('p', null, extra) : null,
   );
 }
@@ -97,7 +112,11 @@ export async function copyText(text: string, fallbackField?: HTMLInputElement | 
 }
 
 /** A read-only input with a Copy button next to it. */
-export function copyableInput(label: string, value: string, options: { id?: string; secret?: boolean; hint?: string | Node } = {}): Field {
+export function copyableInput(
+  label: string,
+  value: string,
+  options: { id?: string; secret?: boolean; hint?: string | Node } = {},
+): Field {
   const input = h('input', {
     type: 'text',
     readonly: true,

@@ -36,7 +36,14 @@ const SHAPES: Record<IconName, readonly (readonly [tag: 'path' | 'circle', attri
 export function icon(name: IconName, extraClass = ''): SVGSVGElement {
   return s(
     'svg',
-    { class: `icon icon--${name} ${extraClass}`.trim(), viewBox: '0 0 24 24', width: '20', height: '20', 'aria-hidden': 'true', focusable: 'false' },
+    {
+      class: `icon icon--${name} ${extraClass}`.trim(),
+      viewBox: '0 0 24 24',
+      width: '20',
+      height: '20',
+      'aria-hidden': 'true',
+      focusable: 'false',
+    },
     SHAPES[name].map(([tag, attributes]) => s(tag, attributes)),
   );
 }

@@ -4,16 +4,16 @@ import './browser-support.ts';
 import 'virtual:design-tokens.css';
 import type { ConfigDto, SessionDto } from '#shared/admin-api-types.ts';
 import {
-  api,
   ApiError,
+  api,
   describeError,
   isRelayUnreachable,
   loadSiteSettings,
+  type SiteSettings,
   setReconnectRequiredHandler,
   setUnauthenticatedHandler,
-  type SiteSettings,
 } from './api-client.ts';
-import { loadEvents, loadKeeperFields, type AppContext } from './app-context.ts';
+import { type AppContext, loadEvents, loadKeeperFields } from './app-context.ts';
 import { h, mount } from './dom.ts';
 import { hasStashedDrafts, stashDrafts } from './drafts.ts';
 import { clearNotifications, notify } from './notifications.ts';
@@ -52,10 +52,7 @@ function showLoadError(error: unknown, retry: () => void): void {
 }
 
 async function startSignedIn(settings: SiteSettings, session: SessionDto): Promise<void> {
-  const [status, config] = await Promise.all([
-    api.status().catch(() => null),
-    api.config().then((r) => r.config),
-  ]);
+  const [status, config] = await Promise.all([api.status().catch(() => null), api.config().then((r) => r.config)]);
   const statusListeners = new Set<() => void>();
   const ctx: AppContext = {
     settings,
@@ -70,7 +67,8 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
         ctx.reachability = { reachable: true };
       } catch (error) {
         // Keep the last known status and say the relay did not answer; the banner shows it in place.
-        if (isRelayUnreachable(error) && ctx.reachability.reachable) ctx.reachability = { reachable: false, since: new Date().toISOString() };
+        if (isRelayUnreachable(error) && ctx.reachability.reachable)
+          ctx.reachability = { reachable: false, since: new Date().toISOString() };
       }
       shell?.refreshChrome();
       for (const listener of statusListeners) listener();
@@ -97,7 +95,12 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
   current = ctx;
   shell = renderShell(root, ctx, () => showSignIn(settings, 'You are signed out.'));
   if (hasStashedDrafts() && !window.location.hash.startsWith('#advanced')) {
-    notify('info', 'Your unsaved mapping changes from before the sign-in are kept.', { label: 'Open Advanced Configuration', run: () => (window.location.hash = '#advanced') }, 'restored-drafts');
+    notify(
+      'info',
+      'Your unsaved mapping changes from before the sign-in are kept.',
+      { label: 'Open Advanced Configuration', run: () => (window.location.hash = '#advanced') },
+      'restored-drafts',
+    );
   }
   setReconnectRequiredHandler(() => void ctx.refreshStatus());
 }
@@ -108,7 +111,10 @@ async function start(): Promise<void> {
     const kept = current !== undefined && current.drafts.size > 0;
     if (current) stashDrafts(current.drafts, current.config?.version);
     current = undefined;
-    showSignIn(settings, `Your session has ended. Sign in again to continue.${kept ? ' Your unsaved changes are kept and offered again after you sign in.' : ''}`);
+    showSignIn(
+      settings,
+      `Your session has ended. Sign in again to continue.${kept ? ' Your unsaved changes are kept and offered again after you sign in.' : ''}`,
+    );
   });
 
   const denied = parseDeniedReason(window.location.search);

@@ -5,11 +5,16 @@
  * anything is announced.
  */
 import { h } from './dom.ts';
-import { icon, type IconName } from './icons.ts';
+import { type IconName, icon } from './icons.ts';
 
 export type NotificationKind = 'success' | 'error' | 'info' | 'warning';
 
-const ICON: Record<NotificationKind, IconName> = { success: 'success', error: 'error', info: 'info', warning: 'warning' };
+const ICON: Record<NotificationKind, IconName> = {
+  success: 'success',
+  error: 'error',
+  info: 'info',
+  warning: 'warning',
+};
 
 function region(id: 'notifications' | 'alerts'): HTMLElement {
   const existing = document.getElementById(id);
@@ -31,7 +36,12 @@ function region(id: 'notifications' | 'alerts'): HTMLElement {
  * Shows a flag; success and info fade after a few seconds, errors and warnings stay until dismissed.
  * A `key` replaces the earlier flag with the same key instead of stacking another one.
  */
-export function notify(kind: NotificationKind, message: string, action?: { label: string; run: () => void }, key?: string): void {
+export function notify(
+  kind: NotificationKind,
+  message: string,
+  action?: { label: string; run: () => void },
+  key?: string,
+): void {
   const target = region(kind === 'error' ? 'alerts' : 'notifications');
   if (key) document.querySelector(`.flag[data-key="${CSS.escape(key)}"]`)?.remove();
   const close = h('button', { type: 'button', class: 'flag__close', 'aria-label': 'Dismiss' }, icon('cross'));

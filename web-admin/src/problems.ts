@@ -35,7 +35,10 @@ function pathMatches(problemPath: string, targetPath: string): boolean {
  * The most specific path wins (longest target path); a problem without a matching path falls
  * back to its `fieldId`. Each problem lands at one target at most.
  */
-export function matchProblems(problems: readonly ValidationProblemDto[], targets: readonly ProblemTarget[]): MatchedProblems {
+export function matchProblems(
+  problems: readonly ValidationProblemDto[],
+  targets: readonly ProblemTarget[],
+): MatchedProblems {
   const byKey = new Map<string, ValidationProblemDto[]>();
   const unmatched: ValidationProblemDto[] = [];
   const normalizedTargets = targets.map((t) => ({ ...t, paths: t.paths.map(normalizePath) }));

@@ -14,7 +14,7 @@ import type {
   SessionStore,
   StateStore,
 } from '#domain/ports.ts';
-import { header, type HttpEvent } from '#shared/http.ts';
+import { type HttpEvent, header } from '#shared/http.ts';
 
 export interface AdminApiDeps {
   readonly oauthFor: (redirectUri: string) => OAuthClient;

@@ -3,14 +3,20 @@
  * the configuration itself (get, save, reset, history), and the Keeper catalogues the mapping
  * screens offer (events, payload fields).
  */
+
+import * as z from 'zod/mini';
 import { eventCatalog } from '#domain/alert/event-catalog.ts';
-import { prioritiesOnScreens, resetConfiguration, saveConfiguration, type ConfigInput } from '#domain/configuration/configure-relay.ts';
+import {
+  type ConfigInput,
+  prioritiesOnScreens,
+  resetConfiguration,
+  saveConfiguration,
+} from '#domain/configuration/configure-relay.ts';
 import { observedEmails } from '#domain/configuration/observed-emails.ts';
 import { ValidationError } from '#domain/errors.ts';
 import type { Actor, AdminSession } from '#domain/ports.ts';
 import type { AdminResponse } from '#shared/admin-api-routes.ts';
 import { json } from '#shared/http.ts';
-import * as z from 'zod/mini';
 import type { AdminApiDeps } from './admin-api-deps.ts';
 import { toConfigDto, toConfigVersionDtos, toFieldDto, toKeeperFieldDtos } from './dto-mappers.ts';
 import { parseJsonBody } from './request-input.ts';
@@ -32,9 +38,15 @@ const configInputSchema = z.object({
     ),
   ),
   priorityMapping: z.optional(
-    z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()), defaultPriorityId: z.optional(z.string()) }),
+    z.object({
+      byEvent: z.record(z.string(), z.string()),
+      byCategory: z.record(z.string(), z.string()),
+      defaultPriorityId: z.optional(z.string()),
+    }),
   ),
-  issueTypeMapping: z.optional(z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) })),
+  issueTypeMapping: z.optional(
+    z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) }),
+  ),
 });
 
 const resetInputSchema = z.object({ projectKey: z.optional(z.string()) });
@@ -52,12 +64,28 @@ export function configRoutes(
   deps: AdminApiDeps,
 ): Pick<
   AdminRouteHandlers,
-  'projects' | 'issueTypes' | 'fields' | 'priorities' | 'config' | 'saveConfig' | 'resetConfig' | 'configHistory' | 'events' | 'keeperFields'
+  | 'projects'
+  | 'issueTypes'
+  | 'fields'
+  | 'priorities'
+  | 'config'
+  | 'saveConfig'
+  | 'resetConfig'
+  | 'configHistory'
+  | 'events'
+  | 'keeperFields'
 > {
-  const configureDeps = { tracker: deps.tracker, configs: deps.configs, ledger: deps.ledger, queue: deps.queue, clock: deps.clock };
+  const configureDeps = {
+    tracker: deps.tracker,
+    configs: deps.configs,
+    ledger: deps.ledger,
+    queue: deps.queue,
+    clock: deps.clock,
+  };
 
   return {
-    projects: async () => json(200, { projects: await deps.tracker.listProjects() } satisfies AdminResponse<'projects'>),
+    projects: async () =>
+      json(200, { projects: await deps.tracker.listProjects() } satisfies AdminResponse<'projects'>),
 
     issueTypes: async ({ params }) =>
       json(200, { issueTypes: await deps.tracker.listIssueTypes(params.key) } satisfies AdminResponse<'issueTypes'>),
@@ -89,14 +117,23 @@ export function configRoutes(
       const body = parseJsonBody(event, resetInputSchema);
       const current = await deps.configs.get();
       const projectKey = body.projectKey ?? current?.project.key;
-      if (!projectKey) throw new ValidationError('Choose a target project first', [{ path: 'projectKey', message: 'Choose a target project' }]);
-      const saved = await resetConfiguration(configureDeps, { expectedVersion: current?.version ?? 0, projectKey }, actorOf(session));
+      if (!projectKey)
+        throw new ValidationError('Choose a target project first', [
+          { path: 'projectKey', message: 'Choose a target project' },
+        ]);
+      const saved = await resetConfiguration(
+        configureDeps,
+        { expectedVersion: current?.version ?? 0, projectKey },
+        actorOf(session),
+      );
       return json(200, { config: toConfigDto(saved) } satisfies AdminResponse<'resetConfig'>);
     },
 
     configHistory: async () => {
       const versions = await deps.configs.history(HISTORY_VERSIONS + 1);
-      return json(200, { versions: toConfigVersionDtos(versions, HISTORY_VERSIONS) } satisfies AdminResponse<'configHistory'>);
+      return json(200, {
+        versions: toConfigVersionDtos(versions, HISTORY_VERSIONS),
+      } satisfies AdminResponse<'configHistory'>);
     },
 
     // The catalogue is read-only and shared, so it is not checked against the contract's mutable arrays.
@@ -104,7 +141,9 @@ export function configRoutes(
 
     keeperFields: async () => {
       const recent = await deps.ledger.listRecent(RECENT_ALERTS_FOR_FIELDS);
-      return json(200, { fields: toKeeperFieldDtos(recent.items.flatMap((r) => r.fieldPaths)) } satisfies AdminResponse<'keeperFields'>);
+      return json(200, {
+        fields: toKeeperFieldDtos(recent.items.flatMap((r) => r.fieldPaths)),
+      } satisfies AdminResponse<'keeperFields'>);
     },
   };
 }

@@ -27,7 +27,7 @@ const FILTERABLE: Record<AlertStatus, true> = {
 };
 
 function isAlertStatus(value: string): value is AlertStatus {
-  return Object.prototype.hasOwnProperty.call(FILTERABLE, value);
+  return Object.hasOwn(FILTERABLE, value);
 }
 
 export function deliveriesRoutes(
@@ -55,7 +55,8 @@ export function deliveriesRoutes(
       } satisfies AdminResponse<'deliveries'>);
     },
 
-    retryDelivery: async ({ params }) => json(202, (await replayAlert(deps, params.alertId)) satisfies AdminResponse<'retryDelivery'>),
+    retryDelivery: async ({ params }) =>
+      json(202, (await replayAlert(deps, params.alertId)) satisfies AdminResponse<'retryDelivery'>),
 
     hourlyStats: async ({ event }) => {
       const days = boundedNumber(queryParams(event), 'days', 3, 1, 14);

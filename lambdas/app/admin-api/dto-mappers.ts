@@ -24,7 +24,11 @@ import type {
 
 export function toSessionDto(session: AdminSession, siteUrl: string): SessionDto {
   return {
-    user: { accountId: session.accountId, displayName: session.displayName, ...(session.email ? { email: session.email } : {}) },
+    user: {
+      accountId: session.accountId,
+      displayName: session.displayName,
+      ...(session.email ? { email: session.email } : {}),
+    },
     site: { url: siteUrl },
     expiresAt: new Date(session.expiresAt * 1000).toISOString(),
   };
@@ -51,7 +55,10 @@ export function toStatusDto(input: {
           ...(connection.lastRefreshAt ? { lastRefreshAt: connection.lastRefreshAt } : {}),
           ...(connection.message ? { message: connection.message } : {}),
           ...(connection.state === 'connected'
-            ? { grantExpiresAt: grantExpiresAt(connection).toISOString(), grantDaysRemaining: grantDaysRemaining(connection, input.now) }
+            ? {
+                grantExpiresAt: grantExpiresAt(connection).toISOString(),
+                grantDaysRemaining: grantDaysRemaining(connection, input.now),
+              }
             : {}),
         }
       : { state: 'not_connected', siteUrl: input.siteUrl },

@@ -8,7 +8,7 @@ import { currentSession } from '#domain/access/admin-sign-in.ts';
 import { SessionRights } from '#domain/access/session-rights.ts';
 import { adminRoutes } from '#shared/admin-api-routes.ts';
 import { cookie, type HttpHandler } from '#shared/http.ts';
-import { requestBaseUrl, type AdminApiDeps } from './admin-api-deps.ts';
+import { type AdminApiDeps, requestBaseUrl } from './admin-api-deps.ts';
 import { configRoutes } from './config-routes.ts';
 import { deliveriesRoutes } from './deliveries-routes.ts';
 import { oauthRoutes, SESSION_COOKIE, sessionCookie } from './oauth-routes.ts';
@@ -32,7 +32,13 @@ export function makeAdminApi(deps: AdminApiDeps): HttpHandler {
   });
   return makeRouter(
     adminRoutes,
-    { ...oauthRoutes(deps), ...sessionRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...deliveriesRoutes(deps) },
+    {
+      ...oauthRoutes(deps),
+      ...sessionRoutes(deps),
+      ...configRoutes(deps),
+      ...tokenRoutes(deps),
+      ...deliveriesRoutes(deps),
+    },
     {
       originSecret: cachedOriginSecret(deps.secrets, deps.clock),
       session: (event) => currentSession(deps, cookie(event, SESSION_COOKIE)),

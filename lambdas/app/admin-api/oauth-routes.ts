@@ -1,5 +1,5 @@
 /** Sign-in with Atlassian, which is also how the relay connects to Jira: `/oauth/login` and `/oauth/callback`, and their cookies. */
-import { completeSignIn, startSignIn, type SignInDeps } from '#domain/access/admin-sign-in.ts';
+import { completeSignIn, type SignInDeps, startSignIn } from '#domain/access/admin-sign-in.ts';
 import { releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { AccessDeniedError } from '#domain/errors.ts';
 import { cookie, redirect } from '#shared/http.ts';

@@ -3,9 +3,10 @@
  * the connection record, the circuit breaker every instance shares (`jira-breaker`) and the ledger.
  * Pure; the status route does the reads. See "Stop hammering a dead Jira" in docs/webhook-and-delivery.md.
  */
-import type { AlertListing } from '#domain/ports.ts';
+
 import type { BreakerState } from '#domain/delivery/jira-governor.ts';
 import type { JiraConnection } from '#domain/jira-connection/connection-record.ts';
+import type { AlertListing } from '#domain/ports.ts';
 import type { AlertCountsDto, JiraHealthDto } from '#shared/admin-api-types.ts';
 
 /** Alerts counted per status for the banner; the count reads "100+" beyond this. */
@@ -20,7 +21,11 @@ export interface HealthInput {
   readonly lastDelivered: AlertListing | undefined;
 }
 
-function latest(records: readonly AlertListing[], field: 'updatedAt' | 'receivedAt', pick: (a: number, b: number) => number): string | undefined {
+function latest(
+  records: readonly AlertListing[],
+  field: 'updatedAt' | 'receivedAt',
+  pick: (a: number, b: number) => number,
+): string | undefined {
   let best: number | undefined;
   for (const record of records) {
     const at = Date.parse(record[field]);
@@ -54,14 +59,29 @@ export function jiraHealth(input: HealthInput): JiraHealthDto {
   }
   const failing = input.retrying.filter((r) => r.lastError !== undefined);
   const lastFailureAt = latest(failing, 'updatedAt', Math.max);
-  if (!lastFailureAt || (lastDeliveredAt !== undefined && lastFailureAt <= lastDeliveredAt)) return { state: 'connected', ...base };
+  if (!lastFailureAt || (lastDeliveredAt !== undefined && lastFailureAt <= lastDeliveredAt))
+    return { state: 'connected', ...base };
   const newest = failing.reduce((a, b) => (a.updatedAt >= b.updatedAt ? a : b));
   const firstUnanswered = latest(failing, 'receivedAt', Math.min);
-  const since = lastDeliveredAt !== undefined && firstUnanswered !== undefined && lastDeliveredAt > firstUnanswered ? lastDeliveredAt : firstUnanswered;
-  return { state: 'degraded', ...base, ...(newest.lastError ? { reason: newest.lastError } : {}), ...(since ? { since } : {}) };
+  const since =
+    lastDeliveredAt !== undefined && firstUnanswered !== undefined && lastDeliveredAt > firstUnanswered
+      ? lastDeliveredAt
+      : firstUnanswered;
+  return {
+    state: 'degraded',
+    ...base,
+    ...(newest.lastError ? { reason: newest.lastError } : {}),
+    ...(since ? { since } : {}),
+  };
 }
 
-export function alertCounts(counts: { queued: number; delivering: number; retrying: number; parked: number; failed: number }): AlertCountsDto {
+export function alertCounts(counts: {
+  queued: number;
+  delivering: number;
+  retrying: number;
+  parked: number;
+  failed: number;
+}): AlertCountsDto {
   const cap = (n: number): number => Math.min(n, ALERT_COUNT_LIMIT);
   return {
     queued: cap(counts.queued + counts.delivering),

@@ -1,8 +1,9 @@
 /** Parsing of the admin API's request bodies and query parameters, once at the edge. */
+
+import { en } from 'zod/locales';
+import type * as z from 'zod/mini';
 import { ValidationError } from '#domain/errors.ts';
 import { bodyText, type HttpEvent } from '#shared/http.ts';
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
 
 // zod/mini ships no locale: without English every default problem reads "Invalid input".
 const englishErrors = en().localeError;
@@ -30,6 +31,12 @@ export function queryParams(event: HttpEvent): URLSearchParams {
 }
 
 /** A numeric query parameter kept within [min, max]; missing, zero or not a number gives `fallback`. */
-export function boundedNumber(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+export function boundedNumber(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   return Math.min(max, Math.max(min, Number(query.get(name) ?? fallback) || fallback));
 }

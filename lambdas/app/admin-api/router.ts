@@ -9,7 +9,7 @@ import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import { DirectAccessError, NotFoundError, UnauthenticatedError, ValidationError } from '#domain/errors.ts';
 import type { AdminSession } from '#domain/ports.ts';
 import type { AdminRoutes, PathParams } from '#shared/admin-api-routes.ts';
-import { errorResult, header, json, type HttpEvent, type HttpHandler, type HttpResult } from '#shared/http.ts';
+import { errorResult, type HttpEvent, type HttpHandler, type HttpResult, header, json } from '#shared/http.ts';
 
 export interface RouteSpec {
   readonly method: string;
@@ -67,16 +67,27 @@ interface CompiledRoute {
   readonly pattern: RegExp;
   readonly names: readonly string[];
   readonly needsSession: boolean;
-  readonly handle: (request: { event: HttpEvent; params: Record<string, string>; baseUrl: string; session?: AdminSession }) => Promise<HttpResult>;
+  readonly handle: (request: {
+    event: HttpEvent;
+    params: Record<string, string>;
+    baseUrl: string;
+    session?: AdminSession;
+  }) => Promise<HttpResult>;
 }
 
 function compile(spec: RouteSpec, handle: CompiledRoute['handle']): CompiledRoute {
   const names: string[] = [];
-  const pattern = new RegExp(`^${spec.path.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`);
+  const pattern = new RegExp(
+    `^${spec.path.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`,
+  );
   return { method: spec.method, pattern, names, needsSession: spec.needsSession, handle };
 }
 
-export function makeRouter<T extends Readonly<Record<string, RouteSpec>>>(table: T, handlers: RouteHandlers<T>, options: RouterOptions): HttpHandler {
+export function makeRouter<T extends Readonly<Record<string, RouteSpec>>>(
+  table: T,
+  handlers: RouteHandlers<T>,
+  options: RouterOptions,
+): HttpHandler {
   const routes = Object.entries(table).map(([name, spec]) =>
     // Each handler is typed by its own route; here they share the widest request shape.
     compile(spec, handlers[name as keyof T] as unknown as CompiledRoute['handle']),
@@ -114,7 +125,8 @@ export function makeRouter<T extends Readonly<Record<string, RouteSpec>>>(table:
     } catch (error) {
       const result = errorResult(error, options.log, 'Admin API request failed', { path, method });
       // A browser holding a dead session cookie drops it, so the site shows the sign-in screen.
-      if (error instanceof UnauthenticatedError && options.signedOutCookies) return { ...result, cookies: options.signedOutCookies(baseUrl) };
+      if (error instanceof UnauthenticatedError && options.signedOutCookies)
+        return { ...result, cookies: options.signedOutCookies(baseUrl) };
       return result;
     }
   };

@@ -3,13 +3,15 @@ import { BREAKER_ITEM, type BreakerState } from '#domain/delivery/jira-governor.
 import { readConnection } from '#domain/jira-connection/connection-record.ts';
 import type { AdminResponse } from '#shared/admin-api-routes.ts';
 import { json, noContent } from '#shared/http.ts';
-import { webhookUrl, type AdminApiDeps } from './admin-api-deps.ts';
+import { type AdminApiDeps, webhookUrl } from './admin-api-deps.ts';
 import { toSessionDto, toStatusDto } from './dto-mappers.ts';
-import { ALERT_COUNT_LIMIT, alertCounts, jiraHealth } from './relay-health.ts';
 import { sessionCookie } from './oauth-routes.ts';
+import { ALERT_COUNT_LIMIT, alertCounts, jiraHealth } from './relay-health.ts';
 import type { AdminRouteHandlers } from './router.ts';
 
-export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'session' | 'logout' | 'signOutEverywhere' | 'status'> {
+export function sessionRoutes(
+  deps: AdminApiDeps,
+): Pick<AdminRouteHandlers, 'session' | 'logout' | 'signOutEverywhere' | 'status'> {
   return {
     session: async ({ session }) => json(200, toSessionDto(session, deps.siteUrl) satisfies AdminResponse<'session'>),
 
@@ -28,19 +30,21 @@ export function sessionRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'ses
 
     // Needs no Jira call: it must tell the truth exactly when Jira does not answer.
     status: async ({ event }) => {
-      const count = (status: Parameters<AdminApiDeps['ledger']['listByStatus']>[0]) => deps.ledger.listByStatus(status, ALERT_COUNT_LIMIT);
-      const [connection, config, token, breaker, queued, delivering, retrying, parked, failed, delivered] = await Promise.all([
-        readConnection(deps.secrets),
-        deps.configs.get(),
-        deps.tokens.meta(),
-        deps.state.getItem<BreakerState>(BREAKER_ITEM),
-        count('queued'),
-        count('delivering'),
-        count('retrying'),
-        count('pending_configuration'),
-        count('failed'),
-        deps.ledger.listByStatus('delivered', 1),
-      ]);
+      const count = (status: Parameters<AdminApiDeps['ledger']['listByStatus']>[0]) =>
+        deps.ledger.listByStatus(status, ALERT_COUNT_LIMIT);
+      const [connection, config, token, breaker, queued, delivering, retrying, parked, failed, delivered] =
+        await Promise.all([
+          readConnection(deps.secrets),
+          deps.configs.get(),
+          deps.tokens.meta(),
+          deps.state.getItem<BreakerState>(BREAKER_ITEM),
+          count('queued'),
+          count('delivering'),
+          count('retrying'),
+          count('pending_configuration'),
+          count('failed'),
+          deps.ledger.listByStatus('delivered', 1),
+        ]);
       const status = toStatusDto({
         connection,
         configured: config !== undefined,

@@ -6,7 +6,9 @@ import type { AdminApiDeps } from './admin-api-deps.ts';
 import { toWebhookResultDto } from './dto-mappers.ts';
 import type { AdminRouteHandlers } from './router.ts';
 
-export function tokenRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'generateToken' | 'revokeToken' | 'testAlert'> {
+export function tokenRoutes(
+  deps: AdminApiDeps,
+): Pick<AdminRouteHandlers, 'generateToken' | 'revokeToken' | 'testAlert'> {
   return {
     generateToken: async () => json(201, (await deps.tokens.generate()) satisfies AdminResponse<'generateToken'>),
 
@@ -17,7 +19,10 @@ export function tokenRoutes(deps: AdminApiDeps): Pick<AdminRouteHandlers, 'gener
 
     testAlert: async () => {
       const result = await deps.ingest(JSON.stringify(buildTestAlert(deps.clock.now())), { test: true });
-      return json(result.kind === 'created' ? 201 : 202, toWebhookResultDto(result) satisfies AdminResponse<'testAlert'>);
+      return json(
+        result.kind === 'created' ? 201 : 202,
+        toWebhookResultDto(result) satisfies AdminResponse<'testAlert'>,
+      );
     },
   };
 }

@@ -6,8 +6,8 @@
  * tokens in the session, to re-check the administrator's rights (`session-rights.ts`).
  */
 import { randomBytes } from 'node:crypto';
-import { connect, readConnection } from '#domain/jira-connection/connection-record.ts';
 import { AccessDeniedError } from '#domain/errors.ts';
+import { connect, readConnection } from '#domain/jira-connection/connection-record.ts';
 import type { AdminSession, Clock, JiraIdentity, OAuthClient, SecretStore, SessionStore } from '#domain/ports.ts';
 
 const STATE_TTL_SECONDS = 10 * 60;
@@ -32,7 +32,9 @@ export function normaliseSiteUrl(url: string): string {
 }
 
 /** Starts the flow: returns where to send the browser and the binding value to put in a cookie. */
-export async function startSignIn(deps: Pick<SignInDeps, 'oauth' | 'sessions' | 'clock'>): Promise<{ location: string; browserBinding: string }> {
+export async function startSignIn(
+  deps: Pick<SignInDeps, 'oauth' | 'sessions' | 'clock'>,
+): Promise<{ location: string; browserBinding: string }> {
   const state = randomId();
   const browserBinding = randomId();
   const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + STATE_TTL_SECONDS;
@@ -52,18 +54,30 @@ export async function completeSignIn(
   input: { code?: string; state?: string; error?: string; browserBinding?: string },
 ): Promise<SignInResult> {
   if (input.error) throw new AccessDeniedError(`Atlassian sign-in was not completed (${input.error})`, 'oauth_failed');
-  if (!input.code || !input.state) throw new AccessDeniedError('The sign-in response is missing its code or state', 'oauth_failed');
+  if (!input.code || !input.state)
+    throw new AccessDeniedError('The sign-in response is missing its code or state', 'oauth_failed');
   const stored = await deps.sessions.takeOAuthState(input.state);
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
-  if (!stored || stored.expiresAt < nowSeconds || !input.browserBinding || stored.browserBinding !== input.browserBinding) {
-    throw new AccessDeniedError('The sign-in link expired or was started in another browser; sign in again', 'oauth_failed');
+  if (
+    !stored ||
+    stored.expiresAt < nowSeconds ||
+    !input.browserBinding ||
+    stored.browserBinding !== input.browserBinding
+  ) {
+    throw new AccessDeniedError(
+      'The sign-in link expired or was started in another browser; sign in again',
+      'oauth_failed',
+    );
   }
 
   const tokens = await deps.oauth.exchangeCode(input.code);
   const resources = await deps.oauth.accessibleResources(tokens.accessToken);
   const site = resources.find((r) => normaliseSiteUrl(r.url) === normaliseSiteUrl(deps.siteUrl));
   if (!site) {
-    throw new AccessDeniedError(`This relay serves ${deps.siteUrl}; the account has not granted access to that site`, 'wrong_site');
+    throw new AccessDeniedError(
+      `This relay serves ${deps.siteUrl}; the account has not granted access to that site`,
+      'wrong_site',
+    );
   }
   if (!(await deps.identity.hasAdminister(tokens.accessToken, site.id))) {
     throw new AccessDeniedError(`Only Jira administrators of ${deps.siteUrl} can configure the relay`, 'not_admin');

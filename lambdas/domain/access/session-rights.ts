@@ -7,7 +7,16 @@
 import type { EventLog } from '#domain/delivery/deliver-alert.ts';
 import { JiraUnauthorizedError, ReconnectRequiredError, SessionEndedError } from '#domain/errors.ts';
 import { readConnection } from '#domain/jira-connection/connection-record.ts';
-import type { AdminSession, AdminTokens, Clock, JiraIdentity, OAuthClient, SecretStore, SessionCredentials, SessionStore } from '#domain/ports.ts';
+import type {
+  AdminSession,
+  AdminTokens,
+  Clock,
+  JiraIdentity,
+  OAuthClient,
+  SecretStore,
+  SessionCredentials,
+  SessionStore,
+} from '#domain/ports.ts';
 
 /** A read may rely on a check this recent; a change never does. */
 export const RIGHTS_RECHECK_MS = 15 * 60_000;
@@ -56,10 +65,17 @@ export class SessionRights {
     const now = this.deps.clock.now().getTime();
     let result: Check;
     try {
-      result = session.credentials.kind === 'own' ? await this.#checkOwn(session, session.credentials.tokens) : await this.#checkWithConnection(session);
+      result =
+        session.credentials.kind === 'own'
+          ? await this.#checkOwn(session, session.credentials.tokens)
+          : await this.#checkWithConnection(session);
     } catch (error) {
       if (error instanceof ReconnectRequiredError) {
-        return this.#end(session, 'grant_revoked', 'Your Atlassian authorization was revoked or has expired: sign in again');
+        return this.#end(
+          session,
+          'grant_revoked',
+          'Your Atlassian authorization was revoked or has expired: sign in again',
+        );
       }
       throw error;
     }
@@ -75,14 +91,21 @@ export class SessionRights {
   /** With the administrator's own tokens; a refreshed token pair is stored before it is used. */
   async #checkOwn(session: AdminSession, tokens: AdminTokens): Promise<Check> {
     let current = tokens;
-    if (current.accessTokenExpiresAt - EXPIRY_MARGIN_MS <= this.deps.clock.now().getTime()) current = await this.#refresh(session, current);
+    if (current.accessTokenExpiresAt - EXPIRY_MARGIN_MS <= this.deps.clock.now().getTime())
+      current = await this.#refresh(session, current);
     try {
-      return { admin: await this.deps.identity.hasAdminister(current.accessToken, session.cloudId), credentials: { kind: 'own', tokens: current } };
+      return {
+        admin: await this.deps.identity.hasAdminister(current.accessToken, session.cloudId),
+        credentials: { kind: 'own', tokens: current },
+      };
     } catch (error) {
       // Revoked before its expiry (app removed, password changed): the refresh tells whether the grant lives.
       if (!(error instanceof JiraUnauthorizedError)) throw error;
       current = await this.#refresh(session, current);
-      return { admin: await this.deps.identity.hasAdminister(current.accessToken, session.cloudId), credentials: { kind: 'own', tokens: current } };
+      return {
+        admin: await this.deps.identity.hasAdminister(current.accessToken, session.cloudId),
+        credentials: { kind: 'own', tokens: current },
+      };
     }
   }
 
@@ -96,7 +119,12 @@ export class SessionRights {
       refreshToken: fresh.refreshToken ?? tokens.refreshToken,
     };
     // The old refresh token is superseded now: keep the new one before anything else can fail.
-    if (!(await this.deps.sessions.update(session.id, { rightsCheckedAt: session.rightsCheckedAt, credentials: { kind: 'own', tokens: next } }))) {
+    if (
+      !(await this.deps.sessions.update(session.id, {
+        rightsCheckedAt: session.rightsCheckedAt,
+        credentials: { kind: 'own', tokens: next },
+      }))
+    ) {
       throw new SessionEndedError('Your session has ended: sign in again', 'grant_revoked');
     }
     return next;
@@ -105,12 +133,22 @@ export class SessionRights {
   /** With the relay's connection, which holds this administrator's grant (their sign-in connected the relay). */
   async #checkWithConnection(session: AdminSession): Promise<Check> {
     const connection = await readConnection(this.deps.secrets);
-    if (connection?.state === 'reconnect_required') throw new ReconnectRequiredError(connection.message ?? 'The Jira connection must be renewed');
-    if (connection === undefined || connection.connectedBy.accountId !== session.accountId || connection.cloudId !== session.cloudId) {
+    if (connection?.state === 'reconnect_required')
+      throw new ReconnectRequiredError(connection.message ?? 'The Jira connection must be renewed');
+    if (
+      connection === undefined ||
+      connection.connectedBy.accountId !== session.accountId ||
+      connection.cloudId !== session.cloudId
+    ) {
       // Someone else reconnected the relay: this session's grant is no longer the connection's.
-      return this.#end(session, 'connection_changed', 'The Jira connection was renewed by another administrator: sign in again');
+      return this.#end(
+        session,
+        'connection_changed',
+        'The Jira connection was renewed by another administrator: sign in again',
+      );
     }
-    const ask = async () => this.deps.identity.hasAdminister(await this.deps.relayTokens.accessToken(), session.cloudId);
+    const ask = async () =>
+      this.deps.identity.hasAdminister(await this.deps.relayTokens.accessToken(), session.cloudId);
     try {
       return { admin: await ask(), credentials: { kind: 'connection' } };
     } catch (error) {

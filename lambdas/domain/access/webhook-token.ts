@@ -16,7 +16,10 @@ const LAST_USED_STAMP_MS = 60_000;
 const MISS_REFETCH_MS = 1_000;
 
 const storedTokensSchema = z.object({
-  tokens: z._default(z.array(z.object({ id: z.string(), hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)), createdAt: z.string() })), []),
+  tokens: z._default(
+    z.array(z.object({ id: z.string(), hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)), createdAt: z.string() })),
+    [],
+  ),
 });
 export type StoredTokens = z.infer<typeof storedTokensSchema>;
 
@@ -76,7 +79,8 @@ export class WebhookTokenVerifier {
   /** Returns the matching token id or throws AuthenticationError. */
   async verify(authorization: string | undefined): Promise<string> {
     const token = bearerToken(authorization);
-    if (token === undefined) throw new AuthenticationError('Missing or malformed Authorization header: expected "Bearer <token>"');
+    if (token === undefined)
+      throw new AuthenticationError('Missing or malformed Authorization header: expected "Bearer <token>"');
     let stored = await this.hashes(false);
     let id = matchToken(token, stored);
     if (id === undefined) {
@@ -86,7 +90,9 @@ export class WebhookTokenVerifier {
       id = matchToken(token, stored);
     }
     if (stored.tokens.length === 0) {
-      throw new AuthenticationError('No webhook token is configured: generate one in the admin site (Web Trigger Setup)');
+      throw new AuthenticationError(
+        'No webhook token is configured: generate one in the admin site (Web Trigger Setup)',
+      );
     }
     if (id === undefined) throw new AuthenticationError('Invalid webhook token');
     await this.stampLastUsed(id);
@@ -154,6 +160,10 @@ export class WebhookTokenAdmin {
     const current = stored.tokens[0];
     if (current === undefined) return undefined;
     const meta = await this.state.getItem<Partial<TokenMeta>>(TOKEN_META_ITEM);
-    return { id: current.id, createdAt: current.createdAt, ...(meta?.lastUsedAt ? { lastUsedAt: meta.lastUsedAt } : {}) };
+    return {
+      id: current.id,
+      createdAt: current.createdAt,
+      ...(meta?.lastUsedAt ? { lastUsedAt: meta.lastUsedAt } : {}),
+    };
   }
 }

@@ -35,7 +35,10 @@ export function canonicalBody(raw: string): string {
  * collisions out of reach for any realistic alert volume.
  */
 export function alertLabel(alertId: string): string {
-  const id = alertId.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16);
+  const id = alertId
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 16);
   return `${ALERT_LABEL_PREFIX}${id || 'unknown'}`;
 }
 

@@ -108,7 +108,9 @@ export function parseAlertBody(raw: string): KeeperAlert {
   const timestamp = rawTimestamp === undefined ? undefined : normaliseTimestamp(rawTimestamp);
   if (rawTimestamp !== undefined && timestamp === undefined) {
     // Quoted and bounded: the value may be any length, and the message goes into the ticket.
-    fieldIssues.push(`timestamp ${JSON.stringify(truncated(String(rawTimestamp), 80))} is not an ISO-8601 date; kept as received`);
+    fieldIssues.push(
+      `timestamp ${JSON.stringify(truncated(String(rawTimestamp), 80))} is not an ISO-8601 date; kept as received`,
+    );
   }
   return stripUndefined({
     parsed: true as const,

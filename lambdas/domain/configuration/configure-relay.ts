@@ -4,13 +4,23 @@
  * account ids for user fields), validate the draft against it, store it versioned, and release
  * alerts that were waiting for a configuration. Delivery then costs one Jira call per alert.
  */
-import { collectUserEmails, validateConfig, type ConfigDraft } from './validate-config.ts';
-import { keeperDefaults } from './keeper-defaults.ts';
-import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+
 import { releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { ValidationError } from '#domain/errors.ts';
-import type { Actor, AlertLedger, Clock, ConfigStore, IssueTracker, JiraFieldMeta, JiraIssueType, RetryQueue } from '#domain/ports.ts';
+import type {
+  Actor,
+  AlertLedger,
+  Clock,
+  ConfigStore,
+  IssueTracker,
+  JiraFieldMeta,
+  JiraIssueType,
+  RetryQueue,
+} from '#domain/ports.ts';
 import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from '#domain/relay-config.ts';
+import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+import { keeperDefaults } from './keeper-defaults.ts';
+import { type ConfigDraft, collectUserEmails, validateConfig } from './validate-config.ts';
 
 const USER_KINDS: ReadonlySet<string> = new Set(['user', 'multi-user']);
 
@@ -60,9 +70,10 @@ export async function loadProjectMetadata(
 ): Promise<ProjectMetadata> {
   const project = (await tracker.listProjects()).find((p) => p.key.toUpperCase() === projectKey.toUpperCase());
   if (!project) {
-    throw new ValidationError(`Project ${projectKey} does not exist or the relay's Jira account cannot create issues in it`, [
-      { path: 'projectKey', message: `Project ${projectKey} not found`, project: projectKey },
-    ]);
+    throw new ValidationError(
+      `Project ${projectKey} does not exist or the relay's Jira account cannot create issues in it`,
+      [{ path: 'projectKey', message: `Project ${projectKey} not found`, project: projectKey }],
+    );
   }
   const issueTypes = await tracker.listIssueTypes(project.key);
   const wanted = [...new Set(issueTypeIds(issueTypes).filter((id) => issueTypes.some((t) => t.id === id)))];
@@ -114,7 +125,9 @@ async function resolveUsers(
 /** Constants of user fields that are not e-mail addresses: taken as Jira account ids. */
 function userAccountIdConstants(draft: ConfigDraft, meta: ProjectMetadata): string[] {
   const userFields = new Set(
-    Object.values(meta.fieldMeta).flatMap((fields) => fields.filter((f) => USER_KINDS.has(jiraFieldKind(f))).map((f) => f.fieldId)),
+    Object.values(meta.fieldMeta).flatMap((fields) =>
+      fields.filter((f) => USER_KINDS.has(jiraFieldKind(f))).map((f) => f.fieldId),
+    ),
   );
   return draft.fieldMappings
     .filter((m) => m.constant !== undefined && userFields.has(m.fieldId))
@@ -143,13 +156,22 @@ export async function saveConfiguration(
   const userFieldFromPayload = draft.fieldMappings.some(
     (m) =>
       m.source !== undefined &&
-      Object.values(meta.fieldMeta).some((fields) => fields.some((f) => f.fieldId === m.fieldId && USER_KINDS.has(jiraFieldKind(f)))),
+      Object.values(meta.fieldMeta).some((fields) =>
+        fields.some((f) => f.fieldId === m.fieldId && USER_KINDS.has(jiraFieldKind(f))),
+      ),
   );
   const observed = userFieldFromPayload ? await observedEmails() : [];
-  const users = await resolveUsers(deps.tracker, [...collectUserEmails(draft, meta), ...observed], userAccountIdConstants(draft, meta));
+  const users = await resolveUsers(
+    deps.tracker,
+    [...collectUserEmails(draft, meta), ...observed],
+    userAccountIdConstants(draft, meta),
+  );
   const problems = validateConfig(draft, meta, users.directory);
   if (problems.length > 0) {
-    throw new ValidationError(`The configuration was not saved: ${problems.length} problem(s) found against project ${meta.project.key}`, problems);
+    throw new ValidationError(
+      `The configuration was not saved: ${problems.length} problem(s) found against project ${meta.project.key}`,
+      problems,
+    );
   }
   const config: RelayConfig = {
     ...draft,
@@ -157,7 +179,12 @@ export async function saveConfiguration(
     updatedAt: deps.clock.now().toISOString(),
     updatedBy: { accountId: actor.accountId, displayName: actor.displayName },
     project: meta.project,
-    issueTypes: meta.issueTypes.map((t) => ({ id: t.id, name: t.name, subtask: t.subtask, hierarchyLevel: t.hierarchyLevel })),
+    issueTypes: meta.issueTypes.map((t) => ({
+      id: t.id,
+      name: t.name,
+      subtask: t.subtask,
+      hierarchyLevel: t.hierarchyLevel,
+    })),
     fieldMeta: meta.fieldMeta,
     userDirectory: users.directory,
   };
@@ -173,7 +200,13 @@ export async function resetConfiguration(
   actor: Actor,
 ): Promise<RelayConfig> {
   // Every non-subtask type is loaded because the defaults map categories to Incident and Task.
-  const meta = await loadProjectMetadata(deps.tracker, input.projectKey, (types) => types.filter((t) => !t.subtask).map((t) => t.id));
+  const meta = await loadProjectMetadata(deps.tracker, input.projectKey, (types) =>
+    types.filter((t) => !t.subtask).map((t) => t.id),
+  );
   const defaults = keeperDefaults(meta);
-  return saveConfiguration(deps, { expectedVersion: input.expectedVersion, projectKey: meta.project.key, ...defaults }, actor);
+  return saveConfiguration(
+    deps,
+    { expectedVersion: input.expectedVersion, projectKey: meta.project.key, ...defaults },
+    actor,
+  );
 }

@@ -3,14 +3,15 @@
  * docs/keeper-alert-facts.md), applied only where the target project has the field, issue
  * type or priority — so the draft produced here passes `validateConfig` for that project.
  */
-import type { ConfigDraft, ProjectMeta } from './validate-config.ts';
+
 import { ValidationError } from '#domain/errors.ts';
-import { jiraFieldKind } from '#domain/ticket/field-values.ts';
-import { RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
-import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
-import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import type { JiraIssueType } from '#domain/ports.ts';
 import { DEFAULT_SUMMARY_TEMPLATE, type FieldMapping } from '#domain/relay-config.ts';
+import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
+import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
+import { jiraFieldKind } from '#domain/ticket/field-values.ts';
+import { RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
+import type { ConfigDraft, ProjectMeta } from './validate-config.ts';
 
 /**
  * Payload field → Jira field (matched by name, case-insensitive). `alert_name` goes to the summary
@@ -62,12 +63,19 @@ const DEFAULT_ISSUE_TYPES_BY_CATEGORY: readonly [category: string, issueTypeName
 export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
   const project = meta.project.key;
   // Without a parent issue key only types that take tickets on their own qualify.
-  const creatable = meta.issueTypes.filter((t) => issueTypeProblems(t.id, { issueTypes: meta.issueTypes, fieldMeta: meta.fieldMeta }).length === 0);
-  const byName = (name: string): JiraIssueType | undefined => creatable.find((t) => t.name.toLowerCase() === name.toLowerCase());
+  const creatable = meta.issueTypes.filter(
+    (t) => issueTypeProblems(t.id, { issueTypes: meta.issueTypes, fieldMeta: meta.fieldMeta }).length === 0,
+  );
+  const byName = (name: string): JiraIssueType | undefined =>
+    creatable.find((t) => t.name.toLowerCase() === name.toLowerCase());
   const defaultType = byName('Task') ?? creatable.find((t) => t.hierarchyLevel === 0) ?? creatable[0];
   if (defaultType === undefined) {
     throw new ValidationError(`Project ${project} has no issue type the relay can create tickets with`, [
-      { path: 'defaultIssueTypeId', message: `Project ${project} has no non-sub-task issue type with create metadata`, project },
+      {
+        path: 'defaultIssueTypeId',
+        message: `Project ${project} has no non-sub-task issue type with create metadata`,
+        project,
+      },
     ]);
   }
 

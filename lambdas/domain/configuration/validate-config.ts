@@ -3,14 +3,15 @@
  * issue type the mapping can choose). Everything delivery would otherwise discover alert by alert
  * is caught here, with messages that name the field, the issue type and the project.
  */
-import type { ValidationProblem } from '#domain/errors.ts';
+
 import { eventCatalog, UNKNOWN } from '#domain/alert/event-catalog.ts';
-import { describeSchema, isEmptyValue, jiraFieldKind, toJiraValue } from '#domain/ticket/field-values.ts';
-import { RELAY_DECIDED_FIELDS, RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
-import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
-import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
+import type { ValidationProblem } from '#domain/errors.ts';
 import type { JiraFieldMeta, JiraIssueType } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
+import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
+import { describeSchema, isEmptyValue, jiraFieldKind, toJiraValue } from '#domain/ticket/field-values.ts';
+import { RELAY_DECIDED_FIELDS, RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
 
 /** The administrator's choices; the rest of a RelayConfig is resolved from Jira when saving. */
 export type ConfigDraft = Pick<
@@ -93,9 +94,17 @@ function checkParentIssueKey(ctx: ValidationContext): void {
   if (draft.parentIssueKey === undefined) return;
   const key = draft.parentIssueKey.trim().toUpperCase();
   if (!PARENT_KEY.test(key)) {
-    add(ctx, { path: 'parentIssueKey', message: `Parent issue key "${draft.parentIssueKey}" is not an issue key like ${project}-123`, project });
+    add(ctx, {
+      path: 'parentIssueKey',
+      message: `Parent issue key "${draft.parentIssueKey}" is not an issue key like ${project}-123`,
+      project,
+    });
   } else if (!key.startsWith(`${project.toUpperCase()}-`)) {
-    add(ctx, { path: 'parentIssueKey', message: `Parent issue ${key} is not in project ${project}; sub-tasks must be created in their parent's project`, project });
+    add(ctx, {
+      path: 'parentIssueKey',
+      message: `Parent issue ${key} is not in project ${project}; sub-tasks must be created in their parent's project`,
+      project,
+    });
   }
 }
 
@@ -104,8 +113,14 @@ function checkIssueTypes(ctx: ValidationContext): void {
   const { draft, meta, project } = ctx;
   const choices: { path: string; id: string }[] = [
     { path: 'defaultIssueTypeId', id: draft.defaultIssueTypeId },
-    ...Object.entries(draft.issueTypeMapping.byEvent).map(([event, id]) => ({ path: `issueTypeMapping.byEvent.${event}`, id })),
-    ...Object.entries(draft.issueTypeMapping.byCategory).map(([category, id]) => ({ path: `issueTypeMapping.byCategory.${category}`, id })),
+    ...Object.entries(draft.issueTypeMapping.byEvent).map(([event, id]) => ({
+      path: `issueTypeMapping.byEvent.${event}`,
+      id,
+    })),
+    ...Object.entries(draft.issueTypeMapping.byCategory).map(([category, id]) => ({
+      path: `issueTypeMapping.byCategory.${category}`,
+      id,
+    })),
   ];
   const target = { issueTypes: meta.issueTypes, fieldMeta: meta.fieldMeta, parentIssueKey: draft.parentIssueKey };
   for (const { path, id } of choices) {
@@ -121,7 +136,12 @@ function checkIssueTypes(ctx: ValidationContext): void {
           project,
         });
       } else {
-        add(ctx, { path, message: `Jira's create metadata for issue type ${problem.type.name} in project ${project} was not loaded`, issueType: problem.type.name, project });
+        add(ctx, {
+          path,
+          message: `Jira's create metadata for issue type ${problem.type.name} in project ${project} was not loaded`,
+          issueType: problem.type.name,
+          project,
+        });
       }
     }
     // A sub-task type without a parent is reported above, yet its screen is still checked below.
@@ -136,15 +156,30 @@ function checkFieldMappings(ctx: ValidationContext): void {
     const path = `fieldMappings.${index}`;
     const { fieldId } = mapping;
     if (mappedFields.has(fieldId)) {
-      add(ctx, { path: `${path}.fieldId`, message: `${fieldLabel(meta, fieldId)} is mapped more than once`, fieldId, project });
+      add(ctx, {
+        path: `${path}.fieldId`,
+        message: `${fieldLabel(meta, fieldId)} is mapped more than once`,
+        fieldId,
+        project,
+      });
     }
     mappedFields.add(fieldId);
     if (RELAY_DECIDED_FIELDS.has(fieldId)) {
-      add(ctx, { path: `${path}.fieldId`, message: `${fieldLabel(meta, fieldId)} is set by the relay and cannot be mapped`, fieldId, project });
+      add(ctx, {
+        path: `${path}.fieldId`,
+        message: `${fieldLabel(meta, fieldId)} is set by the relay and cannot be mapped`,
+        fieldId,
+        project,
+      });
       return;
     }
     if (mapping.source !== undefined && mapping.source.trim() === '') {
-      add(ctx, { path: `${path}.source`, message: `${fieldLabel(meta, fieldId)} is mapped from an empty payload path`, fieldId, project });
+      add(ctx, {
+        path: `${path}.source`,
+        message: `${fieldLabel(meta, fieldId)} is mapped from an empty payload path`,
+        fieldId,
+        project,
+      });
     }
     for (const typeId of usableTypes) {
       const issueType = typeName(meta, typeId);
@@ -194,7 +229,13 @@ function checkRequiredFields(ctx: ValidationContext): void {
   for (const typeId of ctx.usableTypes) {
     const issueType = typeName(meta, typeId);
     for (const field of meta.fieldMeta[typeId] ?? []) {
-      if (!field.required || field.hasDefaultValue || RELAY_FILLED_FIELDS.has(field.fieldId) || ctx.mappedFields.has(field.fieldId)) continue;
+      if (
+        !field.required ||
+        field.hasDefaultValue ||
+        RELAY_FILLED_FIELDS.has(field.fieldId) ||
+        ctx.mappedFields.has(field.fieldId)
+      )
+        continue;
       // The relay fills Priority on every ticket only when a default priority applies.
       if (field.fieldId === 'priority' && draft.priorityMapping.defaultPriorityId !== undefined) continue;
       add(ctx, {
@@ -219,7 +260,9 @@ function checkPriorityRules(ctx: ValidationContext): void {
     checkPriority(ctx, `priorityMapping.byCategory.${category}`, priorityId, [chooseIssueTypeId(draft, '', category)]);
   }
   if (draft.priorityMapping.defaultPriorityId !== undefined) {
-    checkPriority(ctx, 'priorityMapping.defaultPriorityId', draft.priorityMapping.defaultPriorityId, [...ctx.usableTypes]);
+    checkPriority(ctx, 'priorityMapping.defaultPriorityId', draft.priorityMapping.defaultPriorityId, [
+      ...ctx.usableTypes,
+    ]);
   }
 }
 
@@ -233,7 +276,10 @@ function checkPriority(ctx: ValidationContext, path: string, priorityId: string,
     const known = meta.priorities.find((p) => p.id === priorityId);
     const shown = known?.name ? `Priority "${known.name}" (${priorityId})` : `Priority ${priorityId}`;
     if (check.reason === 'not-on-screen') {
-      const hint = meta.project.style === 'next-gen' ? '; team-managed projects have it only where it was added to the issue type' : '';
+      const hint =
+        meta.project.style === 'next-gen'
+          ? '; team-managed projects have it only where it was added to the issue type'
+          : '';
       add(ctx, {
         path,
         message: `${shown} cannot be set on issue type ${issueType} in project ${project}: the Priority field is not on its create screen${hint}`,
@@ -281,7 +327,10 @@ function fieldName(meta: ProjectMeta, fieldId: string): string {
  * lower-cased and sorted, for the admin API to resolve to account ids before validating.
  * Without `meta` every constant that looks like an e-mail address is returned.
  */
-export function collectUserEmails(draft: Pick<ConfigDraft, 'fieldMappings'>, meta?: Pick<ProjectMeta, 'fieldMeta'>): string[] {
+export function collectUserEmails(
+  draft: Pick<ConfigDraft, 'fieldMappings'>,
+  meta?: Pick<ProjectMeta, 'fieldMeta'>,
+): string[] {
   const userFields = new Set<string>();
   for (const fields of Object.values(meta?.fieldMeta ?? {})) {
     for (const field of fields) {

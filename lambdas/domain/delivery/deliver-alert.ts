@@ -5,8 +5,10 @@
  * the alert until an administrator configures the relay. When the next attempt happens is
  * `./retry-policy.ts`; parked alerts go back to the queue through `./release-parked-alerts.ts`.
  */
-import { DELIVERABLE_STATUSES, type AlertRecord, type AlertStatus } from '#domain/alert-record.ts';
+
 import { alertLabel } from '#domain/alert/dedup-key.ts';
+import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import { type AlertRecord, type AlertStatus, DELIVERABLE_STATUSES } from '#domain/alert-record.ts';
 import {
   JiraRejectedError,
   JiraTransientError,
@@ -14,11 +16,10 @@ import {
   NotConfiguredError,
   ReconnectRequiredError,
 } from '#domain/errors.ts';
-import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build-issue.ts';
-import { rawBodyFile, type RawBodyFile } from '#domain/ticket/description.ts';
-import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AlertLedger, Clock, IssueTracker, RelayMetrics, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
+import { type RawBodyFile, rawBodyFile } from '#domain/ticket/description.ts';
 import type { JiraGovernor, Permit } from './jira-governor.ts';
 import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 
@@ -83,7 +84,11 @@ export function issueUrl(siteUrl: string, key: string): string {
 }
 
 /** Delivers `alertId` if it is deliverable (a replay from the admin site first sets it back to `queued`). */
-export async function deliverAlert(deps: DeliveryDeps, alertId: string, options: AttemptOptions = { maxWaitMs: 0 }): Promise<DeliveryOutcome> {
+export async function deliverAlert(
+  deps: DeliveryDeps,
+  alertId: string,
+  options: AttemptOptions = { maxWaitMs: 0 },
+): Promise<DeliveryOutcome> {
   const { ledger, clock } = deps;
   const config = await deps.config();
   if (config === undefined) return park(deps, alertId, NO_CONFIGURATION);
@@ -94,7 +99,12 @@ export async function deliverAlert(deps: DeliveryDeps, alertId: string, options:
     if (current?.status === 'delivered' && current.issueKey) {
       // The ticket exists; its complete body may still have to be attached (a retry or the backstop message).
       if (current.attachmentPending) await attachPendingBody(deps, current, options);
-      return { kind: 'delivered', alertId, issueKey: current.issueKey, issueUrl: current.issueUrl ?? issueUrl(deps.siteUrl, current.issueKey) };
+      return {
+        kind: 'delivered',
+        alertId,
+        issueKey: current.issueKey,
+        issueUrl: current.issueUrl ?? issueUrl(deps.siteUrl, current.issueKey),
+      };
     }
     return { kind: 'busy', alertId, status: current?.status ?? 'delivering' };
   }
@@ -102,7 +112,10 @@ export async function deliverAlert(deps: DeliveryDeps, alertId: string, options:
 }
 
 /** Fields that make a new ledger record already claimed by the worker writing it (one write, not two). */
-export function claimedAtCreation(now: Date, claimSeconds = CLAIM_SECONDS): Pick<AlertRecord, 'status' | 'attempts' | 'claimUntil'> {
+export function claimedAtCreation(
+  now: Date,
+  claimSeconds = CLAIM_SECONDS,
+): Pick<AlertRecord, 'status' | 'attempts' | 'claimUntil'> {
   return { status: 'delivering', attempts: 1, claimUntil: now.getTime() + claimSeconds * 1000 };
 }
 
@@ -124,7 +137,13 @@ export async function attemptDelivery(
   const sentAt = Math.max(claimed.lastSentAt ?? 0, takenOver ? (claimed.priorClaimUntil ?? 0) : 0);
   const searchLagMs = deps.searchLagMs ?? SEARCH_LAG_MS;
   if (uncertain && clock.now().getTime() < sentAt + searchLagMs) {
-    return waitFor(deps, claimed, { kind: 'wait', untilMs: sentAt + searchLagMs, reason: 'paced' }, uncertain, 'waiting until Jira’s search can see an earlier attempt');
+    return waitFor(
+      deps,
+      claimed,
+      { kind: 'wait', untilMs: sentAt + searchLagMs, reason: 'paced' },
+      uncertain,
+      'waiting until Jira’s search can see an earlier attempt',
+    );
   }
   const built = buildIssue(parseAlertBody(claimed.rawBody), {
     alertId,
@@ -137,7 +156,8 @@ export async function attemptDelivery(
       const permit = await deps.governor.permit(options);
       if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
       const existing = await deps.tracker.findIssueByLabel(config.project.key, alertLabel(alertId));
-      if (existing) return await markDelivered(deps, claimed, built, config, existing.key, { ...options, created: false });
+      if (existing)
+        return await markDelivered(deps, claimed, built, config, existing.key, { ...options, created: false });
       uncertain = false;
     }
     const permit = await deps.governor.permit(options);
@@ -151,10 +171,16 @@ export async function attemptDelivery(
     if (error instanceof JiraTransientError) return retryLater(deps, claimed, error, uncertain, sentAt);
     // Refused twice, even after a token refresh: the next attempt refreshes again and either
     // succeeds or finds the grant revoked (reconnect required, alert parked).
-    if (error instanceof JiraUnauthorizedError) return retryLater(deps, claimed, new JiraTransientError(error.message, 5), uncertain, sentAt);
+    if (error instanceof JiraUnauthorizedError)
+      return retryLater(deps, claimed, new JiraTransientError(error.message, 5), uncertain, sentAt);
     if (error instanceof JiraRejectedError) {
       const message = describeRejection(error);
-      await ledger.update(alertId, { status: 'failed', lastError: message, updatedAt: clock.now().toISOString(), claimUntil: undefined });
+      await ledger.update(alertId, {
+        status: 'failed',
+        lastError: message,
+        updatedAt: clock.now().toISOString(),
+        claimUntil: undefined,
+      });
       log.error('Jira refused the issue', { alertId, event: claimed.event, status: error.status });
       deps.metrics.count('AlertsFailed');
       return { kind: 'failed', alertId, error: message };
@@ -165,7 +191,13 @@ export async function attemptDelivery(
       errorName: error instanceof Error ? error.name : typeof error,
       errorMessage: error instanceof Error ? error.message : '',
     });
-    return retryLater(deps, claimed, new JiraTransientError('Unexpected delivery error', undefined, false, { cause: error }), uncertain, sentAt);
+    return retryLater(
+      deps,
+      claimed,
+      new JiraTransientError('Unexpected delivery error', undefined, false, { cause: error }),
+      uncertain,
+      sentAt,
+    );
   }
 }
 
@@ -179,7 +211,8 @@ async function createWithFallback(
     return { key: created.key, built };
   } catch (error) {
     // Rule 6: a mapped field Jira refuses (screen changed since the save) must not lose the alert.
-    if (!(error instanceof JiraRejectedError) || error.status !== 400 || Object.keys(error.fieldErrors).length === 0) throw error;
+    if (!(error instanceof JiraRejectedError) || error.status !== 400 || Object.keys(error.fieldErrors).length === 0)
+      throw error;
     const reduced = withoutFields(built, error.fieldErrors, config);
     if (reduced === undefined) throw error;
     deps.log.warn('Jira refused mapped fields; creating without them', { fields: Object.keys(error.fieldErrors) });
@@ -207,7 +240,10 @@ async function markDelivered(
       await deps.queue.enqueue({ alertId: record.alertId }, ATTACHMENT_BACKSTOP_SECONDS);
     } catch (error) {
       // The issue exists: failing here would retry the create. Only the crash backstop is lost.
-      deps.log.warn('Could not queue the attachment backstop', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
+      deps.log.warn('Could not queue the attachment backstop', {
+        alertId: record.alertId,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
     }
   }
   await deps.ledger.update(record.alertId, {
@@ -224,13 +260,30 @@ async function markDelivered(
     claimUntil: undefined,
     mayHaveCreated: undefined,
     // This worker holds the attachment from the start; its claim runs out if it dies.
-    ...(attach ? { attachmentPending: true, attachmentClaimUntil: deps.clock.now().getTime() + (deps.claimSeconds ?? CLAIM_SECONDS) * 1000, attachmentAttempts: 1 } : {}),
+    ...(attach
+      ? {
+          attachmentPending: true,
+          attachmentClaimUntil: deps.clock.now().getTime() + (deps.claimSeconds ?? CLAIM_SECONDS) * 1000,
+          attachmentAttempts: 1,
+        }
+      : {}),
   });
-  deps.log.info('Alert delivered', { alertId: record.alertId, event: record.event, issueKey: key, attempts: record.attempts });
+  deps.log.info('Alert delivered', {
+    alertId: record.alertId,
+    event: record.event,
+    issueKey: key,
+    attempts: record.attempts,
+  });
   deps.metrics.count('AlertsDelivered');
   deps.metrics.duration('TimeToTicket', Date.parse(now) - Date.parse(record.receivedAt));
   if (built.attachment) {
-    const delivered: AlertRecord = { ...record, status: 'delivered', issueKey: key, attachmentPending: true, attachmentAttempts: 1 };
+    const delivered: AlertRecord = {
+      ...record,
+      status: 'delivered',
+      issueKey: key,
+      attachmentPending: true,
+      attachmentAttempts: 1,
+    };
     // A fresh issue has no attachments: only an issue found again may already carry the file.
     await attachBody(deps, delivered, built.attachment, { maxWaitMs: attempt.maxWaitMs, mayExist: !attempt.created });
   }
@@ -250,11 +303,17 @@ async function attachPendingBody(deps: DeliveryDeps, record: AlertRecord, option
     claimed = await deps.ledger.claimAttachment(record.alertId, deps.clock.now(), deps.claimSeconds ?? CLAIM_SECONDS);
   } catch (error) {
     // The backstop message, or the next retry, comes back for it.
-    deps.log.error('Claiming the pending attachment failed', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
+    deps.log.error('Claiming the pending attachment failed', {
+      alertId: record.alertId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
     return;
   }
   if (claimed?.issueKey === undefined) return;
-  await attachBody(deps, claimed, rawBodyFile(claimed.alertId, claimed.parsed), { maxWaitMs: options.maxWaitMs, mayExist: true });
+  await attachBody(deps, claimed, rawBodyFile(claimed.alertId, claimed.parsed), {
+    maxWaitMs: options.maxWaitMs,
+    mayExist: true,
+  });
 }
 
 async function attachBody(
@@ -268,7 +327,10 @@ async function attachBody(
   } catch (error) {
     // Only the ledger can fail here (Jira's answers are handled): the claim runs out and the
     // backstop message, or the retry already queued, tries again.
-    deps.log.error('Attaching the received body failed', { alertId: record.alertId, errorName: error instanceof Error ? error.name : typeof error });
+    deps.log.error('Attaching the received body failed', {
+      alertId: record.alertId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
   }
 }
 
@@ -282,19 +344,25 @@ async function tryAttach(
   const alertId = record.alertId;
   const issueKey = record.issueKey as string;
   const done = async (): Promise<void> => {
-    await ledger.update(alertId, { attachmentPending: undefined, attachmentClaimUntil: undefined, attachedAt: clock.now().toISOString() });
+    await ledger.update(alertId, {
+      attachmentPending: undefined,
+      attachmentClaimUntil: undefined,
+      attachedAt: clock.now().toISOString(),
+    });
     log.info('Received body attached', { alertId, issueKey });
   };
   try {
     const bytes = new TextEncoder().encode(record.rawBody);
     if (options.mayExist) {
       const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
-      if (permit.kind === 'wait') return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
+      if (permit.kind === 'wait')
+        return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
       const existing = await tracker.listAttachments(issueKey);
       if (existing.some((a) => a.filename === file.filename && a.size === bytes.byteLength)) return await done();
     }
     const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
-    if (permit.kind === 'wait') return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
+    if (permit.kind === 'wait')
+      return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
     await tracker.addAttachment(issueKey, file.filename, bytes, file.mimeType);
     return await done();
   } catch (error) {
@@ -314,7 +382,12 @@ async function tryAttach(
 }
 
 /** Hands a pending attachment back to the queue (its claim released), or gives it up once the retry budget is spent. */
-async function attachLater(deps: DeliveryDeps, record: AlertRecord, retryAfterSeconds: number | undefined, failure?: string): Promise<void> {
+async function attachLater(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  retryAfterSeconds: number | undefined,
+  failure?: string,
+): Promise<void> {
   const now = deps.clock.now();
   const decision = nextRetry({
     attempt: record.attachmentAttempts ?? 1,
@@ -335,7 +408,11 @@ async function attachLater(deps: DeliveryDeps, record: AlertRecord, retryAfterSe
   }
   await deps.ledger.update(record.alertId, { attachmentClaimUntil: undefined });
   await deps.queue.enqueue({ alertId: record.alertId }, decision.delaySeconds);
-  if (failure) deps.log.warn('Attaching the received body failed; retrying', { alertId: record.alertId, delaySeconds: decision.delaySeconds });
+  if (failure)
+    deps.log.warn('Attaching the received body failed; retrying', {
+      alertId: record.alertId,
+      delaySeconds: decision.delaySeconds,
+    });
 }
 
 async function retryLater(
@@ -359,7 +436,13 @@ async function retryLater(
     budgetSeconds: deps.retryBudgetSeconds,
     random: deps.random ?? Math.random,
   });
-  if (decision.kind === 'give-up') return giveUp(deps, record, `${capitalise(decision.reason)} after ${record.attempts} attempts: ${error.message}`, mayHaveCreated);
+  if (decision.kind === 'give-up')
+    return giveUp(
+      deps,
+      record,
+      `${capitalise(decision.reason)} after ${record.attempts} attempts: ${error.message}`,
+      mayHaveCreated,
+    );
   // With the circuit open the alerts wait for Jira's recovery, which releases them. The one that just
   // failed (it opened the breaker, or it was the probe) comes back for the next probe: once alerts stop
   // arriving nothing else would probe, and the backlog would wait for SQS's 15-minute backstop.
@@ -377,7 +460,11 @@ async function retryLater(
     ...(failures > 0 ? { failures } : {}),
   });
   await queue.enqueue({ alertId: record.alertId }, delay);
-  log.warn('Jira unavailable; alert queued for retry', { alertId: record.alertId, attempt: record.attempts, delaySeconds: delay });
+  log.warn('Jira unavailable; alert queued for retry', {
+    alertId: record.alertId,
+    attempt: record.attempts,
+    delaySeconds: delay,
+  });
   deps.metrics.count('AlertsQueued');
   return { kind: 'queued', alertId: record.alertId, retryAfterSeconds: delay };
 }
@@ -398,7 +485,9 @@ async function waitFor(
   if (left <= 0) return giveUp(deps, record, `Retry budget spent while ${describeWait(permit)}`, uncertain);
   const jiraDown = permit.reason === 'jira-down';
   const jitter = (deps.random ?? Math.random)();
-  const delay = jiraDown ? MAX_DELAY_SECONDS : Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((permit.untilMs - now.getTime()) / 1000 + jitter)));
+  const delay = jiraDown
+    ? MAX_DELAY_SECONDS
+    : Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((permit.untilMs - now.getTime()) / 1000 + jitter)));
   await deps.ledger.update(record.alertId, {
     status: jiraDown ? 'retrying' : 'queued',
     lastError: why ?? describeWait(permit),
@@ -412,7 +501,12 @@ async function waitFor(
   return { kind: 'queued', alertId: record.alertId, retryAfterSeconds: delay };
 }
 
-async function giveUp(deps: DeliveryDeps, record: AlertRecord, message: string, mayHaveCreated: boolean): Promise<DeliveryOutcome> {
+async function giveUp(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  message: string,
+  mayHaveCreated: boolean,
+): Promise<DeliveryOutcome> {
   await deps.ledger.update(record.alertId, {
     status: 'failed',
     lastError: message,
@@ -446,7 +540,12 @@ function capitalise(text: string): string {
 async function park(deps: DeliveryDeps, alertId: string, reason: string): Promise<DeliveryOutcome> {
   const current = await deps.ledger.get(alertId);
   if (current?.status === 'delivered' && current.issueKey) {
-    return { kind: 'delivered', alertId, issueKey: current.issueKey, issueUrl: current.issueUrl ?? issueUrl(deps.siteUrl, current.issueKey) };
+    return {
+      kind: 'delivered',
+      alertId,
+      issueKey: current.issueKey,
+      issueUrl: current.issueUrl ?? issueUrl(deps.siteUrl, current.issueKey),
+    };
   }
   await deps.ledger.update(alertId, {
     status: 'pending_configuration',

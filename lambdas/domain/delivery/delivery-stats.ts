@@ -28,7 +28,10 @@ export function hourlyBuckets(records: readonly AlertSummary[], now: Date, days:
 }
 
 /** The ledger's alerts of the last `days` days, counted per UTC hour and priority. */
-export async function hourlyStatistics(deps: { readonly ledger: AlertLedger; readonly clock: Clock }, days: number): Promise<HourBucket[]> {
+export async function hourlyStatistics(
+  deps: { readonly ledger: AlertLedger; readonly clock: Clock },
+  days: number,
+): Promise<HourBucket[]> {
   const now = deps.clock.now();
   const records = await deps.ledger.listSince(new Date(now.getTime() - days * DAY_MS));
   return hourlyBuckets(records, now, days);

@@ -3,11 +3,19 @@
  * per alert, keyed by the dedup key), then try to deliver it at once. A second POST of the same
  * alert returns the first result and creates nothing.
  */
-import type { AlertRecord } from '#domain/alert-record.ts';
+
 import { dedupKey } from '#domain/alert/dedup-key.ts';
-import { attemptDelivery, claimedAtCreation, issueUrl, NO_CONFIGURATION, type DeliveryDeps, type DeliveryOutcome } from './deliver-alert.ts';
-import { ValidationError } from '#domain/errors.ts';
 import { fieldPaths, isBlankBody, parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { ValidationError } from '#domain/errors.ts';
+import {
+  attemptDelivery,
+  claimedAtCreation,
+  type DeliveryDeps,
+  type DeliveryOutcome,
+  issueUrl,
+  NO_CONFIGURATION,
+} from './deliver-alert.ts';
 
 /** Longest the webhook waits for a paced Jira slot before recording the alert as queued. */
 export const INGEST_SLOT_WAIT_MS = 250;
@@ -28,7 +36,11 @@ export type IngestResult =
     };
 
 /** Records and delivers `rawBody`. Throws ValidationError only for an empty body. */
-export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { test?: boolean } = {}): Promise<IngestResult> {
+export async function ingestAlert(
+  deps: IngestDeps,
+  rawBody: string,
+  options: { test?: boolean } = {},
+): Promise<IngestResult> {
   if (isBlankBody(rawBody)) throw new ValidationError('The alert body is empty');
   const alert = parseAlertBody(rawBody);
   const alertId = dedupKey(rawBody);
@@ -37,7 +49,9 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
   const record: AlertRecord = {
     alertId,
     // Recorded already claimed by this instance (or parked): one ledger write before the Jira call.
-    ...(config ? claimedAtCreation(now, deps.claimSeconds) : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
+    ...(config
+      ? claimedAtCreation(now, deps.claimSeconds)
+      : { status: 'pending_configuration' as const, attempts: 0, lastError: NO_CONFIGURATION }),
     receivedAt: now.toISOString(),
     updatedAt: now.toISOString(),
     // Copies for lists and logs only (delivery re-reads the body), so bounded: with the raw body they
@@ -57,7 +71,12 @@ export async function ingestAlert(deps: IngestDeps, rawBody: string, options: { 
   if (!written.created) {
     const existing = written.existing;
     await deps.ledger.noteDuplicate(alertId, now);
-    deps.log.info('Duplicate alert', { alertId, event: existing.event, status: existing.status, issueKey: existing.issueKey });
+    deps.log.info('Duplicate alert', {
+      alertId,
+      event: existing.event,
+      status: existing.status,
+      issueKey: existing.issueKey,
+    });
     deps.metrics.count('AlertsDuplicate');
     return {
       kind: 'duplicate',

@@ -146,12 +146,14 @@ export class JiraGovernor {
     if (this.now() < this.pacedUntil) {
       const asked = this.now();
       const slot = await this.reserveSlot(asked, options.maxWaitMs);
-      if ('retryAt' in slot) return { kind: 'wait', untilMs: slot.retryAt, reason: slot.held ? 'rate-limited' : 'paced' };
+      if ('retryAt' in slot)
+        return { kind: 'wait', untilMs: slot.retryAt, reason: slot.held ? 'rate-limited' : 'paced' };
       const wait = slot.at - this.now();
       if (wait > 0) await this.deps.sleep(wait);
       // A 429 that came while this permit slept voids its slot: Jira has said nothing may go before
       // then. Sent anyway, it would be refused, and Jira's bucket would never refill during the hold.
-      if (this.heldUntil > this.now()) return this.permit({ ...options, maxWaitMs: Math.max(0, options.maxWaitMs - (this.now() - asked)) });
+      if (this.heldUntil > this.now())
+        return this.permit({ ...options, maxWaitMs: Math.max(0, options.maxWaitMs - (this.now() - asked)) });
     }
     return { kind: 'go', probe: false };
   }
@@ -211,7 +213,8 @@ export class JiraGovernor {
       return;
     }
     if (isOutage(signal)) {
-      if (signal.retryAfterSeconds !== undefined) this.heldUntil = Math.max(this.heldUntil, now + signal.retryAfterSeconds * 1000);
+      if (signal.retryAfterSeconds !== undefined)
+        this.heldUntil = Math.max(this.heldUntil, now + signal.retryAfterSeconds * 1000);
       this.failures += 1;
       if (wasProbe) await this.reopen(now);
       else if (this.failures >= this.deps.settings.breakerThreshold && !this.breaker.open) await this.open(now);
@@ -228,25 +231,33 @@ export class JiraGovernor {
       this.learntRate = signal.limit;
     }
     const nearByRemaining =
-      signal.limit !== undefined && signal.remaining !== undefined && signal.remaining < signal.limit * NEAR_LIMIT_SHARE;
+      signal.limit !== undefined &&
+      signal.remaining !== undefined &&
+      signal.remaining < signal.limit * NEAR_LIMIT_SHARE;
     if (signal.nearLimit === true || nearByRemaining) this.pacedUntil = now + this.deps.settings.pacedSeconds * 1000;
   }
 
   private async probeOrWait(now: number): Promise<Permit> {
-    if (now < (this.breaker.nextProbeAt ?? 0)) return { kind: 'wait', untilMs: this.breaker.nextProbeAt ?? now, reason: 'jira-down' };
+    if (now < (this.breaker.nextProbeAt ?? 0))
+      return { kind: 'wait', untilMs: this.breaker.nextProbeAt ?? now, reason: 'jira-down' };
     // A probe is due: another instance may have closed the breaker meanwhile.
     this.breaker = (await this.deps.state.getItem<BreakerState>(BREAKER_ITEM)) ?? { open: false };
     if (!this.breaker.open) {
       this.failures = 0;
       return { kind: 'go', probe: false };
     }
-    if (now < (this.breaker.nextProbeAt ?? 0)) return { kind: 'wait', untilMs: this.breaker.nextProbeAt ?? now, reason: 'jira-down' };
+    if (now < (this.breaker.nextProbeAt ?? 0))
+      return { kind: 'wait', untilMs: this.breaker.nextProbeAt ?? now, reason: 'jira-down' };
     const ttl = this.deps.settings.probeMaxSeconds;
     if (await this.deps.lease.acquire(PROBE_LEASE, this.deps.instanceId, ttl, new Date(now))) {
       this.probing = true;
       return { kind: 'go', probe: true };
     }
-    return { kind: 'wait', untilMs: now + (this.breaker.probeSeconds ?? this.deps.settings.probeFirstSeconds) * 1000, reason: 'jira-down' };
+    return {
+      kind: 'wait',
+      untilMs: now + (this.breaker.probeSeconds ?? this.deps.settings.probeFirstSeconds) * 1000,
+      reason: 'jira-down',
+    };
   }
 
   private async open(now: number): Promise<void> {
@@ -256,12 +267,20 @@ export class JiraGovernor {
       return;
     }
     const probeSeconds = this.deps.settings.probeFirstSeconds;
-    this.breaker = { open: true, openedAt: new Date(now).toISOString(), nextProbeAt: now + probeSeconds * 1000, probeSeconds };
+    this.breaker = {
+      open: true,
+      openedAt: new Date(now).toISOString(),
+      nextProbeAt: now + probeSeconds * 1000,
+      probeSeconds,
+    };
     await this.deps.state.putItem(BREAKER_ITEM, this.breaker);
   }
 
   private async reopen(now: number): Promise<void> {
-    const probeSeconds = Math.min(this.deps.settings.probeMaxSeconds, (this.breaker.probeSeconds ?? this.deps.settings.probeFirstSeconds) * 2);
+    const probeSeconds = Math.min(
+      this.deps.settings.probeMaxSeconds,
+      (this.breaker.probeSeconds ?? this.deps.settings.probeFirstSeconds) * 2,
+    );
     this.breaker = {
       open: true,
       openedAt: this.breaker.openedAt ?? new Date(now).toISOString(),
@@ -287,5 +306,9 @@ export class JiraGovernor {
 }
 
 function isOutage(signal: JiraSignal): boolean {
-  return signal.status === 'network' || signal.status === 'timeout' || (typeof signal.status === 'number' && signal.status >= 500);
+  return (
+    signal.status === 'network' ||
+    signal.status === 'timeout' ||
+    (typeof signal.status === 'number' && signal.status >= 500)
+  );
 }

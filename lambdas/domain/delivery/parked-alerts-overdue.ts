@@ -15,7 +15,11 @@ export const PARKED_SAMPLE = 100;
  * Counts the parked alerts (oldest page) parked for longer than the grace and reports them as
  * `ParkedAlertsOverdue`. Parked since = the record's last update: parking is its last write.
  */
-export async function reportParkedAlertsOverdue(deps: { ledger: AlertLedger; clock: Clock; metrics: RelayMetrics }): Promise<number> {
+export async function reportParkedAlertsOverdue(deps: {
+  ledger: AlertLedger;
+  clock: Clock;
+  metrics: RelayMetrics;
+}): Promise<number> {
   const now = deps.clock.now().getTime();
   const { items } = await deps.ledger.pageByStatus('pending_configuration', PARKED_SAMPLE);
   const overdue = items.filter((record) => now - Date.parse(record.updatedAt) > PARKED_GRACE_MS).length;

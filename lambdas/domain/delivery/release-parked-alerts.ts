@@ -30,7 +30,11 @@ export async function releaseAlerts(deps: ReleaseDeps, task: ReleaseTask): Promi
   for (const record of page.items) {
     // Parked alerts show as queued from now on; held ones are already deliverable as they are.
     if (record.status === 'pending_configuration') {
-      await deps.ledger.update(record.alertId, { status: 'queued', updatedAt: deps.clock.now().toISOString(), lastError: undefined });
+      await deps.ledger.update(record.alertId, {
+        status: 'queued',
+        updatedAt: deps.clock.now().toISOString(),
+        lastError: undefined,
+      });
     }
     await deps.queue.enqueue({ alertId: record.alertId }, 0);
   }

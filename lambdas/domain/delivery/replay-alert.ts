@@ -22,7 +22,11 @@ export async function replayAlert(deps: ReplayDeps, alertId: string): Promise<{ 
   if (record.status !== 'failed' && record.status !== 'pending_configuration') {
     throw new ValidationError(`Only failed or pending alerts can be retried; this one is ${record.status}`);
   }
-  await deps.ledger.update(alertId, { status: 'queued', updatedAt: deps.clock.now().toISOString(), lastError: undefined });
+  await deps.ledger.update(alertId, {
+    status: 'queued',
+    updatedAt: deps.clock.now().toISOString(),
+    lastError: undefined,
+  });
   await deps.queue.enqueue({ alertId }, 0);
   return { status: 'queued' };
 }

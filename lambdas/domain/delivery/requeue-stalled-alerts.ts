@@ -13,7 +13,11 @@ const STALLED_AFTER_MS = 3 * 60_000;
 const RETRY_OVERDUE_MS = 20 * 60_000;
 const PER_STATUS = 200;
 
-export async function requeueStalledAlerts(deps: { ledger: AlertLedger; queue: RetryQueue; clock: Clock }): Promise<number> {
+export async function requeueStalledAlerts(deps: {
+  ledger: AlertLedger;
+  queue: RetryQueue;
+  clock: Clock;
+}): Promise<number> {
   const now = deps.clock.now().getTime();
   const stalled: string[] = [];
   const check: [AlertStatus, (updatedAt: number, nextAttemptAt: number | undefined) => boolean][] = [

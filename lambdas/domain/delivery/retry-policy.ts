@@ -10,7 +10,9 @@ const BASE_BACKOFF_SECONDS = 5;
 /** SQS's maximum DelaySeconds. */
 export const MAX_DELAY_SECONDS = 900;
 
-export type RetryDecision = { readonly kind: 'retry'; readonly delaySeconds: number } | { readonly kind: 'give-up'; readonly reason: string };
+export type RetryDecision =
+  | { readonly kind: 'retry'; readonly delaySeconds: number }
+  | { readonly kind: 'give-up'; readonly reason: string };
 
 export interface RetryInput {
   /**

@@ -73,9 +73,12 @@ export class JiraAccessTokens {
 
   private async usableConnection(): Promise<JiraConnection> {
     const connection = await readConnection(this.deps.secrets);
-    if (connection === undefined) throw new NotConfiguredError('The relay is not connected to Jira yet: a Jira administrator must sign in');
+    if (connection === undefined)
+      throw new NotConfiguredError('The relay is not connected to Jira yet: a Jira administrator must sign in');
     if (connection.state === 'reconnect_required') {
-      throw new ReconnectRequiredError(connection.message ?? 'The Jira connection must be renewed: a Jira administrator must sign in again');
+      throw new ReconnectRequiredError(
+        connection.message ?? 'The Jira connection must be renewed: a Jira administrator must sign in again',
+      );
     }
     return connection;
   }
@@ -107,7 +110,8 @@ export class JiraAccessTokens {
       await sleep(POLL_MS);
       const current = await this.usableConnection();
       if (satisfied(current)) return this.remember(current);
-      if (clock.now().getTime() > deadline) throw new JiraTransientError('Timed out waiting for another instance to refresh the Jira token', 5);
+      if (clock.now().getTime() > deadline)
+        throw new JiraTransientError('Timed out waiting for another instance to refresh the Jira token', 5);
     }
     try {
       return await this.refreshHoldingLease(satisfied);
@@ -137,14 +141,20 @@ export class JiraAccessTokens {
       } catch (error) {
         if (!(error instanceof ReconnectRequiredError)) throw error;
         const latest = await readConnection(secrets);
-        if (attempt === 0 && latest && latest.state === 'connected' && latest.refreshToken !== connection.refreshToken) {
+        if (
+          attempt === 0 &&
+          latest &&
+          latest.state === 'connected' &&
+          latest.refreshToken !== connection.refreshToken
+        ) {
           connection = latest;
           continue;
         }
         await writeConnection(secrets, {
           ...connection,
           state: 'reconnect_required',
-          message: 'Atlassian refused the stored refresh token (invalid_grant): a Jira administrator must sign in again',
+          message:
+            'Atlassian refused the stored refresh token (invalid_grant): a Jira administrator must sign in again',
         });
         this.cached = undefined;
         throw error;

@@ -40,7 +40,14 @@ export async function writeConnection(secrets: SecretStore, connection: JiraConn
 /** Stores a freshly consented connection (sign-in of a Jira administrator). */
 export async function connect(
   secrets: SecretStore,
-  input: { cloudId: string; siteUrl: string; refreshToken: string; accessToken: string; expiresInSeconds: number; actor: Actor },
+  input: {
+    cloudId: string;
+    siteUrl: string;
+    refreshToken: string;
+    accessToken: string;
+    expiresInSeconds: number;
+    actor: Actor;
+  },
   clock: Clock,
 ): Promise<JiraConnection> {
   const now = clock.now();

@@ -25,7 +25,11 @@ export function grantDaysRemaining(connection: Pick<JiraConnection, 'grantedAt' 
  * until an administrator signs in again) and, while connected, `GrantDaysRemaining`. Nothing is
  * connected yet: 0 and no days (parked alerts raise their own alarm).
  */
-export async function reportConnectionHealth(deps: { secrets: SecretStore; clock: Clock; metrics: RelayMetrics }): Promise<ConnectionHealth> {
+export async function reportConnectionHealth(deps: {
+  secrets: SecretStore;
+  clock: Clock;
+  metrics: RelayMetrics;
+}): Promise<ConnectionHealth> {
   const connection = await readConnection(deps.secrets);
   const reconnectRequired = connection?.state === 'reconnect_required';
   deps.metrics.gauge('ConnectionReconnectRequired', reconnectRequired ? 1 : 0, 'Count');

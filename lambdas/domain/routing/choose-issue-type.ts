@@ -69,5 +69,7 @@ export function chooseUsableIssueType(
   const problems = issueTypeProblems(chosen, config);
   // A type missing from the saved configuration is the more telling reason when both apply.
   const problem = problems.find((p) => p.kind !== 'subtask-without-parent') ?? problems[0];
-  return problem === undefined ? { issueTypeId: chosen } : { issueTypeId: config.defaultIssueTypeId, replaced: { id: chosen, problem } };
+  return problem === undefined
+    ? { issueTypeId: chosen }
+    : { issueTypeId: config.defaultIssueTypeId, replaced: { id: chosen, problem } };
 }

@@ -16,7 +16,9 @@ export function choosePriorityId(
   category: string,
   fromFieldMapping?: string,
 ): string | undefined {
-  return fromFieldMapping ?? ruleFor(config.priorityMapping, event, category) ?? config.priorityMapping.defaultPriorityId;
+  return (
+    fromFieldMapping ?? ruleFor(config.priorityMapping, event, category) ?? config.priorityMapping.defaultPriorityId
+  );
 }
 
 /** Whether a create screen takes a priority; on success, the name Jira lists for it if any. */

@@ -154,7 +154,10 @@ export function bulletList(items: readonly (readonly InlineInput[])[]): AdfBulle
 }
 
 /** A panel; a panel needs content, so an empty one gets a placeholder paragraph. */
-export function panel(panelType: AdfPanelType, ...content: readonly (AdfParagraph | AdfBulletList | undefined)[]): AdfPanel {
+export function panel(
+  panelType: AdfPanelType,
+  ...content: readonly (AdfParagraph | AdfBulletList | undefined)[]
+): AdfPanel {
   const blocks = content.filter(isPresent).filter((b) => b.type !== 'paragraph' || b.content.length > 0);
   return { type: 'panel', attrs: { panelType }, content: blocks.length > 0 ? blocks : [paragraph(PLACEHOLDER)] };
 }
@@ -199,7 +202,8 @@ function inlines(parts: readonly InlineInput[]): AdfInline[] {
   const out: AdfInline[] = [];
   for (const part of parts) {
     if (part === undefined || part === null || part === false) continue;
-    const node = typeof part === 'string' ? text(part) : part.type === 'text' ? text(part.text, ...(part.marks ?? [])) : part;
+    const node =
+      typeof part === 'string' ? text(part) : part.type === 'text' ? text(part.text, ...(part.marks ?? [])) : part;
     if (node !== undefined) out.push(node);
   }
   return out;

@@ -4,18 +4,19 @@
  * snapshot, account ids), so building costs no Jira call; whatever cannot be applied is left out
  * and reported as a DroppedField instead of failing the alert.
  */
-import type { AdfDoc } from './adf.ts';
-import type { DroppedField } from '#domain/alert-record.ts';
+
 import { alertLabel } from '#domain/alert/dedup-key.ts';
 import type { KeeperAlert } from '#domain/alert/keeper-alert.ts';
+import type { DroppedField } from '#domain/alert-record.ts';
 import type { JiraFieldMeta } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { chooseUsableIssueType, type IssueTypeChoice } from '#domain/routing/choose-issue-type.ts';
 import { choosePriorityId, priorityOnScreen } from '#domain/routing/choose-priority.ts';
+import type { AdfDoc } from './adf.ts';
 import {
   type DescriptionContext,
-  type RawBodyFile,
   describeAlert,
+  type RawBodyFile,
   rawBodyFile,
   refusedDescriptionDocument,
 } from './description.ts';
@@ -108,7 +109,11 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
   const priority = resolvePriority(priorityId, screen, where, dropped);
   if (priority) fields['priority'] = { id: priority.id };
 
-  const context: DescriptionContext = { alertId: ctx.alertId, receivedAt: ctx.receivedAt, ...(ctx.test ? { test: true } : {}) };
+  const context: DescriptionContext = {
+    alertId: ctx.alertId,
+    receivedAt: ctx.receivedAt,
+    ...(ctx.test ? { test: true } : {}),
+  };
   const source: DescriptionSource = {
     alert,
     context,
@@ -146,9 +151,18 @@ export function withoutFields(
   const dropped = [...built.dropped];
   for (const fieldId of refused) {
     delete fields[fieldId];
-    dropped.push(withName({ fieldId, reason: `Jira refused it: ${fieldErrors[fieldId] ?? 'no reason given'}` }, fieldName(config, built.issueTypeId, fieldId)));
+    dropped.push(
+      withName(
+        { fieldId, reason: `Jira refused it: ${fieldErrors[fieldId] ?? 'no reason given'}` },
+        fieldName(config, built.issueTypeId, fieldId),
+      ),
+    );
   }
-  const notices = refused.map((id) => ({ id, name: fieldName(config, built.issueTypeId, id), message: fieldErrors[id] ?? '' }));
+  const notices = refused.map((id) => ({
+    id,
+    name: fieldName(config, built.issueTypeId, id),
+    message: fieldErrors[id] ?? '',
+  }));
   const { alert, context } = built.source;
   // A refused description is replaced by a short one rather than removed; the body then travels as the file.
   const file = rawBodyFile(context.alertId, alert.parsed);
@@ -193,7 +207,11 @@ function resolvePriority(
   dropped.push(
     check.reason === 'not-on-screen'
       ? { fieldId: 'priority', fieldName: 'Priority', reason: `Priority is not on the create screen of ${where}` }
-      : { fieldId: 'priority', fieldName: check.fieldName, reason: `priority id ${priorityId} is not allowed for ${where}` },
+      : {
+          fieldId: 'priority',
+          fieldName: check.fieldName,
+          reason: `priority id ${priorityId} is not allowed for ${where}`,
+        },
   );
   return undefined;
 }

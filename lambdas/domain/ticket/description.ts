@@ -4,10 +4,11 @@
  * fields were left out. Always fits Jira's size limit, shortening visibly rather than failing the
  * alert; when the received body cannot be shown whole, the ticket names the file it is attached as.
  */
-import type { DroppedField } from '#domain/alert-record.ts';
+
 import { alertLabel } from '#domain/alert/dedup-key.ts';
 import { eventCatalog, UNKNOWN } from '#domain/alert/event-catalog.ts';
 import { type KeeperAlert, type PayloadLeaf, payloadLeaves } from '#domain/alert/keeper-alert.ts';
+import type { DroppedField } from '#domain/alert-record.ts';
 import {
   type AdfBlock,
   type AdfDoc,
@@ -22,13 +23,13 @@ import {
   paragraph,
   rule,
   strong,
-  table,
   type TableCellInput,
+  table,
 } from './adf.ts';
 import {
+  displayValue,
   ELLIPSIS,
   JIRA_SHORT_TEXT_MAX,
-  displayValue,
   singleLine,
   stripControlCharacters,
   truncate,
@@ -128,7 +129,9 @@ export function descriptionSize(document: AdfDoc): number {
 /** The file that carries the complete received body when the ticket cannot show all of it. */
 export function rawBodyFile(alertId: string, parsed: boolean): RawBodyFile {
   const label = alertLabel(alertId);
-  return parsed ? { filename: `${label}.json`, mimeType: 'application/json' } : { filename: `${label}.txt`, mimeType: 'text/plain' };
+  return parsed
+    ? { filename: `${label}.json`, mimeType: 'application/json' }
+    : { filename: `${label}.txt`, mimeType: 'text/plain' };
 }
 
 /**
@@ -138,15 +141,21 @@ export function rawBodyFile(alertId: string, parsed: boolean): RawBodyFile {
  * if still needed, shortening the readable text and notices) so that the raw block keeps at least
  * `RAW_BLOCK_FLOOR`. Every cut is said where it happens.
  */
-export function describeAlert(alert: KeeperAlert, ctx: DescriptionContext, options: DescriptionOptions = {}): BuiltDescription {
+export function describeAlert(
+  alert: KeeperAlert,
+  ctx: DescriptionContext,
+  options: DescriptionOptions = {},
+): BuiltDescription {
   const parts = new DescriptionParts(alert, ctx, options);
   const file = parts.file;
   for (const layout of [{}, { valueMax: TABLE_VALUE_MAX }]) {
     const whole = parts.render(layout);
-    if (descriptionSize(whole) <= DESCRIPTION_MAX_CHARS) return { document: whole, rawComplete: parts.rawUnchanged, file };
+    if (descriptionSize(whole) <= DESCRIPTION_MAX_CHARS)
+      return { document: whole, rawComplete: parts.rawUnchanged, file };
   }
   // The raw block has to be cut. The rest of the document may use what the raw block's floor leaves.
-  const shellFits = (layout: Layout): boolean => descriptionSize(parts.render({ ...layout, rawKeep: 0 })) <= DESCRIPTION_MAX_CHARS - RAW_BLOCK_FLOOR;
+  const shellFits = (layout: Layout): boolean =>
+    descriptionSize(parts.render({ ...layout, rawKeep: 0 })) <= DESCRIPTION_MAX_CHARS - RAW_BLOCK_FLOOR;
   const base: Layout = shellFits({ valueMax: TABLE_VALUE_MAX, rowMax: 0 })
     ? { valueMax: TABLE_VALUE_MAX }
     : { valueMax: TABLE_VALUE_MAX, compact: true };
@@ -156,7 +165,10 @@ export function describeAlert(alert: KeeperAlert, ctx: DescriptionContext, optio
     return (rows === 0 || parts.tableSize(layout) <= TABLE_BUDGET) && shellFits(layout);
   });
   const layout = { ...base, rowMax };
-  const keep = largestFitting(alert.rawText.length, (length) => descriptionSize(parts.render({ ...layout, rawKeep: length })) <= DESCRIPTION_MAX_CHARS);
+  const keep = largestFitting(
+    alert.rawText.length,
+    (length) => descriptionSize(parts.render({ ...layout, rawKeep: length })) <= DESCRIPTION_MAX_CHARS,
+  );
   return { document: parts.render({ ...layout, rawKeep: keep }), rawComplete: false, file };
 }
 
@@ -213,7 +225,10 @@ class DescriptionParts {
       ctx.test &&
         panel(
           'info',
-          paragraph(strong('Test alert.'), ' Sent from the Keeper → Jira relay’s admin site to check the connection; no action is needed.'),
+          paragraph(
+            strong('Test alert.'),
+            ' Sent from the Keeper → Jira relay’s admin site to check the connection; no action is needed.',
+          ),
         ),
       !alert.parsed &&
         panel(
@@ -230,7 +245,10 @@ class DescriptionParts {
           paragraph('Some known fields did not have the type Keeper documents; they are shown as received:'),
           bulletList(alert.fieldIssues.map((issue) => [issue])),
         ),
-      heading(2, truncate(singleLine(alert.parsed ? (alert.alertName ?? 'Keeper alert') : 'Keeper alert'), JIRA_SHORT_TEXT_MAX)),
+      heading(
+        2,
+        truncate(singleLine(alert.parsed ? (alert.alertName ?? 'Keeper alert') : 'Keeper alert'), JIRA_SHORT_TEXT_MAX),
+      ),
       paragraph(
         strong('Event: '),
         code(truncate(alert.event, COPIED_VALUE_MAX)),
@@ -270,7 +288,10 @@ class DescriptionParts {
     const shown = layout.rowMax === undefined ? cells : cells.slice(0, layout.rowMax);
     const rows = [...shown];
     if (shown.length < cells.length) {
-      rows.push(['…', `${cells.length - shown.length} more fields; see the raw payload below and the attached file ${this.file.filename}`]);
+      rows.push([
+        '…',
+        `${cells.length - shown.length} more fields; see the raw payload below and the attached file ${this.file.filename}`,
+      ]);
     }
     return table(['Field', 'Value'], rows);
   }
@@ -306,7 +327,10 @@ class DescriptionParts {
     const omitted = codePointCount(received, end);
     return [
       codeBlock(received.slice(0, end), language),
-      paragraph(`${ELLIPSIS} ${omitted} more characters of the received body are in the attached file `, code(this.file.filename)),
+      paragraph(
+        `${ELLIPSIS} ${omitted} more characters of the received body are in the attached file `,
+        code(this.file.filename),
+      ),
     ];
   }
 }

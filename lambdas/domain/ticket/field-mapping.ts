@@ -4,8 +4,9 @@
  * the issue type the ticket is created with. Whatever cannot be applied is left out and reported
  * as a DroppedField instead of failing the alert.
  */
+
+import { isRecord, type KeeperAlert, type ParsedAlert, readPath } from '#domain/alert/keeper-alert.ts';
 import type { DroppedField } from '#domain/alert-record.ts';
-import { type KeeperAlert, type ParsedAlert, isRecord, readPath } from '#domain/alert/keeper-alert.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { isEmptyValue, jiraFieldKind, toJiraValue } from './field-values.ts';
 import { RELAY_DECIDED_FIELDS } from './relay-owned-fields.ts';
@@ -44,7 +45,8 @@ export function applyFieldMappings(alert: KeeperAlert, config: RelayConfig, issu
 
   for (const mapping of config.fieldMappings) {
     const { fieldId } = mapping;
-    const value = mapping.constant ?? (alert.parsed && mapping.source ? resolveSource(alert, mapping.source) : undefined);
+    const value =
+      mapping.constant ?? (alert.parsed && mapping.source ? resolveSource(alert, mapping.source) : undefined);
     if (fieldId === 'summary') {
       if (!isEmptyValue(value)) summaryOverride = singleLine(displayValue(value)) || undefined;
       continue;
@@ -69,9 +71,15 @@ export function applyFieldMappings(alert: KeeperAlert, config: RelayConfig, issu
       if (meta.required && !meta.hasDefaultValue) {
         // Jira would refuse the whole issue: a required text field says the value is missing instead.
         const kind = jiraFieldKind(meta);
-        const filled = kind === 'text' || kind === 'paragraph' ? toJiraValue(meta, NOT_IN_ALERT, conversion) : undefined;
+        const filled =
+          kind === 'text' || kind === 'paragraph' ? toJiraValue(meta, NOT_IN_ALERT, conversion) : undefined;
         if (filled?.ok) fields[fieldId] = filled.value;
-        else dropped.push({ fieldId, fieldName: meta.name, reason: `the alert has no ${mapping.source ?? 'value'} for this required field` });
+        else
+          dropped.push({
+            fieldId,
+            fieldName: meta.name,
+            reason: `the alert has no ${mapping.source ?? 'value'} for this required field`,
+          });
       }
       continue;
     }
@@ -82,7 +90,9 @@ export function applyFieldMappings(alert: KeeperAlert, config: RelayConfig, issu
     }
     for (const warning of converted.warnings) dropped.push({ fieldId, fieldName: meta.name, reason: warning });
     if (fieldId === 'labels' && Array.isArray(converted.value)) mappedLabels.push(...converted.value.map(String));
-    else if (fieldId === 'priority') priorityId = isRecord(converted.value) && typeof converted.value['id'] === 'string' ? converted.value['id'] : undefined;
+    else if (fieldId === 'priority')
+      priorityId =
+        isRecord(converted.value) && typeof converted.value['id'] === 'string' ? converted.value['id'] : undefined;
     else fields[fieldId] = converted.value;
   }
   return {

@@ -3,10 +3,11 @@
  * (docs/jira-cloud-facts.md). The field's createmeta is stored with the configuration, so a
  * conversion needs no Jira call; a value that cannot be converted is reported, never sent.
  */
-import { plainTextToAdf } from './adf.ts';
-import type { JiraAllowedValue, JiraFieldMeta } from '#domain/ports.ts';
-import { JIRA_SHORT_TEXT_MAX, displayValue, singleLine, truncate, truncateVisibly } from './text.ts';
+
 import { parseTimestamp } from '#domain/alert/timestamp.ts';
+import type { JiraAllowedValue, JiraFieldMeta } from '#domain/ports.ts';
+import { plainTextToAdf } from './adf.ts';
+import { displayValue, JIRA_SHORT_TEXT_MAX, singleLine, truncate, truncateVisibly } from './text.ts';
 
 /** What kind of value a field takes, as the admin site names it. `other` cannot be filled by the relay. */
 export type JiraFieldKind =
@@ -150,7 +151,13 @@ export function toJiraValue(meta: JiraFieldMeta, value: unknown, ctx: Conversion
       return options.length > 0 ? { ok: true, value: options, warnings } : fail(warnings.join('; '));
     }
     case 'labels': {
-      const labels = [...new Set(listItems(value, true).map(toLabel).filter((l) => l !== ''))];
+      const labels = [
+        ...new Set(
+          listItems(value, true)
+            .map(toLabel)
+            .filter((l) => l !== ''),
+        ),
+      ];
       return labels.length > 0 ? ok(labels) : fail('the value is empty');
     }
     case 'user': {
@@ -217,7 +224,11 @@ function toNumber(value: unknown): Conversion {
  * when `split` (multi-value fields), otherwise the whole text as one value.
  */
 function listItems(value: unknown, split: boolean): string[] {
-  const items = Array.isArray(value) ? value.map(displayValue) : split ? displayValue(value).split(',') : [displayValue(value)];
+  const items = Array.isArray(value)
+    ? value.map(displayValue)
+    : split
+      ? displayValue(value).split(',')
+      : [displayValue(value)];
   return items.map((i) => i.trim()).filter((i) => i !== '');
 }
 

@@ -7,7 +7,7 @@ import { type KeeperAlert, readPath } from '#domain/alert/keeper-alert.ts';
 import { DEFAULT_SUMMARY_TEMPLATE } from '#domain/relay-config.ts';
 import { readNested } from './field-mapping.ts';
 import { isEmptyValue } from './field-values.ts';
-import { JIRA_SHORT_TEXT_MAX, displayValue, singleLine, truncate } from './text.ts';
+import { displayValue, JIRA_SHORT_TEXT_MAX, singleLine, truncate } from './text.ts';
 
 /** Test alerts say so in the summary too, so nobody triages them from a list view. */
 export const TEST_SUMMARY_PREFIX = '[Test] ';
@@ -20,12 +20,16 @@ export const TEST_SUMMARY_PREFIX = '[Test] ';
 export function renderSummary(alert: KeeperAlert, template: string = DEFAULT_SUMMARY_TEMPLATE, test = false): string {
   const prefix = test ? TEST_SUMMARY_PREFIX : '';
   if (!alert.parsed) {
-    return truncate(`${prefix}Keeper alert (unparsed body): ${singleLine(alert.rawText) || 'empty'}`, JIRA_SHORT_TEXT_MAX);
+    return truncate(
+      `${prefix}Keeper alert (unparsed body): ${singleLine(alert.rawText) || 'empty'}`,
+      JIRA_SHORT_TEXT_MAX,
+    );
   }
   let fromPayload = 0;
   const rendered = template.replace(/\{([^{}]+)\}/g, (_match, rawPath: string) => {
     const path = rawPath.trim();
-    const value = readPath(alert.payload, path) ?? (alert.nestedEvent ? readNested(alert.nestedEvent, path) : undefined);
+    const value =
+      readPath(alert.payload, path) ?? (alert.nestedEvent ? readNested(alert.nestedEvent, path) : undefined);
     if (!isEmptyValue(value)) {
       fromPayload += 1;
       return displayValue(value);
@@ -39,7 +43,9 @@ export function renderSummary(alert: KeeperAlert, template: string = DEFAULT_SUM
     .replace(/^[\s:|,;\-–—]+/, '')
     .replace(/[\s:|,;\-–—]+$/, '');
   // A custom template body (e.g. Slack's {"text": …}) has none of Keeper's fields: its text says more.
-  const freeText = ['text', 'message', 'title', 'summary'].map((k) => alert.payload[k]).find((v) => typeof v === 'string' && v.trim() !== '');
+  const freeText = ['text', 'message', 'title', 'summary']
+    .map((k) => alert.payload[k])
+    .find((v) => typeof v === 'string' && v.trim() !== '');
   if (fromPayload === 0 && alert.event === UNKNOWN && typeof freeText === 'string') {
     const text = singleLine(freeText);
     summary = /^keeper\b/i.test(text) ? text : `Keeper alert: ${text}`;

@@ -7,9 +7,9 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { startLocalRuntime, type LocalRuntime } from '#local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '#local/runtime.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,7 +57,13 @@ export async function startSite(): Promise<SiteUnderTest> {
   await built;
   const dataDir = await mkdtemp(join(tmpdir(), 'relay-e2e-'));
   // A replaced token stops working once the instance's hash cache expires: keep that within the tests' wait.
-  const runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true, settings: { TOKEN_CACHE_SECONDS: 5 } });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    jiraPort: 0,
+    dataDir,
+    quiet: true,
+    settings: { TOKEN_CACHE_SECONDS: 5 },
+  });
   let stopped = false;
   const stopRelay = async (): Promise<void> => {
     if (!stopped) await runtime.close();
@@ -77,7 +83,14 @@ export async function startSite(): Promise<SiteUnderTest> {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -96,7 +109,11 @@ export async function openPage(browser: Browser, options: { reducedApis?: boolea
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Unexpected error in the admin site/i.test(message.text())) errors.push(message.text());
+    if (
+      message.type() === 'error' &&
+      /Content Security Policy|Unexpected error in the admin site/i.test(message.text())
+    )
+      errors.push(message.text());
   });
   return { page, context, errors };
 }
@@ -127,7 +144,11 @@ export function keeperAlert(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-export async function postAlert(webhookUrl: string, token: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function postAlert(
+  webhookUrl: string,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(webhookUrl, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -144,7 +165,11 @@ export async function postAlert(webhookUrl: string, token: string, body: Record<
 }
 
 /** Polls until `check` holds or the deadline passes; returns the last value either way. */
-export async function pollUntil<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs: number): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!check(value) && Date.now() < deadline) {
@@ -186,7 +211,18 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
   const source = await axeSource;
   await page.evaluate(`if (!window.axe) { ${source} }`);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id,
@@ -210,7 +246,8 @@ export async function axeAtBothWidths(page: Page, screen: string): Promise<strin
     const findings = await axeViolations(page);
     axeLog.push({ screen, width: size.width, findings });
     for (const f of findings) {
-      if (f.impact === 'serious' || f.impact === 'critical') serious.push(`${screen} @${size.width}px: ${f.id} (${f.impact}) ${f.help} — ${f.targets.join(', ')}`);
+      if (f.impact === 'serious' || f.impact === 'critical')
+        serious.push(`${screen} @${size.width}px: ${f.id} (${f.impact}) ${f.help} — ${f.targets.join(', ')}`);
     }
   }
   await page.setViewportSize(DESKTOP);
@@ -223,16 +260,30 @@ export async function axeAtBothWidths(page: Page, screen: string): Promise<strin
  * Full-page screenshots at desktop and phone width, only when `SCREENSHOTS_DIR` names a folder;
  * secrets on screen are masked. Earlier flags are removed first so they do not cover the screen.
  */
-export async function screenshots(page: Page, name: string, options: { mask?: Locator[]; fullPage?: boolean } = {}): Promise<void> {
+export async function screenshots(
+  page: Page,
+  name: string,
+  options: { mask?: Locator[]; fullPage?: boolean } = {},
+): Promise<void> {
   const dir = process.env.SCREENSHOTS_DIR;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
-  await page.evaluate(() => { for (const flag of document.querySelectorAll('.flag')) flag.remove(); });
-  for (const [suffix, size] of [['desktop', DESKTOP], ['mobile', MOBILE]] as const) {
+  await page.evaluate(() => {
+    for (const flag of document.querySelectorAll('.flag')) flag.remove();
+  });
+  for (const [suffix, size] of [
+    ['desktop', DESKTOP],
+    ['mobile', MOBILE],
+  ] as const) {
     await page.setViewportSize(size);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(150);
-    await page.screenshot({ path: join(resolve(dir), `${name}-${suffix}.png`), fullPage: options.fullPage ?? true, mask: options.mask ?? [], animations: 'disabled' });
+    await page.screenshot({
+      path: join(resolve(dir), `${name}-${suffix}.png`),
+      fullPage: options.fullPage ?? true,
+      mask: options.mask ?? [],
+      animations: 'disabled',
+    });
   }
   await page.setViewportSize(DESKTOP);
 }

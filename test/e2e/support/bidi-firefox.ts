@@ -4,7 +4,7 @@
  * when started with `--remote-debugging-port`; Node's global WebSocket talks to it. Only what the
  * journey needs: navigate, evaluate, real pointer clicks and key presses, log entries.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,14 +79,26 @@ export class FirefoxBidi {
 
   static async launch(): Promise<FirefoxBidi> {
     const profile = await mkdtemp(join(tmpdir(), 'relay-firefox-'));
-    await writeFile(join(profile, 'user.js'), Object.entries(PREFS).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
-    const child = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' },
-    });
+    await writeFile(
+      join(profile, 'user.js'),
+      Object.entries(PREFS)
+        .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
+        .join('\n'),
+    );
+    const child = spawn(
+      FIREFOX,
+      ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' },
+      },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       let seen = '';
-      const timer = setTimeout(() => reject(new Error(`Firefox did not start WebDriver BiDi: ${seen.slice(-500)}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`Firefox did not start WebDriver BiDi: ${seen.slice(-500)}`)),
+        30_000,
+      );
       child.stderr?.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
         const match = /WebDriver BiDi listening on (ws:\/\/[^\s]+)/.exec(seen);
@@ -113,7 +125,15 @@ export class FirefoxBidi {
   }
 
   private onMessage(data: string): void {
-    const message = JSON.parse(data) as { id?: number; type: string; result?: unknown; error?: string; message?: string; method?: string; params?: Record<string, unknown> };
+    const message = JSON.parse(data) as {
+      id?: number;
+      type: string;
+      result?: unknown;
+      error?: string;
+      message?: string;
+      method?: string;
+      params?: Record<string, unknown>;
+    };
     if (message.id !== undefined) {
       const waiting = this.pending.get(message.id);
       if (!waiting) return;
@@ -122,7 +142,8 @@ export class FirefoxBidi {
       else waiting.resolve(message.result);
       return;
     }
-    if (message.method === 'log.entryAdded' && message.params?.level === 'error') this.logErrors.push(String(message.params.text));
+    if (message.method === 'log.entryAdded' && message.params?.level === 'error')
+      this.logErrors.push(String(message.params.text));
   }
 
   send(method: string, params: Record<string, unknown>): Promise<unknown> {
@@ -195,7 +216,16 @@ export class FirefoxBidi {
   async keys(keys: readonly string[]): Promise<void> {
     await this.send('input.performActions', {
       context: this.context,
-      actions: [{ type: 'key', id: 'keyboard', actions: keys.flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }]) }],
+      actions: [
+        {
+          type: 'key',
+          id: 'keyboard',
+          actions: keys.flatMap((value) => [
+            { type: 'keyDown', value },
+            { type: 'keyUp', value },
+          ]),
+        },
+      ],
     });
   }
 

@@ -121,7 +121,11 @@ export class AwsStandIn {
 
   #unknown(call: string, res: ServerResponse): void {
     this.unknownCalls.push(call);
-    xml(res, 400, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>stand-in does not know ${esc(call)}</Message></Error></ErrorResponse>`);
+    xml(
+      res,
+      400,
+      `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>stand-in does not know ${esc(call)}</Message></Error></ErrorResponse>`,
+    );
   }
 
   #sts(action: string, res: ServerResponse): void {
@@ -149,7 +153,9 @@ export class AwsStandIn {
   #ssm(operation: string, input: Record<string, unknown>, res: ServerResponse): void {
     this.calls.push(`ssm:${operation}`);
     if (operation === 'GetParameter' && input.Name === '/cdk-bootstrap/hnb659fds/version') {
-      json(res, 200, { Parameter: { Name: input.Name, Type: 'String', Value: STAND_IN_BOOTSTRAP_VERSION, Version: 1 } });
+      json(res, 200, {
+        Parameter: { Name: input.Name, Type: 'String', Value: STAND_IN_BOOTSTRAP_VERSION, Version: 1 },
+      });
       return;
     }
     if (operation === 'GetParameter') {
@@ -166,12 +172,18 @@ export class AwsStandIn {
     const key = decodeURIComponent(rest.join('/'));
     const q = url.searchParams;
     const method = req.method ?? 'GET';
-    this.calls.push(`s3:${method} ${key === '' ? 'bucket' : 'object'}${q.size > 0 ? `?${[...q.keys()].join('&')}` : ''}`);
+    this.calls.push(
+      `s3:${method} ${key === '' ? 'bucket' : 'object'}${q.size > 0 ? `?${[...q.keys()].join('&')}` : ''}`,
+    );
     const id = `${bucket}/${key}`;
     if (key === '') {
       if (method === 'HEAD') return void res.writeHead(200, { 'x-amz-bucket-region': STAND_IN_REGION }).end();
       if (method === 'GET' && q.has('location')) {
-        xml(res, 200, `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${STAND_IN_REGION}</LocationConstraint>`);
+        xml(
+          res,
+          200,
+          `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${STAND_IN_REGION}</LocationConstraint>`,
+        );
         return;
       }
       if (method === 'GET' && q.has('encryption')) {
@@ -184,8 +196,15 @@ export class AwsStandIn {
       }
       if (method === 'GET' && q.get('list-type') === '2') {
         const prefix = q.get('prefix') ?? '';
-        const keys = [...this.#objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).map((k) => k.slice(bucket.length + 1));
-        const contents = keys.map((k) => `<Contents><Key>${esc(k)}</Key><Size>${this.#objects.get(`${bucket}/${k}`)?.length ?? 0}</Size></Contents>`).join('');
+        const keys = [...this.#objects.keys()]
+          .filter((k) => k.startsWith(`${bucket}/${prefix}`))
+          .map((k) => k.slice(bucket.length + 1));
+        const contents = keys
+          .map(
+            (k) =>
+              `<Contents><Key>${esc(k)}</Key><Size>${this.#objects.get(`${bucket}/${k}`)?.length ?? 0}</Size></Contents>`,
+          )
+          .join('');
         xml(
           res,
           200,
@@ -246,7 +265,11 @@ export class AwsStandIn {
   #cloudFormation(action: string, form: URLSearchParams, res: ServerResponse): undefined {
     const ns = 'xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"';
     const ok = (inner: string): undefined =>
-      xml(res, 200, `<${action}Response ${ns}><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);
+      xml(
+        res,
+        200,
+        `<${action}Response ${ns}><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
+      );
     const validationError = (message: string): undefined =>
       xml(
         res,
@@ -262,7 +285,10 @@ export class AwsStandIn {
         // A stack with only a pending CREATE change set is reported as REVIEW_IN_PROGRESS, as CloudFormation does.
         if (stack === undefined) return missingStack();
         const parameters = Object.entries(stack.parameters)
-          .map(([k, v]) => `<member><ParameterKey>${esc(k)}</ParameterKey><ParameterValue>${stack.template.Parameters?.[k]?.NoEcho === true ? '****' : esc(v)}</ParameterValue></member>`)
+          .map(
+            ([k, v]) =>
+              `<member><ParameterKey>${esc(k)}</ParameterKey><ParameterValue>${stack.template.Parameters?.[k]?.NoEcho === true ? '****' : esc(v)}</ParameterValue></member>`,
+          )
           .join('');
         const outputs = Object.keys(stack.status.endsWith('_COMPLETE') ? (stack.template.Outputs ?? {}) : {})
           .map((k) => `<member><OutputKey>${esc(k)}</OutputKey><OutputValue>stand-in-${esc(k)}</OutputValue></member>`)
@@ -273,11 +299,14 @@ export class AwsStandIn {
       }
       case 'GetTemplate': {
         if (stack === undefined) return missingStack();
-        return ok(`<TemplateBody>${esc(JSON.stringify(stack.template))}</TemplateBody><StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`);
+        return ok(
+          `<TemplateBody>${esc(JSON.stringify(stack.template))}</TemplateBody><StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`,
+        );
       }
       case 'CreateChangeSet': {
         const template = this.#templateOf(form);
-        if (template === undefined) return validationError('TemplateURL must reference a valid S3 object to which you have access.');
+        if (template === undefined)
+          return validationError('TemplateURL must reference a valid S3 object to which you have access.');
         const requested = memberList(form, 'Parameters');
         const declared = Object.keys(template.Parameters ?? {});
         const refusal = parameterRefusal(template, requested, stack?.parameters ?? {});
@@ -285,7 +314,13 @@ export class AwsStandIn {
           stackName,
           changeSetType: form.get('ChangeSetType') ?? 'UPDATE',
           parameters: Object.fromEntries(
-            requested.map((p) => [p.ParameterKey ?? '', { ...(p.ParameterValue !== undefined && { value: p.ParameterValue }), usePreviousValue: p.UsePreviousValue === 'true' }]),
+            requested.map((p) => [
+              p.ParameterKey ?? '',
+              {
+                ...(p.ParameterValue !== undefined && { value: p.ParameterValue }),
+                usePreviousValue: p.UsePreviousValue === 'true',
+              },
+            ]),
           ),
           declared,
           ...(refusal !== undefined && { refusal }),
@@ -293,7 +328,11 @@ export class AwsStandIn {
         if (refusal !== undefined) return validationError(refusal);
         const type = form.get('ChangeSetType') ?? 'UPDATE';
         if (type === 'CREATE' && stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS') {
-          xml(res, 400, `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>AlreadyExistsException</Code><Message>Stack [${esc(stackName)}] already exists</Message></Error></ErrorResponse>`);
+          xml(
+            res,
+            400,
+            `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>AlreadyExistsException</Code><Message>Stack [${esc(stackName)}] already exists</Message></Error></ErrorResponse>`,
+          );
           return;
         }
         if (type !== 'CREATE' && stack === undefined) return missingStack();
@@ -316,16 +355,26 @@ export class AwsStandIn {
       }
       case 'DescribeChangeSet': {
         if (stack?.pending === undefined) {
-          xml(res, 404, `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>ChangeSetNotFound</Code><Message>ChangeSet does not exist</Message></Error></ErrorResponse>`);
+          xml(
+            res,
+            404,
+            `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>ChangeSetNotFound</Code><Message>ChangeSet does not exist</Message></Error></ErrorResponse>`,
+          );
           return;
         }
         const { pending } = stack;
         const action = pending.type === 'CREATE' ? 'Add' : 'Modify';
         const changes = Object.entries(pending.template.Resources ?? {})
-          .map(([logicalId, r]) => `<member><Type>Resource</Type><ResourceChange><Action>${action}</Action><LogicalResourceId>${esc(logicalId)}</LogicalResourceId><ResourceType>${esc(r.Type)}</ResourceType><Replacement>False</Replacement><Scope></Scope><Details></Details></ResourceChange></member>`)
+          .map(
+            ([logicalId, r]) =>
+              `<member><Type>Resource</Type><ResourceChange><Action>${action}</Action><LogicalResourceId>${esc(logicalId)}</LogicalResourceId><ResourceType>${esc(r.Type)}</ResourceType><Replacement>False</Replacement><Scope></Scope><Details></Details></ResourceChange></member>`,
+          )
           .join('');
         const parameters = Object.entries(pending.parameters)
-          .map(([k, v]) => `<member><ParameterKey>${esc(k)}</ParameterKey><ParameterValue>${esc(v)}</ParameterValue></member>`)
+          .map(
+            ([k, v]) =>
+              `<member><ParameterKey>${esc(k)}</ParameterKey><ParameterValue>${esc(v)}</ParameterValue></member>`,
+          )
           .join('');
         return ok(
           `<ChangeSetName>${esc(pending.name)}</ChangeSetName><ChangeSetId>${esc(pending.id)}</ChangeSetId><StackId>${esc(stack.stackId)}</StackId><StackName>${esc(stackName)}</StackName><Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus><Parameters>${parameters}</Parameters><Changes>${changes}</Changes>`,
@@ -348,7 +397,10 @@ export class AwsStandIn {
       case 'DescribeStackEvents': {
         if (stack === undefined) return missingStack();
         const events = stack.events
-          .map((e) => `<member><StackId>${esc(stack.stackId)}</StackId><EventId>${e.id}</EventId><StackName>${esc(stackName)}</StackName><LogicalResourceId>${esc(stackName)}</LogicalResourceId><PhysicalResourceId>${esc(stack.stackId)}</PhysicalResourceId><ResourceType>AWS::CloudFormation::Stack</ResourceType><Timestamp>${e.time}</Timestamp><ResourceStatus>${e.status}</ResourceStatus></member>`)
+          .map(
+            (e) =>
+              `<member><StackId>${esc(stack.stackId)}</StackId><EventId>${e.id}</EventId><StackName>${esc(stackName)}</StackName><LogicalResourceId>${esc(stackName)}</LogicalResourceId><PhysicalResourceId>${esc(stack.stackId)}</PhysicalResourceId><ResourceType>AWS::CloudFormation::Stack</ResourceType><Timestamp>${e.time}</Timestamp><ResourceStatus>${e.status}</ResourceStatus></member>`,
+          )
           .join('');
         return ok(`<StackEvents>${events}</StackEvents>`);
       }
@@ -357,7 +409,10 @@ export class AwsStandIn {
         if (stack === undefined) return missingStack();
         const tag = action === 'ListStackResources' ? 'StackResourceSummaries' : 'StackResources';
         const resources = Object.entries(stack.template.Resources ?? {})
-          .map(([logicalId, r]) => `<member><LogicalResourceId>${esc(logicalId)}</LogicalResourceId><PhysicalResourceId>${esc(logicalId)}-stand-in</PhysicalResourceId><ResourceType>${esc(r.Type)}</ResourceType><ResourceStatus>CREATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2024-01-01T00:00:00Z</LastUpdatedTimestamp><Timestamp>2024-01-01T00:00:00Z</Timestamp></member>`)
+          .map(
+            ([logicalId, r]) =>
+              `<member><LogicalResourceId>${esc(logicalId)}</LogicalResourceId><PhysicalResourceId>${esc(logicalId)}-stand-in</PhysicalResourceId><ResourceType>${esc(r.Type)}</ResourceType><ResourceStatus>CREATE_COMPLETE</ResourceStatus><LastUpdatedTimestamp>2024-01-01T00:00:00Z</LastUpdatedTimestamp><Timestamp>2024-01-01T00:00:00Z</Timestamp></member>`,
+          )
           .join('');
         return ok(`<${tag}>${resources}</${tag}>`);
       }
@@ -391,7 +446,11 @@ function parameterRefusal(
   const unknown = requested.map((p) => p.ParameterKey ?? '').filter((name) => !(name in declared));
   if (unknown.length > 0) return `Parameters: [${unknown.join(', ')}] do not exist in the template`;
   const given = new Set(
-    requested.filter((p) => p.ParameterValue !== undefined || (p.UsePreviousValue === 'true' && (p.ParameterKey ?? '') in previous)).map((p) => p.ParameterKey),
+    requested
+      .filter(
+        (p) => p.ParameterValue !== undefined || (p.UsePreviousValue === 'true' && (p.ParameterKey ?? '') in previous),
+      )
+      .map((p) => p.ParameterKey),
   );
   const missing = Object.entries(declared)
     .filter(([name, spec]) => spec.Default === undefined && !given.has(name))

@@ -26,7 +26,10 @@ describe('atlassian-http', () => {
   describe('jiraFailure', () => {
     it('maps 401 to JiraUnauthorizedError with the gateway message', () => {
       // Act
-      const error = jiraFailure({ status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' }, headers: {} }, call);
+      const error = jiraFailure(
+        { status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' }, headers: {} },
+        call,
+      );
 
       // Assess
       expect(error).toBeInstanceOf(JiraUnauthorizedError);
@@ -49,7 +52,10 @@ describe('atlassian-http', () => {
 
     it.each([400, 403, 404, 410, 422])('maps %s to JiraRejectedError with the ErrorCollection', (status) => {
       // Act
-      const error = jiraFailure({ status, body: { errorMessages: ['nope'], errors: { summary: 'bad' } }, headers: {} }, call);
+      const error = jiraFailure(
+        { status, body: { errorMessages: ['nope'], errors: { summary: 'bad' } }, headers: {} },
+        call,
+      );
 
       // Assess
       expect(error).toBeInstanceOf(JiraRejectedError);
@@ -57,7 +63,7 @@ describe('atlassian-http', () => {
     });
   });
 
-  it('reads Jira\'s rate-limit headers into a signal for the governor', () => {
+  it("reads Jira's rate-limit headers into a signal for the governor", () => {
     // Prepare
     const headers = {
       'retry-after': '3',
@@ -69,19 +75,34 @@ describe('atlassian-http', () => {
     // Act
     const signal = signalFrom({ status: 429, body: {}, headers });
     // Assess
-    expect(signal).toEqual({ status: 429, retryAfterSeconds: 3, reason: 'jira-burst-based', limit: 20, remaining: 0, nearLimit: true });
+    expect(signal).toEqual({
+      status: 429,
+      retryAfterSeconds: 3,
+      reason: 'jira-burst-based',
+      limit: 20,
+      remaining: 0,
+      nearLimit: true,
+    });
   });
 
   it('takes Beta-Retry-After when Retry-After is absent', () => {
     // Act
-    const signal = signalFrom({ status: 429, body: {}, headers: { 'beta-retry-after': '12', 'x-beta-ratelimit-reason': 'jira-quota-tenant-based' } });
+    const signal = signalFrom({
+      status: 429,
+      body: {},
+      headers: { 'beta-retry-after': '12', 'x-beta-ratelimit-reason': 'jira-quota-tenant-based' },
+    });
     // Assess
     expect(signal).toEqual({ status: 429, retryAfterSeconds: 12, reason: 'jira-quota-tenant-based' });
   });
 
   it('tells a timeout from a network failure', () => {
     // Assess
-    expect(transportSignal(new JiraTransientError('x', undefined, false, { cause: { code: 'ECONNABORTED' } }))).toEqual({ status: 'timeout' });
-    expect(transportSignal(new JiraTransientError('x', undefined, false, { cause: { code: 'ECONNRESET' } }))).toEqual({ status: 'network' });
+    expect(transportSignal(new JiraTransientError('x', undefined, false, { cause: { code: 'ECONNABORTED' } }))).toEqual(
+      { status: 'timeout' },
+    );
+    expect(transportSignal(new JiraTransientError('x', undefined, false, { cause: { code: 'ECONNRESET' } }))).toEqual({
+      status: 'network',
+    });
   });
 });

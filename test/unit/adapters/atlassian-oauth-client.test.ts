@@ -3,8 +3,8 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtlassianOAuthClient } from '#adapters/atlassian-oauth-client.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
-import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
-import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, authorizeCode, control } from '#test-support/jira-stand-in-session.ts';
+import { type JiraStandIn, startJiraStandIn } from '#local/jira-stand-in/index.ts';
+import { ALICE, authorizeCode, control, TEST_CLIENT, TEST_REDIRECT_URI } from '#test-support/jira-stand-in-session.ts';
 
 /** A loopback port nothing listens on: connections are refused at once. */
 async function closedPort(): Promise<number> {
@@ -115,7 +115,9 @@ describe('AtlassianOAuthClient', () => {
 
   it('throws ReconnectRequiredError on invalid_grant', async () => {
     // Act
-    const error = await client().refresh('revoked-or-unknown').catch((e: unknown) => e);
+    const error = await client()
+      .refresh('revoked-or-unknown')
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ReconnectRequiredError);
@@ -127,7 +129,9 @@ describe('AtlassianOAuthClient', () => {
     await client().exchangeCode(code);
 
     // Act
-    const error = await client().exchangeCode(code).catch((e: unknown) => e);
+    const error = await client()
+      .exchangeCode(code)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ReconnectRequiredError);
@@ -138,7 +142,9 @@ describe('AtlassianOAuthClient', () => {
     const code = await authorizeCode(standIn.url, ALICE);
 
     // Act
-    const error = await client({ clientSecret: 'wrong' }).exchangeCode(code).catch((e: unknown) => e);
+    const error = await client({ clientSecret: 'wrong' })
+      .exchangeCode(code)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(JiraRejectedError);
@@ -151,7 +157,9 @@ describe('AtlassianOAuthClient', () => {
     await control(standIn.url, 'POST', '/faults', { path: 'POST /oauth/token', status: 503, retryAfterSeconds: 4 });
 
     // Act
-    const error = await client().refresh('anything').catch((e: unknown) => e);
+    const error = await client()
+      .refresh('anything')
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(JiraTransientError);
@@ -163,7 +171,9 @@ describe('AtlassianOAuthClient', () => {
     const port = await closedPort();
 
     // Act
-    const error = await client({ authUrl: `http://127.0.0.1:${port}` }).refresh('rt').catch((e: unknown) => e);
+    const error = await client({ authUrl: `http://127.0.0.1:${port}` })
+      .refresh('rt')
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(JiraTransientError);
@@ -172,7 +182,9 @@ describe('AtlassianOAuthClient', () => {
 
   it('never puts the client secret or the refresh token into a thrown error', async () => {
     // Act
-    const error = await client({ clientSecret: 'super-secret-value' }).refresh('refresh-token-value').catch((e: unknown) => e);
+    const error = await client({ clientSecret: 'super-secret-value' })
+      .refresh('refresh-token-value')
+      .catch((e: unknown) => e);
 
     // Assess
     const dump = inspect(error, { depth: 10, showHidden: true });
@@ -188,6 +200,13 @@ describe('AtlassianOAuthClient', () => {
     const resources = await client().accessibleResources(tokens.accessToken);
 
     // Assess
-    expect(resources).toEqual([{ id: standIn.cloudId, url: standIn.url, name: 'Keeper Demo', scopes: ['read:jira-work', 'write:jira-work', 'read:jira-user'] }]);
+    expect(resources).toEqual([
+      {
+        id: standIn.cloudId,
+        url: standIn.url,
+        name: 'Keeper Demo',
+        scopes: ['read:jira-work', 'write:jira-work', 'read:jira-user'],
+      },
+    ]);
   });
 });

@@ -68,7 +68,9 @@ describe('DynamoDbAlertLedger', () => {
   it('reads back a compressed body and an item written before compression alike', async () => {
     // Prepare
     const { rawBody, ...rest } = record;
-    dynamo.on(GetCommand, { Key: { alertId: 'new' } }).resolves({ Item: { ...rest, alertId: 'new', rawBodyGz: gzipSync(Buffer.from(rawBody)) } });
+    dynamo
+      .on(GetCommand, { Key: { alertId: 'new' } })
+      .resolves({ Item: { ...rest, alertId: 'new', rawBodyGz: gzipSync(Buffer.from(rawBody)) } });
     dynamo.on(GetCommand, { Key: { alertId: 'old' } }).resolves({ Item: { ...record, alertId: 'old' } });
     // Act
     const [fresh, old] = [await ledger().get('new'), await ledger().get('old')];
@@ -133,7 +135,9 @@ describe('DynamoDbAlertLedger', () => {
   it('claims with a status condition that also accepts an expired claim', async () => {
     // Prepare
     const now = new Date('2030-01-02T00:00:00.000Z');
-    dynamo.on(UpdateCommand).resolves({ Attributes: { ...record, status: 'delivering', attempts: 1, claimUntil: now.getTime() + 60_000 } });
+    dynamo
+      .on(UpdateCommand)
+      .resolves({ Attributes: { ...record, status: 'delivering', attempts: 1, claimUntil: now.getTime() + 60_000 } });
 
     // Act
     const claimed = await ledger().claim(record.alertId, ['queued', 'retrying'], now, 60);
@@ -177,7 +181,12 @@ describe('DynamoDbAlertLedger', () => {
     dynamo.on(UpdateCommand).resolves({});
 
     // Act
-    await ledger().update(record.alertId, { status: 'delivered', issueKey: 'SEC-1', nextAttemptAt: undefined, lastError: undefined });
+    await ledger().update(record.alertId, {
+      status: 'delivered',
+      issueKey: 'SEC-1',
+      nextAttemptAt: undefined,
+      lastError: undefined,
+    });
 
     // Assess
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
@@ -242,7 +251,10 @@ describe('DynamoDbAlertLedger', () => {
   it('lists recent alerts newest first and returns an opaque cursor that resumes the query', async () => {
     // Prepare
     const lastKey = { alertId: record.alertId, listPk: 'ALERT', receivedAt: record.receivedAt };
-    dynamo.on(QueryCommand).resolvesOnce({ Items: [record], LastEvaluatedKey: lastKey }).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [record], LastEvaluatedKey: lastKey })
+      .resolves({ Items: [] });
 
     // Act
     const first = await ledger().listRecent(1);

@@ -80,7 +80,9 @@ describe('DynamoDbConfigStore', () => {
 
   it('parses the stored configuration and takes the version from the item', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({ Item: { pk: 'CONFIG', sk: 'CURRENT', version: 4, config: { ...config, summaryTemplate: undefined } } });
+    dynamo.on(GetCommand).resolves({
+      Item: { pk: 'CONFIG', sk: 'CURRENT', version: 4, config: { ...config, summaryTemplate: undefined } },
+    });
 
     // Act
     const current = await store().get();
@@ -156,14 +158,18 @@ describe('DynamoDbConfigStore', () => {
 
   it('turns a cancelled transaction into a ConflictError naming the winning version', async () => {
     // Prepare
-    dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', { pk: 'CONFIG', sk: 'CURRENT', version: 7 }));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(cancelled('ConditionalCheckFailed', { pk: 'CONFIG', sk: 'CURRENT', version: 7 }));
 
     // Act
     const result = store().save(config, 4);
 
     // Assess
     await expect(result).rejects.toThrow(ConflictError);
-    await expect(result).rejects.toThrow('The configuration was changed by someone else (version 7); reload and try again');
+    await expect(result).rejects.toThrow(
+      'The configuration was changed by someone else (version 7); reload and try again',
+    );
   });
 
   it('treats a concurrent transaction on the same item as a conflict', async () => {
@@ -190,9 +196,11 @@ describe('DynamoDbConfigStore', () => {
 
   it('writes CURRENT then history without transactions, and maps a failed condition to a conflict', async () => {
     // Prepare
-    dynamo.on(PutCommand).resolvesOnce({}).resolvesOnce({}).rejects(
-      new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }),
-    );
+    dynamo
+      .on(PutCommand)
+      .resolvesOnce({})
+      .resolvesOnce({})
+      .rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     dynamo.on(GetCommand).resolves({ Item: { pk: 'CONFIG', sk: 'CURRENT', version: 5, config } });
 
     // Act
@@ -200,7 +208,9 @@ describe('DynamoDbConfigStore', () => {
     const stale = store(false).save(config, 4);
 
     // Assess
-    await expect(stale).rejects.toThrow('The configuration was changed by someone else (version 5); reload and try again');
+    await expect(stale).rejects.toThrow(
+      'The configuration was changed by someone else (version 5); reload and try again',
+    );
     const puts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
     expect(puts.map((put) => put.Item?.['sk'])).toEqual(['CURRENT', 'V#0000000005', 'CURRENT']);
     expect(puts[0]?.ConditionExpression).toBe('#version = :expected');
@@ -210,7 +220,9 @@ describe('DynamoDbConfigStore', () => {
 
   it('falls back to item-by-item writes for good when the server has no transactions', async () => {
     // Prepare
-    const unknownOperation = Object.assign(new Error('UnknownOperationException'), { name: 'UnknownOperationException' });
+    const unknownOperation = Object.assign(new Error('UnknownOperationException'), {
+      name: 'UnknownOperationException',
+    });
     dynamo.on(TransactWriteCommand).rejects(unknownOperation);
     dynamo.on(PutCommand).resolves({});
     const configs = store();
@@ -231,7 +243,9 @@ describe('DynamoDbConfigStore', () => {
 
   it('does not fall back when transactions are required', async () => {
     // Prepare
-    const unknownOperation = Object.assign(new Error('UnknownOperationException'), { name: 'UnknownOperationException' });
+    const unknownOperation = Object.assign(new Error('UnknownOperationException'), {
+      name: 'UnknownOperationException',
+    });
     dynamo.on(TransactWriteCommand).rejects(unknownOperation);
 
     // Act

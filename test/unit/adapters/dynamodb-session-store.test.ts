@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
@@ -23,11 +30,22 @@ const session: AdminSession = {
   expiresAt: nowSeconds + 3600,
   cloudId: 'cloud-1',
   rightsCheckedAt: now.getTime(),
-  credentials: { kind: 'own', tokens: { accessToken: 'access-secret', accessTokenExpiresAt: now.getTime() + 3_600_000, refreshToken: 'refresh-secret' } },
+  credentials: {
+    kind: 'own',
+    tokens: {
+      accessToken: 'access-secret',
+      accessTokenExpiresAt: now.getTime() + 3_600_000,
+      refreshToken: 'refresh-secret',
+    },
+  },
 };
 
 function sessions(): DynamoDbSessionStore {
-  return new DynamoDbSessionStore({ client: createDocumentClient({ region: 'us-east-1' }), tableName, clock: { now: () => now } });
+  return new DynamoDbSessionStore({
+    client: createDocumentClient({ region: 'us-east-1' }),
+    tableName,
+    clock: { now: () => now },
+  });
 }
 
 /** The item `put` wrote, to hand back from a Get. */
@@ -53,7 +71,13 @@ describe('DynamoDbSessionStore', () => {
 
     // Assess
     const item = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {};
-    expect(item).toMatchObject({ pk: 'SESSION', sk: HASH, accountId: 'acc-1', expiresAt: nowSeconds + 3600, credentialKind: 'own' });
+    expect(item).toMatchObject({
+      pk: 'SESSION',
+      sk: HASH,
+      accountId: 'acc-1',
+      expiresAt: nowSeconds + 3600,
+      credentialKind: 'own',
+    });
     const text = JSON.stringify(item);
     for (const secret of ['sess-1', 'access-secret', 'refresh-secret']) expect(text).not.toContain(secret);
   });
@@ -68,7 +92,11 @@ describe('DynamoDbSessionStore', () => {
 
     // Assess
     expect(found).toEqual(session);
-    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: tableName, Key: { pk: 'SESSION', sk: HASH }, ConsistentRead: true });
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: tableName,
+      Key: { pk: 'SESSION', sk: HASH },
+      ConsistentRead: true,
+    });
   });
 
   it('keeps no tokens for a session that borrows the relay connection', async () => {
@@ -90,7 +118,10 @@ describe('DynamoDbSessionStore', () => {
     const item = await storedItem(session);
     const sealed = Buffer.from(item['sealedTokens'] as Uint8Array);
     sealed[sealed.length - 1] = (sealed[sealed.length - 1] ?? 0) ^ 1;
-    dynamo.on(GetCommand).resolvesOnce({ Item: item }).resolvesOnce({ Item: { ...item, sealedTokens: sealed } });
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: item })
+      .resolvesOnce({ Item: { ...item, sealedTokens: sealed } });
 
     // Act
     const otherCookie = await sessions().get('sess-2');
@@ -132,14 +163,20 @@ describe('DynamoDbSessionStore', () => {
     await sessions().delete('sess-1');
 
     // Assess
-    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: tableName, Key: { pk: 'SESSION', sk: HASH } });
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+      TableName: tableName,
+      Key: { pk: 'SESSION', sk: HASH },
+    });
   });
 
   it('records a re-check with re-sealed tokens, and never recreates a signed-out session', async () => {
     // Prepare
     const error = new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     dynamo.on(UpdateCommand).resolvesOnce({}).rejectsOnce(error);
-    const rotated = { kind: 'own' as const, tokens: { accessToken: 'at-2', accessTokenExpiresAt: 1, refreshToken: 'rt-2' } };
+    const rotated = {
+      kind: 'own' as const,
+      tokens: { accessToken: 'at-2', accessTokenExpiresAt: 1, refreshToken: 'rt-2' },
+    };
 
     // Act
     const updated = await sessions().update('sess-1', { rightsCheckedAt: 42, credentials: rotated });
@@ -157,7 +194,13 @@ describe('DynamoDbSessionStore', () => {
     // Prepare
     dynamo
       .on(QueryCommand)
-      .resolvesOnce({ Items: [{ pk: 'SESSION', sk: 'h1' }, { pk: 'SESSION', sk: 'h2' }], LastEvaluatedKey: { pk: 'SESSION', sk: 'h2' } })
+      .resolvesOnce({
+        Items: [
+          { pk: 'SESSION', sk: 'h1' },
+          { pk: 'SESSION', sk: 'h2' },
+        ],
+        LastEvaluatedKey: { pk: 'SESSION', sk: 'h2' },
+      })
       .resolvesOnce({ Items: [{ pk: 'SESSION', sk: 'h3' }] });
     dynamo.on(DeleteCommand).resolves({});
 
@@ -166,7 +209,10 @@ describe('DynamoDbSessionStore', () => {
 
     // Assess
     expect(ended).toBe(3);
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'SESSION' } });
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'SESSION' },
+    });
     expect(dynamo.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key)).toEqual([
       { pk: 'SESSION', sk: 'h1' },
       { pk: 'SESSION', sk: 'h2' },
@@ -190,7 +236,9 @@ describe('DynamoDbSessionStore', () => {
 
   it('takes an OAuth state with a delete that returns the old item', async () => {
     // Prepare
-    dynamo.on(DeleteCommand).resolves({ Attributes: { pk: 'OAUTHSTATE#st-1', sk: 'STATE', browserBinding: 'bind', expiresAt: nowSeconds + 600 } });
+    dynamo.on(DeleteCommand).resolves({
+      Attributes: { pk: 'OAUTHSTATE#st-1', sk: 'STATE', browserBinding: 'bind', expiresAt: nowSeconds + 600 },
+    });
 
     // Act
     const taken = await sessions().takeOAuthState('st-1');
@@ -209,7 +257,9 @@ describe('DynamoDbSessionStore', () => {
     dynamo
       .on(DeleteCommand)
       .resolvesOnce({})
-      .resolvesOnce({ Attributes: { pk: 'OAUTHSTATE#st-2', sk: 'STATE', browserBinding: 'bind', expiresAt: nowSeconds - 1 } });
+      .resolvesOnce({
+        Attributes: { pk: 'OAUTHSTATE#st-2', sk: 'STATE', browserBinding: 'bind', expiresAt: nowSeconds - 1 },
+      });
 
     // Act
     const taken = await sessions().takeOAuthState('st-1');

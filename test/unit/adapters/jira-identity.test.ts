@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JiraRestIdentity } from '#adapters/jira-identity.ts';
 import { JiraUnauthorizedError } from '#domain/errors.ts';
-import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
-import { ALICE, HARPER, PAT, RITA, TEST_CLIENT, signIn } from '#test-support/jira-stand-in-session.ts';
+import { type JiraStandIn, startJiraStandIn } from '#local/jira-stand-in/index.ts';
+import { ALICE, HARPER, PAT, RITA, signIn, TEST_CLIENT } from '#test-support/jira-stand-in-session.ts';
 
 describe('JiraRestIdentity', () => {
   let standIn: JiraStandIn;
@@ -24,7 +24,12 @@ describe('JiraRestIdentity', () => {
     const me = await identity.myself(token, standIn.cloudId);
 
     // Assess
-    expect(me).toEqual({ accountId: expect.any(String), displayName: 'Alice Admin', emailAddress: ALICE, active: true });
+    expect(me).toEqual({
+      accountId: expect.any(String),
+      displayName: 'Alice Admin',
+      emailAddress: ALICE,
+      active: true,
+    });
   });
 
   it('leaves the e-mail out when the profile hides it', async () => {

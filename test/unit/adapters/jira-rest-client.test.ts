@@ -1,12 +1,23 @@
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { JiraIssueTracker, jqlString, type JiraIssueTrackerOptions } from '#adapters/jira-rest-client.ts';
+import { JiraIssueTracker, type JiraIssueTrackerOptions, jqlString } from '#adapters/jira-rest-client.ts';
 import { JiraRejectedError, JiraTransientError, JiraUnauthorizedError } from '#domain/errors.ts';
-import { startJiraStandIn, type JiraStandIn } from '#local/jira-stand-in/index.ts';
-import { ALICE, TEST_CLIENT, TEST_REDIRECT_URI, control, jiraApi, signIn } from '#test-support/jira-stand-in-session.ts';
+import { type JiraStandIn, startJiraStandIn } from '#local/jira-stand-in/index.ts';
+import {
+  ALICE,
+  control,
+  jiraApi,
+  signIn,
+  TEST_CLIENT,
+  TEST_REDIRECT_URI,
+} from '#test-support/jira-stand-in-session.ts';
 
-const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+const doc = (text: string) => ({
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
 const secTask = (fields: Record<string, unknown> = {}) => ({
   project: { key: 'SEC' },
   issuetype: { id: '10001' },
@@ -25,7 +36,8 @@ describe('JiraIssueTracker', () => {
       timeoutMs: 2000,
       ...overrides,
     });
-  const requests = async () => ((await control(standIn.url, 'GET', '/requests')) as { routes: Record<string, number> }).routes;
+  const requests = async () =>
+    ((await control(standIn.url, 'GET', '/requests')) as { routes: Record<string, number> }).routes;
 
   beforeAll(async () => {
     standIn = await startJiraStandIn({ port: 0, ...TEST_CLIENT, redirectUris: [TEST_REDIRECT_URI] });
@@ -51,7 +63,9 @@ describe('JiraIssueTracker', () => {
 
     it('throws JiraRejectedError with Jira field errors on 400', async () => {
       // Act
-      const error = await tracker().createIssue(secTask({ description: 'plain', customfield_99999: 'x' })).catch((e: unknown) => e);
+      const error = await tracker()
+        .createIssue(secTask({ description: 'plain', customfield_99999: 'x' }))
+        .catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(JiraRejectedError);
@@ -65,7 +79,9 @@ describe('JiraIssueTracker', () => {
 
     it('keeps Jira errorMessages for the generic ADF refusal', async () => {
       // Act
-      const error = await tracker().createIssue(secTask({ description: doc('') })).catch((e: unknown) => e);
+      const error = await tracker()
+        .createIssue(secTask({ description: doc('') }))
+        .catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(JiraRejectedError);
@@ -77,7 +93,9 @@ describe('JiraIssueTracker', () => {
       await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 429, retryAfterSeconds: 7 });
 
       // Act
-      const error = await tracker().createIssue(secTask()).catch((e: unknown) => e);
+      const error = await tracker()
+        .createIssue(secTask())
+        .catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(JiraTransientError);
@@ -90,7 +108,9 @@ describe('JiraIssueTracker', () => {
       await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 500 });
 
       // Act
-      const error = await tracker().createIssue(secTask()).catch((e: unknown) => e);
+      const error = await tracker()
+        .createIssue(secTask())
+        .catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(JiraTransientError);
@@ -102,7 +122,9 @@ describe('JiraIssueTracker', () => {
       await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', mode: 'timeout', processRequest: true });
 
       // Act
-      const error = await tracker({ timeoutMs: 250 }).createIssue(secTask({ labels: ['keeper-alert-lost-answer'] })).catch((e: unknown) => e);
+      const error = await tracker({ timeoutMs: 250 })
+        .createIssue(secTask({ labels: ['keeper-alert-lost-answer'] }))
+        .catch((e: unknown) => e);
       const found = await tracker().findIssueByLabel('SEC', 'keeper-alert-lost-answer');
 
       // Assess
@@ -120,7 +142,9 @@ describe('JiraIssueTracker', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
 
       // Act
-      const error = await tracker({ apiUrl: `http://127.0.0.1:${port}` }).createIssue(secTask()).catch((e: unknown) => e);
+      const error = await tracker({ apiUrl: `http://127.0.0.1:${port}` })
+        .createIssue(secTask())
+        .catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(JiraTransientError);
@@ -132,7 +156,9 @@ describe('JiraIssueTracker', () => {
       await control(standIn.url, 'POST', '/faults', { path: 'POST /issue', status: 503 });
 
       // Act
-      const error = await tracker().createIssue(secTask()).catch((e: unknown) => e);
+      const error = await tracker()
+        .createIssue(secTask())
+        .catch((e: unknown) => e);
 
       // Assess
       const dump = inspect(error, { depth: 10, showHidden: true });
@@ -185,7 +211,8 @@ describe('JiraIssueTracker', () => {
 
   describe('attachments', () => {
     const api = () => jiraApi(standIn.url, standIn.cloudId, accessToken);
-    const contentOf = async (id: string) => new Uint8Array(await (await api().fetch(`/attachment/content/${id}?redirect=false`)).arrayBuffer());
+    const contentOf = async (id: string) =>
+      new Uint8Array(await (await api().fetch(`/attachment/content/${id}?redirect=false`)).arrayBuffer());
 
     it('attaches a text as its UTF-8 bytes with one multipart call and lists it on the issue', async () => {
       // Prepare
@@ -194,13 +221,22 @@ describe('JiraIssueTracker', () => {
       const text = '{ "name": "Zoë 😀", "n": 1e400 }';
 
       // Act
-      const attached = await tracker().addAttachment(key, 'keeper-alert-0123456789abcdef.json', text, 'application/json');
+      const attached = await tracker().addAttachment(
+        key,
+        'keeper-alert-0123456789abcdef.json',
+        text,
+        'application/json',
+      );
       const listed = await tracker().listAttachments(key);
       const calls = await requests();
 
       // Assess
       const bytes = new TextEncoder().encode(text);
-      expect(attached).toEqual({ id: expect.any(String), filename: 'keeper-alert-0123456789abcdef.json', size: bytes.byteLength });
+      expect(attached).toEqual({
+        id: expect.any(String),
+        filename: 'keeper-alert-0123456789abcdef.json',
+        size: bytes.byteLength,
+      });
       expect(listed).toEqual([attached]);
       expect(calls).toEqual({ 'POST /issue/{issueIdOrKey}/attachments': 1, 'GET /issue/{issueIdOrKey}': 1 });
       expect(await contentOf(attached.id)).toEqual(bytes);
@@ -239,11 +275,19 @@ describe('JiraIssueTracker', () => {
     it('throws JiraRejectedError for an unknown issue and JiraTransientError for a 503', async () => {
       // Prepare
       const { key } = await tracker().createIssue(secTask());
-      await control(standIn.url, 'POST', '/faults', { path: 'POST /issue/{issueIdOrKey}/attachments', status: 503, count: 1 });
+      await control(standIn.url, 'POST', '/faults', {
+        path: 'POST /issue/{issueIdOrKey}/attachments',
+        status: 503,
+        count: 1,
+      });
 
       // Act
-      const unavailable = await tracker().addAttachment(key, 'a.json', '{}', 'application/json').catch((e: unknown) => e);
-      const unknown = await tracker().addAttachment('SEC-99999', 'a.json', '{}', 'application/json').catch((e: unknown) => e);
+      const unavailable = await tracker()
+        .addAttachment(key, 'a.json', '{}', 'application/json')
+        .catch((e: unknown) => e);
+      const unknown = await tracker()
+        .addAttachment('SEC-99999', 'a.json', '{}', 'application/json')
+        .catch((e: unknown) => e);
 
       // Assess
       expect(unknown).toBeInstanceOf(JiraRejectedError);
@@ -258,7 +302,12 @@ describe('JiraIssueTracker', () => {
       const signals: unknown[] = [];
 
       // Act
-      await tracker({ observe: async (signal) => void signals.push(signal) }).addAttachment(key, 'a.json', '{}', 'application/json');
+      await tracker({ observe: async (signal) => void signals.push(signal) }).addAttachment(
+        key,
+        'a.json',
+        '{}',
+        'application/json',
+      );
 
       // Assess
       expect(signals).toEqual([expect.objectContaining({ status: 200, issueKey: key })]);
@@ -273,7 +322,9 @@ describe('JiraIssueTracker', () => {
       // Assess
       expect(fields.length).toBeGreaterThan(20);
       expect(new Set(fields.map((f) => f.fieldId)).size).toBe(fields.length);
-      expect((await requests())['GET /issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}']).toBe(Math.ceil(fields.length / 10));
+      expect((await requests())['GET /issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}']).toBe(
+        Math.ceil(fields.length / 10),
+      );
       expect(fields.find((f) => f.fieldId === 'customfield_10051')).toEqual({
         fieldId: 'customfield_10051',
         name: 'Event Category',
@@ -303,12 +354,19 @@ describe('JiraIssueTracker', () => {
 
       // Assess
       expect(types).toHaveLength(5);
-      expect(types.find((t) => t.name === 'Sub-task')).toEqual({ id: '10003', name: 'Sub-task', subtask: true, hierarchyLevel: -1 });
+      expect(types.find((t) => t.name === 'Sub-task')).toEqual({
+        id: '10003',
+        name: 'Sub-task',
+        subtask: true,
+        hierarchyLevel: -1,
+      });
     });
 
     it('throws JiraRejectedError with status 404 for an unknown project', async () => {
       // Act
-      const error = await tracker().listIssueTypes('NOPE').catch((e: unknown) => e);
+      const error = await tracker()
+        .listIssueTypes('NOPE')
+        .catch((e: unknown) => e);
 
       // Assess
       expect(error).toBeInstanceOf(JiraRejectedError);

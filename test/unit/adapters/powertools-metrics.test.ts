@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
-import middy from '@middy/core';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, relayMetricsFrom } from '#adapters/powertools-metrics.ts';
 import { createLogger } from '#shared/logging.ts';

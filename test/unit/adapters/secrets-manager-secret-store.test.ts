@@ -26,19 +26,25 @@ beforeEach(() => {
 describe('SecretsManagerSecretStore', () => {
   it('reads the SecretString of the secret mapped to the name', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand, { SecretId: secretIds['jira-connection'] }).resolves({ SecretString: '{"cloudId":"c"}' });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: secretIds['jira-connection'] })
+      .resolves({ SecretString: '{"cloudId":"c"}' });
 
     // Act
     const value = await secrets().get('jira-connection');
 
     // Assess
     expect(value).toBe('{"cloudId":"c"}');
-    expect(secretsManager.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: secretIds['jira-connection'] });
+    expect(secretsManager.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: secretIds['jira-connection'],
+    });
   });
 
   it('returns undefined when the secret or its value does not exist', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
 
     // Act
     const value = await secrets().get('webhook-tokens');

@@ -10,7 +10,12 @@ const deadLetterQueueUrl = 'https://sqs.eu-west-1.amazonaws.com/111111111111/ret
 const now = new Date('2030-01-01T00:00:00.000Z');
 
 function queue(): SqsRetryQueue {
-  return new SqsRetryQueue({ client: new SQSClient({ region: 'eu-west-1' }), queueUrl, deadLetterQueueUrl, clock: { now: () => now } });
+  return new SqsRetryQueue({
+    client: new SQSClient({ region: 'eu-west-1' }),
+    queueUrl,
+    deadLetterQueueUrl,
+    clock: { now: () => now },
+  });
 }
 
 beforeEach(() => {

@@ -10,10 +10,10 @@ import { connect, readConnection, writeConnection } from '#domain/jira-connectio
 import type { OAuthClient, OAuthTokens } from '#domain/ports.ts';
 import {
   ManualClock,
-  memoryGovernor,
   MemoryLease,
   MemoryLedger,
   MemorySecretStore,
+  memoryGovernor,
   RecordingLog,
   RecordingMetrics,
   RecordingQueue,
@@ -46,7 +46,8 @@ class TokenEndpoint implements OAuthClient {
     return [];
   }
   async refresh(refreshToken: string): Promise<OAuthTokens> {
-    if (this.answer === 'invalid_grant') throw new ReconnectRequiredError('Atlassian refused the refresh token (invalid_grant)');
+    if (this.answer === 'invalid_grant')
+      throw new ReconnectRequiredError('Atlassian refused the refresh token (invalid_grant)');
     if (this.answer === 'unreachable') throw new JiraTransientError('Atlassian token endpoint timed out', 5);
     this.refreshed.push(refreshToken);
     const n = this.refreshed.length;
@@ -161,7 +162,11 @@ describe('retry-consumer', () => {
     expect(ledger.items.get('a1')?.status).toBe('delivered');
     expect(ledger.items.get('a3')?.status).toBe('delivered');
     expect(log.entries.filter((e) => e.level === 'error')).toEqual([
-      { level: 'error', message: 'Retry attempt failed', attributes: { messageId: 'm-2', errorName: 'Error', errorMessage: 'ProvisionedThroughputExceeded' } },
+      {
+        level: 'error',
+        message: 'Retry attempt failed',
+        attributes: { messageId: 'm-2', errorName: 'Error', errorMessage: 'ProvisionedThroughputExceeded' },
+      },
     ]);
   });
 
@@ -174,7 +179,10 @@ describe('retry-consumer', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
-    expect(log.entries.at(-1)).toMatchObject({ message: 'Retry attempt failed', attributes: { messageId: 'm-1', errorName: 'TypeError' } });
+    expect(log.entries.at(-1)).toMatchObject({
+      message: 'Retry attempt failed',
+      attributes: { messageId: 'm-1', errorName: 'TypeError' },
+    });
   });
 
   it('does not report an attempt that Jira deferred: the alert is already back on the queue with a delay', async () => {
@@ -203,7 +211,11 @@ describe('retry-consumer', () => {
     // Assess
     expect(response).toEqual({ requeued: 1 });
     expect(queue.enqueued).toEqual([{ message: { alertId: 'a1' }, delaySeconds: 0 }]);
-    expect(log.entries).toContainEqual({ level: 'warn', message: 'Re-queued stalled alerts', attributes: { requeued: 1 } });
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'Re-queued stalled alerts',
+      attributes: { requeued: 1 },
+    });
     expect(tracker.created).toHaveLength(0);
   });
 
@@ -225,7 +237,9 @@ describe('retry-consumer', () => {
     await ledger.record(stored('a1', 'queued'));
     await ledger.record(stored('a2', 'queued'));
     // Act
-    const response = await consumer(messages('{"alertId":"a1"}', '{"alertId":"a2"}'), { getRemainingTimeInMillis: () => 5_000 });
+    const response = await consumer(messages('{"alertId":"a1"}', '{"alertId":"a2"}'), {
+      getRemainingTimeInMillis: () => 5_000,
+    });
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] });
     expect(tracker.created).toHaveLength(0);
@@ -316,7 +330,11 @@ describe('retry-consumer', () => {
     clock.advance(DAY_MS);
     const before = await readConnection(secrets);
     if (before === undefined) throw new Error('not connected');
-    await writeConnection(secrets, { ...before, accessToken: 'at-0b', accessTokenExpiresAt: clock.now().getTime() + 3600_000 });
+    await writeConnection(secrets, {
+      ...before,
+      accessToken: 'at-0b',
+      accessTokenExpiresAt: clock.now().getTime() + 3600_000,
+    });
 
     // Act
     const response = await consumer({ task: 'keep-alive' });
@@ -325,7 +343,12 @@ describe('retry-consumer', () => {
     const after = await readConnection(secrets);
     expect(response).toEqual({ refreshed: true });
     expect(oauth.refreshed).toEqual(['rt-0']);
-    expect(after).toMatchObject({ state: 'connected', refreshToken: 'rt-1', accessToken: 'at-1', lastRefreshAt: clock.now().toISOString() });
+    expect(after).toMatchObject({
+      state: 'connected',
+      refreshToken: 'rt-1',
+      accessToken: 'at-1',
+      lastRefreshAt: clock.now().toISOString(),
+    });
     expect(after?.grantedAt).toBe(before.grantedAt);
     expect(metrics.last('ConnectionReconnectRequired')).toBe(0);
     expect(metrics.last('GrantDaysRemaining')).toBe(364);
@@ -346,7 +369,10 @@ describe('retry-consumer', () => {
     expect(metrics.last('ConnectionReconnectRequired')).toBe(1);
     expect(log.entries.at(-1)).toMatchObject({
       level: 'error',
-      attributes: { errorName: 'ReconnectRequiredError', errorMessage: 'Atlassian refused the refresh token (invalid_grant)' },
+      attributes: {
+        errorName: 'ReconnectRequiredError',
+        errorMessage: 'Atlassian refused the refresh token (invalid_grant)',
+      },
     });
   });
 
@@ -362,7 +388,10 @@ describe('retry-consumer', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(JiraTransientError);
     expect((await readConnection(secrets))?.state).toBe('connected');
-    expect(log.entries.at(-1)).toMatchObject({ level: 'error', attributes: { errorMessage: 'Atlassian token endpoint timed out' } });
+    expect(log.entries.at(-1)).toMatchObject({
+      level: 'error',
+      attributes: { errorMessage: 'Atlassian token endpoint timed out' },
+    });
   });
 
   it('has nothing to keep alive before the relay is connected', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeWebhookEndpoint } from '#app/webhook-endpoint.ts';
-import { AuthenticationError } from '#domain/errors.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
+import { AuthenticationError } from '#domain/errors.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { RecordingMetrics, silentLog } from '#test-support/in-memory-ports.ts';
 
@@ -18,7 +18,9 @@ function event(body: string | undefined, headers: Record<string, string> = {}): 
   };
 }
 
-function endpoint(result: IngestResult = { kind: 'created', alertId: 'a1', issueKey: 'SEC-1', issueUrl: 'https://s/browse/SEC-1' }) {
+function endpoint(
+  result: IngestResult = { kind: 'created', alertId: 'a1', issueKey: 'SEC-1', issueUrl: 'https://s/browse/SEC-1' },
+) {
   const seen: string[] = [];
   const metrics = new RecordingMetrics();
   const handler = makeWebhookEndpoint({
@@ -84,12 +86,22 @@ describe('webhook-endpoint', () => {
     const { handler, seen } = endpoint();
     const response = await handler(event('{"audit_event":"login"}', { authorization: 'Bearer good' }));
     expect(response.statusCode).toBe(201);
-    expect(JSON.parse(response.body ?? '{}')).toEqual({ issueKey: 'SEC-1', issueUrl: 'https://s/browse/SEC-1', alertId: 'a1' });
+    expect(JSON.parse(response.body ?? '{}')).toEqual({
+      issueKey: 'SEC-1',
+      issueUrl: 'https://s/browse/SEC-1',
+      alertId: 'a1',
+    });
     expect(seen).toEqual(['{"audit_event":"login"}']);
   });
 
   it('returns 200 duplicate with the first result', async () => {
-    const { handler } = endpoint({ kind: 'duplicate', alertId: 'a1', status: 'delivered', issueKey: 'SEC-1', issueUrl: 'u' });
+    const { handler } = endpoint({
+      kind: 'duplicate',
+      alertId: 'a1',
+      status: 'delivered',
+      issueKey: 'SEC-1',
+      issueUrl: 'u',
+    });
     const response = await handler(event('{}', { authorization: 'Bearer good' }));
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body ?? '{}')).toMatchObject({ duplicate: true, issueKey: 'SEC-1' });
@@ -104,7 +116,10 @@ describe('webhook-endpoint', () => {
 
   it('decodes base64 bodies from API Gateway', async () => {
     const { handler, seen } = endpoint();
-    const encoded = { ...event(Buffer.from('{"a":1}').toString('base64'), { authorization: 'Bearer good' }), isBase64Encoded: true };
+    const encoded = {
+      ...event(Buffer.from('{"a":1}').toString('base64'), { authorization: 'Bearer good' }),
+      isBase64Encoded: true,
+    };
     await handler(encoded);
     expect(seen).toEqual(['{"a":1}']);
   });
@@ -113,7 +128,10 @@ describe('webhook-endpoint', () => {
     // Prepare: 100 bytes of invalid UTF-8 decode to 100 three-byte replacement characters; 101 bytes are over the cap.
     const { handler, seen } = endpoint();
     const base64 = (bytes: number) => ({
-      ...event(Buffer.alloc(bytes, 0xff).toString('base64'), { authorization: 'Bearer good', 'content-type': 'application/octet-stream' }),
+      ...event(Buffer.alloc(bytes, 0xff).toString('base64'), {
+        authorization: 'Bearer good',
+        'content-type': 'application/octet-stream',
+      }),
       isBase64Encoded: true,
     });
 

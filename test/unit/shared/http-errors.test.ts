@@ -54,32 +54,34 @@ describe('http-errors', () => {
     expect(body).toEqual({ error: code, message: error.message });
   });
 
-  it.each([new JiraUnauthorizedError('token abc123 refused'), new RelayError('table keeper-ledger missing'), new Error('connect ECONNREFUSED 10.0.0.7:443')])(
-    'answers the 5xx %s with a generic message that hides its cause',
-    (error) => {
-      // Prepare: the case row
+  it.each([
+    new JiraUnauthorizedError('token abc123 refused'),
+    new RelayError('table keeper-ledger missing'),
+    new Error('connect ECONNREFUSED 10.0.0.7:443'),
+  ])('answers the 5xx %s with a generic message that hides its cause', (error) => {
+    // Prepare: the case row
 
-      // Act
-      const body = errorBody(error);
+    // Act
+    const body = errorBody(error);
 
-      // Assess
-      expect(body.message).toBe('Internal error; the cause has been logged');
-      expect(JSON.stringify(body)).not.toContain(error.message);
-    },
-  );
+    // Assess
+    expect(body.message).toBe('Internal error; the cause has been logged');
+    expect(JSON.stringify(body)).not.toContain(error.message);
+  });
 
-  it.each([new ReconnectRequiredError('Reconnect to Jira'), new JiraTransientError('Jira is not answering'), new JiraRejectedError('Jira refused the issue', 400)])(
-    'shows the message of %s, written for administrators, despite its 5xx',
-    (error) => {
-      // Prepare: the case row
+  it.each([
+    new ReconnectRequiredError('Reconnect to Jira'),
+    new JiraTransientError('Jira is not answering'),
+    new JiraRejectedError('Jira refused the issue', 400),
+  ])('shows the message of %s, written for administrators, despite its 5xx', (error) => {
+    // Prepare: the case row
 
-      // Act
-      const body = errorBody(error);
+    // Act
+    const body = errorBody(error);
 
-      // Assess
-      expect(body.message).toBe(error.message);
-    },
-  );
+    // Assess
+    expect(body.message).toBe(error.message);
+  });
 
   it('answers a non-Error throw as INTERNAL with the generic message', () => {
     // Prepare
@@ -94,7 +96,9 @@ describe('http-errors', () => {
 
   it('lists the problems of a validation error, and only when there are some', () => {
     // Prepare
-    const withProblems = new ValidationError('The configuration was not saved', [{ path: 'projectKey', message: 'Choose a target project' }]);
+    const withProblems = new ValidationError('The configuration was not saved', [
+      { path: 'projectKey', message: 'Choose a target project' },
+    ]);
 
     // Act
     const bodies = [errorBody(withProblems), errorBody(new ValidationError('Bad request'))];
@@ -106,10 +110,16 @@ describe('http-errors', () => {
 
   it('describes a failure for the log by class name and message only', () => {
     // Prepare: an error that carries a secret on a property, as an axios error carries its request config
-    const error = Object.assign(new Error('Request failed with status code 500'), { config: { headers: { Authorization: 'Bearer secret' } } });
+    const error = Object.assign(new Error('Request failed with status code 500'), {
+      config: { headers: { Authorization: 'Bearer secret' } },
+    });
 
     // Act
-    const attributes = [failureAttributes(new JiraTransientError('Jira answered 503')), failureAttributes(error), failureAttributes(42)];
+    const attributes = [
+      failureAttributes(new JiraTransientError('Jira answered 503')),
+      failureAttributes(error),
+      failureAttributes(42),
+    ];
 
     // Assess
     expect(attributes).toEqual([

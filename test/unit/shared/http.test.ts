@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, JiraTransientError } from '#domain/errors.ts';
-import { cookie, errorResult, header, type HttpEvent } from '#shared/http.ts';
+import { cookie, errorResult, type HttpEvent, header } from '#shared/http.ts';
 import { RecordingLog } from '#test-support/in-memory-ports.ts';
 
 function event(headers: Record<string, string>, cookies?: string[]): HttpEvent {
@@ -17,7 +17,7 @@ function event(headers: Record<string, string>, cookies?: string[]): HttpEvent {
 }
 
 describe('http', () => {
-  it('answers a 5xx from the error table and logs its cause with the caller\'s attributes', () => {
+  it("answers a 5xx from the error table and logs its cause with the caller's attributes", () => {
     // Prepare
     const log = new RecordingLog();
 
@@ -26,10 +26,20 @@ describe('http', () => {
 
     // Assess
     expect(result.statusCode).toBe(500);
-    expect(result.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-    expect(JSON.parse(result.body ?? '')).toEqual({ error: 'INTERNAL', message: 'Internal error; the cause has been logged' });
+    expect(result.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      error: 'INTERNAL',
+      message: 'Internal error; the cause has been logged',
+    });
     expect(log.entries).toEqual([
-      { level: 'error', message: 'Webhook failed', attributes: { alertId: 'a1', errorName: 'Error', errorMessage: 'socket hang up' } },
+      {
+        level: 'error',
+        message: 'Webhook failed',
+        attributes: { alertId: 'a1', errorName: 'Error', errorMessage: 'socket hang up' },
+      },
     ]);
   });
 
@@ -69,13 +79,17 @@ describe('http', () => {
     expect(value).toBe('application/json');
   });
 
-  it('reads a cookie from API Gateway\'s cookies list or from the Cookie header, URI-decoded', () => {
+  it("reads a cookie from API Gateway's cookies list or from the Cookie header, URI-decoded", () => {
     // Prepare
     const fromList = event({}, ['other=1', 'relay_session=abc%3D']);
     const fromHeader = event({ cookie: 'other=1; relay_session=def' });
 
     // Act
-    const values = [cookie(fromList, 'relay_session'), cookie(fromHeader, 'relay_session'), cookie(fromHeader, 'missing')];
+    const values = [
+      cookie(fromList, 'relay_session'),
+      cookie(fromHeader, 'relay_session'),
+      cookie(fromHeader, 'missing'),
+    ];
 
     // Assess
     expect(values).toEqual(['abc=', 'def', undefined]);

@@ -9,11 +9,19 @@ describe('logging', () => {
     const log = eventLogFrom(createLogger({ LOG_LEVEL: 'INFO' }));
 
     // Act
-    const lines = await capturedOutput(() => log.error('Webhook failed', { alertId: 'a1', ...failureAttributes(new Error('socket hang up')) }));
+    const lines = await capturedOutput(() =>
+      log.error('Webhook failed', { alertId: 'a1', ...failureAttributes(new Error('socket hang up')) }),
+    );
 
     // Assess
     expect(jsonLines(lines)).toEqual([
-      expect.objectContaining({ level: 'ERROR', message: 'Webhook failed', alertId: 'a1', errorName: 'Error', errorMessage: 'socket hang up' }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Webhook failed',
+        alertId: 'a1',
+        errorName: 'Error',
+        errorMessage: 'socket hang up',
+      }),
     ]);
   });
 
@@ -23,7 +31,14 @@ describe('logging', () => {
 
     // Act
     const lines = await capturedOutput(() =>
-      log.warn('Jira refused mapped fields', { message: 'Field cannot be set', level: 'x', service: 'jira', timestamp: 'then', sampling_rate: 1, alertId: 'a1' }),
+      log.warn('Jira refused mapped fields', {
+        message: 'Field cannot be set',
+        level: 'x',
+        service: 'jira',
+        timestamp: 'then',
+        sampling_rate: 1,
+        alertId: 'a1',
+      }),
     );
 
     // Assess
@@ -52,7 +67,9 @@ describe('logging', () => {
 
     // Assess
     expect(lines.join('\n')).not.toContain('socket hang up');
-    expect(jsonLines(lines)).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'The key "message" is a reserved key and will be dropped.' }));
+    expect(jsonLines(lines)).toContainEqual(
+      expect.objectContaining({ level: 'WARN', message: 'The key "message" is a reserved key and will be dropped.' }),
+    );
   });
 
   it('passes attributes without reserved keys through as they are', () => {

@@ -3,7 +3,7 @@
  * comes from that list, the compatibility lint finds no API newer than it, and the APIs and CSS
  * the lint cannot see are used only behind their fallbacks.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,14 @@ describe('browser-support', () => {
     const queries = browserQueries();
     const targets = esbuildTargets();
     // Assess
-    expect(queries).toEqual(['chrome >= 90', 'edge >= 90', 'firefox >= 88', 'safari >= 14', 'ios_saf >= 14', 'and_chr >= 90']);
+    expect(queries).toEqual([
+      'chrome >= 90',
+      'edge >= 90',
+      'firefox >= 88',
+      'safari >= 14',
+      'ios_saf >= 14',
+      'and_chr >= 90',
+    ]);
     expect(targets).toEqual(expect.arrayContaining(['chrome90', 'edge90', 'firefox88', 'safari14', 'ios14']));
   });
 
@@ -48,7 +55,9 @@ describe('browser-support', () => {
     // Act
     const results = await eslint.lintFiles(['src/**/*.ts']);
     // Assess
-    const problems = results.flatMap((r) => r.messages.map((m) => `${relative(SITE_ROOT, r.filePath)}:${m.line} ${m.message}`));
+    const problems = results.flatMap((r) =>
+      r.messages.map((m) => `${relative(SITE_ROOT, r.filePath)}:${m.line} ${m.message}`),
+    );
     expect(results.length).toBeGreaterThan(10);
     expect(problems).toEqual([]);
   }, 60_000);
@@ -57,9 +66,12 @@ describe('browser-support', () => {
     // Prepare
     const eslint = new ESLint({ cwd: SITE_ROOT, overrideConfigFile: join(SITE_ROOT, 'eslint.config.js') });
     // Act
-    const [result] = await eslint.lintText('export const own = Object.hasOwn({}, "x"); export const copy = structuredClone({});', {
-      filePath: join(SRC, 'probe.ts'),
-    });
+    const [result] = await eslint.lintText(
+      'export const own = Object.hasOwn({}, "x"); export const copy = structuredClone({});',
+      {
+        filePath: join(SRC, 'probe.ts'),
+      },
+    );
     // Assess
     expect(result?.messages.map((m) => m.ruleId)).toEqual(['compat/compat', 'compat/compat']);
   }, 60_000);
@@ -74,7 +86,9 @@ describe('browser-support', () => {
 
   it('uses no CSS the oldest promised Safari drops without a fallback', () => {
     // Prepare
-    const css = sources('.css').map((s) => s.text.replace(/\/\*[\s\S]*?\*\//g, '')).join('\n');
+    const css = sources('.css')
+      .map((s) => s.text.replace(/\/\*[\s\S]*?\*\//g, ''))
+      .join('\n');
     // Act
     const focusVisible = css.match(/[^\n{}]*:focus-visible[^\n{]*/g) ?? [];
     // Assess
@@ -100,7 +114,9 @@ describe('browser-support', () => {
     expect(out).toContain('.no-flex-gap .wrap { margin-bottom: calc(-1 * 4px); }');
     expect(out).toContain('.no-flex-gap .col > * + * { margin-top: var(--ds-space-100); }');
     expect(out).not.toContain('.no-flex-gap .grid');
-    expect(out).toMatch(/@media \(max-width: 760px\) \{ \.a, \.b \{[^}]*\}\n\.no-flex-gap \.a > \* \+ \*, \.no-flex-gap \.b > \* \+ \* \{ margin-left: 6px; \} \}/);
+    expect(out).toMatch(
+      /@media \(max-width: 760px\) \{ \.a, \.b \{[^}]*\}\n\.no-flex-gap \.a > \* \+ \*, \.no-flex-gap \.b > \* \+ \* \{ margin-left: 6px; \} \}/,
+    );
   });
 });
 
@@ -129,6 +145,8 @@ describe('design tokens', () => {
     // Assess
     expect(css).toContain('--ds-text: #292A2E;');
     expect(css).not.toContain('--ds-unused');
-    expect(() => designTokensCss(['--ds-text-renamed'], values)).toThrow('Unknown Atlassian design token --ds-text-renamed');
+    expect(() => designTokensCss(['--ds-text-renamed'], values)).toThrow(
+      'Unknown Atlassian design token --ds-text-renamed',
+    );
   });
 });

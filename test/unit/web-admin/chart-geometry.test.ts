@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { HourBucketDto } from '#shared/admin-api-types.ts';
-import { describeChart, layoutHourlyChart, niceCeiling, orderPriorities, type ChartBox } from '../../../web-admin/src/chart-geometry.ts';
+import {
+  type ChartBox,
+  describeChart,
+  layoutHourlyChart,
+  niceCeiling,
+  orderPriorities,
+} from '../../../web-admin/src/chart-geometry.ts';
 
 const BOX: ChartBox = { width: 740, height: 240, padding: { top: 20, right: 10, bottom: 20, left: 10 } };
 const NOW = new Date('2025-11-05T12:34:00Z');
@@ -9,7 +15,13 @@ const UTC = () => 0;
 describe('chart-geometry', () => {
   it('orders priorities like Jira, unknown names after, None last', () => {
     // Act / Assess
-    expect(orderPriorities(['None', 'Low', 'Critical', 'Highest', 'Medium'])).toEqual(['Highest', 'Medium', 'Low', 'Critical', 'None']);
+    expect(orderPriorities(['None', 'Low', 'Critical', 'Highest', 'Medium'])).toEqual([
+      'Highest',
+      'Medium',
+      'Low',
+      'Critical',
+      'None',
+    ]);
   });
 
   it('rounds the axis top to 1, 2 or 5 times a power of ten', () => {
@@ -75,13 +87,25 @@ describe('chart-geometry', () => {
     // Act
     const layout = layoutHourlyChart([], BOX, NOW, 72, UTC);
     // Assess
-    expect(layout.xLabels.map((l) => l.hour)).toEqual(['2025-11-03T00:00:00.000Z', '2025-11-04T00:00:00.000Z', '2025-11-05T00:00:00.000Z']);
+    expect(layout.xLabels.map((l) => l.hour)).toEqual([
+      '2025-11-03T00:00:00.000Z',
+      '2025-11-04T00:00:00.000Z',
+      '2025-11-05T00:00:00.000Z',
+    ]);
   });
 
   it('describes the chart in one sentence for screen readers', () => {
     // Prepare
-    const layout = layoutHourlyChart([{ hour: '2025-11-05T10:00:00Z', byPriority: { High: 2, None: 1 } }], BOX, NOW, 72, UTC);
+    const layout = layoutHourlyChart(
+      [{ hour: '2025-11-05T10:00:00Z', byPriority: { High: 2, None: 1 } }],
+      BOX,
+      NOW,
+      72,
+      UTC,
+    );
     // Act / Assess
-    expect(describeChart(layout, 3)).toBe('3 alerts in the last 3 days (2 High, 1 None). Busiest hour: 3 alerts starting 2025-11-05T10:00:00.000Z.');
+    expect(describeChart(layout, 3)).toBe(
+      '3 alerts in the last 3 days (2 High, 1 None). Busiest hour: 3 alerts starting 2025-11-05T10:00:00.000Z.',
+    );
   });
 });

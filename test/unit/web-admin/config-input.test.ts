@@ -43,7 +43,11 @@ describe('config-input', () => {
 
   it('starts a first save at version 0 with only project and issue type', () => {
     // Act / Assess
-    expect(setupInput(null, 'SEC', '10001')).toEqual({ expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: '10001' });
+    expect(setupInput(null, 'SEC', '10001')).toEqual({
+      expectedVersion: 0,
+      projectKey: 'SEC',
+      defaultIssueTypeId: '10001',
+    });
   });
 
   it('changes only the default issue type within the same project', () => {

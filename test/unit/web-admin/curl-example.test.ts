@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { curlExample, SAMPLE_KEEPER_ALERT, shellQuote, TOKEN_PLACEHOLDER } from '../../../web-admin/src/curl-example.ts';
+import {
+  curlExample,
+  SAMPLE_KEEPER_ALERT,
+  shellQuote,
+  TOKEN_PLACEHOLDER,
+} from '../../../web-admin/src/curl-example.ts';
 
 /** Undoes POSIX single-quoting of one argument (enough to check round trips). */
 function unquote(quoted: string): string {

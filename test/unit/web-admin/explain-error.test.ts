@@ -4,10 +4,13 @@ import { explainDeliveryError, LINKS } from '../../../web-admin/src/explain-erro
 describe('explain-error', () => {
   it('names the field Jira requires, where, and links to Field Mapping', () => {
     // Act
-    const explained = explainDeliveryError('Jira refused the issue (HTTP 400): customfield_10055: Alert Severity is required.', {
-      project: 'SEC',
-      issueType: 'Incident',
-    });
+    const explained = explainDeliveryError(
+      'Jira refused the issue (HTTP 400): customfield_10055: Alert Severity is required.',
+      {
+        project: 'SEC',
+        issueType: 'Incident',
+      },
+    );
     // Assess
     expect(explained.text).toBe('Alert Severity is required on Incident in SEC.');
     expect(explained.link).toEqual(LINKS.fieldMapping);
@@ -18,7 +21,9 @@ describe('explain-error', () => {
 
   it('sends a refused priority to Priority Mapping and a refused issue type to Issue Type Mapping', () => {
     // Act
-    const priority = explainDeliveryError('Jira refused the issue (HTTP 400): priority: The priority selected is invalid.');
+    const priority = explainDeliveryError(
+      'Jira refused the issue (HTTP 400): priority: The priority selected is invalid.',
+    );
     const issueType = explainDeliveryError('Jira refused the issue (HTTP 400): issuetype: Specify a valid issue type');
     // Assess
     expect(priority.link).toEqual(LINKS.priorityMapping);
@@ -36,23 +41,31 @@ describe('explain-error', () => {
 
   it('reads the open circuit before the answer it wraps', () => {
     // Act
-    const explained = explainDeliveryError('Jira is unavailable; waiting for it to recover (POST /issue: Jira answered 503)');
+    const explained = explainDeliveryError(
+      'Jira is unavailable; waiting for it to recover (POST /issue: Jira answered 503)',
+    );
     // Assess
     expect(explained.text).toMatch(/^Jira is not answering\./);
   });
 
   it('says the relay gave up, after how many attempts, and why', () => {
     // Act
-    const explained = explainDeliveryError('Retry budget of 72 h spent after 12 attempts: POST /issue: Jira did not answer in time');
+    const explained = explainDeliveryError(
+      'Retry budget of 72 h spent after 12 attempts: POST /issue: Jira did not answer in time',
+    );
     // Assess
-    expect(explained.text).toMatch(/^The relay gave up after 12 attempts over 72 h\. Last cause: Jira did not answer in time/);
+    expect(explained.text).toMatch(
+      /^The relay gave up after 12 attempts over 72 h\. Last cause: Jira did not answer in time/,
+    );
     expect(explained.fix).toBe('Retry the alert once Jira works again.');
   });
 
   it('offers the setup for an alert parked without configuration, and Reconnect for a revoked grant', () => {
     // Act
     const parked = explainDeliveryError('The relay has no project and issue type configured yet');
-    const revoked = explainDeliveryError('POST /oauth/token refused (invalid_grant); an administrator must connect Jira again');
+    const revoked = explainDeliveryError(
+      'POST /oauth/token refused (invalid_grant); an administrator must connect Jira again',
+    );
     // Assess
     expect(parked.link).toEqual(LINKS.setup);
     expect(revoked.link).toEqual(LINKS.reconnect);
@@ -60,7 +73,10 @@ describe('explain-error', () => {
 
   it('points a permission refusal at the connected account', () => {
     // Act
-    const explained = explainDeliveryError('Jira refused the issue (HTTP 403): You do not have permission to create issues in this project.', { project: 'SEC' });
+    const explained = explainDeliveryError(
+      'Jira refused the issue (HTTP 403): You do not have permission to create issues in this project.',
+      { project: 'SEC' },
+    );
     // Assess
     expect(explained.text).toMatch(/^The connected Jira account may not create issues in SEC/);
     expect(explained.fix).toContain('"Create issues" permission in SEC');
@@ -77,6 +93,9 @@ describe('explain-error', () => {
     // Act
     const explained = explainDeliveryError('Something the relay never said before');
     // Assess
-    expect(explained).toEqual({ text: 'Something the relay never said before', original: 'Something the relay never said before' });
+    expect(explained).toEqual({
+      text: 'Something the relay never said before',
+      original: 'Something the relay never said before',
+    });
   });
 });

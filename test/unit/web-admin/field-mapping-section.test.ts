@@ -16,7 +16,9 @@ describe('field-mapping-section', () => {
   it('labels a Jira field with its name and type, marking required ones', () => {
     // Act / Assess
     expect(fieldLabel(field('customfield_10050', 'Remote IP Address'))).toBe('Remote IP Address — text');
-    expect(fieldLabel(field('customfield_10055', 'Alert Severity', { type: 'select', required: true }))).toBe('Alert Severity — select (required)');
+    expect(fieldLabel(field('customfield_10055', 'Alert Severity', { type: 'select', required: true }))).toBe(
+      'Alert Severity — select (required)',
+    );
   });
 
   it('lists required fields that neither the relay nor a mapping fills', () => {

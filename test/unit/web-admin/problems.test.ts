@@ -35,7 +35,10 @@ describe('problems', () => {
       { key: '1', paths: ['fieldMappings.1'], fieldIds: ['customfield_10051'] },
     ];
     // Act
-    const matched = matchProblems([{ path: 'fieldMappings', fieldId: 'customfield_10051', message: 'refused' }], targets);
+    const matched = matchProblems(
+      [{ path: 'fieldMappings', fieldId: 'customfield_10051', message: 'refused' }],
+      targets,
+    );
     // Assess
     expect(matched.byKey.get('1')).toHaveLength(1);
     expect(matched.byKey.has('0')).toBe(false);

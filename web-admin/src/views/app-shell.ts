@@ -14,7 +14,6 @@ import { renderSetupTab } from './setup-tab.ts';
 import { renderStatusBanner } from './status-banner.ts';
 import type { TabHandle, TabView } from './tab-view.ts';
 
-
 interface TabDef {
   id: string;
   label: string;
@@ -63,7 +62,11 @@ export async function confirmDiscard(ctx: AppContext, doing: string): Promise<bo
 
 export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () => void): Shell {
   const topMeta = h('div', { class: 'topnav__meta' });
-  const signOut = h('button', { type: 'button', class: 'button button--subtle topnav__signout', id: 'signout-button' }, 'Sign out');
+  const signOut = h(
+    'button',
+    { type: 'button', class: 'button button--subtle topnav__signout', id: 'signout-button' },
+    'Sign out',
+  );
   signOut.addEventListener('click', () => {
     void (async () => {
       if (!(await confirmDiscard(ctx, 'Signing out'))) return;
@@ -91,10 +94,20 @@ export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () 
     h(
       'nav',
       { class: 'breadcrumbs', 'aria-label': 'Breadcrumbs' },
-      h('ol', null, h('li', null, breadcrumbSite), h('li', null, h('span', null, 'Apps')), h('li', null, h('a', { href: '#setup', 'aria-current': 'page' }, PRODUCT))),
+      h(
+        'ol',
+        null,
+        h('li', null, breadcrumbSite),
+        h('li', null, h('span', null, 'Apps')),
+        h('li', null, h('a', { href: '#setup', 'aria-current': 'page' }, PRODUCT)),
+      ),
     ),
     h('h1', { class: 'page-header__title' }, PRODUCT),
-    h('p', { class: 'page-header__description' }, 'Turns Keeper Security alerts into Jira issues: where they go, how they are filled, and how delivery is going.'),
+    h(
+      'p',
+      { class: 'page-header__description' },
+      'Turns Keeper Security alerts into Jira issues: where they go, how they are filled, and how delivery is going.',
+    ),
   );
 
   const banner = h('section', { id: 'status-banner', 'aria-labelledby': 'status-title', 'aria-live': 'polite' });
@@ -198,7 +211,10 @@ export function renderShell(root: HTMLElement, ctx: AppContext, onSignedOut: () 
   let timer: number | undefined;
   const schedule = (): void => {
     window.clearInterval(timer);
-    timer = document.visibilityState === 'visible' ? window.setInterval(() => void ctx.refreshStatus(), STATUS_POLL_MS) : undefined;
+    timer =
+      document.visibilityState === 'visible'
+        ? window.setInterval(() => void ctx.refreshStatus(), STATUS_POLL_MS)
+        : undefined;
   };
   const onVisibility = (): void => {
     schedule();

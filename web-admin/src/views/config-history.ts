@@ -34,7 +34,9 @@ export function configHistoryCard(): HTMLElement {
       else mount(body, h('ol', { class: 'history' }, versions.slice(0, 20).map(versionRow)));
     })
     .catch((error: unknown) => {
-      body.replaceChildren(sectionMessage('warning', { title: 'The history could not be loaded' }, describeError(error)));
+      body.replaceChildren(
+        sectionMessage('warning', { title: 'The history could not be loaded' }, describeError(error)),
+      );
     });
   return card;
 }

@@ -7,13 +7,13 @@
 import type { DeliveryDto, DeliveryStatus, EventDto } from '#shared/admin-api-types.ts';
 import { api, describeError, isRelayUnreachable } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
-import { emptyState, lozenge, type LozengeTone } from '../components.ts';
+import { emptyState, type LozengeTone, lozenge } from '../components.ts';
 import { h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { explainDeliveryError } from '../explain-error.ts';
 import { formatTime, relativeTime } from '../format.ts';
 import { notify } from '../notifications.ts';
-import type { TabHandle } from './tab-view.ts';
 import { hourlyChart } from './hourly-chart.ts';
+import type { TabHandle } from './tab-view.ts';
 
 const REFRESH_MS = 10_000;
 const CHART_DAYS = 3;
@@ -27,12 +27,19 @@ export const STATUS: Record<DeliveryStatus, { label: string; tone: LozengeTone; 
   pending_configuration: { label: 'Parked', tone: 'moved', filter: 'Parked (waiting for setup)' },
 };
 
-const FILTER_ORDER: readonly DeliveryStatus[] = ['failed', 'retrying', 'pending_configuration', 'queued', 'delivering', 'delivered'];
+const FILTER_ORDER: readonly DeliveryStatus[] = [
+  'failed',
+  'retrying',
+  'pending_configuration',
+  'queued',
+  'delivering',
+  'delivered',
+];
 
 const RETRYABLE: ReadonlySet<DeliveryStatus> = new Set(['failed', 'pending_configuration']);
 
 function isStatus(value: string | undefined): value is DeliveryStatus {
-  return value !== undefined && Object.prototype.hasOwnProperty.call(STATUS, value);
+  return value !== undefined && Object.hasOwn(STATUS, value);
 }
 
 export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?: string): TabHandle {
@@ -65,7 +72,11 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
   const chartSlot = h('div', { class: 'section__body' }, skeleton(3));
   const updated = h('p', { class: 'muted small', id: 'deliveries-updated' });
   const refreshButton = h('button', { type: 'button', class: 'button', id: 'refresh-deliveries' }, 'Refresh');
-  const more = h('button', { type: 'button', class: 'button', hidden: true, id: 'load-more-deliveries' }, 'Load older alerts');
+  const more = h(
+    'button',
+    { type: 'button', class: 'button', hidden: true, id: 'load-more-deliveries' },
+    'Load older alerts',
+  );
   const order = h('p', { class: 'section__intro muted' });
 
   const title = (code: string): string => catalogue.get(code)?.title ?? code;
@@ -84,7 +95,13 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
 
   const problemsCell = (item: DeliveryDto): HTMLElement => {
     const project = ctx.config?.project.key;
-    const explained = item.lastError && item.status !== 'delivered' ? explainDeliveryError(item.lastError, { ...(project ? { project } : {}), ...(item.issueType ? { issueType: item.issueType } : {}) }) : undefined;
+    const explained =
+      item.lastError && item.status !== 'delivered'
+        ? explainDeliveryError(item.lastError, {
+            ...(project ? { project } : {}),
+            ...(item.issueType ? { issueType: item.issueType } : {}),
+          })
+        : undefined;
     return h(
       'div',
       { class: 'delivery-problems' },
@@ -93,9 +110,22 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
             'div',
             { class: `delivery-error${item.status === 'failed' ? ' delivery-error--failed' : ''}` },
             h('p', null, explained.text),
-            explained.fix ? h('p', { class: 'delivery-error__fix' }, explained.fix, ' ', explained.link ? h('a', { href: explained.link.href }, explained.link.label) : null) : null,
+            explained.fix
+              ? h(
+                  'p',
+                  { class: 'delivery-error__fix' },
+                  explained.fix,
+                  ' ',
+                  explained.link ? h('a', { href: explained.link.href }, explained.link.label) : null,
+                )
+              : null,
             explained.original !== explained.text
-              ? h('details', { class: 'delivery-error__original' }, h('summary', null, 'The relay’s words'), h('code', null, explained.original))
+              ? h(
+                  'details',
+                  { class: 'delivery-error__original' },
+                  h('summary', null, 'The relay’s words'),
+                  h('code', null, explained.original),
+                )
               : null,
           )
         : null,
@@ -103,8 +133,18 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
         ? h(
             'details',
             { class: 'dropped' },
-            h('summary', null, `${item.droppedFields.length} field${item.droppedFields.length === 1 ? '' : 's'} left out by Jira`),
-            h('ul', null, item.droppedFields.map((f) => h('li', null, h('strong', null, f.fieldName ?? f.fieldId), `: ${f.reason}`))),
+            h(
+              'summary',
+              null,
+              `${item.droppedFields.length} field${item.droppedFields.length === 1 ? '' : 's'} left out by Jira`,
+            ),
+            h(
+              'ul',
+              null,
+              item.droppedFields.map((f) =>
+                h('li', null, h('strong', null, f.fieldName ?? f.fieldId), `: ${f.reason}`),
+              ),
+            ),
           )
         : null,
     );
@@ -116,7 +156,12 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
     if (RETRYABLE.has(item.status)) {
       const button = h(
         'button',
-        { type: 'button', class: 'button button--small', id: `retry-${item.alertId}`, 'aria-label': `Retry ${title(item.event)} from ${formatTime(item.receivedAt, 'exact')}` },
+        {
+          type: 'button',
+          class: 'button button--small',
+          id: `retry-${item.alertId}`,
+          'aria-label': `Retry ${title(item.event)} from ${formatTime(item.receivedAt, 'exact')}`,
+        },
         'Retry',
       );
       button.addEventListener('click', () => {
@@ -136,7 +181,11 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
     return h(
       'tr',
       { 'data-alert-id': item.alertId, 'data-status': item.status },
-      h('td', { 'data-label': 'Received' }, h('time', { datetime: item.receivedAt }, formatTime(item.receivedAt, 'exact'))),
+      h(
+        'td',
+        { 'data-label': 'Received' },
+        h('time', { datetime: item.receivedAt }, formatTime(item.receivedAt, 'exact')),
+      ),
       h('td', { 'data-label': 'Event' }, eventCell(item)),
       h(
         'td',
@@ -145,7 +194,11 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
           'div',
           { class: 'lozenges' },
           lozenge(status.label, status.tone, { 'data-status': item.status }),
-          item.duplicates > 0 ? lozenge(`Duplicate ×${item.duplicates}`, 'default', { title: item.lastDuplicateAt ? `Last ${formatTime(item.lastDuplicateAt, 'exact')}` : '' }) : null,
+          item.duplicates > 0
+            ? lozenge(`Duplicate ×${item.duplicates}`, 'default', {
+                title: item.lastDuplicateAt ? `Last ${formatTime(item.lastDuplicateAt, 'exact')}` : '',
+              })
+            : null,
           item.test ? lozenge('Test', 'new') : null,
           item.parsed ? null : lozenge('Unparsed body', 'moved'),
         ),
@@ -158,7 +211,11 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
           null,
           h('span', { class: 'attempts' }, String(item.attempts)),
           waiting && item.nextAttemptAt
-            ? h('span', { class: 'muted small block next-retry', title: formatTime(item.nextAttemptAt, 'exact') }, `next ${relativeTime(item.nextAttemptAt)}`)
+            ? h(
+                'span',
+                { class: 'muted small block next-retry', title: formatTime(item.nextAttemptAt, 'exact') },
+                `next ${relativeTime(item.nextAttemptAt)}`,
+              )
             : null,
         ),
       ),
@@ -170,24 +227,39 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
           null,
           item.issueKey
             ? item.issueUrl
-              ? h('a', { href: item.issueUrl, target: '_blank', rel: 'noopener noreferrer', class: 'issue-key' }, item.issueKey)
+              ? h(
+                  'a',
+                  { href: item.issueUrl, target: '_blank', rel: 'noopener noreferrer', class: 'issue-key' },
+                  item.issueKey,
+                )
               : h('span', { class: 'issue-key' }, item.issueKey)
             : h('span', { class: 'muted' }, '—'),
-          item.issueType || item.priority ? h('span', { class: 'muted small block' }, [item.issueType, item.priority].filter(Boolean).join(' · ')) : null,
+          item.issueType || item.priority
+            ? h('span', { class: 'muted small block' }, [item.issueType, item.priority].filter(Boolean).join(' · '))
+            : null,
         ),
       ),
-      h('td', { 'data-label': 'Details', class: item.lastError || item.droppedFields?.length ? '' : 'cell-empty' }, problemsCell(item)),
+      h(
+        'td',
+        { 'data-label': 'Details', class: item.lastError || item.droppedFields?.length ? '' : 'cell-empty' },
+        problemsCell(item),
+      ),
       h('td', { 'data-label': 'Action', class: retry ? 'cell-action' : 'cell-action cell-empty' }, retry),
     );
   };
 
-  const visibleItems = (): DeliveryDto[] => (eventFilter.value ? items.filter((i) => i.event === eventFilter.value) : items);
+  const visibleItems = (): DeliveryDto[] =>
+    eventFilter.value ? items.filter((i) => i.event === eventFilter.value) : items;
 
   const updateEventFilter = (): void => {
     const chosen = eventFilter.value;
     const codes = [...new Set(items.map((i) => i.event))].sort((a, b) => title(a).localeCompare(title(b)));
     if (chosen && !codes.includes(chosen)) codes.unshift(chosen);
-    mount(eventFilter, option('', 'All events', !chosen), codes.map((code) => option(code, title(code), code === chosen)));
+    mount(
+      eventFilter,
+      option('', 'All events', !chosen),
+      codes.map((code) => option(code, title(code), code === chosen)),
+    );
   };
 
   const drawTable = (): void => {
@@ -213,8 +285,16 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
       mount(
         tableSlot,
         filtered
-          ? emptyState('No alerts match these filters', 'Nothing in this status or for this event among the alerts loaded.', action)
-          : emptyState('No alerts yet', 'Alerts appear here as soon as Keeper sends them. Send a test alert to check the whole path to Jira.', action),
+          ? emptyState(
+              'No alerts match these filters',
+              'Nothing in this status or for this event among the alerts loaded.',
+              action,
+            )
+          : emptyState(
+              'No alerts yet',
+              'Alerts appear here as soon as Keeper sends them. Send a test alert to check the whole path to Jira.',
+              action,
+            ),
         cursor ? more : null,
       );
       more.hidden = !cursor;
@@ -235,7 +315,9 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
             h(
               'tr',
               null,
-              ['Received', 'Event', 'Status', 'Attempts', 'Jira issue', 'Details'].map((label) => h('th', { scope: 'col' }, label)),
+              ['Received', 'Event', 'Status', 'Attempts', 'Jira issue', 'Details'].map((label) =>
+                h('th', { scope: 'col' }, label),
+              ),
               h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')),
             ),
           ),
@@ -253,7 +335,10 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
     if (loading || disposed) return;
     loading = true;
     try {
-      const [deliveries, stats] = await Promise.all([api.deliveries(query()), api.hourlyStats(CHART_DAYS).catch(() => null)]);
+      const [deliveries, stats] = await Promise.all([
+        api.deliveries(query()),
+        api.hourlyStats(CHART_DAYS).catch(() => null),
+      ]);
       if (disposed) return;
       const itemsKey = JSON.stringify(deliveries);
       if (itemsKey !== shownItems) {

@@ -16,7 +16,10 @@ export function fieldLabel(field: FieldDto): string {
 }
 
 /** Required fields Jira will insist on that neither the relay nor a mapping fills. */
-export function unmappedRequiredFields(fields: readonly FieldDto[], mappings: readonly Pick<FieldMappingDto, 'fieldId'>[]): FieldDto[] {
+export function unmappedRequiredFields(
+  fields: readonly FieldDto[],
+  mappings: readonly Pick<FieldMappingDto, 'fieldId'>[],
+): FieldDto[] {
   const mapped = new Set(mappings.map((m) => m.fieldId));
   return fields.filter((f) => f.required && !f.hasDefaultValue && !RELAY_FILLED.has(f.id) && !mapped.has(f.id));
 }
@@ -44,7 +47,11 @@ export function fieldMappingEditor(
   const rows: Row[] = [];
   const list = h('div', { class: 'mapping-rows', role: 'list', id: 'field-mapping-rows' });
   const requiredHint = h('div', { hidden: true, id: 'required-fields-hint' });
-  const empty = h('p', { class: 'muted', hidden: true }, 'No field mappings: alerts use the summary, description and labels only.');
+  const empty = h(
+    'p',
+    { class: 'muted', hidden: true },
+    'No field mappings: alerts use the summary, description and labels only.',
+  );
   const sortedFields = [...jiraFields].sort(
     (a, b) => Number(b.required) - Number(a.required) || a.name.localeCompare(b.name),
   );
@@ -86,7 +93,9 @@ export function fieldMappingEditor(
       h(
         'optgroup',
         { label: 'Keeper alert fields' },
-        keeperFields.map((f) => option(f.path, keeperFieldLabel(f.path, f.origin !== 'documented'), f.path === mapping.source)),
+        keeperFields.map((f) =>
+          option(f.path, keeperFieldLabel(f.path, f.origin !== 'documented'), f.path === mapping.source),
+        ),
         mapping.source && !known.has(mapping.source) ? option(mapping.source, mapping.source, true) : null,
       ),
       h('optgroup', { label: 'Other' }, option(CONSTANT, 'Constant value…', mapping.constant !== undefined)),
@@ -105,17 +114,33 @@ export function fieldMappingEditor(
     mount(
       target,
       option('', 'Choose a Jira field', !mapping.fieldId, true),
-      sortedFields.map((f) => option(f.id, f.mappable ? fieldLabel(f) : `${fieldLabel(f)} — not supported`, f.id === mapping.fieldId, !f.mappable)),
-      mapping.fieldId && !fieldById.has(mapping.fieldId) ? option(mapping.fieldId, `${mapping.fieldId} (not on this issue type)`, true) : null,
+      sortedFields.map((f) =>
+        option(
+          f.id,
+          f.mappable ? fieldLabel(f) : `${fieldLabel(f)} — not supported`,
+          f.id === mapping.fieldId,
+          !f.mappable,
+        ),
+      ),
+      mapping.fieldId && !fieldById.has(mapping.fieldId)
+        ? option(mapping.fieldId, `${mapping.fieldId} (not on this issue type)`, true)
+        : null,
     );
     const updateAllowed = (): void => {
       const allowed = fieldById.get(target.value)?.allowedValues ?? [];
-      mount(datalist, allowed.map((v) => option(v.label, v.label)));
+      mount(
+        datalist,
+        allowed.map((v) => option(v.label, v.label)),
+      );
       constant.placeholder = allowed.length > 0 ? 'Choose or type an allowed value' : 'Value';
     };
     updateAllowed();
     const errors = h('div', { class: 'field__errors mapping-row__errors' });
-    const remove = h('button', { type: 'button', class: 'button button--icon mapping-row__remove' }, h('span', { 'aria-hidden': 'true' }, '×'));
+    const remove = h(
+      'button',
+      { type: 'button', class: 'button button--icon mapping-row__remove' },
+      h('span', { 'aria-hidden': 'true' }, '×'),
+    );
     const element = h(
       'div',
       { class: 'mapping-row', role: 'listitem' },
@@ -179,7 +204,13 @@ export function fieldMappingEditor(
       'div',
       null,
       requiredHint,
-      h('div', { class: 'mapping-head', 'aria-hidden': 'true' }, h('span', null, 'Keeper field'), h('span', null), h('span', null, 'Jira field')),
+      h(
+        'div',
+        { class: 'mapping-head', 'aria-hidden': 'true' },
+        h('span', null, 'Keeper field'),
+        h('span', null),
+        h('span', null, 'Jira field'),
+      ),
       list,
       empty,
       h('div', { class: 'form__actions' }, addButton),
@@ -209,11 +240,19 @@ export function fieldMappingEditor(
       for (const row of rows) clearRow(row);
       const matched = matchProblems(
         problems,
-        rows.map((row, index) => ({ key: String(index), paths: [`fieldMappings.${index}`], fieldIds: [row.target.value] })),
+        rows.map((row, index) => ({
+          key: String(index),
+          paths: [`fieldMappings.${index}`],
+          fieldIds: [row.target.value],
+        })),
       );
       for (const [key, list] of matched.byKey) {
         const row = rows[Number(key)];
-        if (row) setRowErrors(row, list.map((p) => p.message));
+        if (row)
+          setRowErrors(
+            row,
+            list.map((p) => p.message),
+          );
       }
       return matched.unmatched;
     },

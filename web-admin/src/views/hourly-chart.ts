@@ -1,6 +1,6 @@
 /** Alerts per hour by priority (stacked bars) as inline SVG; geometry from `chart-geometry.ts`. */
 import type { HourBucketDto } from '#shared/admin-api-types.ts';
-import { describeChart, layoutHourlyChart, type ChartBox } from '../chart-geometry.ts';
+import { type ChartBox, describeChart, layoutHourlyChart } from '../chart-geometry.ts';
 import { h, s, uid } from '../dom.ts';
 
 const BOX: ChartBox = { width: 720, height: 200, padding: { top: 12, right: 8, bottom: 28, left: 32 } };
@@ -48,7 +48,11 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
           'g',
           null,
           s('line', { x1: BOX.padding.left, x2: BOX.width - BOX.padding.right, y1: tick.y, y2: tick.y }),
-          s('text', { x: BOX.padding.left - 6, y: tick.y + 3, 'text-anchor': 'end', class: 'chart__label' }, String(tick.value)),
+          s(
+            'text',
+            { x: BOX.padding.left - 6, y: tick.y + 3, 'text-anchor': 'end', class: 'chart__label' },
+            String(tick.value),
+          ),
         ),
       ),
     ),
@@ -61,7 +65,11 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
           s(
             'g',
             { 'data-hour': bar.hour },
-            s('title', null, `${new Date(bar.hour).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}: ${bar.segments.map((seg) => `${seg.count} ${priorityLabel(seg.priority)}`).join(', ')}`),
+            s(
+              'title',
+              null,
+              `${new Date(bar.hour).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}: ${bar.segments.map((seg) => `${seg.count} ${priorityLabel(seg.priority)}`).join(', ')}`,
+            ),
             bar.segments.map((seg) =>
               s('rect', {
                 x: bar.x.toFixed(2),
@@ -74,7 +82,13 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
           ),
         ),
     ),
-    s('line', { class: 'chart__axis', x1: BOX.padding.left, x2: BOX.width - BOX.padding.right, y1: baseline, y2: baseline }),
+    s('line', {
+      class: 'chart__axis',
+      x1: BOX.padding.left,
+      x2: BOX.width - BOX.padding.right,
+      y1: baseline,
+      y2: baseline,
+    }),
     layout.xLabels.map((label) =>
       s(
         'g',
@@ -106,7 +120,16 @@ export function hourlyChart(buckets: readonly HourBucketDto[], days: number, now
     'figure',
     { class: 'chart-figure', id: 'hourly-chart' },
     // Scrolls sideways on phones: focusable and named, so keyboard users can scroll it too.
-    h('div', { class: 'chart-scroll', tabindex: '0', role: 'group', 'aria-label': `Alerts per hour, last ${days} days (scrolls sideways)` }, svg),
+    h(
+      'div',
+      {
+        class: 'chart-scroll',
+        tabindex: '0',
+        role: 'group',
+        'aria-label': `Alerts per hour, last ${days} days (scrolls sideways)`,
+      },
+      svg,
+    ),
     layout.total > 0 ? legend : h('p', { class: 'muted small' }, `No alerts in the last ${days} days.`),
   );
 }

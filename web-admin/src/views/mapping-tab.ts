@@ -2,23 +2,29 @@
  * "Advanced Configuration": Field Mapping, Priority Mapping, Issue Type Mapping (each saved on
  * its own, sending the whole configuration with only that section changed) and Reset.
  */
-import type { ConfigDto, ConfigInputDto, FieldDto, IssueTypeDto, PriorityDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
-import { api, ApiError, describeError } from '../api-client.ts';
+import type {
+  ConfigDto,
+  ConfigInputDto,
+  FieldDto,
+  IssueTypeDto,
+  PriorityDto,
+  ValidationProblemDto,
+} from '#shared/admin-api-types.ts';
+import { ApiError, api, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
+import { emptyState, sectionMessage } from '../components.ts';
 import { inputFromConfig } from '../config-input.ts';
-import { takeStashedDrafts } from '../drafts.ts';
 import { confirmAction } from '../confirm-dialog.ts';
 import { h, mount, option, skeleton, withBusy } from '../dom.ts';
+import { takeStashedDrafts } from '../drafts.ts';
 import { field, problemSummary } from '../form-helpers.ts';
-import { emptyState } from '../components.ts';
 import { notify } from '../notifications.ts';
 import { problemsInSection } from '../problems.ts';
-import { sectionMessage } from '../components.ts';
-import type { TabHandle } from './tab-view.ts';
-import { goToPlace } from './setup-tab.ts';
 import { configHistoryCard } from './config-history.ts';
 import { fieldMappingEditor } from './field-mapping-section.ts';
-import { catalogueLists, ruleEditor, type Catalogue } from './rule-mapping-section.ts';
+import { type Catalogue, catalogueLists, ruleEditor } from './rule-mapping-section.ts';
+import { goToPlace } from './setup-tab.ts';
+import type { TabHandle } from './tab-view.ts';
 
 interface SectionParts {
   id: string;
@@ -36,7 +42,11 @@ interface SectionParts {
 
 function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
   const summary = h('div', { role: 'alert', hidden: true, id: `${parts.id}-problems` });
-  const save = h('button', { type: 'submit', class: 'button button--primary', id: `${parts.id}-save` }, `Save ${parts.title}`);
+  const save = h(
+    'button',
+    { type: 'submit', class: 'button button--primary', id: `${parts.id}-save` },
+    `Save ${parts.title}`,
+  );
   save.disabled = parts.disabled === true;
   const form = h(
     'form',
@@ -59,7 +69,8 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
       // Only what this section changed, complete rows only.
       const changed: Partial<ConfigInputDto> = {};
       for (const key of ['fieldMappings', 'priorityMapping', 'issueTypeMapping'] as const) {
-        if (JSON.stringify(scratch[key]) !== JSON.stringify((JSON.parse(before) as ConfigInputDto)[key])) Object.assign(changed, { [key]: scratch[key] });
+        if (JSON.stringify(scratch[key]) !== JSON.stringify((JSON.parse(before) as ConfigInputDto)[key]))
+          Object.assign(changed, { [key]: scratch[key] });
       }
       return changed;
     },
@@ -69,7 +80,11 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
   form.addEventListener('input', markDirty);
   form.addEventListener('change', markDirty);
   form.addEventListener('click', (event) => {
-    if (event.target instanceof Element && event.target.closest('.mapping-row__remove, [id$="-add-rule"], #add-field-mapping')) markDirty();
+    if (
+      event.target instanceof Element &&
+      event.target.closest('.mapping-row__remove, [id$="-add-rule"], #add-field-mapping')
+    )
+      markDirty();
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -103,11 +118,16 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
             summary,
             describeError(error),
             mine,
-            elsewhere > 0 ? `${elsewhere} more ${elsewhere === 1 ? 'problem is' : 'problems are'} in other saved sections; they block this save until fixed there.` : undefined,
+            elsewhere > 0
+              ? `${elsewhere} more ${elsewhere === 1 ? 'problem is' : 'problems are'} in other saved sections; they block this save until fixed there.`
+              : undefined,
           );
           summary.focus();
         } else if (error instanceof ApiError && error.code === 'CONFLICT') {
-          notify('error', describeError(error), { label: 'Reload', run: () => void ctx.reloadConfig().then(() => ctx.rerenderTab()) });
+          notify('error', describeError(error), {
+            label: 'Reload',
+            run: () => void ctx.reloadConfig().then(() => ctx.rerenderTab()),
+          });
         } else {
           notify('error', describeError(error));
         }
@@ -185,9 +205,18 @@ export function renderMappingTab(panel: HTMLElement, ctx: AppContext, place?: st
         panel,
         sectionMessage(
           'warning',
-          { title: 'Jira did not answer: the mappings can be read, not edited', role: 'status', actions: retry, id: 'mapping-readonly' },
+          {
+            title: 'Jira did not answer: the mappings can be read, not edited',
+            role: 'status',
+            actions: retry,
+            id: 'mapping-readonly',
+          },
           h('p', null, describeError(error)),
-          h('p', null, 'The saved configuration below stays in force. Editing needs the fields of the Jira project; try again once Jira answers.'),
+          h(
+            'p',
+            null,
+            'The saved configuration below stays in force. Editing needs the fields of the Jira project; try again once Jira answers.',
+          ),
         ),
         savedConfigSummary(config, events.events),
         configHistoryCard(),
@@ -204,14 +233,24 @@ export function renderMappingTab(panel: HTMLElement, ctx: AppContext, place?: st
 }
 
 /** The saved configuration in words, drawn from what the relay stored (no Jira call). */
-export function savedConfigSummary(config: ConfigDto, events: readonly { event: string; title: string }[]): HTMLElement {
+export function savedConfigSummary(
+  config: ConfigDto,
+  events: readonly { event: string; title: string }[],
+): HTMLElement {
   const typeName = (id: string): string => config.issueTypes.find((t) => t.id === id)?.name ?? id;
   const priorityName = (id: string): string => config.priorities.find((p) => p.id === id)?.name ?? id;
   const eventTitle = (code: string): string => events.find((e) => e.event === code)?.title ?? code;
-  const rules = (mapping: { byEvent: Record<string, string>; byCategory: Record<string, string> }, name: (id: string) => string): HTMLElement => {
+  const rules = (
+    mapping: { byEvent: Record<string, string>; byCategory: Record<string, string> },
+    name: (id: string) => string,
+  ): HTMLElement => {
     const rows = [
-      ...Object.entries(mapping.byEvent).map(([code, id]) => h('li', null, `Event “${eventTitle(code)}” → ${name(id)}`)),
-      ...Object.entries(mapping.byCategory).map(([category, id]) => h('li', null, `Category ${category} → ${name(id)}`)),
+      ...Object.entries(mapping.byEvent).map(([code, id]) =>
+        h('li', null, `Event “${eventTitle(code)}” → ${name(id)}`),
+      ),
+      ...Object.entries(mapping.byCategory).map(([category, id]) =>
+        h('li', null, `Category ${category} → ${name(id)}`),
+      ),
     ];
     return rows.length > 0 ? h('ul', { class: 'saved-list' }, rows) : h('p', { class: 'muted' }, 'No rules.');
   };
@@ -219,18 +258,26 @@ export function savedConfigSummary(config: ConfigDto, events: readonly { event: 
     'section',
     { class: 'card section', 'aria-labelledby': 'saved-config-title', id: 'saved-config' },
     h('h2', { class: 'section__title', id: 'saved-config-title' }, `Saved configuration (version ${config.version})`),
-    h('p', { class: 'muted' }, `Project ${config.project.key} (${config.project.name}) · default issue type ${typeName(config.defaultIssueTypeId)}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Project ${config.project.key} (${config.project.name}) · default issue type ${typeName(config.defaultIssueTypeId)}`,
+    ),
     h('h3', { class: 'subheading' }, 'Field Mapping'),
     config.fieldMappings.length > 0
       ? h(
           'ul',
           { class: 'saved-list' },
-          config.fieldMappings.map((m) => h('li', null, `${m.constant !== undefined ? `“${m.constant}”` : (m.source ?? '')} → ${m.fieldId}`)),
+          config.fieldMappings.map((m) =>
+            h('li', null, `${m.constant !== undefined ? `“${m.constant}”` : (m.source ?? '')} → ${m.fieldId}`),
+          ),
         )
       : h('p', { class: 'muted' }, 'No field mappings.'),
     h('h3', { class: 'subheading' }, 'Priority Mapping'),
     rules(config.priorityMapping, priorityName),
-    config.priorityMapping.defaultPriorityId ? h('p', null, `Default priority: ${priorityName(config.priorityMapping.defaultPriorityId)}`) : null,
+    config.priorityMapping.defaultPriorityId
+      ? h('p', null, `Default priority: ${priorityName(config.priorityMapping.defaultPriorityId)}`)
+      : null,
     h('h3', { class: 'subheading' }, 'Issue Type Mapping'),
     rules(config.issueTypeMapping, typeName),
   );
@@ -247,7 +294,8 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
   };
   const lists = catalogueLists(data.events.events, data.events.categories);
   const catalogue: Catalogue = { ...data.events, eventListId: lists.eventListId, categoryListId: lists.categoryListId };
-  const issueTypeName = data.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId;
+  const issueTypeName =
+    data.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId;
 
   // Field Mapping
   const fieldEditor = fieldMappingEditor(initial.fieldMappings, data.keeperFields, data.fields);
@@ -298,7 +346,10 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
         ),
     apply(input) {
       const { rules, complete } = priorityEditor.read();
-      input.priorityMapping = { ...rules, ...(defaultPriority.value ? { defaultPriorityId: defaultPriority.value } : {}) };
+      input.priorityMapping = {
+        ...rules,
+        ...(defaultPriority.value ? { defaultPriorityId: defaultPriority.value } : {}),
+      };
       return complete;
     },
     showProblems(problems) {
@@ -334,7 +385,11 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
 
   // Reset
   const resetProblems = h('div', { role: 'alert', hidden: true, id: 'reset-problems', tabindex: '-1' });
-  const reset = h('button', { type: 'button', class: 'button button--danger-subtle', id: 'reset-config-button' }, 'Reset Configuration');
+  const reset = h(
+    'button',
+    { type: 'button', class: 'button button--danger-subtle', id: 'reset-config-button' },
+    'Reset Configuration',
+  );
   reset.addEventListener('click', () => {
     void (async () => {
       const ok = await confirmAction({

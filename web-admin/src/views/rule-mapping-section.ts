@@ -21,7 +21,10 @@ export interface Catalogue {
 }
 
 /** Builds the two shared datalists: code as value, "title · category" as the visible label. */
-export function catalogueLists(events: readonly EventDto[], categories: readonly string[]): { element: HTMLElement; eventListId: string; categoryListId: string } {
+export function catalogueLists(
+  events: readonly EventDto[],
+  categories: readonly string[],
+): { element: HTMLElement; eventListId: string; categoryListId: string } {
   const eventListId = uid('events');
   const categoryListId = uid('categories');
   return {
@@ -30,8 +33,16 @@ export function catalogueLists(events: readonly EventDto[], categories: readonly
     element: h(
       'div',
       { hidden: true },
-      h('datalist', { id: eventListId }, events.map((e) => option(e.event, `${e.title} · ${e.category || 'uncategorised'}`))),
-      h('datalist', { id: categoryListId }, categories.map((c) => option(c, c))),
+      h(
+        'datalist',
+        { id: eventListId },
+        events.map((e) => option(e.event, `${e.title} · ${e.category || 'uncategorised'}`)),
+      ),
+      h(
+        'datalist',
+        { id: categoryListId },
+        categories.map((c) => option(c, c)),
+      ),
     ),
   };
 }
@@ -74,13 +85,22 @@ export function ruleEditor(options: {
     const value = row.value.value.trim();
     if (row.kind.value === 'event') {
       const event = eventByCode.get(value);
-      row.detail.textContent = value === '' ? '' : event ? `${event.title} · ${event.category || 'uncategorised'}` : 'Not in the event catalogue (still used if Keeper sends it)';
+      row.detail.textContent =
+        value === ''
+          ? ''
+          : event
+            ? `${event.title} · ${event.category || 'uncategorised'}`
+            : 'Not in the event catalogue (still used if Keeper sends it)';
     } else {
       const count = catalogue.events.filter((e) => e.category === value).length;
       // Keeper's defaults name documented categories (data_breach, …) that no catalogue event carries
       // yet; they are valid rules, so they are not called unknown.
       row.detail.textContent =
-        value === '' ? '' : catalogue.categories.includes(value) ? `${count} events in this category` : 'Matches alerts Keeper sends with this category (none in the event catalogue)';
+        value === ''
+          ? ''
+          : catalogue.categories.includes(value)
+            ? `${count} events in this category`
+            : 'Matches alerts Keeper sends with this category (none in the event catalogue)';
     }
   };
 
@@ -111,7 +131,12 @@ export function ruleEditor(options: {
   };
 
   const addRow = (kind: 'event' | 'category' = 'event', value = '', targetId = ''): Row => {
-    const kindSelect = h('select', { class: 'input input--narrow' }, option('event', 'Event', kind === 'event'), option('category', 'Category', kind === 'category'));
+    const kindSelect = h(
+      'select',
+      { class: 'input input--narrow' },
+      option('event', 'Event', kind === 'event'),
+      option('category', 'Category', kind === 'category'),
+    );
     const valueInput = h('input', {
       type: 'text',
       class: 'input input--mono',
@@ -126,11 +151,17 @@ export function ruleEditor(options: {
       target,
       option('', `Choose ${noun}`, !targetId, true),
       options.targets.map((t) => option(t.id, t.name, t.id === targetId)),
-      targetId && !options.targets.some((t) => t.id === targetId) ? option(targetId, `${targetId} (no longer available)`, true) : null,
+      targetId && !options.targets.some((t) => t.id === targetId)
+        ? option(targetId, `${targetId} (no longer available)`, true)
+        : null,
     );
     const detail = h('span', { class: 'mapping-row__detail muted small' });
     const errors = h('div', { class: 'field__errors mapping-row__errors' });
-    const remove = h('button', { type: 'button', class: 'button button--icon mapping-row__remove' }, h('span', { 'aria-hidden': 'true' }, '×'));
+    const remove = h(
+      'button',
+      { type: 'button', class: 'button button--icon mapping-row__remove' },
+      h('span', { 'aria-hidden': 'true' }, '×'),
+    );
     const element = h(
       'div',
       { class: 'mapping-row mapping-row--rule', role: 'listitem' },
@@ -185,7 +216,7 @@ export function ruleEditor(options: {
         const messages: string[] = [];
         const map = row.kind.value === 'event' ? rules.byEvent : rules.byCategory;
         if (!value) messages.push(`Choose ${row.kind.value === 'event' ? 'an event' : 'a category'}.`);
-        else if (Object.prototype.hasOwnProperty.call(map, value)) messages.push(`There is already a rule for ${value}; keep one.`);
+        else if (Object.hasOwn(map, value)) messages.push(`There is already a rule for ${value}; keep one.`);
         if (!row.target.value) messages.push(`Choose ${noun}.`);
         if (messages.length > 0) {
           setRowErrors(row, messages);
@@ -207,7 +238,11 @@ export function ruleEditor(options: {
       );
       for (const [key, list] of matched.byKey) {
         const row = rows[Number(key)];
-        if (row) setRowErrors(row, list.map((p) => p.message));
+        if (row)
+          setRowErrors(
+            row,
+            list.map((p) => p.message),
+          );
       }
       return matched.unmatched;
     },

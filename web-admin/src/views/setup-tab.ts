@@ -3,15 +3,15 @@
  * (generate / regenerate / revoke, shown once), and the development tools (test alert, curl).
  */
 import type { IssueTypeDto, ProjectDto, WebhookResultDto } from '#shared/admin-api-types.ts';
-import { api, ApiError, describeError } from '../api-client.ts';
+import { ApiError, api, describeError } from '../api-client.ts';
 import type { AppContext } from '../app-context.ts';
 import { fillMessage, lozenge, sectionMessage } from '../components.ts';
 import { setupInput } from '../config-input.ts';
 import { confirmAction } from '../confirm-dialog.ts';
 import { curlExample } from '../curl-example.ts';
 import { formatTime, h, mount, option, skeleton, withBusy } from '../dom.ts';
-import { copyableInput, copyText, field, problemSummary } from '../form-helpers.ts';
 import { explainDeliveryError } from '../explain-error.ts';
+import { copyableInput, copyText, field, problemSummary } from '../form-helpers.ts';
 import { notify } from '../notifications.ts';
 import { matchProblems } from '../problems.ts';
 import type { TabHandle } from './tab-view.ts';
@@ -32,7 +32,12 @@ function section(title: string, id: string, ...children: (Node | null)[]): HTMLE
 }
 
 /** `#setup/<place>` → the heading to show and focus. */
-const PLACES: Record<string, string> = { target: 'setup-target-title', recipient: 'setup-url-title', token: 'setup-token-title', test: 'setup-dev-title' };
+const PLACES: Record<string, string> = {
+  target: 'setup-target-title',
+  recipient: 'setup-url-title',
+  token: 'setup-token-title',
+  test: 'setup-dev-title',
+};
 
 export function goToPlace(place: string | undefined, headings: Record<string, string>): void {
   const id = place ? headings[place] : undefined;
@@ -50,13 +55,24 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
   // --- Jira target -------------------------------------------------------------------------
   const projectSelect = h('select', { class: 'input', id: 'project-select', name: 'project' });
   const issueTypeSelect = h('select', { class: 'input', id: 'issue-type-select', name: 'issueType' });
-  const projectField = field('Target Project', projectSelect, 'Issues are created in this Jira project.', { required: true });
-  const issueTypeField = field('Default Issue Type', issueTypeSelect, 'Used when no issue type rule matches an alert. Sub-tasks are not offered.', {
+  const projectField = field('Target Project', projectSelect, 'Issues are created in this Jira project.', {
     required: true,
   });
+  const issueTypeField = field(
+    'Default Issue Type',
+    issueTypeSelect,
+    'Used when no issue type rule matches an alert. Sub-tasks are not offered.',
+    {
+      required: true,
+    },
+  );
   const projectNote = h('div', { hidden: true, id: 'project-switch-note' });
   const summary = h('div', { role: 'alert', hidden: true, tabindex: '-1' });
-  const saveButton = h('button', { type: 'submit', class: 'button button--primary', id: 'save-config-button' }, 'Save Configuration');
+  const saveButton = h(
+    'button',
+    { type: 'submit', class: 'button button--primary', id: 'save-config-button' },
+    'Save Configuration',
+  );
   const savedInfo = h('p', { class: 'muted small' });
   const targetBody = h('div', { class: 'section__body' }, skeleton(2));
   const form = h(
@@ -101,7 +117,9 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
       issueTypes = (await api.issueTypes(projectKey)).issueTypes.filter((t) => !t.subtask);
       if (disposed) return;
       const current =
-        ctx.config?.project.key === projectKey ? ctx.config.defaultIssueTypeId : issueTypes.find((t) => t.name === 'Task')?.id;
+        ctx.config?.project.key === projectKey
+          ? ctx.config.defaultIssueTypeId
+          : issueTypes.find((t) => t.name === 'Task')?.id;
       mount(
         issueTypeSelect,
         option('', 'Choose an issue type', !current, true),
@@ -140,18 +158,33 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
           'warning',
           { title: 'Jira did not list its projects', role: 'status', actions: retryButton(loadProjects) },
           h('p', null, describeError(error)),
-          h('p', null, config ? 'The saved target below stays in force; to change it, try again once Jira answers.' : 'Choose the target once Jira answers.'),
+          h(
+            'p',
+            null,
+            config
+              ? 'The saved target below stays in force; to change it, try again once Jira answers.'
+              : 'Choose the target once Jira answers.',
+          ),
         ),
         config
           ? h(
               'dl',
               { class: 'facts facts--compact', id: 'saved-target' },
-              h('div', { class: 'facts__item' }, h('dt', null, 'Target project'), h('dd', null, projectLabel(config.project))),
+              h(
+                'div',
+                { class: 'facts__item' },
+                h('dt', null, 'Target project'),
+                h('dd', null, projectLabel(config.project)),
+              ),
               h(
                 'div',
                 { class: 'facts__item' },
                 h('dt', null, 'Default issue type'),
-                h('dd', null, config.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId),
+                h(
+                  'dd',
+                  null,
+                  config.issueTypes.find((t) => t.id === config.defaultIssueTypeId)?.name ?? config.defaultIssueTypeId,
+                ),
               ),
             )
           : null,
@@ -255,7 +288,12 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
     mount(
       tokenFacts,
       h('div', { class: 'facts__item' }, h('dt', null, 'Created'), h('dd', null, formatTime(token.createdAt, 'exact'))),
-      h('div', { class: 'facts__item' }, h('dt', null, 'Last used'), h('dd', { id: 'token-last-used' }, token.lastUsedAt ? formatTime(token.lastUsedAt, 'exact') : 'Not used yet')),
+      h(
+        'div',
+        { class: 'facts__item' },
+        h('dt', null, 'Last used'),
+        h('dd', { id: 'token-last-used' }, token.lastUsedAt ? formatTime(token.lastUsedAt, 'exact') : 'Not used yet'),
+      ),
     );
   };
   let shownTokenState = ctx.status?.token.state;
@@ -265,9 +303,20 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
     shownTokenState = token.state;
     updateTokenFacts();
     const enabled = token.state === 'enabled';
-    const badge = lozenge(enabled ? 'Enabled' : 'Not configured', enabled ? 'success' : 'moved', { id: 'token-state', 'data-state': token.state });
-    const generate = h('button', { type: 'button', class: 'button button--primary', id: 'generate-token-button' }, enabled ? 'Regenerate Token' : 'Generate Token');
-    const revoke = h('button', { type: 'button', class: 'button button--danger-subtle', id: 'revoke-token-button' }, 'Revoke Token');
+    const badge = lozenge(enabled ? 'Enabled' : 'Not configured', enabled ? 'success' : 'moved', {
+      id: 'token-state',
+      'data-state': token.state,
+    });
+    const generate = h(
+      'button',
+      { type: 'button', class: 'button button--primary', id: 'generate-token-button' },
+      enabled ? 'Regenerate Token' : 'Generate Token',
+    );
+    const revoke = h(
+      'button',
+      { type: 'button', class: 'button button--danger-subtle', id: 'revoke-token-button' },
+      'Revoke Token',
+    );
     // One primary action per section: once a token exists, Regenerate is a deliberate, secondary act.
     if (enabled) generate.className = 'button';
     generate.addEventListener('click', () => {
@@ -350,7 +399,11 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
   };
 
   // --- Development tools -----------------------------------------------------------------------
-  const testButton = h('button', { type: 'button', class: 'button button--primary', id: 'test-trigger-button' }, 'Test Web Trigger');
+  const testButton = h(
+    'button',
+    { type: 'button', class: 'button button--primary', id: 'test-trigger-button' },
+    'Test Web Trigger',
+  );
   const testResult = h('div', { class: 'test-result', id: 'test-result', 'aria-live': 'polite' });
   testButton.addEventListener('click', () => {
     mount(testResult, h('p', { class: 'muted' }, 'Sending a test alert through the relay…'));
@@ -360,7 +413,10 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
         showTestResult(result);
         void ctx.refreshStatus();
       } catch (error) {
-        mount(testResult, sectionMessage('error', { title: 'The test alert was not sent', role: 'alert' }, describeError(error)));
+        mount(
+          testResult,
+          sectionMessage('error', { title: 'The test alert was not sent', role: 'alert' }, describeError(error)),
+        );
       }
     });
   });
@@ -380,7 +436,17 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
             null,
             result.duplicate ? 'The test alert was already delivered as ' : 'Jira created ',
             result.issueUrl
-              ? h('a', { href: result.issueUrl, target: '_blank', rel: 'noopener noreferrer', id: 'test-issue-link', class: 'issue-key' }, result.issueKey)
+              ? h(
+                  'a',
+                  {
+                    href: result.issueUrl,
+                    target: '_blank',
+                    rel: 'noopener noreferrer',
+                    id: 'test-issue-link',
+                    class: 'issue-key',
+                  },
+                  result.issueKey,
+                )
               : h('strong', { id: 'test-issue-link' }, result.issueKey),
             '.',
           ),
@@ -389,7 +455,11 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
     } else if (result.status === 'pending_configuration') {
       mount(
         testResult,
-        sectionMessage('warning', { title: `Received, waiting for a configuration${at}` }, 'Choose a project and issue type above and save; the test alert is sent then.'),
+        sectionMessage(
+          'warning',
+          { title: `Received, waiting for a configuration${at}` },
+          'Choose a project and issue type above and save; the test alert is sent then.',
+        ),
       );
     } else {
       const explained = reason ? explainDeliveryError(reason) : undefined;
@@ -402,14 +472,21 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
             actions: h('a', { href: `#deliveries`, class: 'button button--link' }, 'Open Deliveries'),
           },
           explained ? h('p', null, explained.text) : h('p', null, 'The relay will retry on its own.'),
-          explained?.fix ? h('p', null, explained.fix, ' ', explained.link ? h('a', { href: explained.link.href }, explained.link.label) : null) : null,
+          explained?.fix
+            ? h(
+                'p',
+                null,
+                explained.fix,
+                ' ',
+                explained.link ? h('a', { href: explained.link.href }, explained.link.label) : null,
+              )
+            : null,
         ),
       );
     }
   };
   const copyCurl = h('button', { type: 'button', class: 'button', id: 'copy-curl-button' }, 'Copy');
   copyCurl.addEventListener('click', () => void copyText(curlBlock.textContent ?? ''));
-
 
   mount(
     panel,
@@ -422,7 +499,11 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
       h(
         'div',
         { class: 'section__body' },
-        h('p', null, 'Send a sample Keeper alert through the whole relay to check the project, issue type and mappings.'),
+        h(
+          'p',
+          null,
+          'Send a sample Keeper alert through the whole relay to check the project, issue type and mappings.',
+        ),
         h('div', { class: 'form__actions' }, testButton),
         testResult,
         h('h3', { class: 'subheading' }, 'Try it from a terminal'),

@@ -45,7 +45,11 @@ export function renderSignIn(root: HTMLElement, siteUrl: string, notice?: string
           ' choose the project, issue types and field mappings, and manage the webhook token here.',
         ),
         notice ? sectionMessage('information', { role: 'status' }, notice) : null,
-        h('a', { class: 'button button--primary button--block', href: '/oauth/login', id: 'signin-button' }, 'Sign in with Atlassian'),
+        h(
+          'a',
+          { class: 'button button--primary button--block', href: '/oauth/login', id: 'signin-button' },
+          'Sign in with Atlassian',
+        ),
         h(
           'p',
           { class: 'muted small' },

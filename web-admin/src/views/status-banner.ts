@@ -8,7 +8,7 @@ import type { Reachability } from '../app-context.ts';
 import { h, mount } from '../dom.ts';
 import { explainDeliveryError } from '../explain-error.ts';
 import { formatTime } from '../format.ts';
-import { icon, type IconName } from '../icons.ts';
+import { type IconName, icon } from '../icons.ts';
 
 export type BannerState = StatusDto['jira']['state'] | 'unreachable' | 'unknown';
 
@@ -62,11 +62,41 @@ function describe(state: BannerState, status: StatusDto | null, reachability: Re
   }
 }
 
-const COUNTS: readonly { key: keyof Omit<AlertCountsDto, 'limit'>; label: string; status: string; hint: string; tone: string }[] = [
-  { key: 'queued', label: 'Queued', status: 'queued', hint: 'waiting for their first or next attempt', tone: 'information' },
-  { key: 'retrying', label: 'Retrying', status: 'retrying', hint: 'Jira failed them; the relay retries on its own', tone: 'moved' },
-  { key: 'parked', label: 'Parked', status: 'pending_configuration', hint: 'waiting for a configuration or a reconnect', tone: 'moved' },
-  { key: 'failed', label: 'Failed', status: 'failed', hint: 'given up on; retry them from Deliveries', tone: 'removed' },
+const COUNTS: readonly {
+  key: keyof Omit<AlertCountsDto, 'limit'>;
+  label: string;
+  status: string;
+  hint: string;
+  tone: string;
+}[] = [
+  {
+    key: 'queued',
+    label: 'Queued',
+    status: 'queued',
+    hint: 'waiting for their first or next attempt',
+    tone: 'information',
+  },
+  {
+    key: 'retrying',
+    label: 'Retrying',
+    status: 'retrying',
+    hint: 'Jira failed them; the relay retries on its own',
+    tone: 'moved',
+  },
+  {
+    key: 'parked',
+    label: 'Parked',
+    status: 'pending_configuration',
+    hint: 'waiting for a configuration or a reconnect',
+    tone: 'moved',
+  },
+  {
+    key: 'failed',
+    label: 'Failed',
+    status: 'failed',
+    hint: 'given up on; retry them from Deliveries',
+    tone: 'removed',
+  },
 ];
 
 function counts(alerts: AlertCountsDto): HTMLElement {
@@ -81,8 +111,20 @@ function counts(alerts: AlertCountsDto): HTMLElement {
         null,
         h(
           'a',
-          { class: 'count-link', href: `#deliveries/${c.status}`, id: `count-${c.key}`, title: `${c.label}: ${c.hint}` },
-          h('span', { class: `count-link__value${value > 0 ? ` count-link__value--${c.tone}` : ''}`, 'data-count': String(value) }, text),
+          {
+            class: 'count-link',
+            href: `#deliveries/${c.status}`,
+            id: `count-${c.key}`,
+            title: `${c.label}: ${c.hint}`,
+          },
+          h(
+            'span',
+            {
+              class: `count-link__value${value > 0 ? ` count-link__value--${c.tone}` : ''}`,
+              'data-count': String(value),
+            },
+            text,
+          ),
           h('span', { class: 'count-link__label' }, c.label),
         ),
       );
@@ -96,7 +138,12 @@ function reconnectLink(label: string): HTMLElement {
 }
 
 /** Redraws `container` only when what it shows changed, so screen readers hear changes, not polls. */
-export function renderStatusBanner(container: HTMLElement, status: StatusDto | null, reachability: Reachability, retry: () => void): void {
+export function renderStatusBanner(
+  container: HTMLElement,
+  status: StatusDto | null,
+  reachability: Reachability,
+  retry: () => void,
+): void {
   const state = bannerState(status, reachability);
   const look = LOOK[state];
   const key = JSON.stringify([state, status, reachability]);
@@ -107,7 +154,11 @@ export function renderStatusBanner(container: HTMLElement, status: StatusDto | n
 
   const connection = status?.connection;
   const site = connection?.siteUrl
-    ? h('a', { href: connection.siteUrl, target: '_blank', rel: 'noopener noreferrer' }, connection.siteUrl.replace(/^https?:\/\//, ''))
+    ? h(
+        'a',
+        { href: connection.siteUrl, target: '_blank', rel: 'noopener noreferrer' },
+        connection.siteUrl.replace(/^https?:\/\//, ''),
+      )
     : '—';
   let action: HTMLElement | null = null;
   if (state === 'reconnect_required') action = reconnectLink('Reconnect to Jira');
@@ -128,7 +179,15 @@ export function renderStatusBanner(container: HTMLElement, status: StatusDto | n
         'div',
         { class: 'banner__head' },
         h('h2', { class: 'section-message__title', id: 'status-title' }, look.title),
-        h('span', { class: `lozenge lozenge--${look.tone === 'information' ? 'default' : look.tone === 'warning' ? 'moved' : look.tone === 'error' ? 'removed' : 'success'}`, id: 'connection-state', 'data-state': state }, look.lozenge),
+        h(
+          'span',
+          {
+            class: `lozenge lozenge--${look.tone === 'information' ? 'default' : look.tone === 'warning' ? 'moved' : look.tone === 'error' ? 'removed' : 'success'}`,
+            id: 'connection-state',
+            'data-state': state,
+          },
+          look.lozenge,
+        ),
       ),
       h('p', { class: 'banner__text', id: 'status-text' }, ...describe(state, status, reachability)),
       connection
@@ -137,10 +196,25 @@ export function renderStatusBanner(container: HTMLElement, status: StatusDto | n
             { class: 'banner__facts' },
             h('div', null, h('dt', null, 'Jira site'), h('dd', null, site)),
             connection.connectedBy
-              ? h('div', null, h('dt', null, 'Connected by'), h('dd', null, connection.connectedBy.displayName, connection.connectedAt ? ` · ${formatTime(connection.connectedAt, 'date')}` : ''))
+              ? h(
+                  'div',
+                  null,
+                  h('dt', null, 'Connected by'),
+                  h(
+                    'dd',
+                    null,
+                    connection.connectedBy.displayName,
+                    connection.connectedAt ? ` · ${formatTime(connection.connectedAt, 'date')}` : '',
+                  ),
+                )
               : null,
             connection.lastRefreshAt && connection.state === 'connected'
-              ? h('div', null, h('dt', null, 'Access renewed'), h('dd', { id: 'token-refreshed' }, formatTime(connection.lastRefreshAt)))
+              ? h(
+                  'div',
+                  null,
+                  h('dt', null, 'Access renewed'),
+                  h('dd', { id: 'token-refreshed' }, formatTime(connection.lastRefreshAt)),
+                )
               : null,
           )
         : null,

@@ -82,7 +82,12 @@ function setup() {
     tokens: new WebhookTokenAdmin(secrets, new MemoryStateStore(), clock),
     ingest: async (raw, options): Promise<IngestResult> => {
       ingested.push({ raw, ...options });
-      return { kind: 'created', alertId: 'a-test', issueKey: 'SEC-9', issueUrl: 'https://acme.atlassian.net/browse/SEC-9' };
+      return {
+        kind: 'created',
+        alertId: 'a-test',
+        issueKey: 'SEC-9',
+        issueUrl: 'https://acme.atlassian.net/browse/SEC-9',
+      };
     },
     clock,
     log,
@@ -92,19 +97,47 @@ function setup() {
     publicBaseUrl: 'https://admin.example.com/',
   });
   const nowSeconds = Math.floor(clock.now().getTime() / 1000);
-  const signedIn = { createdAt: '', cloudId: 'cloud-1', rightsCheckedAt: clock.now().getTime(), credentials: { kind: 'connection' as const } };
-  const live: AdminSession = { id: 'live', accountId: 'acc-1', displayName: 'Ada', expiresAt: nowSeconds + 3600, ...signedIn };
-  const expired: AdminSession = { id: 'expired', accountId: 'acc-1', displayName: 'Ada', expiresAt: nowSeconds, ...signedIn };
+  const signedIn = {
+    createdAt: '',
+    cloudId: 'cloud-1',
+    rightsCheckedAt: clock.now().getTime(),
+    credentials: { kind: 'connection' as const },
+  };
+  const live: AdminSession = {
+    id: 'live',
+    accountId: 'acc-1',
+    displayName: 'Ada',
+    expiresAt: nowSeconds + 3600,
+    ...signedIn,
+  };
+  const expired: AdminSession = {
+    id: 'expired',
+    accountId: 'acc-1',
+    displayName: 'Ada',
+    expiresAt: nowSeconds,
+    ...signedIn,
+  };
   sessions.sessions.set(live.id, live);
   sessions.sessions.set(expired.id, expired);
   secrets.values.set(
     'jira-connection',
-    JSON.stringify({ state: 'connected', cloudId: 'cloud-1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt', connectedBy: { accountId: 'acc-1', displayName: 'Ada' }, connectedAt: '2026-11-20T09:00:00.000Z' }),
+    JSON.stringify({
+      state: 'connected',
+      cloudId: 'cloud-1',
+      siteUrl: 'https://acme.atlassian.net',
+      refreshToken: 'rt',
+      connectedBy: { accountId: 'acc-1', displayName: 'Ada' },
+      connectedAt: '2026-11-20T09:00:00.000Z',
+    }),
   );
   return { api, sessions, secrets, state, ledger, queue, tracker, ingested, clock };
 }
 
-function call(method: string, pathAndQuery: string, options: { session?: string; json?: boolean; body?: string; origin?: string | null } = {}): HttpEvent {
+function call(
+  method: string,
+  pathAndQuery: string,
+  options: { session?: string; json?: boolean; body?: string; origin?: string | null } = {},
+): HttpEvent {
   const [path = '', query = ''] = pathAndQuery.split('?');
   const origin = options.origin === undefined ? ORIGIN : options.origin;
   return {
@@ -217,7 +250,9 @@ describe('make-admin-api', () => {
 
     // Act
     const [tooMany, none, garbage] = await Promise.all(
-      ['days=99', 'days=0', 'days=abc'].map((query) => api(call('GET', `/api/stats/hourly?${query}`, { session: 'live' }))),
+      ['days=99', 'days=0', 'days=abc'].map((query) =>
+        api(call('GET', `/api/stats/hourly?${query}`, { session: 'live' })),
+      ),
     );
 
     // Assess
@@ -235,7 +270,11 @@ describe('make-admin-api', () => {
 
     // Assess
     expect(response.statusCode).toBe(201);
-    expect(JSON.parse(response.body ?? '')).toEqual({ alertId: 'a-test', issueKey: 'SEC-9', issueUrl: 'https://acme.atlassian.net/browse/SEC-9' });
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      alertId: 'a-test',
+      issueKey: 'SEC-9',
+      issueUrl: 'https://acme.atlassian.net/browse/SEC-9',
+    });
     expect(ingested).toHaveLength(1);
     expect(ingested[0]?.test).toBe(true);
   });
@@ -250,7 +289,9 @@ describe('make-admin-api', () => {
     // Assess
     expect(response.statusCode).toBe(302);
     expect(response.headers?.location).toMatch(/^https:\/\/auth\.atlassian\.com\/authorize\?state=/);
-    expect(response.cookies?.[0]).toMatch(/^relay_oauth=[^;]+; Path=\/oauth; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+    expect(response.cookies?.[0]).toMatch(
+      /^relay_oauth=[^;]+; Path=\/oauth; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/,
+    );
   });
 
   it('sends a refused sign-in back to the site with the reason', async () => {
@@ -285,7 +326,7 @@ describe('make-admin-api', () => {
     expect(queue.enqueued).toHaveLength(0);
   });
 
-  it('signs every session out, the caller\'s included, and clears the cookie', async () => {
+  it("signs every session out, the caller's included, and clears the cookie", async () => {
     // Prepare
     const { api, sessions } = setup();
 
@@ -307,7 +348,13 @@ describe('make-admin-api', () => {
     const huge = 'x'.repeat(200_000);
     for (let i = 0; i < 40; i++) {
       const record = stored(`a${String(i).padStart(2, '0')}`, 'failed');
-      await ledger.record({ ...record, receivedAt: `2026-11-23T11:${String(i).padStart(2, '0')}:00.000Z`, event: huge, alertName: huge, lastError: huge });
+      await ledger.record({
+        ...record,
+        receivedAt: `2026-11-23T11:${String(i).padStart(2, '0')}:00.000Z`,
+        event: huge,
+        alertName: huge,
+        lastError: huge,
+      });
     }
 
     // Act
@@ -326,16 +373,28 @@ describe('make-admin-api', () => {
   it('ends a page of deliveries by bytes and resumes it with the cursor', async () => {
     // Prepare
     const { api, ledger } = setup();
-    const dropped = Array.from({ length: 20 }, (_, i) => ({ fieldId: `customfield_${i}`, fieldName: 'n'.repeat(255), reason: 'r'.repeat(300) }));
+    const dropped = Array.from({ length: 20 }, (_, i) => ({
+      fieldId: `customfield_${i}`,
+      fieldName: 'n'.repeat(255),
+      reason: 'r'.repeat(300),
+    }));
     for (let i = 0; i < 200; i++) {
       const record = stored(`b${String(i).padStart(3, '0')}`, 'failed');
-      await ledger.record({ ...record, receivedAt: new Date(Date.UTC(2026, 10, 23, 10, 0, i)).toISOString(), droppedFields: dropped });
+      await ledger.record({
+        ...record,
+        receivedAt: new Date(Date.UTC(2026, 10, 23, 10, 0, i)).toISOString(),
+        droppedFields: dropped,
+      });
     }
 
     // Act
     const first = await api(call('GET', '/api/deliveries?limit=200', { session: 'live' }));
     const firstBody = JSON.parse(first.body ?? '') as { items: { alertId: string }[]; cursor?: string };
-    const second = await api(call('GET', `/api/deliveries?limit=200&cursor=${encodeURIComponent(firstBody.cursor ?? '')}`, { session: 'live' }));
+    const second = await api(
+      call('GET', `/api/deliveries?limit=200&cursor=${encodeURIComponent(firstBody.cursor ?? '')}`, {
+        session: 'live',
+      }),
+    );
     const secondBody = JSON.parse(second.body ?? '') as { items: { alertId: string }[]; cursor?: string };
 
     // Assess
@@ -355,7 +414,14 @@ describe('make-admin-api status of the Jira grant', () => {
     const consent = new ManualClock(clock.now().getTime() - 340 * 86_400_000);
     await connect(
       secrets,
-      { cloudId: 'c1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt', accessToken: 'at', expiresInSeconds: 3600, actor: { accountId: 'acc-1', displayName: 'Ada' } },
+      {
+        cloudId: 'c1',
+        siteUrl: 'https://acme.atlassian.net',
+        refreshToken: 'rt',
+        accessToken: 'at',
+        expiresInSeconds: 3600,
+        actor: { accountId: 'acc-1', displayName: 'Ada' },
+      },
       consent,
     );
 
@@ -382,7 +448,12 @@ describe('make-admin-api status of the Jira grant', () => {
       connectedBy: { accountId: 'acc-1', displayName: 'Ada' },
       connectedAt: '2026-11-20T09:00:00.000Z',
     });
-    await state.putItem('jira-breaker', { open: true, openedAt: '2026-11-23T11:55:00.000Z', nextProbeAt: Date.parse('2026-11-23T12:00:20.000Z'), probeSeconds: 20 });
+    await state.putItem('jira-breaker', {
+      open: true,
+      openedAt: '2026-11-23T11:55:00.000Z',
+      nextProbeAt: Date.parse('2026-11-23T12:00:20.000Z'),
+      probeSeconds: 20,
+    });
 
     // Act
     const response = await api(call('GET', '/api/status', { session: 'live' }));
@@ -391,13 +462,25 @@ describe('make-admin-api status of the Jira grant', () => {
     expect(response.statusCode).toBe(200);
     const body = JSON.parse(response.body ?? '');
     expect(body.connection.state).toBe('connected');
-    expect(body.jira).toMatchObject({ state: 'degraded', since: '2026-11-23T11:55:00.000Z', nextCheckAt: '2026-11-23T12:00:20.000Z' });
+    expect(body.jira).toMatchObject({
+      state: 'degraded',
+      since: '2026-11-23T11:55:00.000Z',
+      nextCheckAt: '2026-11-23T12:00:20.000Z',
+    });
   });
 
   it('counts queued, retrying, parked and failed alerts apart', async () => {
     // Prepare
     const { api, ledger } = setup();
-    for (const [id, status] of [['q1', 'queued'], ['q2', 'delivering'], ['r1', 'retrying'], ['r2', 'retrying'], ['p1', 'pending_configuration'], ['f1', 'failed'], ['d1', 'delivered']] as const) {
+    for (const [id, status] of [
+      ['q1', 'queued'],
+      ['q2', 'delivering'],
+      ['r1', 'retrying'],
+      ['r2', 'retrying'],
+      ['p1', 'pending_configuration'],
+      ['f1', 'failed'],
+      ['d1', 'delivered'],
+    ] as const) {
       await ledger.record(stored(id, status));
     }
 
@@ -406,7 +489,13 @@ describe('make-admin-api status of the Jira grant', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body ?? '').alerts).toEqual({ queued: 2, retrying: 2, parked: 1, failed: 1, limit: 100 });
+    expect(JSON.parse(response.body ?? '').alerts).toEqual({
+      queued: 2,
+      retrying: 2,
+      parked: 1,
+      failed: 1,
+      limit: 100,
+    });
   });
 
   it('lists only the alerts of the status asked for, oldest first, and refuses an unknown status', async () => {
@@ -421,7 +510,10 @@ describe('make-admin-api status of the Jira grant', () => {
     const unknown = await api(call('GET', '/api/deliveries?status=lost', { session: 'live' }));
 
     // Assess
-    expect(JSON.parse(failed.body ?? '').items.map((i: { alertId: string }) => i.alertId)).toEqual(['old-failed', 'new-failed']);
+    expect(JSON.parse(failed.body ?? '').items.map((i: { alertId: string }) => i.alertId)).toEqual([
+      'old-failed',
+      'new-failed',
+    ]);
     expect(unknown.statusCode).toBe(400);
   });
 });

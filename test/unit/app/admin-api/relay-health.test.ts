@@ -12,7 +12,12 @@ const connected: JiraConnection = {
   connectedAt: '2026-11-20T09:00:00.000Z',
 };
 
-function record(status: AlertStatus, receivedAt: string, updatedAt: string, extra: Partial<AlertRecord> = {}): AlertRecord {
+function record(
+  status: AlertStatus,
+  receivedAt: string,
+  updatedAt: string,
+  extra: Partial<AlertRecord> = {},
+): AlertRecord {
   return {
     alertId: `${status}-${receivedAt}`,
     status,
@@ -32,19 +37,32 @@ function record(status: AlertStatus, receivedAt: string, updatedAt: string, extr
 describe('relay-health', () => {
   it('says connected when nothing failed since the last delivery', () => {
     // Prepare
-    const delivered = record('delivered', '2026-11-23T10:00:00.000Z', '2026-11-23T10:00:01.000Z', { deliveredAt: '2026-11-23T10:00:01.000Z' });
+    const delivered = record('delivered', '2026-11-23T10:00:00.000Z', '2026-11-23T10:00:01.000Z', {
+      deliveredAt: '2026-11-23T10:00:01.000Z',
+    });
     // Act
-    const health = jiraHealth({ connection: connected, breaker: { open: false }, retrying: [], lastDelivered: delivered });
+    const health = jiraHealth({
+      connection: connected,
+      breaker: { open: false },
+      retrying: [],
+      lastDelivered: delivered,
+    });
     // Assess
     expect(health).toEqual({ state: 'connected', lastDeliveredAt: '2026-11-23T10:00:01.000Z' });
   });
 
   it('says degraded with the newest failure as reason and the first unanswered alert as start', () => {
     // Prepare
-    const delivered = record('delivered', '2026-11-23T09:00:00.000Z', '2026-11-23T09:00:01.000Z', { deliveredAt: '2026-11-23T09:00:01.000Z' });
+    const delivered = record('delivered', '2026-11-23T09:00:00.000Z', '2026-11-23T09:00:01.000Z', {
+      deliveredAt: '2026-11-23T09:00:01.000Z',
+    });
     const retrying = [
-      record('retrying', '2026-11-23T10:05:00.000Z', '2026-11-23T10:20:00.000Z', { lastError: 'POST /issue: Jira answered 503' }),
-      record('retrying', '2026-11-23T10:02:00.000Z', '2026-11-23T10:10:00.000Z', { lastError: 'Jira did not answer within 10 s' }),
+      record('retrying', '2026-11-23T10:05:00.000Z', '2026-11-23T10:20:00.000Z', {
+        lastError: 'POST /issue: Jira answered 503',
+      }),
+      record('retrying', '2026-11-23T10:02:00.000Z', '2026-11-23T10:10:00.000Z', {
+        lastError: 'Jira did not answer within 10 s',
+      }),
     ];
     // Act
     const health = jiraHealth({ connection: connected, breaker: undefined, retrying, lastDelivered: delivered });
@@ -59,8 +77,12 @@ describe('relay-health', () => {
 
   it('stays connected when an alert was delivered after the last failure', () => {
     // Prepare
-    const retrying = [record('retrying', '2026-11-23T10:00:00.000Z', '2026-11-23T10:01:00.000Z', { lastError: 'Jira answered 503' })];
-    const delivered = record('delivered', '2026-11-23T10:02:00.000Z', '2026-11-23T10:02:01.000Z', { deliveredAt: '2026-11-23T10:02:01.000Z' });
+    const retrying = [
+      record('retrying', '2026-11-23T10:00:00.000Z', '2026-11-23T10:01:00.000Z', { lastError: 'Jira answered 503' }),
+    ];
+    const delivered = record('delivered', '2026-11-23T10:02:00.000Z', '2026-11-23T10:02:01.000Z', {
+      deliveredAt: '2026-11-23T10:02:01.000Z',
+    });
     // Act
     const health = jiraHealth({ connection: connected, breaker: undefined, retrying, lastDelivered: delivered });
     // Assess
@@ -71,12 +93,20 @@ describe('relay-health', () => {
     // Act
     const health = jiraHealth({
       connection: connected,
-      breaker: { open: true, openedAt: '2026-11-23T11:00:00.000Z', nextProbeAt: Date.parse('2026-11-23T11:01:00.000Z') },
+      breaker: {
+        open: true,
+        openedAt: '2026-11-23T11:00:00.000Z',
+        nextProbeAt: Date.parse('2026-11-23T11:01:00.000Z'),
+      },
       retrying: [],
       lastDelivered: undefined,
     });
     // Assess
-    expect(health).toMatchObject({ state: 'degraded', since: '2026-11-23T11:00:00.000Z', nextCheckAt: '2026-11-23T11:01:00.000Z' });
+    expect(health).toMatchObject({
+      state: 'degraded',
+      since: '2026-11-23T11:00:00.000Z',
+      nextCheckAt: '2026-11-23T11:01:00.000Z',
+    });
   });
 
   it('reports a connection that needs a new consent, and no connection at all, as such', () => {

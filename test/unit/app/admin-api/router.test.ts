@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRouter } from '#app/admin-api/router.ts';
 import { ConflictError, SessionEndedError } from '#domain/errors.ts';
 import type { AdminSession } from '#domain/ports.ts';
-import { json, type HttpEvent } from '#shared/http.ts';
+import { type HttpEvent, json } from '#shared/http.ts';
 import { RecordingLog } from '#test-support/in-memory-ports.ts';
 
 const table = {
@@ -27,7 +27,12 @@ const admin: AdminSession = {
 const ORIGIN = 'origin-secret-value';
 
 /** A request as the admin site's distribution forwards it (with the origin header) unless `headers` says otherwise. */
-function request(method: string, path: string, headers: Record<string, string> = {}, origin: string | null = ORIGIN): HttpEvent {
+function request(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  origin: string | null = ORIGIN,
+): HttpEvent {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -39,7 +44,12 @@ function request(method: string, path: string, headers: Record<string, string> =
   };
 }
 
-function setup(options: { expectedOrigin?: string | undefined; confirm?: (session: AdminSession, change: boolean) => Promise<AdminSession> } = {}) {
+function setup(
+  options: {
+    expectedOrigin?: string | undefined;
+    confirm?: (session: AdminSession, change: boolean) => Promise<AdminSession>;
+  } = {},
+) {
   const log = new RecordingLog();
   const calls: { route: string; params: Record<string, string>; session?: AdminSession; baseUrl: string }[] = [];
   const expected = 'expectedOrigin' in options ? options.expectedOrigin : ORIGIN;
@@ -47,8 +57,12 @@ function setup(options: { expectedOrigin?: string | undefined; confirm?: (sessio
     table,
     {
       open: async ({ params, baseUrl }) => (calls.push({ route: 'open', params, baseUrl }), json(200, { ok: true })),
-      item: async ({ params, session, baseUrl }) => (calls.push({ route: 'item', params, session, baseUrl }), json(200, params)),
-      save: async ({ params, session, baseUrl }) => (calls.push({ route: 'save', params, session, baseUrl }), json(200, { saved: params.key })),
+      item: async ({ params, session, baseUrl }) => (
+        calls.push({ route: 'item', params, session, baseUrl }), json(200, params)
+      ),
+      save: async ({ params, session, baseUrl }) => (
+        calls.push({ route: 'save', params, session, baseUrl }), json(200, { saved: params.key })
+      ),
       crash: async () => {
         throw new Error('ledger unreachable at 10.0.0.7');
       },
@@ -95,7 +109,10 @@ describe('admin-api router', () => {
 
     // Assess
     expect(response.statusCode).toBe(405);
-    expect(JSON.parse(response.body ?? '')).toEqual({ error: 'METHOD_NOT_ALLOWED', message: 'DELETE is not allowed on /api/things/A' });
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: 'METHOD_NOT_ALLOWED',
+      message: 'DELETE is not allowed on /api/things/A',
+    });
     expect(calls).toHaveLength(0);
   });
 
@@ -156,7 +173,10 @@ describe('admin-api router', () => {
     // Assess
     for (const response of responses) {
       expect(response.statusCode).toBe(400);
-      expect(JSON.parse(response.body ?? '')).toEqual({ error: 'VALIDATION_FAILED', message: 'Send mutations with Content-Type: application/json' });
+      expect(JSON.parse(response.body ?? '')).toEqual({
+        error: 'VALIDATION_FAILED',
+        message: 'Send mutations with Content-Type: application/json',
+      });
     }
     expect(calls).toHaveLength(0);
   });
@@ -166,11 +186,15 @@ describe('admin-api router', () => {
     const { router, calls } = setup();
 
     // Act
-    const response = await router(request('PUT', '/api/things/A', { ...signedIn, 'Content-Type': 'Application/JSON; charset=utf-8' }));
+    const response = await router(
+      request('PUT', '/api/things/A', { ...signedIn, 'Content-Type': 'Application/JSON; charset=utf-8' }),
+    );
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(calls).toEqual([{ route: 'save', params: { key: 'A' }, session: admin, baseUrl: 'https://admin.example.com' }]);
+    expect(calls).toEqual([
+      { route: 'save', params: { key: 'A' }, session: admin, baseUrl: 'https://admin.example.com' },
+    ]);
   });
 
   it('does not ask reads for a JSON content type', async () => {
@@ -220,12 +244,20 @@ describe('admin-api router', () => {
     expect(JSON.parse(conflict.body ?? '')).toEqual({ error: 'CONFLICT', message: 'Someone else saved first' });
     expect(crash.statusCode).toBe(500);
     expect(crash.body).not.toContain('10.0.0.7');
-    expect(JSON.parse(crash.body ?? '')).toEqual({ error: 'INTERNAL', message: 'Internal error; the cause has been logged' });
+    expect(JSON.parse(crash.body ?? '')).toEqual({
+      error: 'INTERNAL',
+      message: 'Internal error; the cause has been logged',
+    });
     expect(log.entries).toEqual([
       {
         level: 'error',
         message: 'Admin API request failed',
-        attributes: { path: '/api/crash', method: 'POST', errorName: 'Error', errorMessage: 'ledger unreachable at 10.0.0.7' },
+        attributes: {
+          path: '/api/crash',
+          method: 'POST',
+          errorName: 'Error',
+          errorMessage: 'ledger unreachable at 10.0.0.7',
+        },
       },
     ]);
   });
@@ -246,7 +278,10 @@ describe('admin-api router', () => {
     // Assess
     for (const response of responses) {
       expect(response.statusCode).toBe(403);
-      expect(JSON.parse(response.body ?? '')).toEqual({ error: 'FORBIDDEN', message: 'The admin API answers only through the admin site' });
+      expect(JSON.parse(response.body ?? '')).toEqual({
+        error: 'FORBIDDEN',
+        message: 'The admin API answers only through the admin site',
+      });
     }
     expect(calls).toHaveLength(0);
   });
@@ -256,7 +291,10 @@ describe('admin-api router', () => {
     const { router, calls } = setup({ expectedOrigin: undefined });
 
     // Act
-    const responses = await Promise.all([router(request('GET', '/oauth/open', {}, '')), router(request('GET', '/oauth/open'))]);
+    const responses = await Promise.all([
+      router(request('GET', '/oauth/open', {}, '')),
+      router(request('GET', '/oauth/open')),
+    ]);
 
     // Assess
     expect(responses.map((r) => r.statusCode)).toEqual([403, 403]);
@@ -290,7 +328,10 @@ describe('admin-api router', () => {
 
     // Assess
     expect(response.statusCode).toBe(401);
-    expect(JSON.parse(response.body ?? '')).toEqual({ error: 'UNAUTHENTICATED', message: 'You are no longer a Jira administrator of this site' });
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: 'UNAUTHENTICATED',
+      message: 'You are no longer a Jira administrator of this site',
+    });
     expect(response.cookies).toEqual(['relay_session=; Max-Age=0']);
     expect(calls).toHaveLength(0);
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RIGHTS_RECHECK_MS, SessionRights } from '#domain/access/session-rights.ts';
-import { JiraTransientError, JiraUnauthorizedError, ReconnectRequiredError, SessionEndedError } from '#domain/errors.ts';
+import {
+  JiraTransientError,
+  JiraUnauthorizedError,
+  ReconnectRequiredError,
+  SessionEndedError,
+} from '#domain/errors.ts';
 import type { JiraConnection } from '#domain/jira-connection/connection-record.ts';
 import type { AdminSession, OAuthTokens } from '#domain/ports.ts';
 import { ManualClock, MemorySecretStore, MemorySessionStore, RecordingLog } from '#test-support/in-memory-ports.ts';
@@ -18,7 +23,8 @@ class FakeAtlassian {
     hasAdminister: async (accessToken: string, cloudId: string) => {
       this.permissionChecks.push(`${accessToken}@${cloudId}`);
       if (this.outage) throw new JiraTransientError('GET /mypermissions: Jira answered 503');
-      if (this.revokedTokens.has(accessToken)) throw new JiraUnauthorizedError('GET /mypermissions: Jira refused the access token (Unauthorized)');
+      if (this.revokedTokens.has(accessToken))
+        throw new JiraUnauthorizedError('GET /mypermissions: Jira refused the access token (Unauthorized)');
       return this.admins.has(accessToken);
     },
   };
@@ -27,7 +33,12 @@ class FakeAtlassian {
     refresh: async (refreshToken: string): Promise<OAuthTokens> => {
       this.refreshes.push(refreshToken);
       if (this.grantRevoked) throw new ReconnectRequiredError('token refresh refused (invalid_grant)');
-      return { accessToken: 'at-2', refreshToken: 'rt-2', expiresInSeconds: 3600, scope: 'read:jira-work offline_access' };
+      return {
+        accessToken: 'at-2',
+        refreshToken: 'rt-2',
+        expiresInSeconds: 3600,
+        scope: 'read:jira-work offline_access',
+      };
     },
   };
 }
@@ -56,7 +67,12 @@ function connection(overrides: Partial<JiraConnection> = {}): JiraConnection {
   };
 }
 
-function setup(credentials: AdminSession['credentials'] = { kind: 'own', tokens: { accessToken: 'at-1', accessTokenExpiresAt: Date.parse('2026-11-23T13:00:00.000Z'), refreshToken: 'rt-1' } }) {
+function setup(
+  credentials: AdminSession['credentials'] = {
+    kind: 'own',
+    tokens: { accessToken: 'at-1', accessTokenExpiresAt: Date.parse('2026-11-23T13:00:00.000Z'), refreshToken: 'rt-1' },
+  },
+) {
   const clock = new ManualClock(Date.parse('2026-11-23T12:00:00.000Z'));
   const sessions = new MemorySessionStore();
   const secrets = new MemorySecretStore();
@@ -74,7 +90,15 @@ function setup(credentials: AdminSession['credentials'] = { kind: 'own', tokens:
     credentials,
   };
   sessions.sessions.set(session.id, session);
-  const rights = new SessionRights({ sessions, oauth: atlassian.oauth, identity: atlassian.identity, secrets, relayTokens, clock, log });
+  const rights = new SessionRights({
+    sessions,
+    oauth: atlassian.oauth,
+    identity: atlassian.identity,
+    secrets,
+    relayTokens,
+    clock,
+    log,
+  });
   return { clock, sessions, secrets, atlassian, relayTokens, log, session, rights };
 }
 
@@ -130,7 +154,11 @@ describe('session-rights', () => {
     await expect(check).rejects.toBeInstanceOf(SessionEndedError);
     await expect(check).rejects.toMatchObject({ reason: 'not_admin' });
     expect(sessions.sessions.has(session.id)).toBe(false);
-    expect(log.entries).toContainEqual({ level: 'info', message: 'Admin session ended', attributes: { accountId: 'acc-1', reason: 'not_admin' } });
+    expect(log.entries).toContainEqual({
+      level: 'info',
+      message: 'Admin session ended',
+      attributes: { accountId: 'acc-1', reason: 'not_admin' },
+    });
   });
 
   it('ends the session when its grant is revoked: the token is refused and the refresh gets invalid_grant', async () => {
@@ -160,7 +188,10 @@ describe('session-rights', () => {
     expect(atlassian.refreshes).toEqual(['rt-1']);
     expect(atlassian.permissionChecks).toEqual(['at-2@cloud-1']);
     const stored = sessions.sessions.get(session.id)?.credentials;
-    expect(stored).toEqual({ kind: 'own', tokens: { accessToken: 'at-2', accessTokenExpiresAt: clock.now().getTime() + 3_600_000, refreshToken: 'rt-2' } });
+    expect(stored).toEqual({
+      kind: 'own',
+      tokens: { accessToken: 'at-2', accessTokenExpiresAt: clock.now().getTime() + 3_600_000, refreshToken: 'rt-2' },
+    });
     expect(confirmed.credentials).toEqual(stored);
   });
 
@@ -210,7 +241,10 @@ describe('session-rights', () => {
     const revoked = setup({ kind: 'connection' });
     revoked.secrets.values.set('jira-connection', JSON.stringify(connection({ state: 'reconnect_required' })));
     const replaced = setup({ kind: 'connection' });
-    replaced.secrets.values.set('jira-connection', JSON.stringify(connection({ connectedBy: { accountId: 'acc-2', displayName: 'Bo' } })));
+    replaced.secrets.values.set(
+      'jira-connection',
+      JSON.stringify(connection({ connectedBy: { accountId: 'acc-2', displayName: 'Bo' } })),
+    );
 
     // Act
     const first = revoked.rights.confirm(revoked.session, true);

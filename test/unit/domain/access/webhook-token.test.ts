@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError } from '#domain/errors.ts';
 import {
   bearerToken,
   generateToken,
@@ -8,6 +7,7 @@ import {
   WebhookTokenAdmin,
   WebhookTokenVerifier,
 } from '#domain/access/webhook-token.ts';
+import { AuthenticationError } from '#domain/errors.ts';
 import { ManualClock, MemorySecretStore, MemoryStateStore } from '#test-support/in-memory-ports.ts';
 
 function setup(cacheSeconds = 5) {
@@ -56,7 +56,12 @@ describe('webhook-token', () => {
   });
 
   it('matches a token against every stored hash', () => {
-    const stored = { tokens: [{ id: 'a', hash: sha256Hex('one'), createdAt: 'x' }, { id: 'b', hash: sha256Hex('two'), createdAt: 'x' }] };
+    const stored = {
+      tokens: [
+        { id: 'a', hash: sha256Hex('one'), createdAt: 'x' },
+        { id: 'b', hash: sha256Hex('two'), createdAt: 'x' },
+      ],
+    };
     expect(matchToken('two', stored)).toBe('b');
     expect(matchToken('three', stored)).toBeUndefined();
   });

@@ -15,7 +15,11 @@ describe('event-catalog', () => {
 
   it('looks up title and category of an event', () => {
     // Act / Assess
-    expect(eventCatalog.lookup('login_failure')).toEqual({ event: 'login_failure', category: 'login', title: 'Failed Login' });
+    expect(eventCatalog.lookup('login_failure')).toEqual({
+      event: 'login_failure',
+      category: 'login',
+      title: 'Failed Login',
+    });
     expect(eventCatalog.lookup('bw_record_high_risk')?.category).toBe('breachwatch');
     expect(eventCatalog.lookup('audit_alert_resumed')?.title).toBe('Resumed Alert');
   });
@@ -38,7 +42,9 @@ describe('event-catalog', () => {
 
     // Assess
     expect(categories).toEqual([...categories].sort());
-    expect(categories).toEqual(expect.arrayContaining(['breachwatch', 'login', 'policy', 'security', 'share', 'ksm', 'unknown']));
+    expect(categories).toEqual(
+      expect.arrayContaining(['breachwatch', 'login', 'policy', 'security', 'share', 'ksm', 'unknown']),
+    );
     expect(new Set(categories).size).toBe(categories.length);
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fieldPaths, isBlankBody, parseAlertBody, payloadLeaves, readPath, type ParsedAlert } from '#domain/alert/keeper-alert.ts';
+import {
+  fieldPaths,
+  isBlankBody,
+  type ParsedAlert,
+  parseAlertBody,
+  payloadLeaves,
+  readPath,
+} from '#domain/alert/keeper-alert.ts';
 import { sampleAlert, sampleAlerts } from '#test-support/sample-alerts.ts';
 
 function parsed(raw: string): ParsedAlert {
@@ -41,17 +48,24 @@ describe('keeper-alert', () => {
       expect(prefixes.sort()).toEqual(Object.keys(EXPECTED).sort());
     });
 
-    it.each(sampleAlerts().map((s) => [s.file, s.body] as const))('reads event, category and parsed state of %s', (file, body) => {
-      // Prepare
-      const [event, category, isParsed] = EXPECTED[file.slice(0, 2)] ?? [];
+    it.each(sampleAlerts().map((s) => [s.file, s.body] as const))(
+      'reads event, category and parsed state of %s',
+      (file, body) => {
+        // Prepare
+        const [event, category, isParsed] = EXPECTED[file.slice(0, 2)] ?? [];
 
-      // Act
-      const alert = parseAlertBody(body);
+        // Act
+        const alert = parseAlertBody(body);
 
-      // Assess
-      expect({ event: alert.event, category: alert.category, parsed: alert.parsed }).toEqual({ event, category, parsed: isParsed });
-      if (alert.parsed) expect(alert.payload).toEqual(JSON.parse(body));
-    });
+        // Assess
+        expect({ event: alert.event, category: alert.category, parsed: alert.parsed }).toEqual({
+          event,
+          category,
+          parsed: isParsed,
+        });
+        if (alert.parsed) expect(alert.payload).toEqual(JSON.parse(body));
+      },
+    );
 
     it('types the known fields of the seed example and normalises the timestamp', () => {
       // Act
@@ -263,7 +277,11 @@ describe('keeper-alert', () => {
 
     it('tries the whole rest as one key first, then each dot left to right, and never reads past a trailing dot', () => {
       // Prepare
-      const payload = { a: { 'b.c': 'rest as one key', b: { c: 'split' } }, 'a.b': { c: 'longer head' }, x: { '': 'empty key' } };
+      const payload = {
+        a: { 'b.c': 'rest as one key', b: { c: 'split' } },
+        'a.b': { c: 'longer head' },
+        x: { '': 'empty key' },
+      };
 
       // Act / Assess
       expect(readPath(payload, 'a.b.c')).toBe('rest as one key');

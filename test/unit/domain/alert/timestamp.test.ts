@@ -19,10 +19,13 @@ describe('timestamp', () => {
     expect(normaliseTimestamp(input)).toBe(expected);
   });
 
-  it.each(['11/5/2025', '2025-02-30', '2025-13-01T00:00:00Z', 'yesterday', '', '2025-11-05T25:00:00Z'])('refuses %j', (input) => {
-    // Act / Assess
-    expect(parseTimestamp(input)).toBeUndefined();
-  });
+  it.each(['11/5/2025', '2025-02-30', '2025-13-01T00:00:00Z', 'yesterday', '', '2025-11-05T25:00:00Z'])(
+    'refuses %j',
+    (input) => {
+      // Act / Assess
+      expect(parseTimestamp(input)).toBeUndefined();
+    },
+  );
 
   it('refuses values that are neither text nor numbers', () => {
     // Act / Assess

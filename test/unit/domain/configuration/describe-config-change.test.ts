@@ -4,7 +4,9 @@ import { F, INCIDENT, PRIORITY, secConfig } from '#test-support/jira-fixtures.ts
 
 describe('config-changes', () => {
   it('describes a first version by its target', () => {
-    expect(describeConfigChange(undefined, secConfig())).toMatch(/^Target SEC, default issue type Task, \d+ field mapping/);
+    expect(describeConfigChange(undefined, secConfig())).toMatch(
+      /^Target SEC, default issue type Task, \d+ field mapping/,
+    );
   });
 
   it('lists what a later version changed: default type, mappings and rules', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { keeperDefaults } from '#domain/configuration/keeper-defaults.ts';
-import { validateConfig, type ProjectMeta } from '#domain/configuration/validate-config.ts';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
+import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import { keeperDefaults } from '#domain/configuration/keeper-defaults.ts';
+import { type ProjectMeta, validateConfig } from '#domain/configuration/validate-config.ts';
 import { ValidationError } from '#domain/errors.ts';
 import { buildIssue } from '#domain/ticket/build-issue.ts';
-import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
-import { F, INCIDENT, OPS_TASK, PRIORITY, TASK, opsMeta, secConfig, secMeta } from '#test-support/jira-fixtures.ts';
+import { F, INCIDENT, OPS_TASK, opsMeta, PRIORITY, secConfig, secMeta, TASK } from '#test-support/jira-fixtures.ts';
 import { sampleAlert } from '#test-support/sample-alerts.ts';
 
 describe('config-defaults', () => {
@@ -60,7 +60,11 @@ describe('config-defaults', () => {
     const body = sampleAlert('01');
 
     // Act
-    const built = buildIssue(parseAlertBody(body), { alertId: dedupKey(body), receivedAt: '2025-11-05T05:00:29.000Z', config });
+    const built = buildIssue(parseAlertBody(body), {
+      alertId: dedupKey(body),
+      receivedAt: '2025-11-05T05:00:29.000Z',
+      config,
+    });
 
     // Assess
     expect(built.fields['summary']).toBe('Jira Alerts: audit_alert_resumed');
@@ -130,14 +134,19 @@ describe('config-defaults', () => {
 
   it('refuses a project with no issue type a ticket can be created with', () => {
     // Prepare
-    const meta: ProjectMeta = { ...secMeta(), issueTypes: [{ id: '21', name: 'Sub-task', subtask: true, hierarchyLevel: -1 }] };
+    const meta: ProjectMeta = {
+      ...secMeta(),
+      issueTypes: [{ id: '21', name: 'Sub-task', subtask: true, hierarchyLevel: -1 }],
+    };
 
     // Act / Assess
     expect(() => keeperDefaults(meta)).toThrow(ValidationError);
   });
   it('leaves out an issue-type rule whose create screen requires a field the defaults cannot fill', () => {
     const meta = secMeta();
-    const incident = (meta.fieldMeta[INCIDENT] ?? []).map((f) => (f.fieldId === F.severity ? { ...f, required: true, hasDefaultValue: false } : f));
+    const incident = (meta.fieldMeta[INCIDENT] ?? []).map((f) =>
+      f.fieldId === F.severity ? { ...f, required: true, hasDefaultValue: false } : f,
+    );
     const strict: ProjectMeta = { ...meta, fieldMeta: { ...meta.fieldMeta, [INCIDENT]: incident } };
     const draft = keeperDefaults(strict);
     expect(Object.values(draft.issueTypeMapping.byCategory)).not.toContain(INCIDENT);

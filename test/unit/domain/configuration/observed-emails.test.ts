@@ -23,8 +23,12 @@ describe('observed-emails', () => {
   it('collects the distinct e-mail addresses of recent alerts, lower-cased, newest alerts first', async () => {
     // Prepare
     const ledger = new MemoryLedger();
-    await ledger.record(stored('old', '2026-11-22T08:00:00.000Z', '{"username":"Jane.Roe@Example.com","note":"no address here"}'));
-    await ledger.record(stored('new', '2026-11-23T08:00:00.000Z', '{"username":"it.admin@example.com","to":"jane.roe@example.com"}'));
+    await ledger.record(
+      stored('old', '2026-11-22T08:00:00.000Z', '{"username":"Jane.Roe@Example.com","note":"no address here"}'),
+    );
+    await ledger.record(
+      stored('new', '2026-11-23T08:00:00.000Z', '{"username":"it.admin@example.com","to":"jane.roe@example.com"}'),
+    );
 
     // Act
     const emails = await observedEmails(ledger);
@@ -51,7 +55,9 @@ describe('observed-emails', () => {
     const ledger = new MemoryLedger();
     for (let i = 0; i < 100; i++) {
       const at = new Date(Date.UTC(2026, 10, 23, 8, 0, i)).toISOString();
-      await ledger.record(stored(`a${i}`, at, JSON.stringify({ username: `user${i}@example.com`, manager: `boss${i}@example.com` })));
+      await ledger.record(
+        stored(`a${i}`, at, JSON.stringify({ username: `user${i}@example.com`, manager: `boss${i}@example.com` })),
+      );
     }
 
     // Act

@@ -1,18 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { collectUserEmails, validateConfig, type ConfigDraft, type ProjectMeta } from '#domain/configuration/validate-config.ts';
+import {
+  type ConfigDraft,
+  collectUserEmails,
+  type ProjectMeta,
+  validateConfig,
+} from '#domain/configuration/validate-config.ts';
 import type { JiraFieldMeta } from '#domain/ports.ts';
-import { EPIC, F, INCIDENT, OPS_SUBTASK, OPS_TASK, PRIORITY, SUBTASK, TASK, opsConfig, opsMeta, secConfig, secMeta } from '#test-support/jira-fixtures.ts';
+import {
+  EPIC,
+  F,
+  INCIDENT,
+  OPS_SUBTASK,
+  OPS_TASK,
+  opsConfig,
+  opsMeta,
+  PRIORITY,
+  SUBTASK,
+  secConfig,
+  secMeta,
+  TASK,
+} from '#test-support/jira-fixtures.ts';
 
 function draftOf(config: ReturnType<typeof secConfig>): ConfigDraft {
-  const { defaultIssueTypeId, summaryTemplate, parentIssueKey, fieldMappings, priorityMapping, issueTypeMapping } = config;
-  return { defaultIssueTypeId, summaryTemplate, ...(parentIssueKey ? { parentIssueKey } : {}), fieldMappings, priorityMapping, issueTypeMapping };
+  const { defaultIssueTypeId, summaryTemplate, parentIssueKey, fieldMappings, priorityMapping, issueTypeMapping } =
+    config;
+  return {
+    defaultIssueTypeId,
+    summaryTemplate,
+    ...(parentIssueKey ? { parentIssueKey } : {}),
+    fieldMappings,
+    priorityMapping,
+    issueTypeMapping,
+  };
 }
 
 function secDraft(overrides: Partial<ConfigDraft> = {}): ConfigDraft {
   return { ...draftOf(secConfig()), ...overrides };
 }
 
-function withField(meta: ProjectMeta, issueTypeId: string, fieldId: string, change: Partial<JiraFieldMeta>): ProjectMeta {
+function withField(
+  meta: ProjectMeta,
+  issueTypeId: string,
+  fieldId: string,
+  change: Partial<JiraFieldMeta>,
+): ProjectMeta {
   const fields = (meta.fieldMeta[issueTypeId] ?? []).map((f) => (f.fieldId === fieldId ? { ...f, ...change } : f));
   return { ...meta, fieldMeta: { ...meta.fieldMeta, [issueTypeId]: fields } };
 }
@@ -38,7 +69,8 @@ describe('validate-config', () => {
       expect(problems).toEqual([
         {
           path: `fieldMeta.${INCIDENT}.${F.severity}`,
-          message: 'Field "Alert Severity" (customfield_10061) is required for issue type Incident in project SEC but is not mapped',
+          message:
+            'Field "Alert Severity" (customfield_10061) is required for issue type Incident in project SEC but is not mapped',
           fieldId: F.severity,
           issueType: 'Incident',
           project: 'SEC',
@@ -50,7 +82,9 @@ describe('validate-config', () => {
       // Prepare
       const meta = withField(secMeta(), INCIDENT, F.severity, { required: true });
       const withDefault = withField(secMeta(), INCIDENT, F.severity, { required: true, hasDefaultValue: true });
-      const mapped = secDraft({ fieldMappings: [...secDraft().fieldMappings, { fieldId: F.severity, constant: 'High' }] });
+      const mapped = secDraft({
+        fieldMappings: [...secDraft().fieldMappings, { fieldId: F.severity, constant: 'High' }],
+      });
 
       // Act / Assess
       expect(validateConfig(mapped, meta)).toEqual([]);
@@ -68,7 +102,8 @@ describe('validate-config', () => {
       expect(problems).toEqual([
         {
           path: 'fieldMappings.0.fieldId',
-          message: 'Field "Device Name" (customfield_10064) is not on the create screen of issue type Incident in project SEC',
+          message:
+            'Field "Device Name" (customfield_10064) is not on the create screen of issue type Incident in project SEC',
           fieldId: F.deviceName,
           issueType: 'Incident',
           project: 'SEC',
@@ -143,7 +178,10 @@ describe('validate-config', () => {
         ],
       });
       const draft = secDraft({
-        priorityMapping: { byEvent: { bw_record_high_risk: PRIORITY.lowest }, byCategory: { breachwatch: '99', login: PRIORITY.low } },
+        priorityMapping: {
+          byEvent: { bw_record_high_risk: PRIORITY.lowest },
+          byCategory: { breachwatch: '99', login: PRIORITY.low },
+        },
       });
 
       // Act
@@ -151,7 +189,10 @@ describe('validate-config', () => {
 
       // Assess
       expect(problems.map((p) => [p.path, p.message])).toEqual([
-        ['priorityMapping.byEvent.bw_record_high_risk', 'Priority "Lowest" (5) is not allowed for issue type Incident in project SEC'],
+        [
+          'priorityMapping.byEvent.bw_record_high_risk',
+          'Priority "Lowest" (5) is not allowed for issue type Incident in project SEC',
+        ],
         ['priorityMapping.byCategory.breachwatch', 'Priority 99 does not exist for issue type Incident in project SEC'],
       ]);
     });
@@ -185,13 +226,22 @@ describe('validate-config', () => {
       const problems = validateConfig(draft, meta);
 
       // Assess
-      expect(problems.map((p) => p.message)).toEqual(['Priority "Medium" (3) is not allowed for issue type Incident in project SEC']);
+      expect(problems.map((p) => p.message)).toEqual([
+        'Priority "Medium" (3) is not allowed for issue type Incident in project SEC',
+      ]);
     });
 
     it('requires a parent for a sub-task type, as default or mapped', () => {
       // Prepare
-      const asDefault = secDraft({ defaultIssueTypeId: SUBTASK, fieldMappings: [], issueTypeMapping: { byEvent: {}, byCategory: {} } });
-      const asMapped = secDraft({ issueTypeMapping: { byEvent: {}, byCategory: { breachwatch: SUBTASK } }, fieldMappings: [] });
+      const asDefault = secDraft({
+        defaultIssueTypeId: SUBTASK,
+        fieldMappings: [],
+        issueTypeMapping: { byEvent: {}, byCategory: {} },
+      });
+      const asMapped = secDraft({
+        issueTypeMapping: { byEvent: {}, byCategory: { breachwatch: SUBTASK } },
+        fieldMappings: [],
+      });
 
       // Act
       const defaultProblems = validateConfig(asDefault, secMeta());
@@ -200,7 +250,10 @@ describe('validate-config', () => {
 
       // Assess
       expect(defaultProblems.map((p) => [p.path, p.message])).toEqual([
-        ['defaultIssueTypeId', 'Issue type Sub-task is a sub-task type: set a parent issue key or choose another issue type for project SEC'],
+        [
+          'defaultIssueTypeId',
+          'Issue type Sub-task is a sub-task type: set a parent issue key or choose another issue type for project SEC',
+        ],
       ]);
       expect(mappedProblems.map((p) => p.path)).toEqual(['issueTypeMapping.byCategory.breachwatch']);
       expect(withParent).toEqual([]);
@@ -220,7 +273,9 @@ describe('validate-config', () => {
 
     it('flags unknown issue type ids and issue types without loaded metadata', () => {
       // Prepare
-      const draft = secDraft({ issueTypeMapping: { byEvent: { login_failure: '424242' }, byCategory: { share: EPIC } } });
+      const draft = secDraft({
+        issueTypeMapping: { byEvent: { login_failure: '424242' }, byCategory: { share: EPIC } },
+      });
       const meta = secMeta();
       const { [EPIC]: _epic, ...withoutEpic } = meta.fieldMeta;
 
@@ -230,7 +285,10 @@ describe('validate-config', () => {
       // Assess
       expect(problems.map((p) => [p.path, p.message])).toEqual([
         ['issueTypeMapping.byEvent.login_failure', 'Issue type 424242 does not exist in project SEC'],
-        ['issueTypeMapping.byCategory.share', "Jira's create metadata for issue type Epic in project SEC was not loaded"],
+        [
+          'issueTypeMapping.byCategory.share',
+          "Jira's create metadata for issue type Epic in project SEC was not loaded",
+        ],
       ]);
     });
 
@@ -241,7 +299,14 @@ describe('validate-config', () => {
 
       // Act
       const problems = validateConfig(draft, meta);
-      const withDefault = validateConfig({ ...draft, summaryTemplate: '{alert_name}', priorityMapping: { ...draft.priorityMapping, defaultPriorityId: PRIORITY.medium } }, meta);
+      const withDefault = validateConfig(
+        {
+          ...draft,
+          summaryTemplate: '{alert_name}',
+          priorityMapping: { ...draft.priorityMapping, defaultPriorityId: PRIORITY.medium },
+        },
+        meta,
+      );
 
       // Assess
       expect(problems.map((p) => p.message)).toEqual([
@@ -253,13 +318,21 @@ describe('validate-config', () => {
 
     it('flags the team-managed sub-task without a parent too', () => {
       // Act
-      const problems = validateConfig({ ...draftOf(opsConfig()), defaultIssueTypeId: OPS_SUBTASK, priorityMapping: { byEvent: {}, byCategory: {} } }, opsMeta());
+      const problems = validateConfig(
+        { ...draftOf(opsConfig()), defaultIssueTypeId: OPS_SUBTASK, priorityMapping: { byEvent: {}, byCategory: {} } },
+        opsMeta(),
+      );
 
       // Assess
       expect(problems.map((p) => p.message)).toEqual([
         'Issue type Subtask is a sub-task type: set a parent issue key or choose another issue type for project OPS',
       ]);
-      expect(validateConfig({ ...draftOf(opsConfig()), defaultIssueTypeId: OPS_TASK, priorityMapping: { byEvent: {}, byCategory: {} } }, opsMeta())).toEqual([]);
+      expect(
+        validateConfig(
+          { ...draftOf(opsConfig()), defaultIssueTypeId: OPS_TASK, priorityMapping: { byEvent: {}, byCategory: {} } },
+          opsMeta(),
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -282,7 +355,12 @@ describe('validate-config', () => {
 
       // Assess
       expect(withMeta).toEqual(['it.admin@example.com', 'jane.roe@example.com', 'soc@example.com']);
-      expect(withoutMeta).toEqual(['it.admin@example.com', 'jane.roe@example.com', 'not-a-user@example.com', 'soc@example.com']);
+      expect(withoutMeta).toEqual([
+        'it.admin@example.com',
+        'jane.roe@example.com',
+        'not-a-user@example.com',
+        'soc@example.com',
+      ]);
     });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
-import { deliverAlert, } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert } from '#domain/delivery/deliver-alert.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError } from '#domain/errors.ts';
-import { memoryDelivery, ScriptedTracker, } from '#test-support/in-memory-ports.ts';
+import { memoryDelivery, ScriptedTracker } from '#test-support/in-memory-ports.ts';
 
 const BUDGET_SECONDS = 72 * 3600;
 
@@ -18,7 +18,11 @@ const longAlert = JSON.stringify({
   audit_event: 'record_share_outside_user',
   note: 'Zugriff auf „Tresor“ – überprüfen 🔐 '.repeat(1_500),
 });
-const shortAlert = JSON.stringify({ alert_name: 'Failed Logins', audit_event: 'login_failure', username: 'jane@example.com' });
+const shortAlert = JSON.stringify({
+  alert_name: 'Failed Logins',
+  audit_event: 'login_failure',
+  username: 'jane@example.com',
+});
 
 const filename = (body: string) => `keeper-alert-${dedupKey(body).slice(0, 16)}.json`;
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -35,7 +39,13 @@ describe('deliver-alert: attaching the received body', () => {
     expect(result).toMatchObject({ kind: 'created', issueKey: 'SEC-1' });
     expect(tracker.calls).toEqual(['attach SEC-1']);
     expect(tracker.attachments.get('SEC-1')).toEqual([
-      { id: '1', filename: filename(longAlert), size: bytes(longAlert).byteLength, content: bytes(longAlert), mimeType: 'application/json' },
+      {
+        id: '1',
+        filename: filename(longAlert),
+        size: bytes(longAlert).byteLength,
+        content: bytes(longAlert),
+        mimeType: 'application/json',
+      },
     ]);
     const record = ledger.items.get(dedupKey(longAlert));
     expect(record).toMatchObject({ status: 'delivered', issueKey: 'SEC-1', attachedAt: expect.any(String) });
@@ -92,13 +102,19 @@ describe('deliver-alert: attaching the received body', () => {
     expect(tracker.created).toHaveLength(1);
     expect(tracker.attachments.get('SEC-1')).toHaveLength(1);
     expect(tracker.calls).toEqual(['attach SEC-1', 'list SEC-1', 'attach SEC-1']);
-    expect(ledger.items.get(dedupKey(longAlert))).toMatchObject({ status: 'delivered', attachedAt: expect.any(String), attachmentAttempts: 2 });
+    expect(ledger.items.get(dedupKey(longAlert))).toMatchObject({
+      status: 'delivered',
+      attachedAt: expect.any(String),
+      attachmentAttempts: 2,
+    });
   });
 
   it('does not upload again when an upload whose answer was lost reached Jira', async () => {
     // Prepare
     const { deps, ledger, tracker, clock } = setup();
-    tracker.attachmentScript.push(new JiraTransientError('lost: POST /issue/SEC-1/attachments: Jira did not answer in time'));
+    tracker.attachmentScript.push(
+      new JiraTransientError('lost: POST /issue/SEC-1/attachments: Jira did not answer in time'),
+    );
 
     // Act
     await ingestAlert(deps, longAlert);
@@ -147,7 +163,9 @@ describe('deliver-alert: attaching the received body', () => {
   it('records a refusal on the delivered alert and stops trying', async () => {
     // Prepare
     const { deps, ledger, queue, tracker } = setup();
-    tracker.attachmentScript.push(new JiraRejectedError('POST /issue/SEC-1/attachments: Jira refused the request (403)', 403, {}, []));
+    tracker.attachmentScript.push(
+      new JiraRejectedError('POST /issue/SEC-1/attachments: Jira refused the request (403)', 403, {}, []),
+    );
 
     // Act
     const result = await ingestAlert(deps, longAlert);
@@ -155,7 +173,10 @@ describe('deliver-alert: attaching the received body', () => {
     // Assess
     expect(result).toMatchObject({ kind: 'created', issueKey: 'SEC-1' });
     const record = ledger.items.get(dedupKey(longAlert));
-    expect(record).toMatchObject({ status: 'delivered', lastError: expect.stringContaining('Jira refused its attached body (HTTP 403)') });
+    expect(record).toMatchObject({
+      status: 'delivered',
+      lastError: expect.stringContaining('Jira refused its attached body (HTTP 403)'),
+    });
     expect(record?.attachmentPending).toBeUndefined();
     expect(queue.enqueued).toHaveLength(1);
   });
@@ -163,7 +184,10 @@ describe('deliver-alert: attaching the received body', () => {
   it('gives the attachment up when the retry budget is spent, keeping the alert delivered', async () => {
     // Prepare
     const { deps, ledger, tracker, clock } = setup();
-    tracker.attachmentScript.push(new JiraTransientError('Jira answered 503'), new JiraTransientError('Jira answered 503'));
+    tracker.attachmentScript.push(
+      new JiraTransientError('Jira answered 503'),
+      new JiraTransientError('Jira answered 503'),
+    );
     await ingestAlert(deps, longAlert);
 
     // Act
@@ -172,7 +196,11 @@ describe('deliver-alert: attaching the received body', () => {
 
     // Assess
     const record = ledger.items.get(dedupKey(longAlert));
-    expect(record).toMatchObject({ status: 'delivered', issueKey: 'SEC-1', lastError: expect.stringContaining('could not be attached') });
+    expect(record).toMatchObject({
+      status: 'delivered',
+      issueKey: 'SEC-1',
+      lastError: expect.stringContaining('could not be attached'),
+    });
     expect(record?.attachmentPending).toBeUndefined();
     expect(tracker.created).toHaveLength(1);
   });

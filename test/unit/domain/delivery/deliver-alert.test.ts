@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { deliverAlert, SEARCH_LAG_MS, } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert, SEARCH_LAG_MS } from '#domain/delivery/deliver-alert.ts';
+import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { releaseAlerts, releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
-import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import type { CreatedIssue, IssueTracker, RetryMessage } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { ManualClock, memoryDelivery, memoryGovernor, MemoryLedger, RecordingQueue, } from '#test-support/in-memory-ports.ts';
+import {
+  ManualClock,
+  MemoryLedger,
+  memoryDelivery,
+  memoryGovernor,
+  RecordingQueue,
+} from '#test-support/in-memory-ports.ts';
 import { F, secConfig } from '#test-support/jira-fixtures.ts';
 
 /** Answers createIssue from a script: each entry is an error to throw or a key to return. */
@@ -58,17 +64,33 @@ function setup(options: { config?: RelayConfig | undefined; script?: (Error | st
   const clock = new ManualClock();
   const queue = new RecordingQueue();
   const tracker = new ScriptedTracker(options.script);
-  const made = memoryDelivery({ clock, queue, tracker, governor: governorFor(clock, queue), ...('config' in options ? { config: options.config } : {}) });
+  const made = memoryDelivery({
+    clock,
+    queue,
+    tracker,
+    governor: governorFor(clock, queue),
+    ...('config' in options ? { config: options.config } : {}),
+  });
   return { ...made, tracker };
 }
 
-const alert = JSON.stringify({ alert_name: 'Failed Logins', audit_event: 'login_failure', category: 'login', username: 'jane@example.com', timestamp: '2025-11-05T06:41:03.220Z' });
+const alert = JSON.stringify({
+  alert_name: 'Failed Logins',
+  audit_event: 'login_failure',
+  category: 'login',
+  username: 'jane@example.com',
+  timestamp: '2025-11-05T06:41:03.220Z',
+});
 
 describe('deliver-alert', () => {
   it('records the alert before the Jira call and marks it delivered with the issue key', async () => {
     const { deps, ledger, tracker } = setup();
     const result = await ingestAlert(deps, alert);
-    expect(result).toMatchObject({ kind: 'created', issueKey: 'SEC-1', issueUrl: 'https://acme.atlassian.net/browse/SEC-1' });
+    expect(result).toMatchObject({
+      kind: 'created',
+      issueKey: 'SEC-1',
+      issueUrl: 'https://acme.atlassian.net/browse/SEC-1',
+    });
     const record = [...ledger.items.values()][0];
     expect(record).toMatchObject({ status: 'delivered', issueKey: 'SEC-1', attempts: 1, event: 'login_failure' });
     expect(tracker.created).toHaveLength(1);
@@ -113,7 +135,9 @@ describe('deliver-alert', () => {
   it('grows the backoff with failures only, not with attempts that waited for a Retry-After', async () => {
     // Prepare: eight 429s with Retry-After 1, then a 500 (no time named); random() is 0.5
     const rateLimited = Array.from({ length: 8 }, () => new JiraTransientError('HTTP 429', 1));
-    const { deps, ledger, queue, clock } = setup({ script: [...rateLimited, new JiraTransientError('HTTP 500'), new JiraTransientError('HTTP 500')] });
+    const { deps, ledger, queue, clock } = setup({
+      script: [...rateLimited, new JiraTransientError('HTTP 500'), new JiraTransientError('HTTP 500')],
+    });
     const { alertId } = await ingestAlert(deps, alert);
     for (let i = 1; i < 8; i += 1) {
       clock.advance(1_000);
@@ -167,7 +191,9 @@ describe('deliver-alert', () => {
 
   it('creates the issue without a mapped field Jira refuses and records why', async () => {
     const config = secConfig({ fieldMappings: [{ fieldId: F.eventType, source: 'audit_event' }] });
-    const refusal = new JiraRejectedError('400', 400, { [F.eventType]: `Field '${F.eventType}' cannot be set. It is not on the appropriate screen, or unknown.` });
+    const refusal = new JiraRejectedError('400', 400, {
+      [F.eventType]: `Field '${F.eventType}' cannot be set. It is not on the appropriate screen, or unknown.`,
+    });
     const { deps, ledger, tracker } = setup({ config, script: [refusal] });
     const { alertId } = await ingestAlert(deps, alert);
     const record = ledger.items.get(alertId);
@@ -184,7 +210,9 @@ describe('deliver-alert', () => {
   });
 
   it('marks a permanent refusal failed, keeping it for replay', async () => {
-    const { deps, ledger } = setup({ script: [new JiraRejectedError('403', 403, {}, ['You do not have permission to create issues in this project.'])] });
+    const { deps, ledger } = setup({
+      script: [new JiraRejectedError('403', 403, {}, ['You do not have permission to create issues in this project.'])],
+    });
     const result = await ingestAlert(deps, alert);
     expect(result).toMatchObject({ kind: 'accepted', status: 'failed' });
     expect(ledger.items.get(result.alertId)?.lastError).toMatch(/permission/);
@@ -279,7 +307,11 @@ describe('deliver-alert at the edges', () => {
     // Prepare: alerts arrive every 5 minutes during the outage
     const arrivals = Array.from({ length: 72 }, (_, i) => i * 5 * 60_000);
     // Act
-    const { records, jira, recovery } = await simulateOutage({ arrivals, recovery: 6 * 3600_000, until: 6 * 3600_000 + 3 * 60_000 });
+    const { records, jira, recovery } = await simulateOutage({
+      arrivals,
+      recovery: 6 * 3600_000,
+      until: 6 * 3600_000 + 3 * 60_000,
+    });
     // Assess
     expect(records.filter((r) => r?.status === 'failed')).toHaveLength(0);
     expect(records.every((r) => r?.status === 'delivered')).toBe(true);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
 import { NO_CONFIGURATION } from '#domain/delivery/deliver-alert.ts';
-import { ingestAlert, } from '#domain/delivery/ingest-alert.ts';
+import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError, ValidationError } from '#domain/errors.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { memoryDelivery, ScriptedTracker, } from '#test-support/in-memory-ports.ts';
+import { memoryDelivery, ScriptedTracker } from '#test-support/in-memory-ports.ts';
 
 function setup(options: { config?: RelayConfig | undefined; script?: (Error | string)[] } = {}) {
   const tracker = new ScriptedTracker(options.script);
@@ -31,7 +31,12 @@ describe('ingest-alert', () => {
 
     // Assess
     const alertId = dedupKey(body);
-    expect(result).toEqual({ kind: 'created', alertId, issueKey: 'SEC-1', issueUrl: 'https://acme.atlassian.net/browse/SEC-1' });
+    expect(result).toEqual({
+      kind: 'created',
+      alertId,
+      issueKey: 'SEC-1',
+      issueUrl: 'https://acme.atlassian.net/browse/SEC-1',
+    });
     expect(tracker.created).toHaveLength(1);
     expect(ledger.items.get(alertId)).toMatchObject({
       status: 'delivered',
@@ -64,7 +69,9 @@ describe('ingest-alert', () => {
     // Prepare
     const { deps, ledger, tracker } = setup();
     await ingestAlert(deps, body);
-    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(body) as Record<string, unknown>).reverse()));
+    const reordered = JSON.stringify(
+      Object.fromEntries(Object.entries(JSON.parse(body) as Record<string, unknown>).reverse()),
+    );
 
     // Act
     const result = await ingestAlert(deps, reordered);
@@ -78,7 +85,10 @@ describe('ingest-alert', () => {
       issueUrl: 'https://acme.atlassian.net/browse/SEC-1',
     });
     expect(tracker.created).toHaveLength(1);
-    expect(ledger.items.get(dedupKey(body))).toMatchObject({ duplicates: 1, lastDuplicateAt: '2026-11-23T12:00:00.000Z' });
+    expect(ledger.items.get(dedupKey(body))).toMatchObject({
+      duplicates: 1,
+      lastDuplicateAt: '2026-11-23T12:00:00.000Z',
+    });
   });
 
   it('returns duplicate without an issue for an alert that is still parked', async () => {
@@ -102,7 +112,11 @@ describe('ingest-alert', () => {
 
     // Assess
     expect(result).toEqual({ kind: 'accepted', alertId: dedupKey(body), status: 'pending_configuration' });
-    expect(ledger.items.get(dedupKey(body))).toMatchObject({ status: 'pending_configuration', attempts: 0, lastError: NO_CONFIGURATION });
+    expect(ledger.items.get(dedupKey(body))).toMatchObject({
+      status: 'pending_configuration',
+      attempts: 0,
+      lastError: NO_CONFIGURATION,
+    });
     expect(tracker.created).toHaveLength(0);
     expect(queue.enqueued).toHaveLength(0);
   });
@@ -116,7 +130,10 @@ describe('ingest-alert', () => {
 
     // Assess
     expect(result).toEqual({ kind: 'accepted', alertId: dedupKey(body), status: 'pending_configuration' });
-    expect(ledger.items.get(dedupKey(body))).toMatchObject({ status: 'pending_configuration', lastError: 'Reconnect to Jira' });
+    expect(ledger.items.get(dedupKey(body))).toMatchObject({
+      status: 'pending_configuration',
+      lastError: 'Reconnect to Jira',
+    });
   });
 
   it('returns queued and puts the alert on the retry queue when Jira is unavailable', async () => {
@@ -132,9 +149,11 @@ describe('ingest-alert', () => {
     expect(ledger.items.get(dedupKey(body))).toMatchObject({ status: 'retrying', lastError: 'Jira answered 503' });
   });
 
-  it('returns failed with Jira\'s reason when Jira refuses the issue for good, and keeps the alert', async () => {
+  it("returns failed with Jira's reason when Jira refuses the issue for good, and keeps the alert", async () => {
     // Prepare
-    const { deps, ledger, queue } = setup({ script: [new JiraRejectedError('refused', 403, {}, ['You cannot create issues in SEC'])] });
+    const { deps, ledger, queue } = setup({
+      script: [new JiraRejectedError('refused', 403, {}, ['You cannot create issues in SEC'])],
+    });
 
     // Act
     const result = await ingestAlert(deps, body);
@@ -248,7 +267,9 @@ describe('ingest-alert metrics', () => {
 
   it('counts an alert Jira refuses for good as failed', async () => {
     // Prepare
-    const { deps, metrics } = setup({ script: [new JiraRejectedError('refused', 403, {}, ['You cannot create issues in SEC'])] });
+    const { deps, metrics } = setup({
+      script: [new JiraRejectedError('refused', 403, {}, ['You cannot create issues in SEC'])],
+    });
 
     // Act
     await ingestAlert(deps, body);

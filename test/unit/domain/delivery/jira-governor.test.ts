@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor, type GovernorSettings } from '#domain/delivery/jira-governor.ts';
+import { DEFAULT_GOVERNOR_SETTINGS, type GovernorSettings, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { ManualClock, MemoryLease, MemoryRateBucket, MemoryStateStore } from '#test-support/in-memory-ports.ts';
 
-function setup(settings: Partial<GovernorSettings> = {}, shared?: { bucket: MemoryRateBucket; state: MemoryStateStore; lease: MemoryLease; clock: ManualClock }) {
+function setup(
+  settings: Partial<GovernorSettings> = {},
+  shared?: { bucket: MemoryRateBucket; state: MemoryStateStore; lease: MemoryLease; clock: ManualClock },
+) {
   const clock = shared?.clock ?? new ManualClock();
   const bucket = shared?.bucket ?? new MemoryRateBucket();
   const state = shared?.state ?? new MemoryStateStore();

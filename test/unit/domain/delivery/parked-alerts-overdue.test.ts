@@ -4,7 +4,19 @@ import { PARKED_SAMPLE, reportParkedAlertsOverdue } from '#domain/delivery/parke
 import { ManualClock, MemoryLedger, RecordingMetrics } from '#test-support/in-memory-ports.ts';
 
 function stored(alertId: string, status: AlertStatus, receivedAt: string, updatedAt = receivedAt): AlertRecord {
-  return { alertId, status, receivedAt, updatedAt, event: 'login_failure', parsed: true, rawBody: '{}', fieldPaths: [], attempts: 0, duplicates: 0, expiresAt: 0 };
+  return {
+    alertId,
+    status,
+    receivedAt,
+    updatedAt,
+    event: 'login_failure',
+    parsed: true,
+    rawBody: '{}',
+    fieldPaths: [],
+    attempts: 0,
+    duplicates: 0,
+    expiresAt: 0,
+  };
 }
 
 describe('parked-alerts-overdue', () => {
@@ -15,7 +27,9 @@ describe('parked-alerts-overdue', () => {
     await ledger.record(stored('old', 'pending_configuration', '2026-11-23T11:00:00.000Z'));
     await ledger.record(stored('exactly-15', 'pending_configuration', '2026-11-23T11:45:00.000Z'));
     // Received an hour ago, retried, parked five minutes ago: not overdue yet.
-    await ledger.record(stored('parked-late', 'pending_configuration', '2026-11-23T11:00:00.000Z', '2026-11-23T11:55:00.000Z'));
+    await ledger.record(
+      stored('parked-late', 'pending_configuration', '2026-11-23T11:00:00.000Z', '2026-11-23T11:55:00.000Z'),
+    );
     await ledger.record(stored('stuck-retrying', 'retrying', '2026-11-23T10:00:00.000Z'));
 
     // Act
@@ -41,7 +55,13 @@ describe('parked-alerts-overdue', () => {
     // Prepare
     const ledger = new MemoryLedger();
     for (let i = 0; i < PARKED_SAMPLE + 5; i++) {
-      await ledger.record(stored(`a${String(i).padStart(3, '0')}`, 'pending_configuration', new Date(Date.parse('2026-11-23T10:00:00.000Z') + i * 1000).toISOString()));
+      await ledger.record(
+        stored(
+          `a${String(i).padStart(3, '0')}`,
+          'pending_configuration',
+          new Date(Date.parse('2026-11-23T10:00:00.000Z') + i * 1000).toISOString(),
+        ),
+      );
     }
     const metrics = new RecordingMetrics();
 

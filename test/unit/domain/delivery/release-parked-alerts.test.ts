@@ -26,7 +26,9 @@ describe('release-parked-alerts', () => {
     // Act
     await releasePendingAlerts({ queue });
     // Assess
-    expect(queue.enqueued).toEqual([{ message: { task: 'release', status: 'pending_configuration' }, delaySeconds: 0 }]);
+    expect(queue.enqueued).toEqual([
+      { message: { task: 'release', status: 'pending_configuration' }, delaySeconds: 0 },
+    ]);
   });
 
   it('releases any number of parked alerts, a page per task, oldest first, and leaves the others alone', async () => {
@@ -42,7 +44,11 @@ describe('release-parked-alerts', () => {
     await releasePendingAlerts({ queue });
     // Act: run the tasks as the deliver function would
     const pages: number[] = [];
-    for (let next = queue.enqueued.shift(); next !== undefined; next = queue.enqueued.find((e) => 'task' in e.message)) {
+    for (
+      let next = queue.enqueued.shift();
+      next !== undefined;
+      next = queue.enqueued.find((e) => 'task' in e.message)
+    ) {
       if (next.message !== undefined && 'task' in next.message) {
         queue.enqueued.splice(queue.enqueued.indexOf(next), 1);
         pages.push(await releaseAlerts({ ledger, queue, clock }, next.message));
@@ -65,7 +71,10 @@ describe('release-parked-alerts', () => {
     await ledger.record(record('held', 'retrying'));
     const writes = ledger.writes.update;
     // Act
-    const released = await releaseAlerts({ ledger, queue, clock: new ManualClock() }, { task: 'release', status: 'retrying' });
+    const released = await releaseAlerts(
+      { ledger, queue, clock: new ManualClock() },
+      { task: 'release', status: 'retrying' },
+    );
     // Assess
     expect(released).toBe(1);
     expect(ledger.writes.update).toBe(writes);

@@ -22,40 +22,52 @@ function stored(alertId: string, status: AlertStatus, lastError?: string): Alert
 }
 
 function setup() {
-  return { ledger: new MemoryLedger(), queue: new RecordingQueue(), clock: new ManualClock(Date.parse('2026-11-23T12:00:00.000Z')) };
+  return {
+    ledger: new MemoryLedger(),
+    queue: new RecordingQueue(),
+    clock: new ManualClock(Date.parse('2026-11-23T12:00:00.000Z')),
+  };
 }
 
 describe('replay-alert', () => {
-  it.each(['failed', 'pending_configuration'] as const)('queues a %s alert for an immediate attempt and clears its last error', async (status) => {
-    // Prepare
-    const deps = setup();
-    await deps.ledger.record(stored('a1', status, 'Jira refused the issue (HTTP 400)'));
+  it.each(['failed', 'pending_configuration'] as const)(
+    'queues a %s alert for an immediate attempt and clears its last error',
+    async (status) => {
+      // Prepare
+      const deps = setup();
+      await deps.ledger.record(stored('a1', status, 'Jira refused the issue (HTTP 400)'));
 
-    // Act
-    const result = await replayAlert(deps, 'a1');
+      // Act
+      const result = await replayAlert(deps, 'a1');
 
-    // Assess
-    expect(result).toEqual({ status: 'queued' });
-    expect(deps.queue.enqueued).toEqual([{ message: { alertId: 'a1' }, delaySeconds: 0 }]);
-    const record = deps.ledger.items.get('a1');
-    expect(record).toMatchObject({ status: 'queued', updatedAt: '2026-11-23T12:00:00.000Z', attempts: 3 });
-    expect(record).not.toHaveProperty('lastError');
-  });
+      // Assess
+      expect(result).toEqual({ status: 'queued' });
+      expect(deps.queue.enqueued).toEqual([{ message: { alertId: 'a1' }, delaySeconds: 0 }]);
+      const record = deps.ledger.items.get('a1');
+      expect(record).toMatchObject({ status: 'queued', updatedAt: '2026-11-23T12:00:00.000Z', attempts: 3 });
+      expect(record).not.toHaveProperty('lastError');
+    },
+  );
 
-  it.each(['delivered', 'queued', 'delivering', 'retrying'] as const)('refuses a %s alert and changes nothing', async (status) => {
-    // Prepare
-    const deps = setup();
-    await deps.ledger.record(stored('a1', status));
+  it.each(['delivered', 'queued', 'delivering', 'retrying'] as const)(
+    'refuses a %s alert and changes nothing',
+    async (status) => {
+      // Prepare
+      const deps = setup();
+      await deps.ledger.record(stored('a1', status));
 
-    // Act
-    const attempt = replayAlert(deps, 'a1');
+      // Act
+      const attempt = replayAlert(deps, 'a1');
 
-    // Assess
-    await expect(attempt).rejects.toThrow(new ValidationError(`Only failed or pending alerts can be retried; this one is ${status}`));
-    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
-    expect(deps.queue.enqueued).toHaveLength(0);
-    expect(deps.ledger.items.get('a1')?.status).toBe(status);
-  });
+      // Assess
+      await expect(attempt).rejects.toThrow(
+        new ValidationError(`Only failed or pending alerts can be retried; this one is ${status}`),
+      );
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      expect(deps.queue.enqueued).toHaveLength(0);
+      expect(deps.ledger.items.get('a1')?.status).toBe(status);
+    },
+  );
 
   it('throws NotFoundError for an alert the ledger does not have', async () => {
     // Prepare

@@ -3,7 +3,12 @@ import type { AlertRecord } from '#domain/alert-record.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
 import { ManualClock, MemoryLedger, RecordingQueue } from '#test-support/in-memory-ports.ts';
 
-function record(alertId: string, status: AlertRecord['status'], updatedAt: string, nextAttemptAt?: string): AlertRecord {
+function record(
+  alertId: string,
+  status: AlertRecord['status'],
+  updatedAt: string,
+  nextAttemptAt?: string,
+): AlertRecord {
   return {
     alertId,
     status,
@@ -38,6 +43,10 @@ describe('requeue-stalled-alerts', () => {
 
     // Assess
     expect(count).toBe(3);
-    expect(queue.enqueued.map((e) => ('alertId' in e.message ? e.message.alertId : e.message.task)).sort()).toEqual(['lost-queued', 'lost-retry', 'stuck-delivering']);
+    expect(queue.enqueued.map((e) => ('alertId' in e.message ? e.message.alertId : e.message.task)).sort()).toEqual([
+      'lost-queued',
+      'lost-retry',
+      'stuck-delivering',
+    ]);
   });
 });

@@ -8,7 +8,14 @@ const budgetSeconds = 72 * 3600;
 describe('retry-policy', () => {
   it('waits exactly what Retry-After says, whatever the attempt count', () => {
     // Act
-    const decision = nextRetry({ attempt: 40, receivedAt, now: at(60), retryAfterSeconds: 7, budgetSeconds, random: () => 0.99 });
+    const decision = nextRetry({
+      attempt: 40,
+      receivedAt,
+      now: at(60),
+      retryAfterSeconds: 7,
+      budgetSeconds,
+      random: () => 0.99,
+    });
     // Assess
     expect(decision).toEqual({ kind: 'retry', delaySeconds: 7 });
   });
@@ -18,8 +25,14 @@ describe('retry-policy', () => {
     expect(fullJitter(1, () => 0.999)).toBeLessThan(5);
     expect(fullJitter(3, () => 0.5)).toBe(10);
     expect(fullJitter(30, () => 0.999)).toBeLessThan(900);
-    expect(nextRetry({ attempt: 30, receivedAt, now: at(60), budgetSeconds, random: () => 0.999 })).toEqual({ kind: 'retry', delaySeconds: 900 });
-    expect(nextRetry({ attempt: 1, receivedAt, now: at(1), budgetSeconds, random: () => 0 })).toEqual({ kind: 'retry', delaySeconds: 1 });
+    expect(nextRetry({ attempt: 30, receivedAt, now: at(60), budgetSeconds, random: () => 0.999 })).toEqual({
+      kind: 'retry',
+      delaySeconds: 900,
+    });
+    expect(nextRetry({ attempt: 1, receivedAt, now: at(1), budgetSeconds, random: () => 0 })).toEqual({
+      kind: 'retry',
+      delaySeconds: 1,
+    });
   });
 
   it('keeps retrying through a six-hour outage and gives up only when the time budget is spent', () => {
@@ -33,7 +46,13 @@ describe('retry-policy', () => {
 
   it('never schedules past the end of the budget', () => {
     // Act
-    const decision = nextRetry({ attempt: 30, receivedAt, now: at(budgetSeconds - 20), budgetSeconds, random: () => 0.99 });
+    const decision = nextRetry({
+      attempt: 30,
+      receivedAt,
+      now: at(budgetSeconds - 20),
+      budgetSeconds,
+      random: () => 0.99,
+    });
     // Assess
     expect(decision).toEqual({ kind: 'retry', delaySeconds: 20 });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotConfiguredError, ReconnectRequiredError } from '#domain/errors.ts';
-import { connect, readConnection } from '#domain/jira-connection/connection-record.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
+import { connect, readConnection } from '#domain/jira-connection/connection-record.ts';
 import type { OAuthClient, OAuthTokens } from '#domain/ports.ts';
 import { ManualClock, MemoryLease, MemorySecretStore } from '#test-support/in-memory-ports.ts';
 
@@ -32,7 +32,14 @@ class RotatingOAuth implements OAuthClient {
 async function connected(clock: ManualClock, secrets: MemorySecretStore, accessExpiresIn = 3600) {
   await connect(
     secrets,
-    { cloudId: 'cloud-1', siteUrl: 'https://acme.atlassian.net', refreshToken: 'rt-0', accessToken: 'at-0', expiresInSeconds: accessExpiresIn, actor: { accountId: 'a1', displayName: 'Alice' } },
+    {
+      cloudId: 'cloud-1',
+      siteUrl: 'https://acme.atlassian.net',
+      refreshToken: 'rt-0',
+      accessToken: 'at-0',
+      expiresInSeconds: accessExpiresIn,
+      actor: { accountId: 'a1', displayName: 'Alice' },
+    },
     clock,
   );
 }
@@ -40,7 +47,13 @@ async function connected(clock: ManualClock, secrets: MemorySecretStore, accessE
 describe('jira-connection', () => {
   it('throws NotConfiguredError before any administrator connected the relay', async () => {
     const secrets = new MemorySecretStore();
-    const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth: new RotatingOAuth(), clock: new ManualClock(), instanceId: 'i1' });
+    const tokens = new JiraAccessTokens({
+      secrets,
+      lease: new MemoryLease(),
+      oauth: new RotatingOAuth(),
+      clock: new ManualClock(),
+      instanceId: 'i1',
+    });
     await expect(tokens.accessToken()).rejects.toBeInstanceOf(NotConfiguredError);
   });
 
@@ -73,7 +86,10 @@ describe('jira-connection', () => {
     const oauth = new RotatingOAuth();
     const lease = new MemoryLease();
     await connected(clock, secrets, 60);
-    const instances = Array.from({ length: 6 }, (_, i) => new JiraAccessTokens({ secrets, lease, oauth, clock, instanceId: `i${i}` }));
+    const instances = Array.from(
+      { length: 6 },
+      (_, i) => new JiraAccessTokens({ secrets, lease, oauth, clock, instanceId: `i${i}` }),
+    );
     const results = await Promise.all(instances.map((t) => t.accessToken()));
     expect(oauth.refreshes).toBe(1);
     expect(new Set(results)).toEqual(new Set(['at-1']));
@@ -97,7 +113,14 @@ describe('jira-connection', () => {
     const oauth = new RotatingOAuth();
     await connect(
       secrets,
-      { cloudId: 'c', siteUrl: 's', refreshToken: 'revoked', accessToken: 'at-x', expiresInSeconds: 1, actor: { accountId: 'a', displayName: 'A' } },
+      {
+        cloudId: 'c',
+        siteUrl: 's',
+        refreshToken: 'revoked',
+        accessToken: 'at-x',
+        expiresInSeconds: 1,
+        actor: { accountId: 'a', displayName: 'A' },
+      },
       clock,
     );
     const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth, clock, instanceId: 'i1' });
@@ -117,7 +140,12 @@ describe('jira-connection', () => {
     await tokens.refreshNow();
     const stored = await readConnection(secrets);
     expect(oauth.refreshes).toBe(1);
-    expect(stored).toMatchObject({ refreshToken: 'rt-1', accessToken: 'at-1', lastRefreshAt: clock.now().toISOString(), grantedAt });
+    expect(stored).toMatchObject({
+      refreshToken: 'rt-1',
+      accessToken: 'at-1',
+      lastRefreshAt: clock.now().toISOString(),
+      grantedAt,
+    });
     expect(await tokens.accessToken()).toBe('at-1');
   });
 
@@ -127,7 +155,10 @@ describe('jira-connection', () => {
     const oauth = new RotatingOAuth();
     const lease = new MemoryLease();
     await connected(clock, secrets);
-    const instances = Array.from({ length: 4 }, (_, i) => new JiraAccessTokens({ secrets, lease, oauth, clock, instanceId: `i${i}` }));
+    const instances = Array.from(
+      { length: 4 },
+      (_, i) => new JiraAccessTokens({ secrets, lease, oauth, clock, instanceId: `i${i}` }),
+    );
     await Promise.all(instances.map((t) => t.refreshNow()));
     expect(oauth.refreshes).toBe(1);
     expect(await readConnection(secrets)).toMatchObject({ state: 'connected', refreshToken: 'rt-1' });
@@ -138,10 +169,23 @@ describe('jira-connection', () => {
     const secrets = new MemorySecretStore();
     await connect(
       secrets,
-      { cloudId: 'c', siteUrl: 's', refreshToken: 'revoked', accessToken: 'at-x', expiresInSeconds: 3600, actor: { accountId: 'a', displayName: 'A' } },
+      {
+        cloudId: 'c',
+        siteUrl: 's',
+        refreshToken: 'revoked',
+        accessToken: 'at-x',
+        expiresInSeconds: 3600,
+        actor: { accountId: 'a', displayName: 'A' },
+      },
       clock,
     );
-    const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth: new RotatingOAuth(), clock, instanceId: 'i1' });
+    const tokens = new JiraAccessTokens({
+      secrets,
+      lease: new MemoryLease(),
+      oauth: new RotatingOAuth(),
+      clock,
+      instanceId: 'i1',
+    });
     await expect(tokens.refreshNow()).rejects.toBeInstanceOf(ReconnectRequiredError);
     expect((await readConnection(secrets))?.state).toBe('reconnect_required');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeConnection, type JiraConnection } from '#domain/jira-connection/connection-record.ts';
+import { type JiraConnection, writeConnection } from '#domain/jira-connection/connection-record.ts';
 import { grantDaysRemaining, grantExpiresAt, reportConnectionHealth } from '#domain/jira-connection/grant-lifetime.ts';
 import { ManualClock, MemorySecretStore, RecordingMetrics } from '#test-support/in-memory-ports.ts';
 

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { chooseIssueTypeId, chooseUsableIssueType, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
-import { EPIC, INCIDENT, SUBTASK, TASK, secConfig } from '#test-support/jira-fixtures.ts';
+import { EPIC, INCIDENT, SUBTASK, secConfig, TASK } from '#test-support/jira-fixtures.ts';
 
 describe('choose-issue-type', () => {
   describe('chooseIssueTypeId', () => {
     it('takes the per-event rule, else the per-category rule, else the default', () => {
       // Prepare
-      const config = secConfig({ issueTypeMapping: { byEvent: { bw_record_high_risk: TASK, login_failure: EPIC }, byCategory: { breachwatch: INCIDENT } } });
+      const config = secConfig({
+        issueTypeMapping: {
+          byEvent: { bw_record_high_risk: TASK, login_failure: EPIC },
+          byCategory: { breachwatch: INCIDENT },
+        },
+      });
 
       // Act / Assess
       expect(chooseIssueTypeId(config, 'bw_record_high_risk', 'breachwatch')).toBe(TASK);
@@ -46,7 +51,9 @@ describe('choose-issue-type', () => {
   describe('chooseUsableIssueType', () => {
     it('replaces a mapped type that cannot take tickets with the default, saying why', () => {
       // Prepare
-      const config = secConfig({ issueTypeMapping: { byEvent: { login_failure: '424242' }, byCategory: { breachwatch: SUBTASK } } });
+      const config = secConfig({
+        issueTypeMapping: { byEvent: { login_failure: '424242' }, byCategory: { breachwatch: SUBTASK } },
+      });
 
       // Act
       const unknown = chooseUsableIssueType(config, 'login_failure', 'login');

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { choosePriorityId, priorityOnScreen } from '#domain/routing/choose-priority.ts';
-import { OPS_TASK, PRIORITY, TASK, opsConfig, secConfig } from '#test-support/jira-fixtures.ts';
+import { OPS_TASK, opsConfig, PRIORITY, secConfig, TASK } from '#test-support/jira-fixtures.ts';
 
 describe('choose-priority', () => {
   describe('choosePriorityId', () => {
     it('takes a resolved priority mapping, else per-event, else per-category, else the default', () => {
       // Prepare
       const config = secConfig({
-        priorityMapping: { byEvent: { login_failure: PRIORITY.medium }, byCategory: { login: PRIORITY.low }, defaultPriorityId: PRIORITY.lowest },
+        priorityMapping: {
+          byEvent: { login_failure: PRIORITY.medium },
+          byCategory: { login: PRIORITY.low },
+          defaultPriorityId: PRIORITY.lowest,
+        },
       });
 
       // Act / Assess
@@ -30,23 +34,36 @@ describe('choose-priority', () => {
   describe('priorityOnScreen', () => {
     it('accepts an allowed priority with the name Jira lists for it', () => {
       // Act / Assess
-      expect(priorityOnScreen(secConfig().fieldMeta[TASK], PRIORITY.high)).toEqual({ ok: true, id: PRIORITY.high, name: 'High' });
+      expect(priorityOnScreen(secConfig().fieldMeta[TASK], PRIORITY.high)).toEqual({
+        ok: true,
+        id: PRIORITY.high,
+        name: 'High',
+      });
     });
 
     it('refuses a priority the screen does not allow, naming the field', () => {
       // Act / Assess
-      expect(priorityOnScreen(secConfig().fieldMeta[TASK], '99')).toEqual({ ok: false, reason: 'not-allowed', fieldName: 'Priority' });
+      expect(priorityOnScreen(secConfig().fieldMeta[TASK], '99')).toEqual({
+        ok: false,
+        reason: 'not-allowed',
+        fieldName: 'Priority',
+      });
     });
 
     it('refuses any priority when the screen has no Priority field or is not stored', () => {
       // Act / Assess
-      expect(priorityOnScreen(opsConfig().fieldMeta[OPS_TASK], PRIORITY.high)).toEqual({ ok: false, reason: 'not-on-screen' });
+      expect(priorityOnScreen(opsConfig().fieldMeta[OPS_TASK], PRIORITY.high)).toEqual({
+        ok: false,
+        reason: 'not-on-screen',
+      });
       expect(priorityOnScreen(undefined, PRIORITY.high)).toEqual({ ok: false, reason: 'not-on-screen' });
     });
 
     it('takes any id when the Priority field lists no allowed values', () => {
       // Prepare
-      const screen = (secConfig().fieldMeta[TASK] ?? []).map((f) => (f.fieldId === 'priority' ? { ...f, allowedValues: undefined } : f));
+      const screen = (secConfig().fieldMeta[TASK] ?? []).map((f) =>
+        f.fieldId === 'priority' ? { ...f, allowedValues: undefined } : f,
+      );
 
       // Act / Assess
       expect(priorityOnScreen(screen, '99')).toEqual({ ok: true, id: '99' });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PLACEHOLDER,
   bulletList,
   code,
   codeBlock,
   doc,
   heading,
+  PLACEHOLDER,
   panel,
   paragraph,
   plainTextToAdf,
@@ -24,7 +24,13 @@ describe('adf', () => {
       heading(2, 'Alert'),
       paragraph(strong('Event: '), code('login_failure'), ' — Failed Login'),
       bulletList([[strong('User: '), 'jane@example.com'], ['plain']]),
-      table(['Field', 'Value'], [[code('a.b'), 'x'], ['empty', '']]),
+      table(
+        ['Field', 'Value'],
+        [
+          [code('a.b'), 'x'],
+          ['empty', ''],
+        ],
+      ),
       codeBlock('{"a": 1}', 'json'),
       rule(),
     );
@@ -104,7 +110,11 @@ describe('adf', () => {
         content: [
           {
             type: 'paragraph',
-            content: [{ type: 'text', text: 'first line' }, { type: 'hardBreak' }, { type: 'text', text: 'second line' }],
+            content: [
+              { type: 'text', text: 'first line' },
+              { type: 'hardBreak' },
+              { type: 'text', text: 'second line' },
+            ],
           },
           { type: 'paragraph', content: [{ type: 'text', text: 'new paragraph' }] },
         ],
@@ -124,7 +134,9 @@ describe('adf', () => {
 
   it('is checked by a validator that does refuse bad documents', () => {
     // Act / Assess: the schema check used throughout these tests can fail.
-    expect(adfErrors({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: '' }] }] })).not.toEqual([]);
+    expect(
+      adfErrors({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: '' }] }] }),
+    ).not.toEqual([]);
     expect(adfErrors({ type: 'doc', content: [] })).not.toEqual([]);
   });
 });

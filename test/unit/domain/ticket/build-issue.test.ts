@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { dedupKey } from '#domain/alert/dedup-key.ts';
-import { buildIssue, withoutFields, type BuiltIssue } from '#domain/ticket/build-issue.ts';
-import { DESCRIPTION_MAX_CHARS, descriptionSize } from '#domain/ticket/description.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
+import { DESCRIPTION_MAX_CHARS, descriptionSize } from '#domain/ticket/description.ts';
 import { adfErrors, adfTexts } from '#test-support/adf-schema.ts';
-import { F, INCIDENT, OPS_TASK, PRIORITY, SUBTASK, TASK, opsConfig, secConfig } from '#test-support/jira-fixtures.ts';
-import { sampleAlert, sampleAlerts } from '#test-support/sample-alerts.ts';
 import { hostileBodies } from '#test-support/alert-bodies.ts';
+import { F, INCIDENT, OPS_TASK, opsConfig, PRIORITY, SUBTASK, secConfig, TASK } from '#test-support/jira-fixtures.ts';
+import { sampleAlert, sampleAlerts } from '#test-support/sample-alerts.ts';
 
 const RECEIVED_AT = '2025-11-05T05:00:29.000Z';
 
 function build(body: string, config: RelayConfig = secConfig(), test = false): BuiltIssue {
-  return buildIssue(parseAlertBody(body), { alertId: dedupKey(body), receivedAt: RECEIVED_AT, config, ...(test ? { test } : {}) });
+  return buildIssue(parseAlertBody(body), {
+    alertId: dedupKey(body),
+    receivedAt: RECEIVED_AT,
+    config,
+    ...(test ? { test } : {}),
+  });
 }
 
 function summaryOf(built: BuiltIssue): string {
@@ -30,29 +35,32 @@ function codeBlockText(built: BuiltIssue): string {
 
 describe('build-issue', () => {
   describe('buildIssue', () => {
-    it.each(sampleAlerts().map((s) => [s.file, s.body] as const))('builds a valid issue for %s in SEC and OPS', (_file, body) => {
-      for (const config of [secConfig(), opsConfig()]) {
-        // Act
-        const built = build(body, config);
+    it.each(sampleAlerts().map((s) => [s.file, s.body] as const))(
+      'builds a valid issue for %s in SEC and OPS',
+      (_file, body) => {
+        for (const config of [secConfig(), opsConfig()]) {
+          // Act
+          const built = build(body, config);
 
-        // Assess
-        expect(adfErrors(built.fields['description'])).toEqual([]);
-        expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-        const summary = summaryOf(built);
-        expect(summary.length).toBeGreaterThan(0);
-        expect(summary.length).toBeLessThanOrEqual(255);
-        expect(summary).not.toMatch(/[\n\r\t]/);
-        expect(built.fields['project']).toEqual({ id: config.project.id });
-        expect(built.fields['issuetype']).toEqual({ id: built.issueTypeId });
-        expect(labelsOf(built)).toEqual(expect.arrayContaining(['keeper', built.label]));
-        expect(labelsOf(built).every((l) => !/\s/.test(l) && l.length <= 255)).toBe(true);
-        for (const [fieldId, value] of Object.entries(built.fields)) {
-          if (value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'doc') {
-            expect(adfErrors(value), fieldId).toEqual([]);
+          // Assess
+          expect(adfErrors(built.fields['description'])).toEqual([]);
+          expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+          const summary = summaryOf(built);
+          expect(summary.length).toBeGreaterThan(0);
+          expect(summary.length).toBeLessThanOrEqual(255);
+          expect(summary).not.toMatch(/[\n\r\t]/);
+          expect(built.fields['project']).toEqual({ id: config.project.id });
+          expect(built.fields['issuetype']).toEqual({ id: built.issueTypeId });
+          expect(labelsOf(built)).toEqual(expect.arrayContaining(['keeper', built.label]));
+          expect(labelsOf(built).every((l) => !/\s/.test(l) && l.length <= 255)).toBe(true);
+          for (const [fieldId, value] of Object.entries(built.fields)) {
+            if (value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'doc') {
+              expect(adfErrors(value), fieldId).toEqual([]);
+            }
           }
         }
-      }
-    });
+      },
+    );
 
     it('builds the seed example with Keeper’s documented mapping', () => {
       // Act
@@ -147,19 +155,30 @@ describe('build-issue', () => {
       expect(built.fields['priority']).toBeUndefined();
       expect(built.priorityId).toBeUndefined();
       expect(built.dropped).toEqual([
-        { fieldId: 'priority', fieldName: 'Priority', reason: 'Priority is not on the create screen of issue type Task in project OPS' },
+        {
+          fieldId: 'priority',
+          fieldName: 'Priority',
+          reason: 'Priority is not on the create screen of issue type Task in project OPS',
+        },
       ]);
       expect(built.fields['customfield_10300']).toBe('198.51.100.77');
     });
 
     it('drops a priority the issue type does not allow', () => {
       // Act
-      const built = build(sampleAlert('18'), secConfig({ priorityMapping: { byEvent: {}, byCategory: {}, defaultPriorityId: '99' } }));
+      const built = build(
+        sampleAlert('18'),
+        secConfig({ priorityMapping: { byEvent: {}, byCategory: {}, defaultPriorityId: '99' } }),
+      );
 
       // Assess
       expect(built.fields['priority']).toBeUndefined();
       expect(built.dropped).toEqual([
-        { fieldId: 'priority', fieldName: 'Priority', reason: 'priority id 99 is not allowed for issue type Task in project SEC' },
+        {
+          fieldId: 'priority',
+          fieldName: 'Priority',
+          reason: 'priority id 99 is not allowed for issue type Task in project SEC',
+        },
       ]);
     });
 
@@ -174,7 +193,10 @@ describe('build-issue', () => {
 
     it('falls back to the default type when a mapped sub-task type has no parent', () => {
       // Act
-      const built = build(sampleAlert('11'), secConfig({ issueTypeMapping: { byEvent: {}, byCategory: { breachwatch: SUBTASK } } }));
+      const built = build(
+        sampleAlert('11'),
+        secConfig({ issueTypeMapping: { byEvent: {}, byCategory: { breachwatch: SUBTASK } } }),
+      );
 
       // Assess
       expect(built.issueTypeId).toBe(TASK);
@@ -194,7 +216,11 @@ describe('build-issue', () => {
       // Assess
       expect(onIncident.fields[F.deviceName]).toBeUndefined();
       expect(onIncident.dropped).toEqual([
-        { fieldId: F.deviceName, fieldName: 'Device Name', reason: 'not on the create screen of issue type Incident in project SEC' },
+        {
+          fieldId: F.deviceName,
+          fieldName: 'Device Name',
+          reason: 'not on the create screen of issue type Incident in project SEC',
+        },
       ]);
       expect(onTask.fields[F.deviceName]).toBe('laptop-7');
     });
@@ -219,7 +245,10 @@ describe('build-issue', () => {
 
     it('adds mapped labels to the relay’s own labels', () => {
       // Act
-      const built = build(sampleAlert('13'), secConfig({ fieldMappings: [{ fieldId: 'labels', constant: 'external share, keeper' }] }));
+      const built = build(
+        sampleAlert('13'),
+        secConfig({ fieldMappings: [{ fieldId: 'labels', constant: 'external share, keeper' }] }),
+      );
 
       // Assess
       expect(labelsOf(built)).toEqual(['keeper', 'record_share_outside_user', built.label, 'external-share']);
@@ -246,41 +275,45 @@ describe('build-issue', () => {
 
       // Assess
       expect(built.fields['project']).toEqual({ id: '10000' });
-      expect(built.dropped).toEqual([{ fieldId: 'project', reason: 'project is set by the relay; the mapping is ignored' }]);
+      expect(built.dropped).toEqual([
+        { fieldId: 'project', reason: 'project is set by the relay; the mapping is ignored' },
+      ]);
     });
-
   });
 
   describe('hostile bodies', () => {
-    it.each(hostileBodies('n1').map((b) => [b.name, b] as const))('builds a valid issue that fits Jira for %s', (_name, hostile) => {
-      // Prepare: templates and mappings that read deep into the payload, and the raw event.
-      const body = hostile.bytes.toString('utf8');
-      const deepReader = secConfig({
-        summaryTemplate: '{alert_name} {description} {description.a.a.a} {event} {constructor.prototype}',
-        fieldMappings: [
-          { fieldId: 'description', source: 'description' },
-          { fieldId: F.eventType, source: 'description.a' },
-          { fieldId: F.remoteIp, source: 'event' },
-          { fieldId: F.alertTimestamp, source: 'timestamp' },
-          { fieldId: 'labels', source: 'event' },
-        ],
-      });
+    it.each(hostileBodies('n1').map((b) => [b.name, b] as const))(
+      'builds a valid issue that fits Jira for %s',
+      (_name, hostile) => {
+        // Prepare: templates and mappings that read deep into the payload, and the raw event.
+        const body = hostile.bytes.toString('utf8');
+        const deepReader = secConfig({
+          summaryTemplate: '{alert_name} {description} {description.a.a.a} {event} {constructor.prototype}',
+          fieldMappings: [
+            { fieldId: 'description', source: 'description' },
+            { fieldId: F.eventType, source: 'description.a' },
+            { fieldId: F.remoteIp, source: 'event' },
+            { fieldId: F.alertTimestamp, source: 'timestamp' },
+            { fieldId: 'labels', source: 'event' },
+          ],
+        });
 
-      for (const config of [secConfig(), opsConfig(), deepReader]) {
-        // Act
-        const built = build(body, config);
+        for (const config of [secConfig(), opsConfig(), deepReader]) {
+          // Act
+          const built = build(body, config);
 
-        // Assess
-        expect(adfErrors(built.description)).toEqual([]);
-        expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-        expect(summaryOf(built).length).toBeGreaterThan(0);
-        expect(summaryOf(built).length).toBeLessThanOrEqual(255);
-        expect(labelsOf(built).every((l) => l.length <= 255 && !/\s/.test(l))).toBe(true);
-        expect(() => JSON.stringify(built.fields)).not.toThrow();
-        expect(built.attachment === undefined).toBe(codeBlockText(built) === body);
-        expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-      }
-    });
+          // Assess
+          expect(adfErrors(built.description)).toEqual([]);
+          expect(descriptionSize(built.description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
+          expect(summaryOf(built).length).toBeGreaterThan(0);
+          expect(summaryOf(built).length).toBeLessThanOrEqual(255);
+          expect(labelsOf(built).every((l) => l.length <= 255 && !/\s/.test(l))).toBe(true);
+          expect(() => JSON.stringify(built.fields)).not.toThrow();
+          expect(built.attachment === undefined).toBe(codeBlockText(built) === body);
+          expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+        }
+      },
+    );
   });
 
   describe('withoutFields', () => {
@@ -321,7 +354,11 @@ describe('build-issue', () => {
       const built = build(sampleAlert('01'), config);
 
       // Act
-      const reduced = withoutFields(built, { summary: 'Summary is wrong', issuetype: 'bad', customfield_99999: 'Team is required.' }, config);
+      const reduced = withoutFields(
+        built,
+        { summary: 'Summary is wrong', issuetype: 'bad', customfield_99999: 'Team is required.' },
+        config,
+      );
 
       // Assess
       expect(reduced).toBeUndefined();
@@ -339,16 +376,26 @@ describe('build-issue', () => {
       expect(reduced?.fields['description']).toBeDefined();
       expect(adfErrors(reduced?.fields['description'])).toEqual([]);
       expect(adfTexts(reduced?.description)).toContain(built.label);
-      expect(reduced?.dropped).toEqual([{ fieldId: 'description', fieldName: 'Description', reason: 'Jira refused it: The entered text is too long.' }]);
+      expect(reduced?.dropped).toEqual([
+        { fieldId: 'description', fieldName: 'Description', reason: 'Jira refused it: The entered text is too long.' },
+      ]);
     });
 
     it('keeps a maximal description under Jira’s limit after adding the warning', () => {
       // Prepare
       const config = secConfig();
-      const payload: Record<string, unknown> = { alert_name: 'Huge', audit_event: 'login_failure', remote_address: '192.0.2.1', blob: 'x'.repeat(60_000) };
+      const payload: Record<string, unknown> = {
+        alert_name: 'Huge',
+        audit_event: 'login_failure',
+        remote_address: '192.0.2.1',
+        blob: 'x'.repeat(60_000),
+      };
       const built = build(JSON.stringify(payload), config);
       const errors = Object.fromEntries(
-        [F.remoteIp, F.eventType, F.alertTimestamp, 'labels'].map((id) => [id, `Field '${id}' cannot be set. ${'Long reason. '.repeat(30)}`]),
+        [F.remoteIp, F.eventType, F.alertTimestamp, 'labels'].map((id) => [
+          id,
+          `Field '${id}' cannot be set. ${'Long reason. '.repeat(30)}`,
+        ]),
       );
 
       // Act

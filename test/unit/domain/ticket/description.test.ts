@@ -3,12 +3,12 @@ import { dedupKey } from '#domain/alert/dedup-key.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AdfDoc } from '#domain/ticket/adf.ts';
 import {
-  DESCRIPTION_MAX_CHARS,
-  RAW_BLOCK_FLOOR,
   buildDescription,
+  DESCRIPTION_MAX_CHARS,
+  type DescriptionOptions,
   describeAlert,
   descriptionSize,
-  type DescriptionOptions,
+  RAW_BLOCK_FLOOR,
 } from '#domain/ticket/description.ts';
 import { adfErrors, adfTexts } from '#test-support/adf-schema.ts';
 import { sampleAlert } from '#test-support/sample-alerts.ts';
@@ -46,7 +46,26 @@ function seeded(seed: number): () => number {
 }
 
 // Characters that cost more once serialised (quotes, backslashes, line breaks) or in UTF-8 (non-ASCII, emoji).
-const HOSTILE_CHARS = ['a', 'Z', '7', ' ', '"', '\\', '\n', '\t', 'é', 'ß', '中', 'ж', '😀', '🔐', '€', '\u2028', '<', '&'];
+const HOSTILE_CHARS = [
+  'a',
+  'Z',
+  '7',
+  ' ',
+  '"',
+  '\\',
+  '\n',
+  '\t',
+  'é',
+  'ß',
+  '中',
+  'ж',
+  '😀',
+  '🔐',
+  '€',
+  '\u2028',
+  '<',
+  '&',
+];
 
 function hostileText(random: () => number, length: number): string {
   let text = '';
@@ -87,12 +106,18 @@ describe('description', () => {
       expect(texts).toContain('NX4dQ1u0r3hZb8pW2sVt5A');
       expect(blocks).toEqual(expect.arrayContaining(['heading', 'table', 'codeBlock']));
       const raw = description.content.find((b) => b.type === 'codeBlock');
-      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(JSON.parse(body));
+      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(
+        JSON.parse(body),
+      );
     });
 
     it('keeps a huge payload’s description valid and under Jira’s limit, truncating visibly', () => {
       // Prepare
-      const payload: Record<string, unknown> = { alert_name: 'Huge', audit_event: 'login_failure', blob: 'x'.repeat(100_000) };
+      const payload: Record<string, unknown> = {
+        alert_name: 'Huge',
+        audit_event: 'login_failure',
+        blob: 'x'.repeat(100_000),
+      };
       for (let i = 0; i < 2_000; i++) payload[`field_${i}`] = `value ${i} ${'y'.repeat(40)}`;
       const body = JSON.stringify(payload);
 
@@ -105,7 +130,9 @@ describe('description', () => {
       expect(descriptionSize(description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
       expect(JSON.stringify(description).length).toBeLessThan(32_767);
       expect(texts).toMatch(/… truncated, \d+ more characters; the full payload is in the relay's ledger/);
-      expect(texts).toMatch(/\d+ more fields; see the raw payload below and the attached file keeper-alert-[0-9a-f]{16}\.json/);
+      expect(texts).toMatch(
+        /\d+ more fields; see the raw payload below and the attached file keeper-alert-[0-9a-f]{16}\.json/,
+      );
       expect(texts).toContain('field_0');
     });
 
@@ -116,7 +143,9 @@ describe('description', () => {
       // Assess
       expect(adfErrors(description)).toEqual([]);
       expect(descriptionSize(description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-      expect(adfTexts(description).join('')).toMatch(/… \d+ more characters of the received body are in the attached file keeper-alert-[0-9a-f]{16}\.txt/);
+      expect(adfTexts(description).join('')).toMatch(
+        /… \d+ more characters of the received body are in the attached file keeper-alert-[0-9a-f]{16}\.txt/,
+      );
     });
 
     it('keeps the whole payload when only long table values had to be shortened', () => {
@@ -129,7 +158,9 @@ describe('description', () => {
 
       // Assess
       expect(descriptionSize(description)).toBeLessThanOrEqual(DESCRIPTION_MAX_CHARS);
-      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(JSON.parse(body));
+      expect(raw?.type === 'codeBlock' && JSON.parse(raw.content.map((t) => t.text).join(''))).toEqual(
+        JSON.parse(body),
+      );
     });
 
     it('uses the readable text of a description mapping instead of the alert’s own', () => {
@@ -138,7 +169,11 @@ describe('description', () => {
 
       // Act
       const own = describeBody(body);
-      const mapped = buildDescription(parseAlertBody(body), { alertId: dedupKey(body), receivedAt: RECEIVED_AT }, 'Check this record now.');
+      const mapped = buildDescription(
+        parseAlertBody(body),
+        { alertId: dedupKey(body), receivedAt: RECEIVED_AT },
+        'Check this record now.',
+      );
 
       // Assess: the readable paragraph follows the heading and the event line.
       expect(adfTexts(own.content[2])).toEqual([JSON.parse(body).description]);
@@ -150,7 +185,11 @@ describe('description', () => {
     it('puts a note listing the left-out fields first and names at most ten of them', () => {
       // Prepare
       const body = sampleAlert('01');
-      const dropped = Array.from({ length: 12 }, (_, i) => ({ fieldId: `customfield_${i}`, fieldName: `Field ${i}`, reason: `reason ${i}` }));
+      const dropped = Array.from({ length: 12 }, (_, i) => ({
+        fieldId: `customfield_${i}`,
+        fieldName: `Field ${i}`,
+        reason: `reason ${i}`,
+      }));
 
       // Act
       const noticed = describeWith(body, { dropped }).document;
@@ -205,8 +244,13 @@ describe('description', () => {
       // Assess
       expect(rawBlockOf(built.document).text).toBe('not json with a NUL and a  bell');
       expect(built.rawComplete).toBe(false);
-      expect(built.file).toEqual({ filename: `keeper-alert-${dedupKey(body).slice(0, 16)}.txt`, mimeType: 'text/plain' });
-      expect(texts).toContain('Control characters Jira cannot store were left out of the block above; the attached file ');
+      expect(built.file).toEqual({
+        filename: `keeper-alert-${dedupKey(body).slice(0, 16)}.txt`,
+        mimeType: 'text/plain',
+      });
+      expect(texts).toContain(
+        'Control characters Jira cannot store were left out of the block above; the attached file ',
+      );
     });
 
     it('keeps the received text of a 40 KB non-ASCII alert, cut to fit and stated in characters of the body', () => {
@@ -221,7 +265,10 @@ describe('description', () => {
       // Assess
       expect(Buffer.byteLength(body)).toBeGreaterThan(40_000);
       expect(built.rawComplete).toBe(false);
-      expect(built.file).toEqual({ filename: `keeper-alert-${dedupKey(body).slice(0, 16)}.json`, mimeType: 'application/json' });
+      expect(built.file).toEqual({
+        filename: `keeper-alert-${dedupKey(body).slice(0, 16)}.json`,
+        mimeType: 'application/json',
+      });
       expect(raw.text.length).toBeGreaterThan(1_000);
       expect(body.startsWith(raw.text)).toBe(true);
       expect(raw.omitted).toBe([...body.slice(raw.text.length)].length);

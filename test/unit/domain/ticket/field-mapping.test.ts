@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseAlertBody, type ParsedAlert } from '#domain/alert/keeper-alert.ts';
+import { type ParsedAlert, parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import { applyFieldMappings, resolveSource } from '#domain/ticket/field-mapping.ts';
 import { adfErrors } from '#test-support/adf-schema.ts';
-import { F, TASK, secConfig } from '#test-support/jira-fixtures.ts';
+import { F, secConfig, TASK } from '#test-support/jira-fixtures.ts';
 import { sampleAlert } from '#test-support/sample-alerts.ts';
 
 function parsed(body: string): ParsedAlert {
@@ -44,7 +44,11 @@ describe('field-mapping', () => {
       expect(mapped.fields[F.tags]).toEqual(['Web-Vault-17.0.2']);
       expect(mapped.dropped).toEqual([
         { fieldId: F.watchers, fieldName: 'Responders', reason: 'no Jira user for partner@outside.example.net' },
-        { fieldId: F.systems, fieldName: 'Affected Systems', reason: '"Mainframe" is not one of the allowed values (Vault, Admin Console, KSM)' },
+        {
+          fieldId: F.systems,
+          fieldName: 'Affected Systems',
+          reason: '"Mainframe" is not one of the allowed values (Vault, Admin Console, KSM)',
+        },
       ]);
     });
 
@@ -63,7 +67,11 @@ describe('field-mapping', () => {
       const meta = config.fieldMeta[TASK]?.map((f) => (f.fieldId === F.remoteIp ? { ...f, required: true } : f)) ?? [];
 
       // Act
-      const mapped = applyFieldMappings(parseAlertBody(sampleAlert('19')), { ...config, fieldMeta: { ...config.fieldMeta, [TASK]: meta } }, TASK);
+      const mapped = applyFieldMappings(
+        parseAlertBody(sampleAlert('19')),
+        { ...config, fieldMeta: { ...config.fieldMeta, [TASK]: meta } },
+        TASK,
+      );
 
       // Assess
       expect(mapped.fields[F.remoteIp]).toBe('(not in alert)');

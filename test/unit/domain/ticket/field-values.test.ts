@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isMappable, jiraFieldKind, toJiraValue, toLabel } from '#domain/ticket/field-values.ts';
 import type { JiraFieldMeta } from '#domain/ports.ts';
+import { isMappable, jiraFieldKind, toJiraValue, toLabel } from '#domain/ticket/field-values.ts';
 import { adfErrors } from '#test-support/adf-schema.ts';
-import { F, SEC_CUSTOM_FIELDS, TASK, secFieldMeta } from '#test-support/jira-fixtures.ts';
+import { F, SEC_CUSTOM_FIELDS, secFieldMeta, TASK } from '#test-support/jira-fixtures.ts';
 
 const ctx = { userDirectory: { 'jane.roe@example.com': 'acc-jane', 'it.admin@example.com': 'acc-it' } };
 
@@ -47,7 +47,9 @@ describe('field-values', () => {
       // Act / Assess
       expect(isMappable(field(F.team))).toBe(false);
       expect(isMappable(field(F.severity))).toBe(true);
-      expect(isMappable({ fieldId: 'customfield_1', schema: { type: 'string', custom: 'com.example:magic' } })).toBe(false);
+      expect(isMappable({ fieldId: 'customfield_1', schema: { type: 'string', custom: 'com.example:magic' } })).toBe(
+        false,
+      );
     });
   });
 
@@ -80,8 +82,14 @@ describe('field-values', () => {
 
     it('accepts http(s) URLs only', () => {
       // Act / Assess
-      expect(toJiraValue(field(F.runbook), 'https://wiki.example.com/runbook', ctx)).toMatchObject({ ok: true, value: 'https://wiki.example.com/runbook' });
-      expect(toJiraValue(field(F.runbook), 'not a url', ctx)).toMatchObject({ ok: false, reason: '"not a url" is not an http(s) URL' });
+      expect(toJiraValue(field(F.runbook), 'https://wiki.example.com/runbook', ctx)).toMatchObject({
+        ok: true,
+        value: 'https://wiki.example.com/runbook',
+      });
+      expect(toJiraValue(field(F.runbook), 'not a url', ctx)).toMatchObject({
+        ok: false,
+        reason: '"not a url" is not an http(s) URL',
+      });
       expect(toJiraValue(field(F.runbook), 'javascript:alert(1)', ctx).ok).toBe(false);
     });
 
@@ -97,22 +105,41 @@ describe('field-values', () => {
 
     it('formats dates as YYYY-MM-DD', () => {
       // Act / Assess
-      expect(toJiraValue(field(F.dueDay), '2025-11-05T23:30:00.000Z', ctx)).toMatchObject({ ok: true, value: '2025-11-05' });
+      expect(toJiraValue(field(F.dueDay), '2025-11-05T23:30:00.000Z', ctx)).toMatchObject({
+        ok: true,
+        value: '2025-11-05',
+      });
       expect(toJiraValue(field(F.dueDay), 1762318828, ctx)).toMatchObject({ ok: true, value: '2025-11-05' });
-      expect(toJiraValue(field(F.dueDay), 'next week', ctx)).toEqual({ ok: false, reason: '"next week" is not a date' });
+      expect(toJiraValue(field(F.dueDay), 'next week', ctx)).toEqual({
+        ok: false,
+        reason: '"next week" is not a date',
+      });
     });
 
     it("formats date-times as yyyy-MM-dd'T'HH:mm:ss.SSS+0000 from ISO or epoch", () => {
       // Act / Assess
-      expect(toJiraValue(field(F.alertTimestamp), '2025-11-05T05:00:28.091Z', ctx)).toMatchObject({ ok: true, value: '2025-11-05T05:00:28.091+0000' });
-      expect(toJiraValue(field(F.alertTimestamp), '2025-11-05T05:00:28Z', ctx)).toMatchObject({ ok: true, value: '2025-11-05T05:00:28.000+0000' });
-      expect(toJiraValue(field(F.alertTimestamp), 1762318828091, ctx)).toMatchObject({ ok: true, value: '2025-11-05T05:00:28.091+0000' });
+      expect(toJiraValue(field(F.alertTimestamp), '2025-11-05T05:00:28.091Z', ctx)).toMatchObject({
+        ok: true,
+        value: '2025-11-05T05:00:28.091+0000',
+      });
+      expect(toJiraValue(field(F.alertTimestamp), '2025-11-05T05:00:28Z', ctx)).toMatchObject({
+        ok: true,
+        value: '2025-11-05T05:00:28.000+0000',
+      });
+      expect(toJiraValue(field(F.alertTimestamp), 1762318828091, ctx)).toMatchObject({
+        ok: true,
+        value: '2025-11-05T05:00:28.091+0000',
+      });
       expect(toJiraValue(field(F.alertTimestamp), 'soon', ctx).ok).toBe(false);
     });
 
     it('matches select and radio options case-insensitively by value and sends the id', () => {
       // Act / Assess
-      expect(toJiraValue(field(F.severity), 'critical', ctx)).toEqual({ ok: true, value: { id: '10100' }, warnings: [] });
+      expect(toJiraValue(field(F.severity), 'critical', ctx)).toEqual({
+        ok: true,
+        value: { id: '10100' },
+        warnings: [],
+      });
       expect(toJiraValue(field(F.severity), '10101', ctx)).toMatchObject({ ok: true, value: { id: '10101' } });
       expect(toJiraValue(field(F.contained), 'YES', ctx)).toMatchObject({ ok: true, value: { id: '10130' } });
       expect(toJiraValue(field(F.severity), 'Severe', ctx)).toEqual({
@@ -140,21 +167,35 @@ describe('field-values', () => {
 
     it('makes labels without spaces', () => {
       // Act / Assess
-      expect(toJiraValue(field(F.tags), 'needs review, external share', ctx)).toMatchObject({ ok: true, value: ['needs-review', 'external-share'] });
+      expect(toJiraValue(field(F.tags), 'needs review, external share', ctx)).toMatchObject({
+        ok: true,
+        value: ['needs-review', 'external-share'],
+      });
       expect(toJiraValue(field(F.tags), ['a b', 'a b', 'c'], ctx)).toMatchObject({ ok: true, value: ['a-b', 'c'] });
       expect(toLabel('x'.repeat(300))).toHaveLength(255);
     });
 
     it('resolves user e-mails to account ids case-insensitively and names unknown ones', () => {
       // Act / Assess
-      expect(toJiraValue(field(F.owner), 'Jane.Roe@Example.com', ctx)).toEqual({ ok: true, value: { accountId: 'acc-jane' }, warnings: [] });
+      expect(toJiraValue(field(F.owner), 'Jane.Roe@Example.com', ctx)).toEqual({
+        ok: true,
+        value: { accountId: 'acc-jane' },
+        warnings: [],
+      });
       expect(toJiraValue(field('reporter'), 'acc-it', ctx)).toMatchObject({ ok: true, value: { accountId: 'acc-it' } });
-      expect(toJiraValue(field(F.owner), 'ghost@example.com', ctx)).toEqual({ ok: false, reason: 'no Jira user for ghost@example.com' });
+      expect(toJiraValue(field(F.owner), 'ghost@example.com', ctx)).toEqual({
+        ok: false,
+        reason: 'no Jira user for ghost@example.com',
+      });
     });
 
     it('resolves multi-user values one by one', () => {
       // Act
-      const result = toJiraValue(field(F.watchers), 'jane.roe@example.com, ghost@example.com, IT.admin@example.com', ctx);
+      const result = toJiraValue(
+        field(F.watchers),
+        'jane.roe@example.com, ghost@example.com, IT.admin@example.com',
+        ctx,
+      );
 
       // Assess
       expect(result).toEqual({

@@ -10,7 +10,14 @@ describe('relay-owned-fields', () => {
   it('counts every field the relay decides as filled, and summary, description and labels too', () => {
     // Act / Assess
     expect([...RELAY_DECIDED_FIELDS].every((id) => RELAY_FILLED_FIELDS.has(id))).toBe(true);
-    expect([...RELAY_FILLED_FIELDS].sort()).toEqual(['description', 'issuetype', 'labels', 'parent', 'project', 'summary']);
+    expect([...RELAY_FILLED_FIELDS].sort()).toEqual([
+      'description',
+      'issuetype',
+      'labels',
+      'parent',
+      'project',
+      'summary',
+    ]);
     expect(RELAY_FILLED_FIELDS.has('priority')).toBe(false);
   });
 });

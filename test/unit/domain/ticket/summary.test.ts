@@ -7,7 +7,10 @@ describe('summary', () => {
   describe('renderSummary', () => {
     it('fills payload placeholders, including nested paths', () => {
       // Act
-      const summary = renderSummary(parseAlertBody(sampleAlert('21')), '{alert_name} for {username} on {event.record_uid}');
+      const summary = renderSummary(
+        parseAlertBody(sampleAlert('21')),
+        '{alert_name} for {username} on {event.record_uid}',
+      );
 
       // Assess
       expect(summary).toBe('BreachWatch High Risk for jane.roe@example.com on NX4dQ1u0r3hZb8pW2sVt5A');
@@ -40,7 +43,9 @@ describe('summary', () => {
 
     it('keeps the summary on one line and within 255 characters', () => {
       // Prepare
-      const alert = parseAlertBody(JSON.stringify({ alert_name: `Line one\nline\ttwo ${'w'.repeat(400)}`, audit_event: 'login' }));
+      const alert = parseAlertBody(
+        JSON.stringify({ alert_name: `Line one\nline\ttwo ${'w'.repeat(400)}`, audit_event: 'login' }),
+      );
 
       // Act
       const summary = renderSummary(alert);
