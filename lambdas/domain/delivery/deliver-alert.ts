@@ -489,8 +489,10 @@ async function waitFor(
     ? MAX_DELAY_SECONDS
     : Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((permit.untilMs - now.getTime()) / 1000 + jitter)));
   await deps.ledger.update(record.alertId, {
-    status: jiraDown ? 'retrying' : 'queued',
-    lastError: why ?? describeWait(permit),
+    // An alert that already failed (or may have reached Jira) is retrying; one only paced is queued.
+    status: jiraDown || uncertain || (record.failures ?? 0) > 0 ? 'retrying' : 'queued',
+    // Waiting out the search lag keeps the failure that caused it: that is what an admin needs to see.
+    lastError: why === undefined ? describeWait(permit) : (record.lastError ?? why),
     nextAttemptAt: new Date(jiraDown ? permit.untilMs : now.getTime() + delay * 1000).toISOString(),
     updatedAt: now.toISOString(),
     claimUntil: undefined,

@@ -39,7 +39,7 @@ const FILTER_ORDER: readonly DeliveryStatus[] = [
 const RETRYABLE: ReadonlySet<DeliveryStatus> = new Set(['failed', 'pending_configuration']);
 
 function isStatus(value: string | undefined): value is DeliveryStatus {
-  return value !== undefined && Object.hasOwn(STATUS, value);
+  return value !== undefined && Object.prototype.hasOwnProperty.call(STATUS, value);
 }
 
 export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?: string): TabHandle {

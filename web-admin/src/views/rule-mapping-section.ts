@@ -216,7 +216,8 @@ export function ruleEditor(options: {
         const messages: string[] = [];
         const map = row.kind.value === 'event' ? rules.byEvent : rules.byCategory;
         if (!value) messages.push(`Choose ${row.kind.value === 'event' ? 'an event' : 'a category'}.`);
-        else if (Object.hasOwn(map, value)) messages.push(`There is already a rule for ${value}; keep one.`);
+        else if (Object.prototype.hasOwnProperty.call(map, value))
+          messages.push(`There is already a rule for ${value}; keep one.`);
         if (!row.target.value) messages.push(`Choose ${noun}.`);
         if (messages.length > 0) {
           setRowErrors(row, messages);

@@ -177,6 +177,23 @@ describe('deliver-alert', () => {
     expect(ledger.items.get(alertId)?.mayHaveCreated).toBeUndefined();
   });
 
+  it('keeps an uncertain alert retrying, with the failure that caused it, while it waits out the search lag', async () => {
+    // Prepare: the create timed out after it was sent
+    const { deps, tracker, ledger } = setup({
+      script: [new JiraTransientError('POST /issue: Jira did not answer in time', undefined, true)],
+    });
+    const { alertId } = await ingestAlert(deps, alert);
+    // Act: the retry comes before Jira's search could see the earlier create
+    const early = await deliverAlert(deps, alertId);
+    // Assess: no search yet, and the ledger still says what went wrong
+    expect(early.kind).toBe('queued');
+    expect(tracker.searches).toHaveLength(0);
+    expect(ledger.items.get(alertId)).toMatchObject({
+      status: 'retrying',
+      lastError: 'POST /issue: Jira did not answer in time',
+    });
+  });
+
   it('marks the alert failed and dead-letters it once the retry budget is spent', async () => {
     const failing = () => new JiraTransientError('HTTP 503');
     const { deps, ledger, queue, clock } = setup({ script: [failing(), failing(), failing()] });
