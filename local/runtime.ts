@@ -17,7 +17,7 @@ import {
   type DeliveryTimings,
   type RelayCore,
 } from '#app/relay-services.ts';
-import { CLAIM_SECONDS, type EventLog } from '#domain/delivery/deliver-alert.ts';
+import { CLAIM_SECONDS, type EventLog } from '#domain/delivery/delivery-deps.ts';
 import { type RelayEnv, relayEnvSchema } from '#shared/env.ts';
 import type { HttpHandler } from '#shared/http.ts';
 import { ensureTables, startDynalite } from './dynalite-server.ts';

@@ -7,7 +7,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
 import type { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
 import type {

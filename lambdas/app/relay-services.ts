@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RelayAdapters } from '#adapters/relay-adapters.ts';
 import { WebhookTokenAdmin, WebhookTokenVerifier } from '#domain/access/webhook-token.ts';
-import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import type { DeliveryDeps } from '#domain/delivery/delivery-deps.ts';
 import { type IngestDeps, ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';

@@ -8,7 +8,8 @@
  * way instead of being cut off by the timeout.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type DeliveryDeps, deliverAlert } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert } from '#domain/delivery/deliver-alert.ts';
+import type { DeliveryDeps } from '#domain/delivery/delivery-deps.ts';
 import { reportParkedAlertsOverdue } from '#domain/delivery/parked-alerts-overdue.ts';
 import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';

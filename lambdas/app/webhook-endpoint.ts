@@ -4,7 +4,7 @@
  */
 
 import { isBlankBody } from '#domain/alert/keeper-alert.ts';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import { AuthenticationError, PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
 import type { RelayMetrics } from '#domain/ports.ts';

@@ -1,6 +1,6 @@
 /** API Gateway HTTP API (payload v2) types and small response helpers shared by the HTTP entry points. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import { errorBody, failureAttributes, mapError } from './http-errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;

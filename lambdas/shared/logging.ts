@@ -4,7 +4,7 @@
  * (alert id, event, dedup key, Jira key, status) — never bodies, headers or tokens.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import type { RelayEnv } from './env.ts';
 
 export function createLogger(env: Pick<RelayEnv, 'LOG_LEVEL'>): Logger {

@@ -3,7 +3,7 @@
  * They honour the same conditions as the DynamoDB adapters (conditional record, claim, lease).
  */
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import type { IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlots } from '#domain/delivery/rate-slots.ts';

@@ -1,6 +1,6 @@
 /** What the admin API is built from (composed by `createAdminApi` in `relay-services.ts`). */
 import type { WebhookTokenAdmin } from '#domain/access/webhook-token.ts';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import type {
   AlertLedger,

@@ -5,7 +5,7 @@
  * Hand-written, not Powertools' event-handler Router (2.35): a two-route handler costs 1,545 bytes over a bare one with this router, 26,398 with Powertools' (esbuild, minified ESM, node24).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import { DirectAccessError, NotFoundError, UnauthenticatedError, ValidationError } from '#domain/errors.ts';
 import type { AdminSession } from '#domain/ports.ts';
 import type { AdminRoutes, PathParams } from '#shared/admin-api-routes.ts';

@@ -4,7 +4,7 @@
  * 15 minutes and before every change; a "no", or a grant Atlassian no longer honours, ends the
  * session at once.
  */
-import type { EventLog } from '#domain/delivery/deliver-alert.ts';
+import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import { JiraUnauthorizedError, ReconnectRequiredError, SessionEndedError } from '#domain/errors.ts';
 import { readConnection } from '#domain/jira-connection/connection-record.ts';
 import type {

@@ -3,12 +3,13 @@
  * configuration, make one Jira call, record the outcome. Never loses an alert: transient failures go
  * to the retry queue, refused mapped fields are dropped (and said so), missing configuration parks
  * the alert until an administrator configures the relay. When the next attempt happens is
- * `./retry-policy.ts`; parked alerts go back to the queue through `./release-parked-alerts.ts`.
+ * `./retry-policy.ts`; parked alerts go back to the queue through `./release-parked-alerts.ts`; a
+ * body too long for the ticket is attached by `./attach-received-body.ts`.
  */
 
 import { alertLabel } from '#domain/alert/dedup-key.ts';
 import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
-import { type AlertRecord, type AlertStatus, DELIVERABLE_STATUSES } from '#domain/alert-record.ts';
+import { type AlertRecord, DELIVERABLE_STATUSES } from '#domain/alert-record.ts';
 import {
   JiraRejectedError,
   JiraTransientError,
@@ -16,68 +17,19 @@ import {
   NotConfiguredError,
   ReconnectRequiredError,
 } from '#domain/errors.ts';
-import type { AlertLedger, Clock, IssueTracker, RelayMetrics, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
-import { type RawBodyFile, rawBodyFile } from '#domain/ticket/description.ts';
-import type { JiraGovernor, Permit } from './jira-governor.ts';
+import { attachBody, attachPendingBody } from './attach-received-body.ts';
+import {
+  ATTACHMENT_BACKSTOP_SECONDS,
+  type AttemptOptions,
+  CLAIM_SECONDS,
+  type DeliveryDeps,
+  type DeliveryOutcome,
+  SEARCH_LAG_MS,
+} from './delivery-deps.ts';
+import type { Permit } from './jira-governor.ts';
 import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
-
-/** Seconds a worker owns a claimed alert; longer than a paced wait, a search and a create with their timeouts. */
-export const CLAIM_SECONDS = 60;
-/**
- * When the message that finishes an attachment left pending by a crashed worker comes back:
- * well after any live attempt (claim plus upload) has ended.
- */
-const ATTACHMENT_BACKSTOP_SECONDS = 300;
-/**
- * Jira's search index lags behind creates: a "not found" for the per-alert label is trusted only
- * once the create that may have reached Jira is at least this old.
- */
-export const SEARCH_LAG_MS = 30_000;
-
-export interface DeliveryDeps {
-  readonly ledger: AlertLedger;
-  readonly config: () => Promise<RelayConfig | undefined>;
-  readonly tracker: IssueTracker;
-  readonly queue: RetryQueue;
-  readonly clock: Clock;
-  /** Base of human issue links: `${siteUrl}/browse/KEY`. */
-  readonly siteUrl: string;
-  /** Transient failures are retried until this long after the alert was received. */
-  readonly retryBudgetSeconds: number;
-  /** Decides whether and when Jira may be called (pacing, Retry-After, circuit breaker). */
-  readonly governor: JiraGovernor;
-  /** Jitter source; Math.random unless a test fixes it. */
-  readonly random?: () => number;
-  readonly log: EventLog;
-  /** One count per outcome of an attempt (an alert handed back several times counts several times). */
-  readonly metrics: RelayMetrics;
-  /** CLAIM_SECONDS unless a test shortens it (a crash test cannot wait a minute per takeover). */
-  readonly claimSeconds?: number;
-  /** SEARCH_LAG_MS unless a test shortens it (the Jira stand-in's search has no lag). */
-  readonly searchLagMs?: number;
-}
-
-export interface AttemptOptions {
-  /** How long this attempt may wait for a slot before handing the alert back to the queue. */
-  readonly maxWaitMs: number;
-}
-
-/** Structured log sink (Powertools Logger fits). Callers pass an allow-list of attributes only. */
-export interface EventLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}
-
-export type DeliveryOutcome =
-  | { kind: 'delivered'; alertId: string; issueKey: string; issueUrl: string }
-  | { kind: 'queued'; alertId: string; retryAfterSeconds: number }
-  | { kind: 'pending_configuration'; alertId: string }
-  | { kind: 'failed'; alertId: string; error: string }
-  /** Another worker holds the alert right now. */
-  | { kind: 'busy'; alertId: string; status: AlertStatus };
 
 export function issueUrl(siteUrl: string, key: string): string {
   return `${siteUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
@@ -288,131 +240,6 @@ async function markDelivered(
     await attachBody(deps, delivered, built.attachment, { maxWaitMs: attempt.maxWaitMs, mayExist: !attempt.created });
   }
   return { kind: 'delivered', alertId: record.alertId, issueKey: key, issueUrl: url };
-}
-
-/**
- * Attaches the received body to a delivered alert's issue when the ticket could not show all of
- * it (docs/ticket-format.md, "Raw payload"), once: the attachment is claimed in the ledger, and
- * after an attempt whose outcome is unknown the issue's attachments are read before uploading
- * again. Never throws: the ticket exists whatever happens here, and a failure is retried from the
- * queue until the retry budget is spent.
- */
-async function attachPendingBody(deps: DeliveryDeps, record: AlertRecord, options: AttemptOptions): Promise<void> {
-  let claimed: AlertRecord | undefined;
-  try {
-    claimed = await deps.ledger.claimAttachment(record.alertId, deps.clock.now(), deps.claimSeconds ?? CLAIM_SECONDS);
-  } catch (error) {
-    // The backstop message, or the next retry, comes back for it.
-    deps.log.error('Claiming the pending attachment failed', {
-      alertId: record.alertId,
-      errorName: error instanceof Error ? error.name : typeof error,
-    });
-    return;
-  }
-  if (claimed?.issueKey === undefined) return;
-  await attachBody(deps, claimed, rawBodyFile(claimed.alertId, claimed.parsed), {
-    maxWaitMs: options.maxWaitMs,
-    mayExist: true,
-  });
-}
-
-async function attachBody(
-  deps: DeliveryDeps,
-  record: AlertRecord,
-  file: RawBodyFile,
-  options: { readonly maxWaitMs: number; readonly mayExist: boolean },
-): Promise<void> {
-  try {
-    await tryAttach(deps, record, file, options);
-  } catch (error) {
-    // Only the ledger can fail here (Jira's answers are handled): the claim runs out and the
-    // backstop message, or the retry already queued, tries again.
-    deps.log.error('Attaching the received body failed', {
-      alertId: record.alertId,
-      errorName: error instanceof Error ? error.name : typeof error,
-    });
-  }
-}
-
-async function tryAttach(
-  deps: DeliveryDeps,
-  record: AlertRecord,
-  file: RawBodyFile,
-  options: { readonly maxWaitMs: number; readonly mayExist: boolean },
-): Promise<void> {
-  const { ledger, clock, log, tracker } = deps;
-  const alertId = record.alertId;
-  const issueKey = record.issueKey as string;
-  const done = async (): Promise<void> => {
-    await ledger.update(alertId, {
-      attachmentPending: undefined,
-      attachmentClaimUntil: undefined,
-      attachedAt: clock.now().toISOString(),
-    });
-    log.info('Received body attached', { alertId, issueKey });
-  };
-  try {
-    const bytes = new TextEncoder().encode(record.rawBody);
-    if (options.mayExist) {
-      const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
-      if (permit.kind === 'wait')
-        return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
-      const existing = await tracker.listAttachments(issueKey);
-      if (existing.some((a) => a.filename === file.filename && a.size === bytes.byteLength)) return await done();
-    }
-    const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
-    if (permit.kind === 'wait')
-      return await attachLater(deps, record, Math.ceil((permit.untilMs - clock.now().getTime()) / 1000));
-    await tracker.addAttachment(issueKey, file.filename, bytes, file.mimeType);
-    return await done();
-  } catch (error) {
-    if (error instanceof JiraRejectedError) {
-      // Refused for good (no permission to attach, attachments disabled, too large): say so on the record.
-      await ledger.update(alertId, {
-        attachmentPending: undefined,
-        attachmentClaimUntil: undefined,
-        lastError: `The ticket is complete but Jira refused its attached body (HTTP ${error.status}): ${error.message}`,
-      });
-      log.error('Jira refused the attachment', { alertId, issueKey, status: error.status });
-      return;
-    }
-    const retryAfter = error instanceof JiraTransientError ? error.retryAfterSeconds : undefined;
-    return await attachLater(deps, record, retryAfter, error instanceof Error ? error.message : 'Unexpected error');
-  }
-}
-
-/** Hands a pending attachment back to the queue (its claim released), or gives it up once the retry budget is spent. */
-async function attachLater(
-  deps: DeliveryDeps,
-  record: AlertRecord,
-  retryAfterSeconds: number | undefined,
-  failure?: string,
-): Promise<void> {
-  const now = deps.clock.now();
-  const decision = nextRetry({
-    attempt: record.attachmentAttempts ?? 1,
-    receivedAt: record.receivedAt,
-    now,
-    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds: Math.max(1, retryAfterSeconds) } : {}),
-    budgetSeconds: deps.retryBudgetSeconds,
-    random: deps.random ?? Math.random,
-  });
-  if (decision.kind === 'give-up') {
-    await deps.ledger.update(record.alertId, {
-      attachmentPending: undefined,
-      attachmentClaimUntil: undefined,
-      lastError: `The ticket is complete but its received body could not be attached: ${decision.reason}${failure ? ` (${failure})` : ''}`,
-    });
-    deps.log.error('Attaching the received body given up', { alertId: record.alertId, issueKey: record.issueKey });
-    return;
-  }
-  await deps.ledger.update(record.alertId, { attachmentClaimUntil: undefined });
-  await deps.queue.enqueue({ alertId: record.alertId }, decision.delaySeconds);
-  if (failure)
-    deps.log.warn('Attaching the received body failed; retrying', {
-      alertId: record.alertId,
-      delaySeconds: decision.delaySeconds,
-    });
 }
 
 async function retryLater(

@@ -8,14 +8,8 @@ import { dedupKey } from '#domain/alert/dedup-key.ts';
 import { fieldPaths, isBlankBody, parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AlertRecord } from '#domain/alert-record.ts';
 import { ValidationError } from '#domain/errors.ts';
-import {
-  attemptDelivery,
-  claimedAtCreation,
-  type DeliveryDeps,
-  type DeliveryOutcome,
-  issueUrl,
-  NO_CONFIGURATION,
-} from './deliver-alert.ts';
+import { attemptDelivery, claimedAtCreation, issueUrl, NO_CONFIGURATION } from './deliver-alert.ts';
+import type { DeliveryDeps, DeliveryOutcome } from './delivery-deps.ts';
 
 /** Longest the webhook waits for a paced Jira slot before recording the alert as queued. */
 export const INGEST_SLOT_WAIT_MS = 250;

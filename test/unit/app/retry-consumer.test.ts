@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRetryMessage } from '#adapters/sqs-retry-queue.ts';
 import { makeRetryConsumer } from '#app/retry-consumer.ts';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
-import type { DeliveryDeps } from '#domain/delivery/deliver-alert.ts';
+import type { DeliveryDeps } from '#domain/delivery/delivery-deps.ts';
 import { JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
 import { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
 import { connect, readConnection, writeConnection } from '#domain/jira-connection/connection-record.ts';

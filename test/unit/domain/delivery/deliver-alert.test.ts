@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deliverAlert, SEARCH_LAG_MS } from '#domain/delivery/deliver-alert.ts';
+import { deliverAlert } from '#domain/delivery/deliver-alert.ts';
+import { SEARCH_LAG_MS } from '#domain/delivery/delivery-deps.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { releaseAlerts, releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
