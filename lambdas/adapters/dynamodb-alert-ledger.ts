@@ -5,6 +5,8 @@
  * body: it would be stored three times and make every index write cost as many units as the body
  * has kilobytes. Every write is conditional, so concurrent webhook and deliver instances agree on
  * one record and one delivering worker. Never scans.
+ * Over 350 lines because it is the one place that knows the item layout: schemas, conditional
+ * writes, compression and cursors of every ledger operation.
  */
 
 import { gunzipSync, gzipSync } from 'node:zlib';

@@ -3,6 +3,7 @@
  * (`{apiUrl}/ex/jira/{cloudId}/rest/api/3/...`) with the relay's OAuth access token.
  * The token comes from an injected provider (it rotates; another instance may refresh it), and a 401
  * makes the adapter ask for a fresh one and retry exactly once.
+ * Over 350 lines because each REST call carries its own response schema and paging rule.
  */
 import type { AxiosInstance } from 'axios';
 import * as z from 'zod/mini';

@@ -1,6 +1,7 @@
 /**
  * Ports: what the domain needs from the outside world. Adapters in `lambdas/adapters/` (AWS,
  * Atlassian) and `local/` (embedded stand-ins) implement them; handlers wire them together.
+ * Over 350 lines on purpose: one file lists everything the domain asks of the outside world.
  */
 import type { AlertRecord, AlertStatus } from './alert-record.ts';
 import type { Reservation } from './delivery/rate-slots.ts';

@@ -5,6 +5,8 @@
  * the alert until an administrator configures the relay. When the next attempt happens is
  * `./retry-policy.ts`; parked alerts go back to the queue through `./release-parked-alerts.ts`; a
  * body too long for the ticket is attached by `./attach-received-body.ts`.
+ * Over 350 lines on purpose: every outcome of one attempt (delivered, retry, wait, park, give up) is
+ * written here, next to the claim and the search-before-create rules that make it exactly once.
  */
 
 import { alertLabel } from '#domain/alert/dedup-key.ts';

@@ -3,6 +3,8 @@
  * fields, the body exactly as received (the audit trail), and the notice panels that say which
  * fields were left out. Always fits Jira's size limit, shortening visibly rather than failing the
  * alert; when the received body cannot be shown whole, the ticket names the file it is attached as.
+ * Over 350 lines because the size budget is one calculation: what to shorten first, and by how much,
+ * depends on every part of the document.
  */
 
 import { alertLabel } from '#domain/alert/dedup-key.ts';
