@@ -1,6 +1,7 @@
 /**
  * "Advanced Configuration": Field Mapping, Priority Mapping, Issue Type Mapping (each saved on
- * its own, sending the whole configuration with only that section changed) and Reset.
+ * its own, sending the whole configuration with only that section changed and naming the section,
+ * so the server validates only that section) and Reset.
  */
 import type {
   ConfigDto,
@@ -90,7 +91,8 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     event.preventDefault();
     const config = ctx.config;
     if (!config) return;
-    const input = inputFromConfig(config);
+    const sectionKey = parts.id.replace(/-section$/, '') as NonNullable<ConfigInputDto['section']>;
+    const input: ConfigInputDto = { ...inputFromConfig(config), section: sectionKey };
     problemSummary(summary, '', []);
     if (!parts.apply(input)) {
       problemSummary(summary, 'Complete or remove the highlighted rows before saving.', []);
@@ -107,9 +109,8 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
         notify('success', `${parts.title} saved (version ${result.config.version}).`);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') {
-          // Every problem blocks this save (the whole configuration is sent), so all are listed;
-          // this section's own come first and are also shown next to their rows.
-          const sectionKey = parts.id.replace(/-section$/, '');
+          // The server reports this section's problems (and those of what it depends on); its
+          // own come first and are also shown next to their rows.
           const mine = problemsInSection(error.problems, sectionKey);
           const shown = [...mine, ...error.problems.filter((p) => !mine.includes(p))];
           parts.showProblems(mine);
@@ -119,7 +120,7 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
             describeError(error),
             mine,
             elsewhere > 0
-              ? `${elsewhere} more ${elsewhere === 1 ? 'problem is' : 'problems are'} in other saved sections; they block this save until fixed there.`
+              ? `${elsewhere} more ${elsewhere === 1 ? 'problem concerns' : 'problems concern'} what this section depends on; fix ${elsewhere === 1 ? 'it' : 'them'} there.`
               : undefined,
           );
           summary.focus();
