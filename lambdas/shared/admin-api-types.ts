@@ -145,6 +145,8 @@ export interface ConfigDto extends Required<Omit<ConfigInputDto, 'expectedVersio
   parentIssueKey?: string;
   issueTypes: IssueTypeDto[];
   priorities: PriorityDto[];
+  /** The create screen of every issue type the saved mapping can choose, by issue type id (as saved). */
+  fieldMeta: Record<string, FieldDto[]>;
 }
 
 export interface ConfigVersionDto {

@@ -23,6 +23,7 @@ import { notify } from '../notifications.ts';
 import { problemsInSection } from '../problems.ts';
 import { configHistoryCard } from './config-history.ts';
 import { fieldMappingEditor } from './field-mapping-section.ts';
+import { issueTypeFieldsPanel } from './issue-type-fields.ts';
 import { type Catalogue, catalogueLists, ruleEditor } from './rule-mapping-section.ts';
 import { goToPlace } from './setup-tab.ts';
 import type { TabHandle } from './tab-view.ts';
@@ -300,11 +301,15 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
 
   // Field Mapping
   const fieldEditor = fieldMappingEditor(initial.fieldMappings, data.keeperFields, data.fields);
+  const typeView = issueTypeFieldsPanel(config, () => fieldEditor.mappedFieldIds());
+  const fieldBody = h('div', null, fieldEditor.element, typeView.element);
+  // After the rows' own handlers (bubbling): a changed, added or removed row redraws the per-type view.
+  for (const kind of ['change', 'click'] as const) fieldBody.addEventListener(kind, () => typeView.update());
   const fieldSection = configSection(ctx, {
     id: 'fieldMappings-section',
     title: 'Field Mapping',
     intro: `Copy values from the Keeper alert into fields of ${config.project.key} ${issueTypeName} issues. Summary, description and labels are always filled by the relay.`,
-    body: fieldEditor.element,
+    body: fieldBody,
     restored: restored.fieldMappings !== undefined,
     apply(input) {
       const { mappings, complete } = fieldEditor.read();
