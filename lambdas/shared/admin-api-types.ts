@@ -130,9 +130,14 @@ export interface ConfigInputDto {
   fieldMappings?: FieldMappingDto[];
   priorityMapping?: { byEvent: Record<string, string>; byCategory: Record<string, string>; defaultPriorityId?: string };
   issueTypeMapping?: { byEvent: Record<string, string>; byCategory: Record<string, string> };
+  /**
+   * The section being saved on its own: only its rules, and what they depend on, are validated,
+   * so a problem in another saved section does not block it. Absent: the whole configuration.
+   */
+  section?: 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping';
 }
 
-export interface ConfigDto extends Required<Omit<ConfigInputDto, 'expectedVersion' | 'parentIssueKey'>> {
+export interface ConfigDto extends Required<Omit<ConfigInputDto, 'expectedVersion' | 'parentIssueKey' | 'section'>> {
   version: number;
   updatedAt: string;
   updatedBy: { accountId: string; displayName: string };
@@ -140,6 +145,8 @@ export interface ConfigDto extends Required<Omit<ConfigInputDto, 'expectedVersio
   parentIssueKey?: string;
   issueTypes: IssueTypeDto[];
   priorities: PriorityDto[];
+  /** The create screen of every issue type the saved mapping can choose, by issue type id (as saved). */
+  fieldMeta: Record<string, FieldDto[]>;
 }
 
 export interface ConfigVersionDto {

@@ -13,6 +13,7 @@ import {
   saveConfiguration,
 } from '#domain/configuration/configure-relay.ts';
 import { observedEmails } from '#domain/configuration/observed-emails.ts';
+import { CONFIG_SECTIONS } from '#domain/configuration/validate-config.ts';
 import { ValidationError } from '#domain/errors.ts';
 import type { Actor, AdminSession } from '#domain/ports.ts';
 import type { AdminResponse } from '#shared/admin-api-routes.ts';
@@ -47,6 +48,7 @@ const configInputSchema = z.object({
   issueTypeMapping: z.optional(
     z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) }),
   ),
+  section: z.optional(z.enum(CONFIG_SECTIONS)),
 });
 
 const resetInputSchema = z.object({ projectKey: z.optional(z.string()) });

@@ -87,6 +87,9 @@ export function toConfigDto(config: RelayConfig): ConfigDto {
     issueTypeMapping: config.issueTypeMapping,
     issueTypes: config.issueTypes,
     priorities: prioritiesOnScreens(Object.values(config.fieldMeta)),
+    fieldMeta: Object.fromEntries(
+      Object.entries(config.fieldMeta).map(([typeId, fields]) => [typeId, fields.map(toFieldDto)]),
+    ),
   };
 }
 

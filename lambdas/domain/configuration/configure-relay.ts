@@ -20,7 +20,7 @@ import type {
 import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
 import { keeperDefaults } from './keeper-defaults.ts';
-import { type ConfigDraft, collectUserEmails, validateConfig } from './validate-config.ts';
+import { type ConfigDraft, type ConfigSection, collectUserEmails, validateConfig } from './validate-config.ts';
 
 const USER_KINDS: ReadonlySet<string> = new Set(['user', 'multi-user']);
 
@@ -42,6 +42,8 @@ export interface ConfigInput {
   readonly fieldMappings?: RelayConfig['fieldMappings'];
   readonly priorityMapping?: RelayConfig['priorityMapping'];
   readonly issueTypeMapping?: RelayConfig['issueTypeMapping'];
+  /** The section being saved: only its rules (and what they depend on) are validated; all when absent. */
+  readonly section?: ConfigSection;
 }
 
 export interface ProjectMetadata {
@@ -166,7 +168,7 @@ export async function saveConfiguration(
     [...collectUserEmails(draft, meta), ...observed],
     userAccountIdConstants(draft, meta),
   );
-  const problems = validateConfig(draft, meta, users.directory);
+  const problems = validateConfig(draft, meta, users.directory, input.section);
   if (problems.length > 0) {
     throw new ValidationError(
       `The configuration was not saved: ${problems.length} problem(s) found against project ${meta.project.key}`,

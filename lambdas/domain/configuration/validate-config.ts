@@ -50,6 +50,11 @@ interface ValidationContext {
 
 type ValidationPass = (ctx: ValidationContext) => void;
 
+/** A part of the configuration the admin site saves on its own. */
+export type ConfigSection = 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping';
+
+export const CONFIG_SECTIONS: readonly ConfigSection[] = ['fieldMappings', 'priorityMapping', 'issueTypeMapping'];
+
 // Order matters: checkIssueTypes fills usableTypes, checkFieldMappings fills mappedFields.
 const PASSES: readonly ValidationPass[] = [
   checkSummaryTemplate,
@@ -61,13 +66,38 @@ const PASSES: readonly ValidationPass[] = [
 ];
 
 /**
+ * The passes of a section save: that section's rules, plus what they depend on run `quietly`
+ * (it fills usableTypes and mappedFields without reporting), so a problem in another saved
+ * section does not block this one.
+ */
+const SECTION_PASSES: Readonly<Record<ConfigSection, readonly ValidationPass[]>> = {
+  // Mappings against every screen an alert can land on, and the required fields left unmapped.
+  fieldMappings: [quietly(checkIssueTypes), checkFieldMappings, checkRequiredFields],
+  // Priority rules, and a required Priority that the default priority no longer fills.
+  priorityMapping: [
+    quietly(checkIssueTypes),
+    quietly(checkFieldMappings),
+    checkPriorityRules,
+    requiredFieldsOf(({ usableTypes }) => usableTypes, 'priority'),
+  ],
+  // The types the rules route to, and what those types require that the mappings do not fill.
+  issueTypeMapping: [checkIssueTypes, quietly(checkFieldMappings), requiredFieldsOf(ruleTargetTypes)],
+};
+
+function quietly(pass: ValidationPass): ValidationPass {
+  return (ctx) => pass({ ...ctx, problems: [] });
+}
+
+/**
  * Every problem of `draft` against `meta`; empty when it can be saved. `userDirectory` (lower-cased
  * e-mail → accountId, resolved from `collectUserEmails`) lets user-field constants be checked.
+ * With `section`, only that section's passes report (see SECTION_PASSES).
  */
 export function validateConfig(
   draft: ConfigDraft,
   meta: ProjectMeta,
   userDirectory: Readonly<Record<string, string>> = {},
+  section?: ConfigSection,
 ): ValidationProblem[] {
   const ctx: ValidationContext = {
     draft,
@@ -78,7 +108,7 @@ export function validateConfig(
     usableTypes: new Set(),
     mappedFields: new Set(),
   };
-  for (const pass of PASSES) pass(ctx);
+  for (const pass of section ? SECTION_PASSES[section] : PASSES) pass(ctx);
   return ctx.problems;
 }
 
@@ -225,28 +255,44 @@ function checkFieldMappings(ctx: ValidationContext): void {
 
 /** Required fields Jira would refuse the issue without. */
 function checkRequiredFields(ctx: ValidationContext): void {
-  const { draft, meta, project } = ctx;
-  for (const typeId of ctx.usableTypes) {
-    const issueType = typeName(meta, typeId);
-    for (const field of meta.fieldMeta[typeId] ?? []) {
-      if (
-        !field.required ||
-        field.hasDefaultValue ||
-        RELAY_FILLED_FIELDS.has(field.fieldId) ||
-        ctx.mappedFields.has(field.fieldId)
-      )
-        continue;
-      // The relay fills Priority on every ticket only when a default priority applies.
-      if (field.fieldId === 'priority' && draft.priorityMapping.defaultPriorityId !== undefined) continue;
-      add(ctx, {
-        path: `fieldMeta.${typeId}.${field.fieldId}`,
-        message: `${fieldLabel(meta, field.fieldId, field.name)} is required for issue type ${issueType} in project ${project} but is not mapped`,
-        fieldId: field.fieldId,
-        issueType,
-        project,
-      });
+  requiredFieldsOf(({ usableTypes }) => usableTypes)(ctx);
+}
+
+/** Usable issue types the issue-type rules route to: what an issue-type save makes reachable. */
+function ruleTargetTypes(ctx: ValidationContext): Iterable<string> {
+  const { byEvent, byCategory } = ctx.draft.issueTypeMapping;
+  return [...new Set([...Object.values(byEvent), ...Object.values(byCategory)])].filter((id) =>
+    ctx.usableTypes.has(id),
+  );
+}
+
+/** Required fields left unfilled on the issue types `typesOf` names (only `onlyField` when given). */
+function requiredFieldsOf(typesOf: (ctx: ValidationContext) => Iterable<string>, onlyField?: string): ValidationPass {
+  return (ctx) => {
+    const { draft, meta, project } = ctx;
+    for (const typeId of typesOf(ctx)) {
+      const issueType = typeName(meta, typeId);
+      for (const field of meta.fieldMeta[typeId] ?? []) {
+        if (
+          (onlyField !== undefined && field.fieldId !== onlyField) ||
+          !field.required ||
+          field.hasDefaultValue ||
+          RELAY_FILLED_FIELDS.has(field.fieldId) ||
+          ctx.mappedFields.has(field.fieldId)
+        )
+          continue;
+        // The relay fills Priority on every ticket only when a default priority applies.
+        if (field.fieldId === 'priority' && draft.priorityMapping.defaultPriorityId !== undefined) continue;
+        add(ctx, {
+          path: `fieldMeta.${typeId}.${field.fieldId}`,
+          message: `${fieldLabel(meta, field.fieldId, field.name)} is required for issue type ${issueType} in project ${project} but is not mapped`,
+          fieldId: field.fieldId,
+          issueType,
+          project,
+        });
+      }
     }
-  }
+  };
 }
 
 /** Priorities: each rule is checked against the issue type its alerts land in; the default against every usable type. */

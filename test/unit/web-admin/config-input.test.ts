@@ -15,6 +15,7 @@ const CONFIG: ConfigDto = {
   issueTypeMapping: { byEvent: {}, byCategory: { security: '10005' } },
   issueTypes: [],
   priorities: [],
+  fieldMeta: {},
 };
 
 describe('config-input', () => {

@@ -37,6 +37,8 @@ export interface FieldMappingEditor {
   /** The rows as the API expects them, or client-side messages when a row is incomplete. */
   read(): { mappings: FieldMappingDto[]; complete: boolean };
   showProblems(problems: readonly ValidationProblemDto[]): ValidationProblemDto[];
+  /** The Jira fields the rows target now, chosen or not yet saved (no row is marked). */
+  mappedFieldIds(): string[];
 }
 
 export function fieldMappingEditor(
@@ -256,5 +258,6 @@ export function fieldMappingEditor(
       }
       return matched.unmatched;
     },
+    mappedFieldIds: () => rows.map((row) => row.target.value).filter((id) => id !== ''),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * "Advanced Configuration": Field Mapping, Priority Mapping, Issue Type Mapping (each saved on
- * its own, sending the whole configuration with only that section changed) and Reset.
+ * its own, sending the whole configuration with only that section changed and naming the section,
+ * so the server validates only that section) and Reset.
  */
 import type {
   ConfigDto,
@@ -22,6 +23,7 @@ import { notify } from '../notifications.ts';
 import { problemsInSection } from '../problems.ts';
 import { configHistoryCard } from './config-history.ts';
 import { fieldMappingEditor } from './field-mapping-section.ts';
+import { issueTypeFieldsPanel } from './issue-type-fields.ts';
 import { type Catalogue, catalogueLists, ruleEditor } from './rule-mapping-section.ts';
 import { goToPlace } from './setup-tab.ts';
 import type { TabHandle } from './tab-view.ts';
@@ -90,7 +92,8 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
     event.preventDefault();
     const config = ctx.config;
     if (!config) return;
-    const input = inputFromConfig(config);
+    const sectionKey = parts.id.replace(/-section$/, '') as NonNullable<ConfigInputDto['section']>;
+    const input: ConfigInputDto = { ...inputFromConfig(config), section: sectionKey };
     problemSummary(summary, '', []);
     if (!parts.apply(input)) {
       problemSummary(summary, 'Complete or remove the highlighted rows before saving.', []);
@@ -107,9 +110,8 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
         notify('success', `${parts.title} saved (version ${result.config.version}).`);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') {
-          // Every problem blocks this save (the whole configuration is sent), so all are listed;
-          // this section's own come first and are also shown next to their rows.
-          const sectionKey = parts.id.replace(/-section$/, '');
+          // The server reports this section's problems (and those of what it depends on); its
+          // own come first and are also shown next to their rows.
           const mine = problemsInSection(error.problems, sectionKey);
           const shown = [...mine, ...error.problems.filter((p) => !mine.includes(p))];
           parts.showProblems(mine);
@@ -119,7 +121,7 @@ function configSection(ctx: AppContext, parts: SectionParts): HTMLElement {
             describeError(error),
             mine,
             elsewhere > 0
-              ? `${elsewhere} more ${elsewhere === 1 ? 'problem is' : 'problems are'} in other saved sections; they block this save until fixed there.`
+              ? `${elsewhere} more ${elsewhere === 1 ? 'problem concerns' : 'problems concern'} what this section depends on; fix ${elsewhere === 1 ? 'it' : 'them'} there.`
               : undefined,
           );
           summary.focus();
@@ -299,11 +301,15 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, data: TabD
 
   // Field Mapping
   const fieldEditor = fieldMappingEditor(initial.fieldMappings, data.keeperFields, data.fields);
+  const typeView = issueTypeFieldsPanel(config, () => fieldEditor.mappedFieldIds());
+  const fieldBody = h('div', null, fieldEditor.element, typeView.element);
+  // After the rows' own handlers (bubbling): a changed, added or removed row redraws the per-type view.
+  for (const kind of ['change', 'click'] as const) fieldBody.addEventListener(kind, () => typeView.update());
   const fieldSection = configSection(ctx, {
     id: 'fieldMappings-section',
     title: 'Field Mapping',
     intro: `Copy values from the Keeper alert into fields of ${config.project.key} ${issueTypeName} issues. Summary, description and labels are always filled by the relay.`,
-    body: fieldEditor.element,
+    body: fieldBody,
     restored: restored.fieldMappings !== undefined,
     apply(input) {
       const { mappings, complete } = fieldEditor.read();

@@ -1,11 +1,13 @@
 /**
  * Advanced Configuration → Priority Mapping and Issue Type Mapping: rules "event or category →
- * target", with a searchable event/category picker (an `<input list>` over the event catalogue).
+ * target", with a searchable event/category picker (an `<input list>` over the event catalogue)
+ * that accepts only a catalogue event or a known category (`rule-choice.ts`).
  */
 import type { EventDto, ValidationProblemDto } from '#shared/admin-api-types.ts';
 import { h, mount, option, uid } from '../dom.ts';
 import { errorMessages } from '../form-helpers.ts';
 import { matchProblems } from '../problems.ts';
+import { eventLabel, type RuleVocabulary, resolveRuleChoice } from '../rule-choice.ts';
 
 export interface RuleMaps {
   byEvent: Record<string, string>;
@@ -36,7 +38,7 @@ export function catalogueLists(
       h(
         'datalist',
         { id: eventListId },
-        events.map((e) => option(e.event, `${e.title} · ${e.category || 'uncategorised'}`)),
+        events.map((e) => option(e.event, eventLabel(e))),
       ),
       h(
         'datalist',
@@ -76,32 +78,34 @@ export function ruleEditor(options: {
   catalogue: Catalogue;
 }): RuleEditor {
   const { section, noun, catalogue } = options;
-  const eventByCode = new Map(catalogue.events.map((e) => [e.event, e]));
+  // Keeper's defaults name documented categories (data_breach, …) that no catalogue event carries
+  // yet; a saved rule on one stays valid, so the saved categories are known too.
+  const vocabulary: RuleVocabulary = {
+    events: catalogue.events,
+    categories: [...new Set([...catalogue.categories, ...Object.keys(options.initial.byCategory)])],
+  };
   const rows: Row[] = [];
   const list = h('div', { class: 'mapping-rows', role: 'list', id: `${section}-rows` });
   const empty = h('p', { class: 'muted empty-rules' }, `No rules yet. Every alert gets ${options.fallback}.`);
 
   const describe = (row: Row): void => {
-    const value = row.value.value.trim();
-    if (row.kind.value === 'event') {
-      const event = eventByCode.get(value);
-      row.detail.textContent =
-        value === ''
-          ? ''
-          : event
-            ? `${event.title} · ${event.category || 'uncategorised'}`
-            : 'Not in the event catalogue (still used if Keeper sends it)';
+    const kind = row.kind.value === 'event' ? 'event' : 'category';
+    const choice = resolveRuleChoice(kind, row.value.value, vocabulary);
+    if (!choice.ok) {
+      row.detail.textContent = '';
+    } else if (kind === 'event') {
+      row.detail.textContent = choice.label;
     } else {
-      const count = catalogue.events.filter((e) => e.category === value).length;
-      // Keeper's defaults name documented categories (data_breach, …) that no catalogue event carries
-      // yet; they are valid rules, so they are not called unknown.
+      const count = catalogue.events.filter((e) => e.category === choice.value).length;
       row.detail.textContent =
-        value === ''
-          ? ''
-          : catalogue.categories.includes(value)
-            ? `${count} events in this category`
-            : 'Matches alerts Keeper sends with this category (none in the event catalogue)';
+        count > 0 ? `${count} events in this category` : 'Matches alerts Keeper sends with this category';
     }
+  };
+
+  /** The key the row is saved under (an event picked by its title is stored by its code). */
+  const storedKey = (row: Row): string => {
+    const choice = resolveRuleChoice(row.kind.value === 'event' ? 'event' : 'category', row.value.value, vocabulary);
+    return choice.ok ? choice.value : row.value.value.trim();
   };
 
   const renumber = (): void => {
@@ -183,6 +187,15 @@ export function ruleEditor(options: {
       describe(row);
       clearRow(row);
     });
+    // Leaving the input with text that matches nothing says so at once, not only on save.
+    valueInput.addEventListener('change', () => {
+      const choice = resolveRuleChoice(
+        kindSelect.value === 'event' ? 'event' : 'category',
+        valueInput.value,
+        vocabulary,
+      );
+      if (!choice.ok && valueInput.value.trim() !== '') setRowErrors(row, [choice.message]);
+    });
     target.addEventListener('change', () => clearRow(row));
     remove.addEventListener('click', () => {
       const index = rows.indexOf(row);
@@ -212,10 +225,12 @@ export function ruleEditor(options: {
       let complete = true;
       for (const row of rows) {
         clearRow(row);
-        const value = row.value.value.trim();
+        const kind = row.kind.value === 'event' ? 'event' : 'category';
+        const choice = resolveRuleChoice(kind, row.value.value, vocabulary);
+        const value = choice.ok ? choice.value : '';
         const messages: string[] = [];
-        const map = row.kind.value === 'event' ? rules.byEvent : rules.byCategory;
-        if (!value) messages.push(`Choose ${row.kind.value === 'event' ? 'an event' : 'a category'}.`);
+        const map = kind === 'event' ? rules.byEvent : rules.byCategory;
+        if (!choice.ok) messages.push(choice.message);
         else if (Object.prototype.hasOwnProperty.call(map, value))
           messages.push(`There is already a rule for ${value}; keep one.`);
         if (!row.target.value) messages.push(`Choose ${noun}.`);
@@ -234,7 +249,7 @@ export function ruleEditor(options: {
         problems,
         rows.map((row, index) => ({
           key: String(index),
-          paths: [`${section}.${row.kind.value === 'event' ? 'byEvent' : 'byCategory'}.${row.value.value.trim()}`],
+          paths: [`${section}.${row.kind.value === 'event' ? 'byEvent' : 'byCategory'}.${storedKey(row)}`],
         })),
       );
       for (const [key, list] of matched.byKey) {

@@ -336,6 +336,63 @@ describe('validate-config', () => {
     });
   });
 
+  describe('validateConfig for one section', () => {
+    it('accepts a field-mapping save while the saved priority rules are stale', () => {
+      // Prepare: OPS's Task screen lost its Priority field, so the breachwatch priority rule is stale.
+      const draft = draftOf(opsConfig());
+
+      // Act
+      const whole = validateConfig(draft, opsMeta());
+      const fields = validateConfig(draft, opsMeta(), {}, 'fieldMappings');
+      const priorities = validateConfig(draft, opsMeta(), {}, 'priorityMapping');
+
+      // Assess
+      expect(whole.map((p) => p.path)).toEqual(['priorityMapping.byCategory.breachwatch']);
+      expect(fields).toEqual([]);
+      expect(priorities.map((p) => p.path)).toEqual(['priorityMapping.byCategory.breachwatch']);
+    });
+
+    it('checks a field-mapping save against every screen, without the other sections', () => {
+      // Prepare
+      const draft = secDraft({
+        fieldMappings: [{ fieldId: F.deviceName, source: 'device_name' }],
+        issueTypeMapping: { byEvent: { some_event: '424242' }, byCategory: { breachwatch: INCIDENT } },
+      });
+
+      // Act
+      const problems = validateConfig(draft, secMeta(), {}, 'fieldMappings');
+
+      // Assess
+      expect(problems.map((p) => p.message)).toEqual([
+        'Field "Device Name" (customfield_10064) is not on the create screen of issue type Incident in project SEC',
+      ]);
+    });
+
+    it('checks an issue-type save against the required fields of the types its rules reach only', () => {
+      // Prepare
+      const onIncident = withField(secMeta(), INCIDENT, F.severity, { required: true });
+      const onDefault = withField(secMeta(), TASK, F.severity, { required: true });
+
+      // Act
+      const reached = validateConfig(secDraft(), onIncident, {}, 'issueTypeMapping');
+      const notReached = validateConfig(secDraft(), onDefault, {}, 'issueTypeMapping');
+      const unknown = validateConfig(
+        secDraft({ issueTypeMapping: { byEvent: {}, byCategory: { login: '424242' } } }),
+        secMeta(),
+        {},
+        'issueTypeMapping',
+      );
+
+      // Assess
+      expect(reached.map((p) => p.path)).toEqual([`fieldMeta.${INCIDENT}.${F.severity}`]);
+      expect(notReached).toEqual([]);
+      expect(validateConfig(secDraft(), onDefault, {}, 'fieldMappings').map((p) => p.path)).toEqual([
+        `fieldMeta.${TASK}.${F.severity}`,
+      ]);
+      expect(unknown.map((p) => p.message)).toEqual(['Issue type 424242 does not exist in project SEC']);
+    });
+  });
+
   describe('collectUserEmails', () => {
     it('collects e-mail constants of user fields, lower-cased, once each', () => {
       // Prepare
