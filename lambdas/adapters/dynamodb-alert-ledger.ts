@@ -334,19 +334,7 @@ export class DynamoDbAlertLedger implements AlertLedger {
   }
 
   async listByStatus(status: AlertStatus, limit: number): Promise<AlertListing[]> {
-    const page = await this.#queryUpTo(
-      (item) => parseWith(alertListingItemSchema, item),
-      {
-        IndexName: BY_STATUS_INDEX,
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
-        ScanIndexForward: false,
-      },
-      limit,
-      undefined,
-    );
-    return page.items;
+    return (await this.#queryStatus(status, limit, undefined, false)).items;
   }
 
   async pageByStatus(
@@ -354,18 +342,7 @@ export class DynamoDbAlertLedger implements AlertLedger {
     limit: number,
     cursor?: string,
   ): Promise<{ items: AlertListing[]; cursor?: string }> {
-    const page = await this.#queryUpTo(
-      (item) => parseWith(alertListingItemSchema, item),
-      {
-        IndexName: BY_STATUS_INDEX,
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
-        ScanIndexForward: true,
-      },
-      limit,
-      cursor === undefined ? undefined : decodeCursor(cursor),
-    );
+    const page = await this.#queryStatus(status, limit, cursor, true);
     return page.lastKey === undefined
       ? { items: page.items }
       : { items: page.items, cursor: encodeCursor(page.lastKey) };
@@ -391,6 +368,22 @@ export class DynamoDbAlertLedger implements AlertLedger {
       startKey = result.LastEvaluatedKey;
     } while (startKey !== undefined);
     return items;
+  }
+
+  /** One status's listings on the byStatus index, newest or oldest first. */
+  #queryStatus(status: AlertStatus, limit: number, cursor: string | undefined, oldestFirst: boolean) {
+    return this.#queryUpTo(
+      (item) => parseWith(alertListingItemSchema, item),
+      {
+        IndexName: BY_STATUS_INDEX,
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+        ScanIndexForward: oldestFirst,
+      },
+      limit,
+      cursor === undefined ? undefined : decodeCursor(cursor),
+    );
   }
 
   /** Follows pages until `limit` items are collected or the index is exhausted (a page stops at 1 MB). */
