@@ -62,6 +62,22 @@ function describe(state: BannerState, status: StatusDto | null, reachability: Re
   }
 }
 
+/** Atlassian ends a grant 365 days after consent: warn this many days before. */
+export const GRANT_WARNING_DAYS = 30;
+
+/**
+ * The reconnect reminder while connected: a Jira administrator must sign in again before the grant's
+ * absolute lifetime ends, or alerts will wait parked. Undefined when there is time enough.
+ */
+export function grantReminder(status: StatusDto | null): string | undefined {
+  const connection = status?.connection;
+  const days = connection?.grantDaysRemaining;
+  if (connection?.state !== 'connected' || days === undefined || days > GRANT_WARNING_DAYS) return undefined;
+  const when = connection.grantExpiresAt ? ` on ${formatTime(connection.grantExpiresAt, 'date')}` : '';
+  const left = days === 0 ? 'today' : days === 1 ? 'in 1 day' : `in ${days} days`;
+  return `Jira's consent for the relay ends ${left}${when}. A Jira administrator must sign in again before then (Renew access), or alerts will wait until someone does.`;
+}
+
 const COUNTS: readonly {
   key: keyof Omit<AlertCountsDto, 'limit'>;
   label: string;
@@ -160,8 +176,10 @@ export function renderStatusBanner(
         connection.siteUrl.replace(/^https?:\/\//, ''),
       )
     : '—';
+  const reminder = grantReminder(status);
   let action: HTMLElement | null = null;
   if (state === 'reconnect_required') action = reconnectLink('Reconnect to Jira');
+  else if (reminder !== undefined) action = reconnectLink('Renew access');
   else if (state === 'not_connected') action = reconnectLink('Connect to Jira');
   else if (state === 'unreachable' || state === 'unknown') {
     const button = h('button', { type: 'button', class: 'button', id: 'status-retry' }, 'Check again');
@@ -190,6 +208,7 @@ export function renderStatusBanner(
         ),
       ),
       h('p', { class: 'banner__text', id: 'status-text' }, ...describe(state, status, reachability)),
+      reminder === undefined ? null : h('p', { class: 'banner__text', id: 'grant-reminder', role: 'status' }, reminder),
       connection
         ? h(
             'dl',
