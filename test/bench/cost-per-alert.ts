@@ -22,7 +22,8 @@ import { BY_RECEIVED_AT_PROJECTION, BY_STATUS_PROJECTION } from '#adapters/dynam
 import { createDynamoDbClient } from '#adapters/dynamodb-client.ts';
 import { startLocalRuntime } from '#local/runtime.ts';
 import { createLogger } from '#shared/logging.ts';
-import { AdminClient, postAlert, signIn } from '#test-support/relay-client.ts';
+import { configureRelay } from '#test-support/configured-relay.ts';
+import { postAlert } from '#test-support/relay-client.ts';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
 /** A steady stream: one alert every this many milliseconds. */
@@ -245,15 +246,7 @@ process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   return true;
 }) as typeof process.stderr.write;
 try {
-  const session = (await signIn(runtime.url, 'alice.admin@example.com')).session ?? '';
-  const admin = new AdminClient(runtime.url, session);
-  const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>(
-    'GET',
-    '/api/projects/SEC/issue-types',
-  );
-  const task = types.body.issueTypes.find((t) => t.name === 'Task')?.id;
-  await admin.call('PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task });
-  const token = (await admin.call<{ token: string }>('POST', '/api/token')).body.token;
+  const { token } = await configureRelay(runtime.url);
   // A first alert warms the caches of the webhook's "instance", as a steady stream finds them.
   await postAlert(runtime.url, alert(-1), token);
 

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { startLocalRuntime } from '#local/runtime.ts';
-import { AdminClient, postAlert, signIn } from '#test-support/relay-client.ts';
+import { configureRelay } from '#test-support/configured-relay.ts';
+import { postAlert } from '#test-support/relay-client.ts';
 import { NATIVE_FORM_DATA, PROJECT_ROOT } from '../../lib/constructs/relay-function.ts';
 import {
   burstUnderLimit,
@@ -97,15 +98,7 @@ async function webhookFigures(): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'relay-bench-'));
   const runtime = await startLocalRuntime({ port: 0, jiraPort: 0, dataDir, quiet: true });
   try {
-    const session = (await signIn(runtime.url, 'alice.admin@example.com')).session ?? '';
-    const admin = new AdminClient(runtime.url, session);
-    const types = await admin.call<{ issueTypes: { id: string; name: string }[] }>(
-      'GET',
-      '/api/projects/SEC/issue-types',
-    );
-    const task = types.body.issueTypes.find((t) => t.name === 'Task')?.id;
-    await admin.call('PUT', '/api/config', { expectedVersion: 0, projectKey: 'SEC', defaultIssueTypeId: task });
-    const token = (await admin.call<{ token: string }>('POST', '/api/token')).body.token;
+    const { token } = await configureRelay(runtime.url);
     await new Promise((r) => setTimeout(r, 1100));
 
     const bodies = Array.from({ length: ALERTS }, (_, i) => alert(i));
