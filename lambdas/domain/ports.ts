@@ -328,6 +328,38 @@ export interface IssueAttachment {
   readonly size: number;
 }
 
+/** An ADF document (`{version: 1, type: 'doc', content}`), as comments and descriptions take it. */
+export interface AdfDocument {
+  readonly version: 1;
+  readonly type: 'doc';
+  readonly content: readonly unknown[];
+}
+
+/** Jira's status categories: `new` (To Do), `indeterminate` (In Progress), `done`. */
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+
+export interface IssueState {
+  readonly key: string;
+  readonly statusName: string;
+  readonly statusCategory: StatusCategory;
+  /** Resolution name (e.g. `Done`, `Won't Do`) when resolved. */
+  readonly resolution?: string;
+  /** ISO time the issue was resolved. */
+  readonly resolutionDate?: string;
+}
+
+export interface IssueTransition {
+  readonly id: string;
+  readonly name: string;
+  readonly toStatusName: string;
+  readonly toStatusCategory: StatusCategory;
+}
+
+export interface SecurityLevel {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** Jira Cloud calls made with the relay's connection (the access token comes from a provider). */
 export interface IssueTracker {
   createIssue(fields: Record<string, unknown>): Promise<CreatedIssue>;
@@ -345,6 +377,23 @@ export interface IssueTracker {
   ): Promise<IssueAttachment>;
   /** The issue's attachments: whether an earlier upload whose answer was lost arrived after all. */
   listAttachments(issueKey: string): Promise<IssueAttachment[]>;
+  /** Status and resolution of an issue (undefined when it no longer exists or is not visible). */
+  getIssueState(issueKey: string): Promise<IssueState | undefined>;
+  /**
+   * One edit of an existing issue (`PUT /issue/{key}`): `fields` set, and `comment` added in the
+   * same call (`update.comment[].add`). Counts as one write against Jira's per-issue limits.
+   */
+  editIssue(issueKey: string, edit: { fields?: Record<string, unknown>; comment?: AdfDocument }): Promise<void>;
+  /** The transitions the relay's account may take on the issue now (discovered, never hard-coded). */
+  listTransitions(issueKey: string): Promise<IssueTransition[]>;
+  /** Takes a transition, adding `comment` in the same call. */
+  transitionIssue(issueKey: string, transitionId: string, comment?: AdfDocument): Promise<void>;
+  /** Links two issues with the link type named `typeName` (e.g. `Relates`): `outwardKey` relates to `inwardKey`. */
+  linkIssues(typeName: string, inwardKey: string, outwardKey: string): Promise<void>;
+  /** Users who may be assigned issues in the project; with `accountId`, that user or nobody. */
+  findAssignableUsers(projectKey: string, query: { accountId?: string; query?: string }): Promise<JiraUser[]>;
+  /** The issue security levels of the project's security scheme (empty when it has none). */
+  listSecurityLevels(projectKey: string): Promise<SecurityLevel[]>;
   listProjects(): Promise<JiraProject[]>;
   listIssueTypes(projectKey: string): Promise<JiraIssueType[]>;
   /** Every page of createmeta for one project + issue type. */

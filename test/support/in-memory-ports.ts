@@ -10,6 +10,7 @@ import { type BucketState, holdBucket, reserveSlots } from '#domain/delivery/rat
 import { ConflictError } from '#domain/errors.ts';
 import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import type {
+  AdfDocument,
   AdminSession,
   AlertLedger,
   AlertListing,
@@ -17,7 +18,9 @@ import type {
   Clock,
   ConfigStore,
   CreatedIssue,
+  IssueState,
   IssueTracker,
+  IssueTransition,
   JiraFieldMeta,
   JiraIssueType,
   JiraProject,
@@ -33,6 +36,7 @@ import type {
   RetryQueue,
   SecretName,
   SecretStore,
+  SecurityLevel,
   SessionCredentials,
   SessionStore,
   StateStore,
@@ -311,7 +315,56 @@ export class ScriptedTracker implements IssueTracker {
   async findUserByAccountId(_accountId: string): Promise<JiraUser | undefined> {
     return undefined;
   }
+  // Issue life after creation: a three-status workflow (To Do → In Progress → Done), as the stand-in seeds.
+  readonly states = new Map<string, IssueState>();
+  readonly edits: { issueKey: string; fields?: Record<string, unknown>; comment?: AdfDocument }[] = [];
+  readonly transitions: { issueKey: string; transitionId: string; comment?: AdfDocument }[] = [];
+  readonly links: { typeName: string; inwardKey: string; outwardKey: string }[] = [];
+  assignable: JiraUser[] = [];
+  securityLevels: SecurityLevel[] = [];
+  async getIssueState(issueKey: string): Promise<IssueState | undefined> {
+    this.calls.push(`state ${issueKey}`);
+    return this.states.get(issueKey) ?? { key: issueKey, statusName: 'To Do', statusCategory: 'new' };
+  }
+  async editIssue(issueKey: string, edit: { fields?: Record<string, unknown>; comment?: AdfDocument }) {
+    this.calls.push(`edit ${issueKey}`);
+    this.edits.push({ issueKey, ...edit });
+  }
+  async listTransitions(issueKey: string): Promise<IssueTransition[]> {
+    this.calls.push(`transitions ${issueKey}`);
+    const current = (await this.getIssueState(issueKey))?.statusName;
+    return MEMORY_WORKFLOW.filter((t) => t.toStatusName !== current);
+  }
+  async transitionIssue(issueKey: string, transitionId: string, comment?: AdfDocument) {
+    this.calls.push(`transition ${issueKey} ${transitionId}`);
+    const to = MEMORY_WORKFLOW.find((t) => t.id === transitionId);
+    if (to === undefined) throw new Error(`no transition ${transitionId}`);
+    this.transitions.push({ issueKey, transitionId, ...(comment ? { comment } : {}) });
+    this.states.set(issueKey, {
+      key: issueKey,
+      statusName: to.toStatusName,
+      statusCategory: to.toStatusCategory,
+      ...(to.toStatusCategory === 'done' ? { resolution: 'Done', resolutionDate: new Date().toISOString() } : {}),
+    });
+  }
+  async linkIssues(typeName: string, inwardKey: string, outwardKey: string) {
+    this.calls.push(`link ${inwardKey} ${outwardKey}`);
+    this.links.push({ typeName, inwardKey, outwardKey });
+  }
+  async findAssignableUsers(_projectKey: string, query: { accountId?: string; query?: string }) {
+    return this.assignable.filter((u) => query.accountId === undefined || u.accountId === query.accountId);
+  }
+  async listSecurityLevels(_projectKey: string) {
+    return this.securityLevels;
+  }
 }
+
+/** The workflow of the in-memory tracker: any status to any other. */
+export const MEMORY_WORKFLOW: readonly IssueTransition[] = [
+  { id: '11', name: 'To Do', toStatusName: 'To Do', toStatusCategory: 'new' },
+  { id: '21', name: 'In Progress', toStatusName: 'In Progress', toStatusCategory: 'indeterminate' },
+  { id: '31', name: 'Done', toStatusName: 'Done', toStatusCategory: 'done' },
+];
 
 export class MemorySessionStore implements SessionStore {
   readonly sessions = new Map<string, AdminSession>();

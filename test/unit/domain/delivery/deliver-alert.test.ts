@@ -12,46 +12,21 @@ import {
   memoryDelivery,
   memoryGovernor,
   RecordingQueue,
+  ScriptedTracker as SharedScriptedTracker,
 } from '#test-support/in-memory-ports.ts';
 import { F, secConfig } from '#test-support/jira-fixtures.ts';
 
-/** Answers createIssue from a script: each entry is an error to throw or a key to return. */
-class ScriptedTracker implements IssueTracker {
-  readonly created: Record<string, unknown>[] = [];
+/** Answers createIssue from a script (see the shared tracker); records searches and finds `existingByLabel`. */
+class ScriptedTracker extends SharedScriptedTracker {
   readonly searches: string[] = [];
   existingByLabel?: CreatedIssue;
-  constructor(private readonly script: (Error | string)[] = []) {}
-  async createIssue(fields: Record<string, unknown>): Promise<CreatedIssue> {
-    const next = this.script.shift() ?? `SEC-${this.created.length + 1}`;
-    if (next instanceof Error) throw next;
-    this.created.push(fields);
-    return { id: String(this.created.length), key: next };
-  }
-  async findIssueByLabel(_project: string, label: string) {
+  override async findIssueByLabel(_project: string, label: string) {
     this.searches.push(label);
     return this.existingByLabel;
   }
   // These alerts fit their tickets whole: nothing is ever attached.
-  async addAttachment(): Promise<never> {
+  override async addAttachment(): Promise<never> {
     throw new Error('unexpected attachment');
-  }
-  async listAttachments() {
-    return [];
-  }
-  async listProjects() {
-    return [];
-  }
-  async listIssueTypes() {
-    return [];
-  }
-  async listCreateFields() {
-    return [];
-  }
-  async searchUsers() {
-    return [];
-  }
-  async findUserByAccountId() {
-    return undefined;
   }
 }
 
