@@ -1,5 +1,26 @@
 /** What the ledger keeps about one alert. */
-export type AlertStatus = 'delivering' | 'delivered' | 'queued' | 'retrying' | 'failed' | 'pending_configuration';
+export type AlertStatus =
+  | 'delivering'
+  | 'delivered'
+  | 'queued'
+  | 'retrying'
+  | 'failed'
+  | 'pending_configuration'
+  /** A rule said no ticket: recorded, never sent to Jira. */
+  | 'suppressed'
+  /** Joined the open issue of its group: counted there and summarised in the group's next comment. */
+  | 'grouped';
+
+/** How an alert took part in grouping. */
+export type GroupRole =
+  /** Opened its group's issue. */
+  | 'opened'
+  /** Joined an open group's issue as a repeat. */
+  | 'joined'
+  /** Past its rule's storm cap: joined the rule's storm issue for the hour. */
+  | 'storm'
+  /** Closed the issue its counter-event opened. */
+  | 'closed';
 
 /** Statuses from which a delivery attempt may start. */
 export const DELIVERABLE_STATUSES: readonly AlertStatus[] = ['queued', 'retrying', 'pending_configuration'];
@@ -61,6 +82,16 @@ export interface AlertRecord {
   attachedAt?: string;
   duplicates: number;
   lastDuplicateAt?: string;
+  /** The rule that matched (id and name at the time), when one did. */
+  ruleId?: string;
+  ruleName?: string;
+  /** The group the alert belongs to (see `routing/group-key.ts`), when its rule groups. */
+  groupId?: string;
+  groupRole?: GroupRole;
+  /** The group's issue priority was raised because of this alert's group reaching its threshold. */
+  escalated?: boolean;
+  /** Payload paths the ticket shows as `[redacted]`. */
+  redactedPaths?: readonly string[];
   /** Sent by "Test Web Trigger". */
   readonly test?: boolean;
   /** TTL, epoch seconds. */

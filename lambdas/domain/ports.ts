@@ -112,6 +112,12 @@ export type AlertListing = Pick<
   | 'duplicates'
   | 'lastDuplicateAt'
   | 'test'
+  | 'ruleId'
+  | 'ruleName'
+  | 'groupId'
+  | 'groupRole'
+  | 'escalated'
+  | 'redactedPaths'
 >;
 
 /** Bounds a page by the bytes its items take in a response, as `sizeOf` measures them. */
@@ -139,6 +145,12 @@ export type AlertRecordPatch = Partial<
     | 'attachmentClaimUntil'
     | 'attachmentAttempts'
     | 'attachedAt'
+    | 'ruleId'
+    | 'ruleName'
+    | 'groupId'
+    | 'groupRole'
+    | 'escalated'
+    | 'redactedPaths'
   >
 >;
 

@@ -8,7 +8,8 @@
  * (METHOD_NOT_ALLOWED), 409 (CONFLICT), 502/503 (JIRA_UNAVAILABLE, RECONNECT_REQUIRED), 500 (INTERNAL).
  */
 
-import type { AlertStatus } from '#domain/alert-record.ts';
+import type { AlertStatus, GroupRole } from '#domain/alert-record.ts';
+import type { CounterEvent, Rule } from '#domain/relay-config.ts';
 
 export interface ErrorDto {
   error: string;
@@ -130,11 +131,85 @@ export interface ConfigInputDto {
   fieldMappings?: FieldMappingDto[];
   priorityMapping?: { byEvent: Record<string, string>; byCategory: Record<string, string>; defaultPriorityId?: string };
   issueTypeMapping?: { byEvent: Record<string, string>; byCategory: Record<string, string> };
+  /** Ordered rules (first match wins); see `RuleDto`. */
+  rules?: RuleDto[];
+  counterEvents?: CounterEventDto[];
+  wontDoResolutions?: string[];
+  groupFields?: { occurrencesFieldId?: string; lastSeenFieldId?: string };
+  redactionRetentionDays?: number;
   /**
    * The section being saved on its own: only its rules, and what they depend on, are validated,
    * so a problem in another saved section does not block it. Absent: the whole configuration.
    */
-  section?: 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping';
+  section?: 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping' | 'rules';
+}
+
+/** A rule as saved (`relay-config.ts`, `ruleSchema`): condition, actions, grouping, escalation, storm cap. */
+export type RuleDto = Rule;
+export type CounterEventDto = CounterEvent;
+
+/** `POST /api/config/preview`: a draft evaluated against recently received alerts, with no Jira call. */
+export interface PreviewRequestDto {
+  draft: Omit<ConfigInputDto, 'expectedVersion' | 'section'>;
+}
+
+/** What one received alert would become. */
+export interface PreviewOutcomeDto {
+  outcome: 'new-issue' | 'comment' | 'suppressed' | 'storm' | 'close-issue';
+  projectKey: string;
+  issueTypeName?: string;
+  priorityName?: string;
+  assigneeAccountId?: string;
+  rule?: { id: string; name: string };
+  /** Group id and its first alert's id (the alert whose issue it joins). */
+  group?: { id: string; openedBy: string };
+  redactedPaths: string[];
+  escalated: boolean;
+}
+
+export interface PreviewRowDto {
+  alertId: string;
+  receivedAt: string;
+  event: string;
+  username?: string;
+  draft: PreviewOutcomeDto;
+  current: PreviewOutcomeDto | null;
+  /** The draft does something else with this alert than today's configuration. */
+  changed: boolean;
+}
+
+export interface PreviewTotalsDto {
+  /** New Jira issues (storm issues included). */
+  tickets: number;
+  /** Comments the groups would get (one per comment interval, not per alert). */
+  comments: number;
+  grouped: number;
+  suppressed: number;
+  escalated: number;
+  storm: number;
+  closed: number;
+}
+
+export interface PreviewDto {
+  /** Alerts evaluated: received in the last 24 h, at most 1,000, oldest first. */
+  alerts: number;
+  from?: string;
+  to?: string;
+  draft: PreviewTotalsDto;
+  /** Null when no configuration is saved yet. */
+  current: PreviewTotalsDto | null;
+  rows: PreviewRowDto[];
+}
+
+/** `GET /api/config/export` answers it; `POST /api/config/import` takes it. */
+export interface ConfigDocumentDto {
+  format: 'keeper-jira-relay/config';
+  /** Version of the document's shape; an import refuses a newer one it does not know. */
+  formatVersion: 1;
+  exportedAt: string;
+  /** Where it came from (site URL and configuration version), for the reader. */
+  source: { site: string; configVersion: number };
+  config: Omit<ConfigInputDto, 'expectedVersion' | 'section'>;
 }
 
 export interface ConfigDto extends Required<Omit<ConfigInputDto, 'expectedVersion' | 'parentIssueKey' | 'section'>> {
@@ -191,6 +266,12 @@ export interface DeliveryDto {
   lastDuplicateAt?: string;
   test: boolean;
   parsed: boolean;
+  /** The rule that matched, when one did. */
+  rule?: { id: string; name: string };
+  /** The group the alert belongs to and how it took part (opened, joined, storm, closed). */
+  group?: { id: string; role: GroupRole };
+  escalated?: boolean;
+  redactedPaths?: string[];
 }
 
 export interface HourBucketDto {

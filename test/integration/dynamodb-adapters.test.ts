@@ -13,7 +13,7 @@ import { DynamoDbStateStore } from '#adapters/dynamodb-state-store.ts';
 import type { AlertRecord } from '#domain/alert-record.ts';
 import { ConflictError } from '#domain/errors.ts';
 import type { AdminSession, Clock } from '#domain/ports.ts';
-import type { RelayConfig } from '#domain/relay-config.ts';
+import { type RelayConfig, ruleSettingsDefaults } from '#domain/relay-config.ts';
 import { type DynaliteServer, ensureTables, startDynalite } from '#local/dynalite-server.ts';
 
 const names = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
@@ -83,6 +83,7 @@ function config(overrides: Partial<RelayConfig> = {}): RelayConfig {
       ],
     },
     userDirectory: { 'ada@example.com': 'acc-1' },
+    ...ruleSettingsDefaults(),
     ...overrides,
   };
 }

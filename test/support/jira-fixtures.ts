@@ -5,7 +5,7 @@
  */
 import type { ProjectMeta } from '#domain/configuration/validate-config.ts';
 import type { JiraIssueType } from '#domain/ports.ts';
-import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from '#domain/relay-config.ts';
+import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig, ruleSettingsDefaults } from '#domain/relay-config.ts';
 
 const CUSTOM = 'com.atlassian.jira.plugin.system.customfieldtypes:';
 
@@ -233,6 +233,7 @@ export function secConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
     issueTypes: SEC_ISSUE_TYPES,
     fieldMeta: secFieldMeta(),
     userDirectory: { 'jane.roe@example.com': 'acc-jane', 'it.admin@example.com': 'acc-it' },
+    ...ruleSettingsDefaults(),
     ...overrides,
   };
 }
@@ -252,6 +253,7 @@ export function opsConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
     issueTypes: OPS_ISSUE_TYPES,
     fieldMeta: opsFieldMeta(),
     userDirectory: {},
+    ...ruleSettingsDefaults(),
     ...overrides,
   };
 }

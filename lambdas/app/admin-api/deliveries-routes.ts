@@ -23,6 +23,8 @@ const FILTERABLE: Record<AlertStatus, true> = {
   queued: true,
   retrying: true,
   failed: true,
+  suppressed: true,
+  grouped: true,
   pending_configuration: true,
 };
 

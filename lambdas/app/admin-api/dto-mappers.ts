@@ -85,6 +85,11 @@ export function toConfigDto(config: RelayConfig): ConfigDto {
     fieldMappings: config.fieldMappings,
     priorityMapping: config.priorityMapping,
     issueTypeMapping: config.issueTypeMapping,
+    rules: config.rules,
+    counterEvents: config.counterEvents,
+    wontDoResolutions: config.wontDoResolutions,
+    groupFields: config.groupFields,
+    redactionRetentionDays: config.redactionRetentionDays,
     issueTypes: config.issueTypes,
     priorities: prioritiesOnScreens(Object.values(config.fieldMeta)),
     fieldMeta: Object.fromEntries(

@@ -17,7 +17,7 @@ import type {
   JiraIssueType,
   RetryQueue,
 } from '#domain/ports.ts';
-import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig } from '#domain/relay-config.ts';
+import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig, ruleSettingsDefaults } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
 import { keeperDefaults } from './keeper-defaults.ts';
 import { type ConfigDraft, type ConfigSection, collectUserEmails, validateConfig } from './validate-config.ts';
@@ -189,6 +189,7 @@ export async function saveConfiguration(
     })),
     fieldMeta: meta.fieldMeta,
     userDirectory: users.directory,
+    ...ruleSettingsDefaults(),
   };
   const saved = await deps.configs.save(config, input.expectedVersion);
   await releasePendingAlerts(deps);

@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { DynamoDbConfigStore, historySortKey } from '#adapters/dynamodb-config-store.ts';
 import { ConflictError } from '#domain/errors.ts';
-import type { RelayConfig } from '#domain/relay-config.ts';
+import { type RelayConfig, ruleSettingsDefaults } from '#domain/relay-config.ts';
 
 const tableName = 'config';
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -30,6 +30,7 @@ const config: RelayConfig = {
   issueTypes: [{ id: '10001', name: 'Task', subtask: false, hierarchyLevel: 0 }],
   fieldMeta: {},
   userDirectory: {},
+  ...ruleSettingsDefaults(),
 };
 
 function store(transactions?: boolean): DynamoDbConfigStore {

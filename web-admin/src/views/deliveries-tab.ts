@@ -25,6 +25,8 @@ export const STATUS: Record<DeliveryStatus, { label: string; tone: LozengeTone; 
   retrying: { label: 'Retrying', tone: 'moved', filter: 'Retrying' },
   failed: { label: 'Failed', tone: 'removed', filter: 'Failed' },
   pending_configuration: { label: 'Parked', tone: 'moved', filter: 'Parked (waiting for setup)' },
+  grouped: { label: 'Grouped', tone: 'default', filter: 'Grouped into an open issue' },
+  suppressed: { label: 'Suppressed', tone: 'default', filter: 'Suppressed by a rule' },
 };
 
 const FILTER_ORDER: readonly DeliveryStatus[] = [

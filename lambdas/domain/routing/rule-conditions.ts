@@ -1,0 +1,122 @@
+/**
+ * Whether an alert meets a rule's condition: event or category in a set, a payload field equal to
+ * a value, in a list, matching a pattern or inside a CIDR range, combined with and / or. Values
+ * compare as text (a number `8512` equals `"8512"`); a missing field matches nothing.
+ */
+import { isIP } from 'node:net';
+import { type KeeperAlert, readPath } from '#domain/alert/keeper-alert.ts';
+import type { Clause, Condition } from '#domain/relay-config.ts';
+
+/** Longest pattern a rule may hold; patterns are compiled once per configuration. */
+export const MAX_PATTERN_CHARS = 500;
+
+export function conditionMatches(condition: Condition, alert: KeeperAlert): boolean {
+  const test = (clause: Condition['clauses'][number]): boolean =>
+    'match' in clause ? groupMatches(clause.match, clause.clauses, alert) : clauseMatches(clause, alert);
+  return condition.match === 'all' ? condition.clauses.every(test) : condition.clauses.some(test);
+}
+
+function groupMatches(match: 'all' | 'any', clauses: readonly Clause[], alert: KeeperAlert): boolean {
+  return match === 'all' ? clauses.every((c) => clauseMatches(c, alert)) : clauses.some((c) => clauseMatches(c, alert));
+}
+
+export function clauseMatches(clause: Clause, alert: KeeperAlert): boolean {
+  if (clause.kind === 'event') return clause.in.includes(alert.event);
+  if (clause.kind === 'category') return clause.in.includes(alert.category);
+  const value = fieldText(alert, clause.path);
+  if (value === undefined) return false;
+  switch (clause.op) {
+    case 'equals':
+    case 'in':
+      return clause.values.includes(value);
+    case 'matches':
+      return clause.values.some((pattern) => compiledPattern(pattern)?.test(value) === true);
+    case 'cidr':
+      return clause.values.some((range) => inCidr(value, range));
+  }
+}
+
+/**
+ * The text of a payload field as conditions and group keys compare it: strings as they are,
+ * numbers and booleans as JSON writes them, anything else (objects, arrays, null) as undefined.
+ */
+export function fieldText(alert: KeeperAlert, path: string): string | undefined {
+  if (!alert.parsed) return undefined;
+  const value = readPath(alert.payload, path) ?? readPath(alert.nestedEvent, path);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+const patterns = new Map<string, RegExp | undefined>();
+
+/** The pattern anchored to the whole value; undefined when it is not a valid regular expression. */
+export function compiledPattern(pattern: string): RegExp | undefined {
+  if (patterns.has(pattern)) return patterns.get(pattern);
+  let compiled: RegExp | undefined;
+  try {
+    compiled = pattern.length > MAX_PATTERN_CHARS ? undefined : new RegExp(`^(?:${pattern})$`, 'u');
+  } catch {
+    compiled = undefined;
+  }
+  if (patterns.size > 1000) patterns.clear();
+  patterns.set(pattern, compiled);
+  return compiled;
+}
+
+/** Why a pattern cannot be used, or undefined when it can (save-time validation). */
+export function patternProblem(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_CHARS) return `is longer than ${MAX_PATTERN_CHARS} characters`;
+  try {
+    new RegExp(`^(?:${pattern})$`, 'u');
+    return undefined;
+  } catch (error) {
+    return `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** A parsed CIDR range, or undefined when `range` is not one (`10.0.0.0/8`, `2001:db8::/32`; a bare address is /32 or /128). */
+export function parseCidr(range: string): { bits: bigint; prefix: number; width: 32 | 128 } | undefined {
+  const [address, prefixText, extra] = range.trim().split('/');
+  if (address === undefined || extra !== undefined) return undefined;
+  const parsed = addressBits(address);
+  if (parsed === undefined) return undefined;
+  const prefix = prefixText === undefined ? parsed.width : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > parsed.width) return undefined;
+  return { bits: parsed.bits, prefix, width: parsed.width };
+}
+
+/** True when `address` (IPv4, IPv6 or IPv4-mapped IPv6) lies in `range`. */
+export function inCidr(address: string, range: string): boolean {
+  const cidr = parseCidr(range);
+  const ip = addressBits(address.trim());
+  if (cidr === undefined || ip === undefined) return false;
+  // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) still matches IPv4 ranges.
+  const bits = ip.width === 128 && cidr.width === 32 && ip.bits >> 32n === 0xffffn ? ip.bits & 0xffffffffn : ip.bits;
+  const width = ip.width === 128 && cidr.width === 32 && ip.bits >> 32n === 0xffffn ? 32 : ip.width;
+  if (width !== cidr.width) return false;
+  const shift = BigInt(cidr.width - cidr.prefix);
+  return bits >> shift === cidr.bits >> shift;
+}
+
+function addressBits(address: string): { bits: bigint; width: 32 | 128 } | undefined {
+  const kind = isIP(address);
+  if (kind === 4) {
+    return { bits: address.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n), width: 32 };
+  }
+  if (kind !== 6) return undefined;
+  let text = address.toLowerCase();
+  // A trailing dotted IPv4 part becomes two hex groups.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4?.[1]) {
+    const n = v4[1].split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+    text = `${text.slice(0, -v4[1].length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const missing = 8 - headGroups.length - tailGroups.length;
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(missing).fill('0'), ...tailGroups];
+  if (groups.length !== 8) return undefined;
+  return { bits: groups.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g, 16)), 0n), width: 128 };
+}
