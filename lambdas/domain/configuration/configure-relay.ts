@@ -42,6 +42,11 @@ export interface ConfigInput {
   readonly fieldMappings?: RelayConfig['fieldMappings'];
   readonly priorityMapping?: RelayConfig['priorityMapping'];
   readonly issueTypeMapping?: RelayConfig['issueTypeMapping'];
+  readonly rules?: RelayConfig['rules'];
+  readonly counterEvents?: RelayConfig['counterEvents'];
+  readonly wontDoResolutions?: RelayConfig['wontDoResolutions'];
+  readonly groupFields?: RelayConfig['groupFields'];
+  readonly redactionRetentionDays?: number;
   /** The section being saved: only its rules (and what they depend on) are validated; all when absent. */
   readonly section?: ConfigSection;
 }
@@ -138,6 +143,18 @@ function userAccountIdConstants(draft: ConfigDraft, meta: ProjectMetadata): stri
     .filter((item) => item !== '' && !item.includes('@'));
 }
 
+/** The rule settings of `input`, each defaulting like a configuration saved before rules existed. */
+function ruleSettingsOf(input: ConfigInput): Omit<ReturnType<typeof ruleSettingsDefaults>, 'routedProjects'> {
+  const defaults = ruleSettingsDefaults();
+  return {
+    rules: input.rules ?? defaults.rules,
+    counterEvents: input.counterEvents ?? defaults.counterEvents,
+    wontDoResolutions: input.wontDoResolutions ?? defaults.wontDoResolutions,
+    groupFields: input.groupFields ?? defaults.groupFields,
+    redactionRetentionDays: input.redactionRetentionDays ?? defaults.redactionRetentionDays,
+  };
+}
+
 /** Validates `input` against live Jira and saves it as the next version. Throws ValidationError with every problem. */
 export async function saveConfiguration(
   deps: ConfigureDeps,
@@ -154,6 +171,7 @@ export async function saveConfiguration(
     fieldMappings: input.fieldMappings ?? [],
     priorityMapping: input.priorityMapping ?? { byEvent: {}, byCategory: {} },
     issueTypeMapping: input.issueTypeMapping ?? { byEvent: {}, byCategory: {} },
+    ...ruleSettingsOf(input),
   };
   const userFieldFromPayload = draft.fieldMappings.some(
     (m) =>
@@ -189,7 +207,7 @@ export async function saveConfiguration(
     })),
     fieldMeta: meta.fieldMeta,
     userDirectory: users.directory,
-    ...ruleSettingsDefaults(),
+    routedProjects: {},
   };
   const saved = await deps.configs.save(config, input.expectedVersion);
   await releasePendingAlerts(deps);

@@ -6,7 +6,7 @@
 
 import { ValidationError } from '#domain/errors.ts';
 import type { JiraIssueType } from '#domain/ports.ts';
-import { DEFAULT_SUMMARY_TEMPLATE, type FieldMapping } from '#domain/relay-config.ts';
+import { DEFAULT_SUMMARY_TEMPLATE, type FieldMapping, ruleSettingsDefaults } from '#domain/relay-config.ts';
 import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
 import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
@@ -118,5 +118,11 @@ export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
     fieldMappings,
     priorityMapping: { byEvent: {}, byCategory },
     issueTypeMapping,
+    ...withoutRoutedProjects(ruleSettingsDefaults()),
   };
+}
+
+function withoutRoutedProjects<T extends { routedProjects: unknown }>(settings: T): Omit<T, 'routedProjects'> {
+  const { routedProjects: _, ...rest } = settings;
+  return rest;
 }

@@ -16,7 +16,17 @@ import { RELAY_DECIDED_FIELDS, RELAY_FILLED_FIELDS } from '#domain/ticket/relay-
 /** The administrator's choices; the rest of a RelayConfig is resolved from Jira when saving. */
 export type ConfigDraft = Pick<
   RelayConfig,
-  'defaultIssueTypeId' | 'summaryTemplate' | 'parentIssueKey' | 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping'
+  | 'defaultIssueTypeId'
+  | 'summaryTemplate'
+  | 'parentIssueKey'
+  | 'fieldMappings'
+  | 'priorityMapping'
+  | 'issueTypeMapping'
+  | 'rules'
+  | 'counterEvents'
+  | 'wontDoResolutions'
+  | 'groupFields'
+  | 'redactionRetentionDays'
 >;
 
 export interface JiraPriority {

@@ -31,6 +31,11 @@ function draftOf(config: ReturnType<typeof secConfig>): ConfigDraft {
     fieldMappings,
     priorityMapping,
     issueTypeMapping,
+    rules: config.rules,
+    counterEvents: config.counterEvents,
+    wontDoResolutions: config.wontDoResolutions,
+    groupFields: config.groupFields,
+    redactionRetentionDays: config.redactionRetentionDays,
   };
 }
 
