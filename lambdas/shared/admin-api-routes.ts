@@ -12,6 +12,7 @@
  * known path with another method 405 METHOD_NOT_ALLOWED.
  */
 import type {
+  ConfigDocumentDto,
   ConfigDto,
   ConfigInputDto,
   ConfigVersionDto,
@@ -22,6 +23,8 @@ import type {
   HourBucketDto,
   IssueTypeDto,
   KeeperFieldDto,
+  PreviewDto,
+  PreviewRequestDto,
   PriorityDto,
   ProjectDto,
   SessionDto,
@@ -58,6 +61,9 @@ export interface AdminApiContract {
   saveConfig: { request: ConfigInputDto; response: { config: ConfigDto } };
   resetConfig: { request: { projectKey?: string }; response: { config: ConfigDto } };
   configHistory: { response: { versions: ConfigVersionDto[] } };
+  previewConfig: { request: PreviewRequestDto; response: PreviewDto };
+  exportConfig: { response: ConfigDocumentDto };
+  importConfig: { request: { document: ConfigDocumentDto; expectedVersion: number }; response: { config: ConfigDto } };
   generateToken: { response: { token: string; createdAt: string } };
   revokeToken: { response: void };
   testAlert: { response: WebhookResultDto };
@@ -100,6 +106,9 @@ export const adminRoutes = {
   /** Keeper's documented defaults for the given (or current) project. */
   resetConfig: { method: 'POST', path: '/api/config/reset', needsSession: true },
   configHistory: { method: 'GET', path: '/api/config/history', needsSession: true },
+  previewConfig: { method: 'POST', path: '/api/config/preview', needsSession: true },
+  exportConfig: { method: 'GET', path: '/api/config/export', needsSession: true },
+  importConfig: { method: 'POST', path: '/api/config/import', needsSession: true },
   /** 201; generates or regenerates the webhook token, shown this once. */
   generateToken: { method: 'POST', path: '/api/token', needsSession: true },
   /** 204 */
