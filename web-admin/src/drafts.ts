@@ -15,16 +15,18 @@ const KEY = 'keeper-relay-draft';
 
 interface Stashed {
   version: number;
+  /** The tab the drafts belong to (`advanced` when absent: stashes made before tabs were told apart). */
+  tab?: string;
   titles: string[];
   parts: Partial<ConfigInputDto>;
 }
 
 /** Keeps the drafts for after sign-in; does nothing when there are none or storage is refused. */
-export function stashDrafts(drafts: ReadonlyMap<string, Draft>, version: number | undefined): void {
+export function stashDrafts(drafts: ReadonlyMap<string, Draft>, version: number | undefined, tab = 'advanced'): void {
   if (drafts.size === 0 || version === undefined) return;
   const parts: Partial<ConfigInputDto> = {};
   for (const draft of drafts.values()) Object.assign(parts, draft.read());
-  const stashed: Stashed = { version, titles: [...drafts.values()].map((d) => d.title), parts };
+  const stashed: Stashed = { version, tab, titles: [...drafts.values()].map((d) => d.title), parts };
   try {
     window.sessionStorage.setItem(KEY, JSON.stringify(stashed));
   } catch {
@@ -32,8 +34,12 @@ export function stashDrafts(drafts: ReadonlyMap<string, Draft>, version: number 
   }
 }
 
-/** The drafts kept for `version`, taken out of storage; stale ones are dropped. */
-export function takeStashedDrafts(version: number): { titles: string[]; parts: Partial<ConfigInputDto> } | undefined {
+/** The drafts of `tab` kept for `version`, taken out of storage; stale ones are dropped. */
+export function takeStashedDrafts(
+  version: number,
+  tab = 'advanced',
+): { titles: string[]; parts: Partial<ConfigInputDto> } | undefined {
+  if (stashedDraftsTab() !== tab) return undefined;
   let text: string | null = null;
   try {
     text = window.sessionStorage.getItem(KEY);
@@ -51,11 +57,14 @@ export function takeStashedDrafts(version: number): { titles: string[]; parts: P
   }
 }
 
-/** Whether edits from an ended session wait in this tab (read without taking them). */
-export function hasStashedDrafts(): boolean {
+/** The tab whose edits from an ended session wait in this browser tab, if any (read without taking them). */
+export function stashedDraftsTab(): string | undefined {
   try {
-    return window.sessionStorage.getItem(KEY) !== null;
+    const text = window.sessionStorage.getItem(KEY);
+    if (text === null) return undefined;
+    const tab = (JSON.parse(text) as Partial<Stashed>).tab;
+    return typeof tab === 'string' ? tab : 'advanced';
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -15,9 +15,9 @@ import {
 } from './api-client.ts';
 import { type AppContext, loadEvents, loadKeeperFields } from './app-context.ts';
 import { h, mount } from './dom.ts';
-import { hasStashedDrafts, stashDrafts } from './drafts.ts';
+import { stashDrafts, stashedDraftsTab } from './drafts.ts';
 import { clearNotifications, notify } from './notifications.ts';
-import { renderShell, type Shell } from './views/app-shell.ts';
+import { parseHash, renderShell, type Shell } from './views/app-shell.ts';
 import { parseDeniedReason, renderAccessDenied, renderSignIn } from './views/sign-in.ts';
 
 const root = document.getElementById('app') ?? document.body;
@@ -94,11 +94,16 @@ async function startSignedIn(settings: SiteSettings, session: SessionDto): Promi
   };
   current = ctx;
   shell = renderShell(root, ctx, () => showSignIn(settings, 'You are signed out.'));
-  if (hasStashedDrafts() && !window.location.hash.startsWith('#advanced')) {
+  const stashedTab = stashedDraftsTab();
+  if (stashedTab && !window.location.hash.startsWith(`#${stashedTab}`)) {
+    const rules = stashedTab === 'rules';
     notify(
       'info',
-      'Your unsaved mapping changes from before the sign-in are kept.',
-      { label: 'Open Advanced Configuration', run: () => (window.location.hash = '#advanced') },
+      `Your unsaved ${rules ? 'rule' : 'mapping'} changes from before the sign-in are kept.`,
+      {
+        label: rules ? 'Open Rules' : 'Open Advanced Configuration',
+        run: () => (window.location.hash = `#${stashedTab}`),
+      },
       'restored-drafts',
     );
   }
@@ -109,7 +114,7 @@ async function start(): Promise<void> {
   const settings = await loadSiteSettings();
   setUnauthenticatedHandler(() => {
     const kept = current !== undefined && current.drafts.size > 0;
-    if (current) stashDrafts(current.drafts, current.config?.version);
+    if (current) stashDrafts(current.drafts, current.config?.version, parseHash(window.location.hash).tab.id);
     current = undefined;
     showSignIn(
       settings,

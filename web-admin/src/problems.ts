@@ -74,3 +74,30 @@ export function problemsInSection(problems: readonly ValidationProblemDto[], sec
     return path === '' || pathMatches(path, section);
   });
 }
+
+/**
+ * Problems placed on the controls registered under `paths` (one per control, e.g.
+ * `rules.2.actions.assigneeAccountId`), each at the most specific path that holds it.
+ */
+export function placeProblems(
+  problems: readonly ValidationProblemDto[],
+  paths: readonly string[],
+): { byPath: Map<string, ValidationProblemDto[]>; unmatched: ValidationProblemDto[] } {
+  const matched = matchProblems(
+    problems,
+    paths.map((path, index) => ({ key: String(index), paths: [path] })),
+  );
+  const byPath = new Map<string, ValidationProblemDto[]>();
+  for (const [key, list] of matched.byKey) byPath.set(paths[Number(key)] ?? key, list);
+  return { byPath, unmatched: matched.unmatched };
+}
+
+/** The positions of the rules that `paths` (`rules.<n>…`) point into. */
+export function ruleIndices(paths: Iterable<string>): Set<number> {
+  const indices = new Set<number>();
+  for (const path of paths) {
+    const match = /^rules\.(\d+)(?:\.|$)/.exec(normalizePath(path));
+    if (match) indices.add(Number(match[1]));
+  }
+  return indices;
+}

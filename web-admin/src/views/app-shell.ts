@@ -10,6 +10,7 @@ import { h, mount, withBusy } from '../dom.ts';
 import { notify } from '../notifications.ts';
 import { renderDeliveriesTab } from './deliveries-tab.ts';
 import { renderMappingTab } from './mapping-tab.ts';
+import { renderRulesTab } from './rules-tab.ts';
 import { renderSetupTab } from './setup-tab.ts';
 import { renderStatusBanner } from './status-banner.ts';
 import type { TabHandle, TabView } from './tab-view.ts';
@@ -25,6 +26,7 @@ interface TabDef {
 const TABS: readonly TabDef[] = [
   { id: 'setup', label: 'Web Trigger Setup', short: 'Setup', view: renderSetupTab },
   { id: 'advanced', label: 'Advanced Configuration', short: 'Advanced', view: renderMappingTab },
+  { id: 'rules', label: 'Rules', short: 'Rules', view: renderRulesTab },
   { id: 'deliveries', label: 'Deliveries', short: 'Deliveries', view: renderDeliveriesTab },
 ];
 

@@ -106,7 +106,7 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
       projectNote,
       'warning',
       `Saving moves the relay from ${saved} to ${projectSelect.value}`,
-      `Field, priority and issue type mappings belong to a project, so they start empty for ${projectSelect.value}. You will be asked to confirm.`,
+      `Field, priority and issue type mappings and the rules belong to a project, so they start empty for ${projectSelect.value}. Export the configuration under Rules first to keep a copy. You will be asked to confirm.`,
     );
   };
 
@@ -213,7 +213,7 @@ export function renderSetupTab(panel: HTMLElement, ctx: AppContext, place?: stri
       if (saved !== undefined && saved !== projectSelect.value) {
         const ok = await confirmAction({
           title: `Move the relay to ${projectSelect.value}?`,
-          message: `New alerts become ${projectSelect.value} issues. The field, priority and issue type mappings made for ${saved} are cleared; Reset under Advanced Configuration fills in the defaults for ${projectSelect.value}.`,
+          message: `New alerts become ${projectSelect.value} issues. The field, priority and issue type mappings and the rules made for ${saved} are cleared; Reset under Advanced Configuration fills in the defaults for ${projectSelect.value}.`,
           confirmLabel: `Move to ${projectSelect.value}`,
         });
         if (!ok) return;

@@ -1,0 +1,270 @@
+/**
+ * A list of values typed or picked into one labelled field, each shown as a chip with its own
+ * Remove button: events of a condition, labels, payload paths, IP ranges. With `suggest` it is an
+ * ARIA combobox whose listbox filters as one types (arrows move, Enter picks, Escape closes);
+ * with `resolve` only what it accepts becomes a chip (an event typed by its title is stored by its
+ * code). A chip change fires a bubbling `change` event, so forms notice it like any other edit.
+ */
+import { h, mount, uid } from './dom.ts';
+import { type Field, field } from './form-helpers.ts';
+
+export interface Suggestion {
+  value: string;
+  label: string;
+}
+
+export type Resolved = { ok: true; value: string } | { ok: false; message: string };
+
+export interface ChipInputOptions {
+  label: string;
+  hint?: string | Node;
+  values: readonly string[];
+  placeholder?: string;
+  /** Suggestions for what is typed (not those already chosen); absent: no listbox. */
+  suggest?(text: string): Suggestion[];
+  /** What typed text is stored as, or why it cannot be; absent: any non-empty text. */
+  resolve?(text: string): Resolved;
+  /** A comma ends a value while typing or pasting; off for patterns, which may contain commas. */
+  splitOnComma?: boolean;
+  /** The chip's text for a stored value (e.g. an event's title). */
+  chipText?(value: string): string;
+  mono?: boolean;
+  onChange(values: string[]): void;
+}
+
+export interface ChipInput extends Field {
+  values(): string[];
+  setValues(values: readonly string[]): void;
+  /** Turns text still in the input into chips; false when some of it was refused (and shown). */
+  commitPending(): boolean;
+}
+
+const MAX_SUGGESTIONS = 12;
+
+/** Case-insensitive search over code and title; codes that start with the text come first. */
+export function rankSuggestions(
+  items: readonly Suggestion[],
+  text: string,
+  exclude: readonly string[] = [],
+): Suggestion[] {
+  const wanted = text.trim().toLowerCase();
+  const taken = new Set(exclude);
+  const scored: { item: Suggestion; score: number }[] = [];
+  for (const item of items) {
+    if (taken.has(item.value)) continue;
+    const value = item.value.toLowerCase();
+    const label = item.label.toLowerCase();
+    let score = -1;
+    if (wanted === '') score = 3;
+    else if (value === wanted) score = 0;
+    else if (value.startsWith(wanted)) score = 1;
+    else if (label.startsWith(wanted)) score = 2;
+    else if (value.includes(wanted) || label.includes(wanted)) score = 3;
+    if (score >= 0) scored.push({ item, score });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score || a.item.value.localeCompare(b.item.value))
+    .slice(0, MAX_SUGGESTIONS)
+    .map((s) => s.item);
+}
+
+export function chipInput(options: ChipInputOptions): ChipInput {
+  let values = [...options.values];
+  let suggestions: Suggestion[] = [];
+  let active = -1;
+  const input = h('input', {
+    type: 'text',
+    class: `input chip-input__text${options.mono ? ' input--mono' : ''}`,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: options.placeholder,
+  });
+  const listId = uid('suggestions');
+  const listbox = h('ul', { class: 'chip-input__listbox', role: 'listbox', id: listId, hidden: true });
+  if (options.suggest) {
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', listId);
+  }
+  const chips = h('ul', { class: 'chip-list' });
+  const f = field(options.label, input, options.hint);
+  listbox.setAttribute('aria-label', `Suggestions for ${options.label}`);
+  chips.setAttribute('aria-label', options.label);
+  const box = h('div', { class: 'chip-input' }, chips, h('div', { class: 'chip-input__entry' }, input, listbox));
+  input.replaceWith(box);
+  box.addEventListener('click', (event) => {
+    if (event.target === box || event.target === chips) input.focus();
+  });
+
+  const changed = (): void => {
+    drawChips();
+    options.onChange([...values]);
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+
+  const drawChips = (): void => {
+    mount(
+      chips,
+      values.map((value, index) => {
+        const text = options.chipText ? options.chipText(value) : value;
+        const remove = h(
+          'button',
+          { type: 'button', class: 'chip__remove', 'aria-label': `Remove ${text}` },
+          h('span', { 'aria-hidden': 'true' }, '×'),
+        );
+        remove.addEventListener('click', () => {
+          values.splice(index, 1);
+          changed();
+          const next = chips.querySelectorAll<HTMLButtonElement>('.chip__remove')[Math.min(index, values.length - 1)];
+          (next ?? input).focus();
+        });
+        return h(
+          'li',
+          { class: 'chip' },
+          h('span', { class: `chip__text${options.mono ? ' mono' : ''}`, title: value }, text),
+          remove,
+        );
+      }),
+    );
+    chips.hidden = values.length === 0;
+  };
+
+  const close = (): void => {
+    listbox.hidden = true;
+    active = -1;
+    if (options.suggest) input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+  };
+
+  const drawSuggestions = (): void => {
+    if (!options.suggest) return;
+    suggestions = options.suggest(input.value).filter((s) => !values.includes(s.value));
+    if (suggestions.length === 0) {
+      close();
+      return;
+    }
+    active = Math.min(active, suggestions.length - 1);
+    mount(
+      listbox,
+      suggestions.map((s, index) => {
+        const item = h(
+          'li',
+          {
+            role: 'option',
+            id: `${listId}-${index}`,
+            class: `chip-input__option${index === active ? ' chip-input__option--active' : ''}`,
+            'aria-selected': String(index === active),
+          },
+          s.label,
+        );
+        // mousedown, not click: the input keeps focus, so no blur commits the half-typed text first.
+        item.addEventListener('mousedown', (event) => {
+          event.preventDefault();
+          add(s.value);
+          input.value = '';
+          drawSuggestions();
+        });
+        return item;
+      }),
+    );
+    listbox.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    if (active >= 0) {
+      input.setAttribute('aria-activedescendant', `${listId}-${active}`);
+      listbox.querySelector(`#${CSS.escape(`${listId}-${active}`)}`)?.scrollIntoView({ block: 'nearest' });
+    } else input.removeAttribute('aria-activedescendant');
+  };
+
+  const add = (value: string): void => {
+    if (!values.includes(value)) {
+      values.push(value);
+      changed();
+    }
+    f.setErrors([]);
+  };
+
+  const commit = (text: string): boolean => {
+    const pieces = options.splitOnComma === false ? [text] : text.split(/[,\n]/);
+    const refused: string[] = [];
+    const messages: string[] = [];
+    let added = false;
+    for (const piece of pieces.map((p) => p.trim()).filter((p) => p !== '')) {
+      const resolved: Resolved = options.resolve ? options.resolve(piece) : { ok: true, value: piece };
+      if (resolved.ok) {
+        if (!values.includes(resolved.value)) {
+          values.push(resolved.value);
+          added = true;
+        }
+      } else {
+        refused.push(piece);
+        messages.push(resolved.message);
+      }
+    }
+    if (added) changed();
+    input.value = refused.join(', ');
+    f.setErrors(messages);
+    return refused.length === 0;
+  };
+
+  input.addEventListener('input', () => {
+    f.setErrors([]);
+    if (options.splitOnComma !== false && /[,\n]/.test(input.value)) {
+      const last = Math.max(input.value.lastIndexOf(','), input.value.lastIndexOf('\n'));
+      const rest = input.value.slice(last + 1);
+      commit(input.value.slice(0, last));
+      input.value = input.value ? `${input.value}, ${rest}` : rest;
+    }
+    active = -1;
+    drawSuggestions();
+  });
+  input.addEventListener('focus', () => {
+    if (input.value !== '') drawSuggestions();
+  });
+  input.addEventListener('keydown', (event) => {
+    const open = !listbox.hidden;
+    if (event.key === 'ArrowDown' && options.suggest) {
+      event.preventDefault();
+      if (!open) drawSuggestions();
+      active = Math.min(active + 1, suggestions.length - 1);
+      drawSuggestions();
+    } else if (event.key === 'ArrowUp' && open) {
+      event.preventDefault();
+      active = Math.max(active - 1, 0);
+      drawSuggestions();
+    } else if (event.key === 'Enter') {
+      // Enter adds the value; it must never submit the form the field sits in.
+      event.preventDefault();
+      const chosen = open && active >= 0 ? suggestions[active] : undefined;
+      if (chosen) {
+        add(chosen.value);
+        input.value = '';
+      } else if (input.value.trim() !== '') {
+        commit(input.value);
+      }
+      close();
+    } else if (event.key === 'Escape' && open) {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    } else if (event.key === 'Backspace' && input.value === '' && values.length > 0) {
+      values.pop();
+      changed();
+    }
+  });
+  input.addEventListener('blur', () => {
+    close();
+    if (input.value.trim() !== '') commit(input.value);
+  });
+
+  drawChips();
+  return {
+    ...f,
+    values: () => [...values],
+    setValues(next) {
+      values = [...next];
+      changed();
+    },
+    commitPending: () => (input.value.trim() === '' ? true : commit(input.value)),
+  };
+}
