@@ -11,6 +11,8 @@ import { type Field, field } from './form-helpers.ts';
 export interface Suggestion {
   value: string;
   label: string;
+  /** What is searched besides the value (default: the label), e.g. an event's title without its category. */
+  search?: string;
 }
 
 export type Resolved = { ok: true; value: string } | { ok: false; message: string };
@@ -53,7 +55,7 @@ export function rankSuggestions(
   for (const item of items) {
     if (taken.has(item.value)) continue;
     const value = item.value.toLowerCase();
-    const label = item.label.toLowerCase();
+    const label = (item.search ?? item.label).toLowerCase();
     let score = -1;
     if (wanted === '') score = 3;
     else if (value === wanted) score = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigDto } from '#shared/admin-api-types.ts';
-import { inputFromConfig, setupInput } from '../../../web-admin/src/config-input.ts';
+import { inputFromConfig, previewRequest, setupInput } from '../../../web-admin/src/config-input.ts';
 
 const CONFIG: ConfigDto = {
   version: 4,
@@ -13,10 +13,25 @@ const CONFIG: ConfigDto = {
   fieldMappings: [{ fieldId: 'customfield_10050', source: 'remote_address' }],
   priorityMapping: { byEvent: { login_failure: '2' }, byCategory: {}, defaultPriorityId: '3' },
   issueTypeMapping: { byEvent: {}, byCategory: { security: '10005' } },
-  rules: [],
-  counterEvents: [],
-  wontDoResolutions: [],
-  groupFields: {},
+  rules: [
+    {
+      id: 'rule-failed-logins',
+      name: 'Failed logins',
+      enabled: true,
+      when: { match: 'all', clauses: [{ kind: 'event', in: ['login_failure'] }] },
+      actions: {
+        grouping: {
+          key: ['audit_event', 'username'],
+          windowMinutes: 60,
+          commentIntervalSeconds: 60,
+          reopenWindowHours: 24,
+        },
+      },
+    },
+  ],
+  counterEvents: [{ open: 'set_two_factor_off', close: 'set_two_factor_on', key: ['username'] }],
+  wontDoResolutions: ["Won't Do"],
+  groupFields: { occurrencesFieldId: 'customfield_10070' },
   redactionRetentionDays: 30,
   issueTypes: [],
   priorities: [],
@@ -36,6 +51,11 @@ describe('config-input', () => {
       fieldMappings: [{ fieldId: 'customfield_10050', source: 'remote_address' }],
       priorityMapping: { byEvent: { login_failure: '2' }, byCategory: {}, defaultPriorityId: '3' },
       issueTypeMapping: { byEvent: {}, byCategory: { security: '10005' } },
+      rules: CONFIG.rules,
+      counterEvents: CONFIG.counterEvents,
+      wontDoResolutions: ["Won't Do"],
+      groupFields: { occurrencesFieldId: 'customfield_10070' },
+      redactionRetentionDays: 30,
     });
   });
 
@@ -43,8 +63,23 @@ describe('config-input', () => {
     // Act
     const input = inputFromConfig(CONFIG);
     input.fieldMappings?.push({ fieldId: 'x', constant: 'y' });
+    input.rules?.[0]?.when.clauses.push({ kind: 'category', in: ['login'] });
+    input.counterEvents?.[0]?.key.push('x');
     // Assess
     expect(CONFIG.fieldMappings).toHaveLength(1);
+    expect(CONFIG.rules[0]?.when.clauses).toHaveLength(1);
+    expect(CONFIG.counterEvents[0]?.key).toEqual(['username']);
+  });
+
+  it('builds a preview request from the saved configuration and the draft, without version or section', () => {
+    // Act
+    const request = previewRequest(CONFIG, { rules: [], redactionRetentionDays: 7 });
+    // Assess
+    expect(request.draft).not.toHaveProperty('expectedVersion');
+    expect(request.draft).not.toHaveProperty('section');
+    expect(request.draft.rules).toEqual([]);
+    expect(request.draft.redactionRetentionDays).toBe(7);
+    expect(request.draft.fieldMappings).toEqual(CONFIG.fieldMappings);
   });
 
   it('starts a first save at version 0 with only project and issue type', () => {
@@ -65,7 +100,7 @@ describe('config-input', () => {
     expect(input.expectedVersion).toBe(4);
   });
 
-  it('empties project-specific mappings when the project changes', () => {
+  it('empties project-specific mappings and rules when the project changes, keeping Keeper-wide settings', () => {
     // Act
     const input = setupInput(CONFIG, 'OPS', '10010');
     // Assess
@@ -77,6 +112,11 @@ describe('config-input', () => {
       fieldMappings: [],
       priorityMapping: { byEvent: {}, byCategory: {} },
       issueTypeMapping: { byEvent: {}, byCategory: {} },
+      rules: [],
+      groupFields: {},
+      counterEvents: CONFIG.counterEvents,
+      wontDoResolutions: ["Won't Do"],
+      redactionRetentionDays: 30,
     });
   });
 });

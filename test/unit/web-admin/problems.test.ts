@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { matchProblems, normalizePath, problemsInSection } from '../../../web-admin/src/problems.ts';
+import {
+  matchProblems,
+  normalizePath,
+  placeProblems,
+  problemsInSection,
+  ruleIndices,
+} from '../../../web-admin/src/problems.ts';
 
 describe('problems', () => {
   it('normalizes bracket and slash paths to dot paths', () => {
@@ -76,5 +82,57 @@ describe('problems', () => {
     ];
     // Act / Assess
     expect(problemsInSection(problems, 'fieldMappings').map((p) => p.message)).toEqual(['a', 'c']);
+  });
+});
+
+describe('problems on the rules tab', () => {
+  const CONTROLS = [
+    'rules.0',
+    'rules.0.name',
+    'rules.2',
+    'rules.2.actions.assigneeAccountId',
+    'rules.2.actions.grouping.key',
+    'rules.2.when.clauses.0.values',
+    'counterEvents.1.close',
+  ];
+
+  it('puts a server problem on the control its path names', () => {
+    // Act
+    const placed = placeProblems(
+      [
+        { path: 'rules.2.actions.assigneeAccountId', message: 'cannot be assigned' },
+        { path: 'rules[2].actions.grouping.key[1]', message: 'not a field' },
+        { path: 'counterEvents.1.close', message: 'unknown event' },
+      ],
+      CONTROLS,
+    );
+    // Assess
+    expect(Object.fromEntries([...placed.byPath].map(([path, list]) => [path, list.map((p) => p.message)]))).toEqual({
+      'rules.2.actions.assigneeAccountId': ['cannot be assigned'],
+      'rules.2.actions.grouping.key': ['not a field'],
+      'counterEvents.1.close': ['unknown event'],
+    });
+    expect(placed.unmatched).toEqual([]);
+  });
+
+  it('falls back to the rule’s card for a path without a control of its own', () => {
+    // Act
+    const placed = placeProblems([{ path: 'rules.2.actions.route.projectKey', message: 'no such project' }], CONTROLS);
+    // Assess
+    expect([...placed.byPath.keys()]).toEqual(['rules.2']);
+  });
+
+  it('leaves problems of other sections for the summary', () => {
+    // Act
+    const placed = placeProblems([{ path: 'fieldMappings.0', message: 'x' }], CONTROLS);
+    // Assess
+    expect(placed.unmatched).toHaveLength(1);
+  });
+
+  it('tells which rules hold problems, so their editors open', () => {
+    // Act / Assess
+    expect([...ruleIndices(['rules.0.name', 'rules.12.when', 'rules', 'counterEvents.1', 'rules[3].id'])]).toEqual([
+      0, 12, 3,
+    ]);
   });
 });

@@ -61,7 +61,7 @@ export interface ConditionCatalogue {
 export function conditionCatalogue(ctx: RulesEditorContext): ConditionCatalogue {
   return {
     ctx,
-    events: ctx.events.map((e) => ({ value: e.event, label: eventLabel(e) })),
+    events: ctx.events.map((e) => ({ value: e.event, label: eventLabel(e), search: e.title })),
     categories: ctx.categories.map((c) => ({
       value: c,
       label: `${c} (${ctx.events.filter((e) => e.category === c).length} events)`,

@@ -12,6 +12,7 @@ import { h, mount, option, skeleton, withBusy } from '../dom.ts';
 import { explainDeliveryError } from '../explain-error.ts';
 import { formatTime, relativeTime } from '../format.ts';
 import { notify } from '../notifications.ts';
+import { shortId } from '../preview-summary.ts';
 import { hourlyChart } from './hourly-chart.ts';
 import type { TabHandle } from './tab-view.ts';
 
@@ -36,7 +37,19 @@ const FILTER_ORDER: readonly DeliveryStatus[] = [
   'queued',
   'delivering',
   'delivered',
+  'grouped',
+  'suppressed',
 ];
+
+type GroupRole = NonNullable<DeliveryDto['group']>['role'];
+
+/** How an alert took part in its group, as a lozenge. */
+export const GROUP_ROLE: Record<GroupRole, { label: string; tone: LozengeTone }> = {
+  opened: { label: 'Opened group', tone: 'inprogress' },
+  joined: { label: 'Joined group', tone: 'default' },
+  storm: { label: 'Storm', tone: 'moved' },
+  closed: { label: 'Closed issue', tone: 'success' },
+};
 
 const RETRYABLE: ReadonlySet<DeliveryStatus> = new Set(['failed', 'pending_configuration']);
 
@@ -92,6 +105,19 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
       h('span', { class: 'event-title', title: `Event code: ${item.event}` }, known ? known.title : item.event),
       known ? h('span', { class: 'visually-hidden' }, ` (${item.event})`) : null,
       item.alertName ? h('span', { class: 'muted small block' }, item.alertName) : null,
+      item.rule ? h('span', { class: 'small block delivery-rule' }, `Rule: ${item.rule.name}`) : null,
+    );
+  };
+
+  const groupLine = (item: DeliveryDto): HTMLElement | null => {
+    if (!item.group) return null;
+    const role = GROUP_ROLE[item.group.role] ?? { label: item.group.role, tone: 'default' as const };
+    return h(
+      'span',
+      { class: 'delivery-group', 'data-group-id': item.group.id, 'data-group-role': item.group.role },
+      lozenge(role.label, role.tone, { 'data-group-lozenge': item.group.role }),
+      ' ',
+      h('span', { class: 'mono small', title: `Group ${item.group.id}` }, shortId(item.group.id)),
     );
   };
 
@@ -129,6 +155,14 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
                   h('code', null, explained.original),
                 )
               : null,
+          )
+        : null,
+      item.redactedPaths && item.redactedPaths.length > 0
+        ? h(
+            'p',
+            { class: 'small delivery-redacted' },
+            h('strong', null, 'Redacted in the ticket: '),
+            item.redactedPaths.join(', '),
           )
         : null,
       item.droppedFields && item.droppedFields.length > 0
@@ -201,9 +235,11 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
                 title: item.lastDuplicateAt ? `Last ${formatTime(item.lastDuplicateAt, 'exact')}` : '',
               })
             : null,
+          item.escalated ? lozenge('Escalated', 'removed', { 'data-escalated': 'true' }) : null,
           item.test ? lozenge('Test', 'new') : null,
           item.parsed ? null : lozenge('Unparsed body', 'moved'),
         ),
+        groupLine(item),
       ),
       h(
         'td',
@@ -243,7 +279,10 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
       ),
       h(
         'td',
-        { 'data-label': 'Details', class: item.lastError || item.droppedFields?.length ? '' : 'cell-empty' },
+        {
+          'data-label': 'Details',
+          class: item.lastError || item.droppedFields?.length || item.redactedPaths?.length ? '' : 'cell-empty',
+        },
         problemsCell(item),
       ),
       h('td', { 'data-label': 'Action', class: retry ? 'cell-action' : 'cell-action cell-empty' }, retry),
