@@ -142,11 +142,13 @@ export function configRoutes(
       const config = await deps.configs.get();
       if (!config) throw new NotFoundError('Nothing to export: no configuration is saved yet');
       const document = toConfigDocument(config, deps.siteUrl, deps.clock.now());
-      return json(200, document satisfies AdminResponse<'exportConfig'>, {
+      const answer = json(200, document satisfies AdminResponse<'exportConfig'>, {
         headers: {
           'content-disposition': `attachment; filename="keeper-jira-relay-config-v${config.version}.json"`,
         },
       });
+      // Indented, one key per line: a team keeps the file in git and reads its diffs.
+      return { ...answer, body: `${JSON.stringify(document, null, 2)}\n` };
     },
 
     importConfig: async ({ event, session }) => {

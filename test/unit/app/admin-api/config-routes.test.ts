@@ -334,6 +334,7 @@ describe('config-routes', () => {
         source: { site: 'https://acme.atlassian.net', configVersion: 3 },
         config: { projectKey: 'SEC', defaultIssueTypeId: TASK, rules: [groupingRule] },
       });
+      expect(response.body).toMatch(/^\{\n {2}"format": "keeper-jira-relay\/config",\n/);
       expect(document.config.fieldMeta).toBeUndefined();
       expect(document.config.userDirectory).toBeUndefined();
     });
