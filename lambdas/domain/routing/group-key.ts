@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeeperAlert } from '#domain/alert/keeper-alert.ts';
-import type { CounterEvent } from '#domain/relay-config.ts';
+import type { CounterEvent, Grouping } from '#domain/relay-config.ts';
 import { fieldText } from './rule-conditions.ts';
 
 export interface GroupIdentity {
@@ -38,6 +38,15 @@ export function hourOf(at: Date): string {
 export function counterpartId(pair: CounterEvent, alert: KeeperAlert): string {
   const key = keyValues(alert, pair.key);
   return hashOf(['counter', pair.open, pair.close, ...pair.key.map((p) => `${p}=${key[p]}`)]);
+}
+
+/**
+ * How long after its latest occurrence a group takes repeats: its window, or longer when a done
+ * issue may still be reopened. Whether a repeat comments, reopens or starts a linked issue is
+ * decided when it is reported (`delivery/flush-group.ts`), with the issue's state at hand.
+ */
+export function liveSpanMs(group: Pick<Grouping, 'windowMinutes' | 'reopenWindowHours'>): number {
+  return Math.max(group.windowMinutes * 60_000, group.reopenWindowHours * 3_600_000);
 }
 
 /** The pair `alert` opens, if its event opens one. */
