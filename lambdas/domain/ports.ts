@@ -20,6 +20,12 @@ export type RelayCounter =
   | 'AlertsQueued'
   | 'AlertsParked'
   | 'AlertsFailed'
+  | 'AlertsSuppressed'
+  | 'AlertsGrouped'
+  /** Past a rule's hourly cap: joined the rule's storm issue instead of opening one. */
+  | 'StormAlerts'
+  /** Comments (one Jira edit each) reporting a group's repeats. */
+  | 'GroupComments'
   | 'WebhookAuthFailures';
 
 /** Levels measured by the scheduled sweep; alarms watch them. */

@@ -488,6 +488,7 @@ export function memoryDelivery(
     random: () => 0.5,
     log: silentLog,
     ledgerTtlDays: 90,
+    groups: new MemoryGroupStore(),
     ...overrides,
     ledger,
     queue,
