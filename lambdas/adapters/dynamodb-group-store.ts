@@ -19,8 +19,8 @@ import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-clien
 
 const GROUP_SK = 'GROUP';
 export const groupKey = (groupId: string) => ({ pk: `GROUP#${groupId}`, sk: GROUP_SK });
-const stormKey = (ruleId: string, hour: string) => ({ pk: `STORM#${ruleId}#${hour}`, sk: 'STORM' });
-const counterKey = (id: string) => ({ pk: `COUNTER#${id}`, sk: 'COUNTER' });
+export const stormKey = (ruleId: string, hour: string) => ({ pk: `STORM#${ruleId}#${hour}`, sk: 'STORM' });
+export const counterKey = (id: string) => ({ pk: `COUNTER#${id}`, sk: 'COUNTER' });
 
 const groupItemSchema = z.object({
   groupId: z.string(),
