@@ -18,6 +18,8 @@ import { liveSpanMs } from '#domain/routing/group-key.ts';
 import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
 
 const GROUP_SK = 'GROUP';
+/** Read-and-write rounds before giving up on a group that keeps changing. */
+const MAX_ROUNDS = 20;
 export const groupKey = (groupId: string) => ({ pk: `GROUP#${groupId}`, sk: GROUP_SK });
 export const stormKey = (ruleId: string, hour: string) => ({ pk: `STORM#${ruleId}#${hour}`, sk: 'STORM' });
 export const counterKey = (id: string) => ({ pk: `COUNTER#${id}`, sk: 'COUNTER' });
@@ -102,9 +104,11 @@ export class DynamoDbGroupStore implements GroupStore {
       );
       return result.Attributes ? { opened: true, replaced: parseGroup(result.Attributes) } : { opened: true };
     } catch (error) {
-      const current = conditionalCheckItem(error);
-      if (current) return { opened: false, current: parseGroup(current) };
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
+      const current = await this.#itemOf(error, group.groupId);
+      if (current) return { opened: false, current };
+      // Gone between the write and the read (TTL): try again as if it never existed.
+      return this.open(group);
     }
   }
 
@@ -112,10 +116,10 @@ export class DynamoDbGroupStore implements GroupStore {
     groupId: string,
     alertId: string,
     atMs: number,
-    options: { readonly maxPending: number; readonly expiresAt: number; readonly revive?: boolean },
+    options: { readonly maxPending: number; readonly expiresAt: number },
   ): Promise<{ kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }> {
     const values = { ':at': atMs, ':zero': 0, ':one': 1, ':id': alertId, ':exp': options.expiresAt };
-    const live = options.revive ? 'attribute_exists(pk)' : `attribute_exists(pk) AND ${LIVE}`;
+    const live = `attribute_exists(pk) AND ${LIVE}`;
     const notYet = 'openerAlertId <> :id AND NOT contains(pending, :id)';
     const seen = 'SET lastSeenAtMs = :at, windowEndsAtMs = :at + windowMs, expiresAt = :exp';
     try {
@@ -134,22 +138,20 @@ export class DynamoDbGroupStore implements GroupStore {
       return { kind: 'joined', group: parseGroup(result.Attributes ?? {}) };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      const item = conditionalCheckItem(error);
-      if (item === undefined) return { kind: 'missing' };
-      const group = parseGroup(item);
+      const group = await this.#itemOf(error, groupId);
+      if (group === undefined) return { kind: 'missing' };
       if (group.openerAlertId === alertId || group.pending.includes(alertId)) return { kind: 'already', group };
       const windowOver = group.lastSeenAtMs + liveSpanMs(group) < atMs;
-      if (!options.revive && windowOver && group.pending.length === 0 && group.overflow === 0)
+      if (windowOver && group.pending.length === 0 && group.overflow === 0)
         return { kind: 'expired', group };
       // The list is full: the occurrence is counted, its body stays in the ledger only.
-      return this.#joinCounted(groupId, values, options.revive === true);
+      return this.#joinCounted(groupId, values);
     }
   }
 
   async #joinCounted(
     groupId: string,
     values: Record<string, unknown>,
-    revive: boolean,
   ): Promise<{ kind: 'joined'; group: GroupRecord } | { kind: 'missing' | 'expired'; group?: GroupRecord }> {
     try {
       const result = await this.#client.send(
@@ -158,7 +160,8 @@ export class DynamoDbGroupStore implements GroupStore {
           Key: groupKey(groupId),
           UpdateExpression:
             'SET lastSeenAtMs = :at, windowEndsAtMs = :at + windowMs, expiresAt = :exp ADD #count :one, overflow :one',
-          ConditionExpression: revive ? 'attribute_exists(pk)' : `attribute_exists(pk) AND ${LIVE}`,
+          // A counted occurrence leaves no id behind: a retry of the same alert would count it again.
+          ConditionExpression: `attribute_exists(pk) AND ${LIVE} AND openerAlertId <> :id`,
           ExpressionAttributeNames: { '#count': 'count' },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -211,25 +214,30 @@ export class DynamoDbGroupStore implements GroupStore {
 
   async finishFlush(groupId: string, result: FlushResult): Promise<void> {
     // Joins only append and this worker holds the flush: the reported ones are the first of the list.
-    const removed = Array.from({ length: result.reportedPending }, (_, i) => `pending[${i}]`);
-    const remove = ['flushClaimUntilMs', 'flushDueAtMs', 'flushFailures', ...removed].join(', ');
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#tableName,
+    // The rest is written back on condition that no join came in between (else read again), rather
+    // than with `REMOVE pending[0], pending[1]`, whose index meaning emulators do not all share.
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const current = await this.get(groupId);
+      if (current === undefined) return;
+      const done = await this.#conditional({
         Key: groupKey(groupId),
         UpdateExpression:
-          'SET lastFlushAtMs = :at, recentTimesMs = :recent, escalated = :escalated ' +
-          `ADD reported :reported, overflow :overflow REMOVE ${remove}`,
-        ConditionExpression: 'attribute_exists(pk)',
+          'SET pending = :rest, lastFlushAtMs = :at, recentTimesMs = :recent, escalated = :escalated ' +
+          'ADD reported :reported, overflow :overflow REMOVE flushClaimUntilMs, flushDueAtMs, flushFailures',
+        ConditionExpression: 'size(pending) = :size',
         ExpressionAttributeValues: {
+          ':rest': current.pending.slice(result.reportedPending),
+          ':size': current.pending.length,
           ':at': result.atMs,
           ':recent': [...result.recentTimesMs],
           ':escalated': result.escalated,
           ':reported': result.reportedPending + result.reportedOverflow,
           ':overflow': -result.reportedOverflow,
         },
-      }),
-    );
+      });
+      if (done) return;
+    }
+    throw new Error(`Group ${groupId} kept changing while its report was being recorded`);
   }
 
   async abandonFlush(groupId: string, failures: number): Promise<void> {
@@ -312,6 +320,12 @@ export class DynamoDbGroupStore implements GroupStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
+  }
+
+  /** The item a failed condition saw: returned with the error by DynamoDB, read again where an emulator does not. */
+  async #itemOf(error: unknown, groupId: string): Promise<GroupRecord | undefined> {
+    const item = conditionalCheckItem(error);
+    return item ? parseGroup(item) : this.get(groupId);
   }
 
   /** One conditional update; false when its condition did not hold. */

@@ -179,8 +179,6 @@ export interface GroupStore {
       readonly maxPending: number;
       /** TTL after this occurrence, epoch seconds. */
       readonly expiresAt: number;
-      /** Join even though the window is over (a done issue about to be reopened). */
-      readonly revive?: boolean;
     },
   ): Promise<{ kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }>;
   /** Records the opener's issue (only while `openerAlertId` still opens the group). */

@@ -523,14 +523,14 @@ export class MemoryGroupStore implements GroupStore {
     groupId: string,
     alertId: string,
     atMs: number,
-    options: { maxPending: number; expiresAt: number; revive?: boolean },
+    options: { maxPending: number; expiresAt: number },
   ) {
     this.writes++;
     const group = this.groups.get(groupId);
     if (!group) return { kind: 'missing' as const };
     if (group.openerAlertId === alertId || group.pending.includes(alertId))
       return { kind: 'already' as const, group: structuredClone(group) };
-    if (!options.revive && !this.#live(group, atMs)) return { kind: 'expired' as const, group: structuredClone(group) };
+    if (!this.#live(group, atMs)) return { kind: 'expired' as const, group: structuredClone(group) };
     const full = group.pending.length >= options.maxPending;
     const next: GroupRecord = {
       ...group,
