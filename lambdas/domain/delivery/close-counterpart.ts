@@ -8,8 +8,8 @@
 import type { KeeperAlert } from '#domain/alert/keeper-alert.ts';
 import type { IssueTransition } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { counterpartId, pairClosedBy, pairOpenedBy } from '#domain/routing/group-key.ts';
-import { counterEventComment } from '#domain/ticket/group-comment.ts';
+import { counterpartId, groupOf, pairClosedBy, pairOpenedBy } from '#domain/routing/group-key.ts';
+import { counterEventComment, occurrenceOf } from '#domain/ticket/group-comment.ts';
 import type { AttemptOptions, DeliveryDeps } from './delivery-deps.ts';
 import type { Permit } from './jira-governor.ts';
 
@@ -40,6 +40,8 @@ export async function closeCounterpart(
   deps: DeliveryDeps,
   config: Pick<RelayConfig, 'counterEvents' | 'wontDoResolutions'>,
   alert: KeeperAlert,
+  record: { readonly alertId: string; readonly receivedAt: string },
+  redact: readonly string[],
   options: AttemptOptions,
 ): Promise<CloseResult> {
   const pair = pairClosedBy(config.counterEvents, alert);
@@ -54,7 +56,12 @@ export async function closeCounterpart(
     await deps.groups.deleteCounterpart(id, issueKey);
     return { kind: 'none' };
   }
-  const comment = counterEventComment({ closeEvent: alert.event, openEvent: pair.open, key: pair.key, alert });
+  const comment = counterEventComment({
+    openEvent: pair.open,
+    closeEvent: pair.close,
+    key: groupOf(alert, 'counter', pair.key).key,
+    occurrence: occurrenceOf({ ...record, rawBody: alert.rawText }, redact),
+  }).document;
   let transitioned = false;
   if (state.statusCategory !== 'done') {
     const listTurn = await deps.governor.permit(options);

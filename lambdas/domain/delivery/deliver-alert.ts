@@ -107,18 +107,20 @@ export async function attemptDelivery(
   }
   const alert = parseAlertBody(claimed.rawBody);
   try {
+    const decision = decideAlert(alert, config);
     // An earlier attempt that may have created the issue already went past the steps before the create.
     if (!uncertain && !claimed.test) {
-      const closed = await closeCounterpart(deps, config, alert, options);
+      const closed = await closeCounterpart(deps, config, alert, claimed, decision.redact, options);
       if (closed.kind === 'wait') return await waitFor(deps, claimed, closed.permit, false);
-      if (closed.kind === 'closed') return await markHandled(deps, claimed, alert, undefined, config, closed.issueKey);
+      if (closed.kind === 'closed')
+        return await markHandled(deps, claimed, alert, decision, config, { status: 'resolved', issueKey: closed.issueKey });
     }
     // "Test Web Trigger" always shows a ticket: rules route it, but never suppress or group it.
-    const decision = decideAlert(alert, config);
-    if (decision.suppress && !claimed.test) return await markHandled(deps, claimed, alert, decision, config);
+    if (decision.suppress && !claimed.test)
+      return await markHandled(deps, claimed, alert, decision, config, { status: 'suppressed' });
     const placement: Placement = claimed.test ? { kind: 'single' } : await placeAlert(deps, claimed, alert, decision);
     if (placement.kind === 'joined')
-      return await markHandled(deps, claimed, alert, decision, config, placement.group.issueKey, placement.group);
+      return await markHandled(deps, claimed, alert, decision, config, { status: 'grouped', group: placement.group });
     const group = placement.kind === 'opened' ? placement.group : undefined;
     const context = {
       alertId,
@@ -325,37 +327,43 @@ async function markHandled(
   deps: DeliveryDeps,
   record: AlertRecord,
   alert: KeeperAlert,
-  decision: AlertDecision | undefined,
+  decision: AlertDecision,
   config: RelayConfig,
-  issueKey?: string,
-  group?: GroupRecord,
+  handled:
+    | { readonly status: 'suppressed' }
+    | { readonly status: 'grouped'; readonly group: GroupRecord }
+    | { readonly status: 'resolved'; readonly issueKey: string },
 ): Promise<DeliveryOutcome> {
   const now = deps.clock.now().toISOString();
-  const status = decision === undefined ? 'delivered' : group ? 'grouped' : 'suppressed';
+  const group = handled.status === 'grouped' ? handled.group : undefined;
+  const issueKey = handled.status === 'resolved' ? handled.issueKey : group?.issueKey;
   const url = issueKey ? issueUrl(deps.siteUrl, issueKey) : undefined;
   await deps.ledger.update(record.alertId, {
-    status,
+    // A closing counter-event is delivered: its alert is on the issue it closed.
+    status: handled.status === 'resolved' ? 'delivered' : handled.status,
     updatedAt: now,
     claimUntil: undefined,
     lastError: undefined,
     nextAttemptAt: undefined,
     ...(issueKey && url ? { issueKey, issueUrl: url } : {}),
-    ...(status === 'delivered' ? { deliveredAt: now, groupRole: 'closed' as const } : {}),
-    ...(decision ? routingFields(decision, group, 'joined') : {}),
+    ...routingFields(decision, group, 'joined'),
+    ...(handled.status === 'resolved' ? { deliveredAt: now, groupRole: 'closed' as const } : {}),
   });
-  if (decision) await redactStored(deps, record, alert, decision, config);
-  if (status === 'grouped' && group) {
-    deps.metrics.count('AlertsGrouped');
-    await scheduleFlush(deps, group);
-    return { kind: 'grouped', alertId: record.alertId, groupId: group.groupId, ...(issueKey && url ? { issueKey, issueUrl: url } : {}) };
+  await redactStored(deps, record, alert, decision, config);
+  const { alertId } = record;
+  switch (handled.status) {
+    case 'grouped':
+      deps.metrics.count('AlertsGrouped');
+      await scheduleFlush(deps, handled.group);
+      return { kind: 'grouped', alertId, groupId: handled.group.groupId, ...(issueKey && url ? { issueKey, issueUrl: url } : {}) };
+    case 'suppressed':
+      deps.log.info('Alert suppressed by a rule', { alertId, ruleId: decision.rule?.id });
+      deps.metrics.count('AlertsSuppressed');
+      return { kind: 'suppressed', alertId };
+    case 'resolved':
+      deps.metrics.count('AlertsDelivered');
+      return { kind: 'resolved', alertId, issueKey: handled.issueKey, issueUrl: url as string };
   }
-  if (status === 'suppressed') {
-    deps.log.info('Alert suppressed by a rule', { alertId: record.alertId, ruleId: decision?.rule?.id });
-    deps.metrics.count('AlertsSuppressed');
-    return { kind: 'suppressed', alertId: record.alertId };
-  }
-  deps.metrics.count('AlertsDelivered');
-  return { kind: 'resolved', alertId: record.alertId, issueKey: issueKey as string, issueUrl: url as string };
 }
 
 /** The ledger fields that say which rule matched and how the alert took part in its group. */

@@ -7,15 +7,20 @@
  * outside the reopen window, no way out of done, or after the grouping window). Runs as a queued
  * task (`flush-group`), claimed so one worker reports a group at a time.
  */
-import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import type { AlertRecord } from '#domain/alert-record.ts';
 import { JiraRejectedError, JiraTransientError } from '#domain/errors.ts';
 import type { FollowUpReason, GroupRecord, IssueState, IssueTransition } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { reachedThreshold, recentTimes } from '#domain/routing/escalation.ts';
 import { targetOf } from '#domain/routing/target-project.ts';
-import { groupFieldValues, occurrencesComment, reopenComment } from '#domain/ticket/group-comment.ts';
-import { redactAlert } from '#domain/ticket/redact.ts';
+import {
+  type GroupComment,
+  occurrenceOf,
+  occurrencesComment,
+  reopenComment,
+  stormComment,
+} from '#domain/ticket/group-comment.ts';
+import { groupFieldValues } from '#domain/ticket/group-fields.ts';
 import { type AttemptOptions, CLAIM_SECONDS, type DeliveryDeps } from './delivery-deps.ts';
 import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 
@@ -105,7 +110,7 @@ async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: Att
   if (state.statusCategory === 'done') {
     const verdict = reopenVerdict(config, group, state, nowMs);
     if (verdict !== 'reopen') return followUp(deps, group, verdict);
-    const moved = await reopen(deps, group.issueKey, state, options);
+    const moved = await reopen(deps, group, state, options, first?.receivedAt ?? new Date(nowMs).toISOString());
     if (moved === 'wait') return { kind: 'later', delaySeconds: 5 };
     if (moved === undefined) return followUp(deps, group, 'no-reopen');
     reopened = { fromStatus: state.statusName };
@@ -146,17 +151,20 @@ export function reopenTransition(transitions: readonly IssueTransition[]): Issue
 
 async function reopen(
   deps: DeliveryDeps,
-  issueKey: string,
+  group: GroupRecord,
   state: IssueState,
   options: AttemptOptions,
+  receivedAt: string,
 ): Promise<IssueTransition | undefined | 'wait'> {
+  const issueKey = group.issueKey as string;
   const listTurn = await deps.governor.permit(options);
   if (listTurn.kind === 'wait') return 'wait';
   const transition = reopenTransition(await deps.tracker.listTransitions(issueKey));
   if (transition === undefined) return undefined;
   const moveTurn = await deps.governor.permit(options);
   if (moveTurn.kind === 'wait') return 'wait';
-  await deps.tracker.transitionIssue(issueKey, transition.id, reopenComment(state.statusName, transition.toStatusName));
+  const comment = reopenComment({ fromStatus: state.statusName, key: group.key, receivedAt, ruleName: group.ruleName });
+  await deps.tracker.transitionIssue(issueKey, transition.id, comment);
   deps.log.info('Group issue reopened', { issueKey, transition: transition.name });
   return transition;
 }
@@ -176,25 +184,34 @@ async function report(
   const times = [...group.recentTimesMs, ...records.map((r) => Date.parse(r.receivedAt))];
   const escalate = escalation !== undefined && group.escalated !== true && reachedThreshold(times, escalation);
   const target = targetOf(config, rule?.actions.route?.projectKey ?? config.project.key);
-  const redact = rule?.actions.redact ?? [];
-  const occurrences = records.map((record) => {
-    const parsed = parseAlertBody(record.rawBody);
-    // The ledger body of a repeat is redacted when it joins; a crash in between must not leak it here.
-    const alert = redact.length > 0 ? redactAlert(parsed, redact).alert : parsed;
-    return { alertId: record.alertId, receivedAt: record.receivedAt, alert };
-  });
+  // The comment shows no redacted value, even if a crash left a repeat's ledger body unredacted.
+  const occurrences = records.map((record) => occurrenceOf(record, rule?.actions.redact ?? []));
   const priorityName = escalate ? priorityNameOf(target.fieldMeta, escalation.priorityId) : undefined;
-  const built = occurrencesComment({
-    groupKey: group.key,
+  const built = commentFor(group, {
     total: group.count,
     occurrences,
-    overflow: group.overflow,
-    ...(escalate ? { escalation: { ...escalation, priorityName: priorityName ?? escalation.priorityId, ruleName: group.ruleName } } : {}),
+    firstAt: occurrences[0]?.receivedAt ?? new Date(nowMs).toISOString(),
+    lastAt: occurrences.at(-1)?.receivedAt ?? new Date(nowMs).toISOString(),
+    ...(group.overflow > 0 ? { withoutBodies: group.overflow } : {}),
+    ...(escalate
+      ? {
+          escalation: {
+            priorityName: priorityName ?? escalation.priorityId,
+            occurrences: escalation.occurrences,
+            withinMinutes: escalation.withinMinutes,
+            ruleName: group.ruleName,
+          },
+        }
+      : {}),
     ...(reopened ? { reopened } : {}),
+    ruleName: group.ruleName,
   });
   const lastSeenAt = new Date(Math.max(group.lastSeenAtMs, ...times)).toISOString();
   const fields = {
-    ...groupFieldValues(config, target, { count: group.count, lastSeenAt }),
+    ...groupFieldValues(config, target.fieldMeta[rule?.actions.route?.issueTypeId ?? config.defaultIssueTypeId], {
+      count: group.count,
+      lastSeenAt,
+    }),
     ...(escalate ? { priority: { id: escalation.priorityId } } : {}),
   };
   const turn = await deps.governor.permit(options);
@@ -233,6 +250,13 @@ async function report(
   }
   deps.metrics.count('GroupComments');
   return { kind: 'reported', issueKey, occurrences: records.length + group.overflow, escalated: escalate };
+}
+
+/** A storm issue counts alerts of its rule for the hour; any other group counts repeats of its key. */
+function commentFor(group: GroupRecord, input: Omit<Parameters<typeof occurrencesComment>[0], 'key'>): GroupComment {
+  if (!group.storm) return occurrencesComment({ ...input, key: group.key });
+  const { reopened: _reopened, ...rest } = input;
+  return stormComment({ ...rest, ruleName: group.ruleName, hour: group.key['hour'] ?? '' });
 }
 
 /** The edit, or without its fields when Jira refuses them (the comment is what must not be lost). */
