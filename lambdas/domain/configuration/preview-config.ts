@@ -254,27 +254,28 @@ export function simulate(config: RelayConfig, alerts: readonly SampleAlert[]): S
         issue: open.issue,
       };
     } else if (ruleId !== undefined && overCap()) {
-      const storm = stormGroupOf(ruleId, hour);
+      const stormId = stormGroupOf(ruleId, hour).groupId;
       const intervalSeconds = decision.grouping?.commentIntervalSeconds ?? DEFAULT_COMMENT_INTERVAL_SECONDS;
-      let issue = storms.get(storm.groupId);
+      let storm = storms.get(stormId);
       let escalated = false;
-      if (issue === undefined) {
-        issue = startGroup(storm.groupId, sample, at, intervalSeconds, ticketShape(config, decision, alert));
-        storms.set(storm.groupId, issue);
+      if (storm === undefined) {
+        // The first alert past the cap opens the rule's storm issue for this hour.
+        storm = startGroup(stormId, sample, at, intervalSeconds, ticketShape(config, decision, alert));
+        storms.set(stormId, storm);
         totals.tickets += 1;
       } else {
-        escalated = join(issue, at, decision.escalation);
+        escalated = join(storm, at, decision.escalation);
       }
       totals.storm += 1;
       if (escalated) totals.escalated += 1;
       result = {
-        outcome: outcomeOf('storm', issue.issue, {
-          group: { id: issue.id, openedBy: issue.openedBy },
+        outcome: outcomeOf('storm', storm.issue, {
+          group: { id: storm.id, openedBy: storm.openedBy },
           escalated,
           redactedPaths,
         }),
-        openedBy: issue.openedBy,
-        issue: issue.issue,
+        openedBy: storm.openedBy,
+        issue: storm.issue,
       };
     } else {
       const issue = ticketShape(config, decision, alert);
