@@ -12,6 +12,7 @@
  * known path with another method 405 METHOD_NOT_ALLOWED.
  */
 import type {
+  ConfigDocumentDto,
   ConfigDto,
   ConfigInputDto,
   ConfigVersionDto,
@@ -22,6 +23,8 @@ import type {
   HourBucketDto,
   IssueTypeDto,
   KeeperFieldDto,
+  PreviewDto,
+  PreviewRequestDto,
   PriorityDto,
   ProjectDto,
   SessionDto,
@@ -58,6 +61,9 @@ export interface AdminApiContract {
   saveConfig: { request: ConfigInputDto; response: { config: ConfigDto } };
   resetConfig: { request: { projectKey?: string }; response: { config: ConfigDto } };
   configHistory: { response: { versions: ConfigVersionDto[] } };
+  previewConfig: { request: PreviewRequestDto; response: PreviewDto };
+  exportConfig: { response: ConfigDocumentDto };
+  importConfig: { request: { document: ConfigDocumentDto; expectedVersion: number }; response: { config: ConfigDto } };
   generateToken: { response: { token: string; createdAt: string } };
   revokeToken: { response: void };
   testAlert: { response: WebhookResultDto };
@@ -100,6 +106,27 @@ export const adminRoutes = {
   /** Keeper's documented defaults for the given (or current) project. */
   resetConfig: { method: 'POST', path: '/api/config/reset', needsSession: true },
   configHistory: { method: 'GET', path: '/api/config/history', needsSession: true },
+  /**
+   * The draft evaluated over the alerts received in the last 24 h (at most the newest 1,000, test
+   * alerts left out), next to today's configuration. Reads only: no Jira write, no ledger write. The
+   * draft takes the saved configuration's Jira metadata; a project it does not cover (another target
+   * project, a new routed project, an issue type whose screen was not loaded) is read from Jira with
+   * list calls. 400 VALIDATION_FAILED when the draft is malformed or names a project Jira does not list.
+   */
+  previewConfig: { method: 'POST', path: '/api/config/preview', needsSession: true },
+  /**
+   * The saved configuration's choices as a versioned document, sent as a download
+   * (`Content-Disposition: attachment; filename="keeper-jira-relay-config-v<version>.json"`).
+   * 404 NOT_FOUND when nothing is saved yet.
+   */
+  exportConfig: { method: 'GET', path: '/api/config/export', needsSession: true },
+  /**
+   * Reads a document and saves its choices exactly like `PUT /api/config` (checked against live
+   * Jira): 400 VALIDATION_FAILED with `problems` for a document of another format, a newer format
+   * version, a schema problem or a configuration Jira would not accept; 409 CONFLICT on a stale
+   * `expectedVersion`.
+   */
+  importConfig: { method: 'POST', path: '/api/config/import', needsSession: true },
   /** 201; generates or regenerates the webhook token, shown this once. */
   generateToken: { method: 'POST', path: '/api/token', needsSession: true },
   /** 204 */

@@ -6,6 +6,7 @@
 
 import * as z from 'zod/mini';
 import { eventCatalog } from '#domain/alert/event-catalog.ts';
+import { configChoicesSchema, readConfigDocument, toConfigDocument } from '#domain/configuration/config-document.ts';
 import {
   type ConfigInput,
   prioritiesOnScreens,
@@ -13,8 +14,10 @@ import {
   saveConfiguration,
 } from '#domain/configuration/configure-relay.ts';
 import { observedEmails } from '#domain/configuration/observed-emails.ts';
+import { previewConfiguration } from '#domain/configuration/preview-config.ts';
+import { previewDraft } from '#domain/configuration/preview-draft.ts';
 import { CONFIG_SECTIONS } from '#domain/configuration/validate-config.ts';
-import { ValidationError } from '#domain/errors.ts';
+import { NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { Actor, AdminSession } from '#domain/ports.ts';
 import type { AdminResponse } from '#shared/admin-api-routes.ts';
 import { json } from '#shared/http.ts';
@@ -23,32 +26,17 @@ import { toConfigDto, toConfigVersionDtos, toFieldDto, toKeeperFieldDtos } from 
 import { parseJsonBody } from './request-input.ts';
 import type { AdminRouteHandlers } from './router.ts';
 
-const configInputSchema = z.object({
+const configInputSchema = z.extend(configChoicesSchema, {
   expectedVersion: z.number().check(z.int(), z.nonnegative()),
-  projectKey: z.string().check(z.minLength(1, 'Choose a target project')),
-  defaultIssueTypeId: z.string().check(z.minLength(1, 'Choose a default issue type')),
-  summaryTemplate: z.optional(z.string().check(z.maxLength(500))),
-  parentIssueKey: z.optional(z.string()),
-  fieldMappings: z.optional(
-    z.array(
-      z.object({
-        fieldId: z.string().check(z.minLength(1)),
-        source: z.optional(z.string().check(z.minLength(1))),
-        constant: z.optional(z.string()),
-      }),
-    ),
-  ),
-  priorityMapping: z.optional(
-    z.object({
-      byEvent: z.record(z.string(), z.string()),
-      byCategory: z.record(z.string(), z.string()),
-      defaultPriorityId: z.optional(z.string()),
-    }),
-  ),
-  issueTypeMapping: z.optional(
-    z.object({ byEvent: z.record(z.string(), z.string()), byCategory: z.record(z.string(), z.string()) }),
-  ),
   section: z.optional(z.enum(CONFIG_SECTIONS)),
+});
+
+const previewInputSchema = z.object({ draft: configChoicesSchema });
+
+// The document is read by `readConfigDocument`, which names each of its problems.
+const importInputSchema = z.object({
+  document: z.unknown(),
+  expectedVersion: z.number().check(z.int(), z.nonnegative()),
 });
 
 const resetInputSchema = z.object({ projectKey: z.optional(z.string()) });
@@ -74,6 +62,9 @@ export function configRoutes(
   | 'saveConfig'
   | 'resetConfig'
   | 'configHistory'
+  | 'previewConfig'
+  | 'exportConfig'
+  | 'importConfig'
   | 'events'
   | 'keeperFields'
 > {
@@ -136,6 +127,41 @@ export function configRoutes(
       return json(200, {
         versions: toConfigVersionDtos(versions, HISTORY_VERSIONS),
       } satisfies AdminResponse<'configHistory'>);
+    },
+
+    previewConfig: async ({ event, session }) => {
+      const { draft } = parseJsonBody(event, previewInputSchema);
+      const saved = await deps.configs.get();
+      // Only list calls reach Jira (metadata the saved configuration does not cover); nothing is written.
+      const config = await previewDraft(deps.tracker, draft, saved, { actor: actorOf(session), now: deps.clock.now() });
+      const preview = await previewConfiguration({ ledger: deps.ledger, clock: deps.clock }, config, saved);
+      return json(200, preview satisfies AdminResponse<'previewConfig'>);
+    },
+
+    exportConfig: async () => {
+      const config = await deps.configs.get();
+      if (!config) throw new NotFoundError('Nothing to export: no configuration is saved yet');
+      const document = toConfigDocument(config, deps.siteUrl, deps.clock.now());
+      const answer = json(200, document satisfies AdminResponse<'exportConfig'>, {
+        headers: {
+          'content-disposition': `attachment; filename="keeper-jira-relay-config-v${config.version}.json"`,
+        },
+      });
+      // Indented, one key per line: a team keeps the file in git and reads its diffs.
+      return { ...answer, body: `${JSON.stringify(document, null, 2)}\n` };
+    },
+
+    importConfig: async ({ event, session }) => {
+      const body = parseJsonBody(event, importInputSchema);
+      const choices = readConfigDocument(body.document);
+      const saved = await saveConfiguration(
+        configureDeps,
+        { ...choices, expectedVersion: body.expectedVersion },
+        actorOf(session),
+        () => observedEmails(deps.ledger),
+      );
+      deps.log.info('Configuration imported', { version: saved.version, project: saved.project.key });
+      return json(200, { config: toConfigDto(saved) } satisfies AdminResponse<'importConfig'>);
     },
 
     // The catalogue is read-only and shared, so it is not checked against the contract's mutable arrays.

@@ -127,14 +127,21 @@ export function toFieldDto(meta: JiraFieldMeta): FieldDto {
  * Caps of the strings a delivery carries (characters): every DTO stays a few kilobytes, whatever an
  * alert or Jira put into the ledger, so a page of them is bounded by its item count too.
  */
-export const DELIVERY_TEXT_CAPS = { name: 255, url: 2048, error: 1000, reason: 300, droppedFields: 20 } as const;
+export const DELIVERY_TEXT_CAPS = {
+  name: 255,
+  url: 2048,
+  error: 1000,
+  reason: 300,
+  droppedFields: 20,
+  redactedPaths: 20,
+} as const;
 
 function capped(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export function toDeliveryDto(record: AlertListing): DeliveryDto {
-  const { name, url, error, reason, droppedFields } = DELIVERY_TEXT_CAPS;
+  const { name, url, error, reason, droppedFields, redactedPaths } = DELIVERY_TEXT_CAPS;
   return {
     alertId: record.alertId,
     receivedAt: record.receivedAt,
@@ -164,6 +171,16 @@ export function toDeliveryDto(record: AlertListing): DeliveryDto {
     ...(record.lastDuplicateAt ? { lastDuplicateAt: record.lastDuplicateAt } : {}),
     test: record.test === true,
     parsed: record.parsed,
+    ...(record.ruleId
+      ? { rule: { id: capped(record.ruleId, name), name: capped(record.ruleName ?? record.ruleId, name) } }
+      : {}),
+    ...(record.groupId && record.groupRole
+      ? { group: { id: capped(record.groupId, name), role: record.groupRole } }
+      : {}),
+    ...(record.escalated ? { escalated: true } : {}),
+    ...(record.redactedPaths && record.redactedPaths.length > 0
+      ? { redactedPaths: record.redactedPaths.slice(0, redactedPaths).map((path) => capped(path, name)) }
+      : {}),
   };
 }
 

@@ -71,7 +71,7 @@ export function prioritiesOnScreens(screens: Iterable<readonly JiraFieldMeta[]>)
 
 /** Loads the metadata of `projectKey` for the given issue types (createmeta, every page). */
 export async function loadProjectMetadata(
-  tracker: IssueTracker,
+  tracker: Pick<IssueTracker, 'listProjects' | 'listIssueTypes' | 'listCreateFields'>,
   projectKey: string,
   issueTypeIds: (types: JiraIssueType[]) => string[],
 ): Promise<ProjectMetadata> {

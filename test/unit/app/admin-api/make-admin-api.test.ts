@@ -169,8 +169,11 @@ describe('make-admin-api', () => {
       }),
     );
 
-    // Assess: a known route may refuse its input (400, 404 for an unknown alert), never answer "no such route"
-    const unserved = answers.filter(([name, status]) => status === 405 || (status === 404 && name !== 'retryDelivery'));
+    // Assess: a known route may refuse its input (400, 404 for an unknown alert or nothing to export), never answer "no such route"
+    const notFoundAllowed = new Set(['retryDelivery', 'exportConfig']);
+    const unserved = answers.filter(
+      ([name, status]) => status === 405 || (status === 404 && !notFoundAllowed.has(name)),
+    );
     expect(unserved).toEqual([]);
   });
 
@@ -515,5 +518,55 @@ describe('make-admin-api status of the Jira grant', () => {
       'new-failed',
     ]);
     expect(unknown.statusCode).toBe(400);
+  });
+
+  it('filters deliveries by the grouped and suppressed statuses of rules', async () => {
+    // Prepare
+    const { api, ledger } = setup();
+    await ledger.record(stored('joined', 'grouped', '2026-11-23T11:30:00.000Z'));
+    await ledger.record(stored('quiet', 'suppressed', '2026-11-23T11:20:00.000Z'));
+    await ledger.record(stored('ticket', 'delivered', '2026-11-23T11:10:00.000Z'));
+
+    // Act
+    const grouped = await api(call('GET', '/api/deliveries?status=grouped', { session: 'live' }));
+    const suppressed = await api(call('GET', '/api/deliveries?status=suppressed', { session: 'live' }));
+
+    // Assess
+    expect(grouped.statusCode).toBe(200);
+    expect(JSON.parse(grouped.body ?? '').items.map((i: { alertId: string }) => i.alertId)).toEqual(['joined']);
+    expect(JSON.parse(suppressed.body ?? '').items.map((i: { alertId: string }) => i.alertId)).toEqual(['quiet']);
+  });
+
+  it('shows the rule, the group, the escalation and the redacted paths of a delivery', async () => {
+    // Prepare
+    const { api, ledger } = setup();
+    await ledger.record({
+      ...stored('joined', 'grouped'),
+      ruleId: 'failed-logins',
+      ruleName: 'Failed logins per user',
+      groupId: '0123456789abcdef0123456789abcdef',
+      groupRole: 'joined',
+      escalated: true,
+      redactedPaths: ['remote_address', 'event.record_uid'],
+    });
+    await ledger.record(stored('plain', 'delivered', '2026-11-23T10:00:00.000Z'));
+
+    // Act
+    const response = await api(call('GET', '/api/deliveries', { session: 'live' }));
+
+    // Assess
+    const [joined, plain] = JSON.parse(response.body ?? '').items;
+    expect(joined).toMatchObject({
+      alertId: 'joined',
+      status: 'grouped',
+      rule: { id: 'failed-logins', name: 'Failed logins per user' },
+      group: { id: '0123456789abcdef0123456789abcdef', role: 'joined' },
+      escalated: true,
+      redactedPaths: ['remote_address', 'event.record_uid'],
+    });
+    expect(plain.rule).toBeUndefined();
+    expect(plain.group).toBeUndefined();
+    expect(plain.escalated).toBeUndefined();
+    expect(plain.redactedPaths).toBeUndefined();
   });
 });
