@@ -206,12 +206,8 @@ export function simulate(config: RelayConfig, alerts: readonly SampleAlert[]): S
       outcome,
     });
 
-    // A suppressed alert is never sent to Jira, so it cannot close anything either.
-    if (decision.suppress) {
-      totals.suppressed += 1;
-      return done(outcomeOf('suppressed', { projectKey: decision.projectKey }));
-    }
-
+    // A counter-event closes its opener's issue first, like delivery does: a rule that suppresses the
+    // closing event's own ticket (routine noise) still lets it resolve the issue it undoes.
     const closing = pairClosedBy(config.counterEvents, alert);
     const closes = closing === undefined ? undefined : counterpartId(closing, alert);
     const opener = closes === undefined ? undefined : openPairs.get(closes);
@@ -219,6 +215,11 @@ export function simulate(config: RelayConfig, alerts: readonly SampleAlert[]): S
       openPairs.delete(closes);
       totals.closed += 1;
       return done(outcomeOf('close-issue', opener.issue, { group: { id: closes, openedBy: opener.openedBy } }));
+    }
+
+    if (decision.suppress) {
+      totals.suppressed += 1;
+      return done(outcomeOf('suppressed', { projectKey: decision.projectKey }));
     }
 
     const redactedPaths = present(decision.redact, alert);
