@@ -38,12 +38,20 @@ export type FlushOutcome =
   | { readonly kind: 'nothing' };
 
 /**
+ * When the group's next comment may be written: one interval after the last one, the first one an
+ * interval after the group's first alert (so a burst's first repeats share one comment).
+ */
+export function nextCommentAt(group: Pick<GroupRecord, 'lastFlushAtMs' | 'openedAtMs' | 'commentIntervalSeconds'>): number {
+  return (group.lastFlushAtMs ?? group.openedAtMs) + group.commentIntervalSeconds * 1000;
+}
+
+/**
  * Queues the group's flush unless one is due already: right away when the last comment is older
  * than the interval, else when the interval ends.
  */
 export async function scheduleFlush(deps: DeliveryDeps, group: GroupRecord): Promise<void> {
   const nowMs = deps.clock.now().getTime();
-  const dueAtMs = Math.max(nowMs, (group.lastFlushAtMs ?? 0) + group.commentIntervalSeconds * 1000);
+  const dueAtMs = Math.max(nowMs, nextCommentAt(group));
   if (!(await deps.groups.scheduleFlush(group.groupId, dueAtMs, nowMs - FLUSH_LOST_AFTER_MS))) return;
   await deps.queue.enqueue({ task: 'flush-group', groupId: group.groupId }, delaySeconds(dueAtMs - nowMs));
 }
@@ -92,7 +100,7 @@ async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: Att
     await deps.groups.abandonFlush(group.groupId, 0);
     return { kind: 'nothing' };
   }
-  const dueAtMs = (group.lastFlushAtMs ?? 0) + group.commentIntervalSeconds * 1000;
+  const dueAtMs = nextCommentAt(group);
   if (nowMs < dueAtMs) return { kind: 'later', delaySeconds: delaySeconds(dueAtMs - nowMs) };
   const config = await deps.config();
   if (config === undefined) return { kind: 'later', delaySeconds: MAX_DELAY_SECONDS };
