@@ -318,12 +318,8 @@ describe('jira stand-in: per-issue write limits on edits, transitions and links'
     const later = await alice.put(`/issue/${key}`, { fields: { summary: 'after the window' } });
 
     // Assess
-    expect(statuses).toEqual([
-      ...Array(14)
-        .fill(204)
-        .map((s, i) => (i % 2 === 1 ? 201 : s)),
-      ...Array(6).fill(204),
-    ]);
+    // Seven edits (204) each followed by a comment (201), then six transitions (204).
+    expect(statuses).toEqual([...Array.from({ length: 7 }, () => [204, 201]).flat(), ...Array(6).fill(204)]);
     for (const refused of [edit, transition, comment]) {
       expect(refused.status).toBe(429);
       expect(refused.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
