@@ -138,12 +138,7 @@ export async function readIssueActivity(base: string, issueKey: string): Promise
 }
 
 /** Moves an issue to a status of its workflow, as an analyst would in Jira (a done status takes a resolution). */
-export const setIssueStatus = (
-  base: string,
-  issueKey: string,
-  status: string,
-  resolution?: string,
-): Promise<unknown> =>
+export const setIssueStatus = (base: string, issueKey: string, status: string, resolution?: string): Promise<unknown> =>
   control(base, 'POST', `/issues/${encodeURIComponent(issueKey)}/status`, {
     status,
     ...(resolution !== undefined ? { resolution } : {}),

@@ -4,7 +4,7 @@ import { SEARCH_LAG_MS } from '#domain/delivery/delivery-deps.ts';
 import { ingestAlert } from '#domain/delivery/ingest-alert.ts';
 import { releaseAlerts, releasePendingAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { JiraRejectedError, JiraTransientError, ReconnectRequiredError } from '#domain/errors.ts';
-import type { CreatedIssue, IssueTracker, RetryMessage } from '#domain/ports.ts';
+import type { CreatedIssue, RetryMessage } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import {
   ManualClock,
