@@ -34,7 +34,7 @@ const NOT_AN_OBJECT = bad(400, [
 ]);
 const NO_BODY = bad(400, ['No content to map to Object due to end of input']);
 const BAD_TRANSITION_ID = bad(400, ["'transition' identifier must be an integer"]);
-export const SELF_LINK = 'You cannot link an issue to itself.';
+const SELF_LINK = 'You cannot link an issue to itself.';
 
 const tooManyComments = (): ApiResult =>
   bad(413, [`This issue has reached the limit of ${MAX_COMMENTS_PER_ISSUE} comments.`]);

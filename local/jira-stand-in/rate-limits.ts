@@ -11,7 +11,7 @@ export const rateLimitSchema = z.object({
   requestsPerSecond: z.number().positive().optional(),
   /** `endpoint` (Jira's rule): one bucket per `METHOD /route`; `tenant`: one bucket for every call. */
   scope: z.enum(['endpoint', 'tenant']).default('endpoint'),
-  /** 20 writes per 2 s and 100 per 30 s on one issue (comments, edits, transitions, attachments). */
+  /** 20 writes per 2 s and 100 per 30 s on one issue (edits, comments, transitions, attachments, links). */
   perIssueWrites: z.boolean().default(false),
   /** Points per clock hour; every call costs one point. */
   hourlyPoints: z.number().int().positive().optional(),
