@@ -37,15 +37,32 @@ export function clauseMatches(clause: Clause, alert: KeeperAlert): boolean {
 }
 
 /**
- * The text of a payload field as conditions and group keys compare it: strings as they are,
- * numbers and booleans as JSON writes them, anything else (objects, arrays, null) as undefined.
+ * The text of a payload field as conditions and group keys compare it: strings trimmed, numbers and
+ * booleans as JSON writes them (`8512`, `true`), anything else (objects, arrays, null) and blank
+ * text as undefined. Like summary placeholders and mappings, the path is looked up at the top level
+ * first, then in the nested raw event (`event.x` there names the event's own `x`, also when the
+ * event arrived as JSON text).
  */
 export function fieldText(alert: KeeperAlert, path: string): string | undefined {
   if (!alert.parsed) return undefined;
-  const value = readPath(alert.payload, path) ?? readPath(alert.nestedEvent, path);
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const nestedPath = path.startsWith('event.') ? path.slice('event.'.length) : path;
+  const candidates = [
+    () => readPath(alert.payload, path),
+    () => (alert.nestedEvent === undefined ? undefined : readPath(alert.nestedEvent, nestedPath)),
+  ];
+  for (const read of candidates) {
+    const text = scalarText(read());
+    if (text !== undefined) return text;
+  }
   return undefined;
+}
+
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'string') return undefined;
+  // Keeper sends a variable it had no value for as "": that is a missing field, as everywhere else.
+  const text = value.trim();
+  return text === '' ? undefined : text;
 }
 
 const patterns = new Map<string, RegExp | undefined>();
@@ -91,13 +108,23 @@ export function inCidr(address: string, range: string): boolean {
   const cidr = parseCidr(range);
   const ip = addressBits(address.trim());
   if (cidr === undefined || ip === undefined) return false;
-  // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) still matches IPv4 ranges.
-  const bits = ip.width === 128 && cidr.width === 32 && ip.bits >> 32n === 0xffffn ? ip.bits & 0xffffffffn : ip.bits;
-  const width = ip.width === 128 && cidr.width === 32 && ip.bits >> 32n === 0xffffn ? 32 : ip.width;
+  // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) still matches IPv4 ranges, and an
+  // IPv4 address matches an IPv4-mapped IPv6 range: both name the same host.
+  const mapped = ip.width === 128 && ip.bits >> 32n === 0xffffn;
+  const bits =
+    mapped && cidr.width === 32
+      ? ip.bits & 0xffffffffn
+      : ip.width === 32 && cidr.width === 128
+        ? MAPPED | ip.bits
+        : ip.bits;
+  const width = mapped && cidr.width === 32 ? 32 : ip.width === 32 && cidr.width === 128 ? 128 : ip.width;
   if (width !== cidr.width) return false;
   const shift = BigInt(cidr.width - cidr.prefix);
   return bits >> shift === cidr.bits >> shift;
 }
+
+/** `::ffff:0:0`, the prefix of IPv4-mapped IPv6 addresses. */
+const MAPPED = 0xffffn << 32n;
 
 function addressBits(address: string): { bits: bigint; width: 32 | 128 } | undefined {
   const kind = isIP(address);
