@@ -89,7 +89,7 @@ describe('group-key', () => {
 
       // Assess
       expect(Object.hasOwn(group.key, '__proto__')).toBe(true);
-      expect(group.key['__proto__']).toBe('x');
+      expect(Object.getOwnPropertyDescriptor(group.key, '__proto__')?.value).toBe('x');
       expect(group.key['constructor']).toBe('y');
       expect(
         groupOf(parseAlertBody('{"__proto__":"z","constructor":"y"}'), 'r', ['__proto__', 'constructor']).groupId,
