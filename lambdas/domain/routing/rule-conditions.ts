@@ -3,7 +3,6 @@
  * a value, in a list, matching a pattern or inside a CIDR range, combined with and / or. Values
  * compare as text (a number `8512` equals `"8512"`); a missing field matches nothing.
  */
-import { isIP } from 'node:net';
 import { type KeeperAlert, readPath } from '#domain/alert/keeper-alert.ts';
 import type { Clause, Condition } from '#domain/relay-config.ts';
 
@@ -126,24 +125,45 @@ export function inCidr(address: string, range: string): boolean {
 /** `::ffff:0:0`, the prefix of IPv4-mapped IPv6 addresses. */
 const MAPPED = 0xffffn << 32n;
 
+/**
+ * An IPv4 or IPv6 address as bits, or undefined when `address` is not one. Parsed here rather than
+ * with `node:net` so the domain stays free of network modules; zone ids (`fe80::1%eth0`) and IPv4
+ * parts with leading zeros are refused, as ranges never carry them.
+ */
 function addressBits(address: string): { bits: bigint; width: 32 | 128 } | undefined {
-  const kind = isIP(address);
-  if (kind === 4) {
-    return { bits: address.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n), width: 32 };
+  const v4 = ipv4Bits(address);
+  if (v4 !== undefined) return { bits: v4, width: 32 };
+  const v6 = ipv6Bits(address);
+  return v6 === undefined ? undefined : { bits: v6, width: 128 };
+}
+
+const IPV4_PART = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
+const HEX_GROUP = /^[0-9a-f]{1,4}$/;
+
+function ipv4Bits(text: string): bigint | undefined {
+  if (!IPV4.test(text)) return undefined;
+  return text.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+}
+
+function ipv6Bits(text: string): bigint | undefined {
+  const halves = text.toLowerCase().split('::');
+  if (halves.length > 2) return undefined;
+  const split = (part: string): string[] => (part === '' ? [] : part.split(':'));
+  const head = split(halves[0] ?? '');
+  const tail = halves.length === 2 ? split(halves[1] ?? '') : [];
+  const groups = halves.length === 2 ? tail : head;
+  // A trailing dotted IPv4 part (`::ffff:192.0.2.1`) stands for the last two groups.
+  const last = groups.at(-1);
+  if (last?.includes('.')) {
+    const v4 = ipv4Bits(last);
+    if (v4 === undefined) return undefined;
+    groups.splice(-1, 1, (v4 >> 16n).toString(16), (v4 & 0xffffn).toString(16));
   }
-  if (kind !== 6) return undefined;
-  let text = address.toLowerCase();
-  // A trailing dotted IPv4 part becomes two hex groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4?.[1]) {
-    const n = v4[1].split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-    text = `${text.slice(0, -v4[1].length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(missing).fill('0'), ...tailGroups];
-  if (groups.length !== 8) return undefined;
-  return { bits: groups.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g, 16)), 0n), width: 128 };
+  const count = head.length + (halves.length === 2 ? tail.length : 0);
+  // `::` stands for at least one group of zeros.
+  if (halves.length === 2 ? count > 7 : count !== 8) return undefined;
+  const all = halves.length === 2 ? [...head, ...Array<string>(8 - count).fill('0'), ...tail] : head;
+  if (!all.every((g) => HEX_GROUP.test(g))) return undefined;
+  return all.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
 }

@@ -216,6 +216,9 @@ describe('rule-conditions', () => {
       expect(parseCidr('192.0.2.1')).toMatchObject({ prefix: 32, width: 32 });
       expect(parseCidr('2001:db8::/32')).toMatchObject({ prefix: 32, width: 128 });
       expect(parseCidr('::1')).toMatchObject({ bits: 1n, prefix: 128, width: 128 });
+      expect(parseCidr('1:2:3:4:5:6:7::')).toMatchObject({ bits: 0x0001000200030004000500060007_0000n, width: 128 });
+      expect(parseCidr('::')).toMatchObject({ bits: 0n, prefix: 128 });
+      expect(parseCidr('::ffff:192.0.2.1')).toMatchObject({ bits: 0xffff_c000_0201n, width: 128 });
     });
 
     it.each([
@@ -229,6 +232,14 @@ describe('rule-conditions', () => {
       '2001:db8::/129',
       '2001:db8:::/32',
       'example.com/8',
+      '010.0.0.0/8',
+      'fe80::1%eth0',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7',
+      '1::2::3',
+      ':1::',
+      '12345::',
+      '::ffff:1.2.3',
       '',
     ])('refuses %j', (range) => {
       // Act / Assess
