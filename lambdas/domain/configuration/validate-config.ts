@@ -6,8 +6,6 @@
 
 import { eventCatalog, UNKNOWN } from '#domain/alert/event-catalog.ts';
 import type { ValidationProblem } from '#domain/errors.ts';
-import type { JiraFieldMeta, JiraIssueType } from '#domain/ports.ts';
-import type { RelayConfig } from '#domain/relay-config.ts';
 import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
 import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import { describeSchema, isEmptyValue, jiraFieldKind, toJiraValue } from '#domain/ticket/field-values.ts';

@@ -197,7 +197,9 @@ function checkCondition(rule: Rule, path: string, name: string, add: Add): void 
     const clausePath = `${path}.when.clauses.${j}`;
     if ('match' in clause) {
       if (clause.clauses.length === 0) add({ path: clausePath, message: `${name} has an empty group of conditions` });
-      clause.clauses.forEach((inner, m) => checkClause(inner, `${clausePath}.clauses.${m}`, name, add));
+      clause.clauses.forEach((inner, m) => {
+        checkClause(inner, `${clausePath}.clauses.${m}`, name, add);
+      });
     } else {
       checkClause(clause, clausePath, name, add);
     }
