@@ -327,6 +327,34 @@ describe('build-issue', () => {
       expectValid(wontDo);
       expectValid(late);
     });
+
+    it('keeps the description within the limit with every note at its longest and a huge body', () => {
+      // Prepare
+      const longKey = Object.fromEntries(
+        Array.from({ length: 30 }, (_, i) => [`f${i}.${'k'.repeat(200)}`, 'v'.repeat(2_000)]),
+      );
+      const paths = Array.from({ length: 30 }, (_, i) => `p${i}${'x'.repeat(200)}`);
+      const body = JSON.stringify({
+        audit_event: 'login_failure',
+        ...Object.fromEntries(paths.map((p) => [p, 'secret'])),
+        description: 'd\n'.repeat(5_000),
+        padding: 'p'.repeat(100_000),
+      });
+      const config = withRule({ redact: paths }, { rules: [rule({ redact: paths }, 'R'.repeat(120))] });
+
+      // Act
+      const built = build(body, config, {
+        group: { key: longKey, windowMinutes: 7 * 24 * 60 },
+        storm: { ruleName: 'S'.repeat(500), hour: '2026-11-26T13', cap: 1 },
+        followUp: { previousKey: 'SEC-1', reason: 'wont-do', resolution: 'W'.repeat(500), key: longKey },
+      });
+
+      // Assess
+      expectValid(built);
+      expect(built.attachment?.content.length).toBeGreaterThan(100_000);
+      expect(built.redactedPaths).toHaveLength(30);
+      expect(built.attachment?.content).not.toContain('"secret"');
+    });
   });
 
   describe('buildIssue with redaction', () => {
