@@ -8,10 +8,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { counterKey, groupKey, stormKey } from '#adapters/dynamodb-group-store.ts';
 // Key shapes come from the adapters themselves, so a renamed key breaks compilation rather
 // than production IAM.
 import { leaseKey } from '#adapters/dynamodb-lease.ts';
-import { counterKey, groupKey, stormKey } from '#adapters/dynamodb-group-store.ts';
 import { rateBucketKey } from '#adapters/dynamodb-rate-bucket.ts';
 import { oauthStateKey, sessionKey } from '#adapters/dynamodb-session-store.ts';
 import { STATE_PK } from '#adapters/dynamodb-state-store.ts';

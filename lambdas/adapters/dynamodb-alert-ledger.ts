@@ -317,20 +317,22 @@ export class DynamoDbAlertLedger implements AlertLedger {
       const current = await this.get(alertId);
       if (current === undefined) throw new NotFoundError(`No alert with id ${alertId}`);
       // Not listed by any index (no `listPk`, no `status`); gone with its own TTL.
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            alertId: originalKey(alertId),
-            rawBodyGz: gzipSync(Buffer.from(current.rawBody, 'utf8')),
-            expiresAt: keepOriginalUntil,
-          },
-          // A second redaction of the same alert must not replace the original with a redacted body.
-          ConditionExpression: 'attribute_not_exists(alertId)',
-        }),
-      ).catch((error: unknown) => {
-        if (!isConditionalCheckFailed(error)) throw error;
-      });
+      await this.#client
+        .send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: {
+              alertId: originalKey(alertId),
+              rawBodyGz: gzipSync(Buffer.from(current.rawBody, 'utf8')),
+              expiresAt: keepOriginalUntil,
+            },
+            // A second redaction of the same alert must not replace the original with a redacted body.
+            ConditionExpression: 'attribute_not_exists(alertId)',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionalCheckFailed(error)) throw error;
+        });
     }
     await this.#client.send(
       new UpdateCommand({

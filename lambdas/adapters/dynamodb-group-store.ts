@@ -32,7 +32,9 @@ const groupItemSchema = z.object({
   openerAlertId: z.string(),
   issueKey: z.optional(z.string()),
   previousIssueKey: z.optional(z.string()),
-  followUpReason: z.optional(z.enum(['wont-do', 'reopen-window', 'no-reopen', 'window', 'issue-gone', 'opener-failed'])),
+  followUpReason: z.optional(
+    z.enum(['wont-do', 'reopen-window', 'no-reopen', 'window', 'issue-gone', 'opener-failed']),
+  ),
   openedAtMs: z.number(),
   lastSeenAtMs: z.number(),
   windowMinutes: z.number(),
@@ -117,7 +119,9 @@ export class DynamoDbGroupStore implements GroupStore {
     alertId: string,
     atMs: number,
     options: { readonly maxPending: number; readonly expiresAt: number },
-  ): Promise<{ kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }> {
+  ): Promise<
+    { kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }
+  > {
     const values = { ':at': atMs, ':zero': 0, ':one': 1, ':id': alertId, ':exp': options.expiresAt };
     const live = `attribute_exists(pk) AND ${LIVE}`;
     const notYet = 'openerAlertId <> :id AND NOT contains(pending, :id)';
@@ -142,8 +146,7 @@ export class DynamoDbGroupStore implements GroupStore {
       if (group === undefined) return { kind: 'missing' };
       if (group.openerAlertId === alertId || group.pending.includes(alertId)) return { kind: 'already', group };
       const windowOver = group.lastSeenAtMs + liveSpanMs(group) < atMs;
-      if (windowOver && group.pending.length === 0 && group.overflow === 0)
-        return { kind: 'expired', group };
+      if (windowOver && group.pending.length === 0 && group.overflow === 0) return { kind: 'expired', group };
       // The list is full: the occurrence is counted, its body stays in the ledger only.
       return this.#joinCounted(groupId, values);
     }

@@ -12,9 +12,9 @@ import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
 import type { JiraAccessTokens } from '#domain/jira-connection/access-tokens.ts';
 import type {
   AlertLedger,
-  GroupStore,
   Clock,
   ConfigStore,
+  GroupStore,
   IssueTracker,
   JiraIdentity,
   Lease,

@@ -77,7 +77,8 @@ describe('DynamoDbGroupStore on dynalite', () => {
     await store.open(g);
     // Act
     const results = [];
-    for (const id of ['a', 'b', 'a', 'c', 'd', 'e']) results.push(await store.join(g.groupId, id, T0 + MINUTE, joinOptions));
+    for (const id of ['a', 'b', 'a', 'c', 'd', 'e'])
+      results.push(await store.join(g.groupId, id, T0 + MINUTE, joinOptions));
     const opener = await store.join(g.groupId, g.openerAlertId, T0 + MINUTE, joinOptions);
     // Assess
     expect(results.map((r) => r.kind)).toEqual(['joined', 'joined', 'already', 'joined', 'joined', 'joined']);
@@ -93,7 +94,13 @@ describe('DynamoDbGroupStore on dynalite', () => {
     const late = T0 + 61 * MINUTE;
     // Act
     const joined = await store.join(g.groupId, 'late', late, joinOptions);
-    const replaced = await store.open({ ...g, openerAlertId: 'late', openedAtMs: late, lastSeenAtMs: late, issueKey: undefined });
+    const replaced = await store.open({
+      ...g,
+      openerAlertId: 'late',
+      openedAtMs: late,
+      lastSeenAtMs: late,
+      issueKey: undefined,
+    });
     // Assess
     expect(joined.kind).toBe('expired');
     expect(replaced).toMatchObject({ opened: true, replaced: { issueKey: 'SEC-1' } });
@@ -136,7 +143,13 @@ describe('DynamoDbGroupStore on dynalite', () => {
     expect(claimed?.pending).toEqual(['a', 'b']);
     expect(second).toBeUndefined();
     const stored = await store.get(g.groupId);
-    expect(stored).toMatchObject({ pending: ['c'], reported: 3, count: 4, escalated: true, lastFlushAtMs: T0 + 2 * MINUTE });
+    expect(stored).toMatchObject({
+      pending: ['c'],
+      reported: 3,
+      count: 4,
+      escalated: true,
+      lastFlushAtMs: T0 + 2 * MINUTE,
+    });
     expect(stored?.flushClaimUntilMs).toBeUndefined();
     expect(stored?.flushDueAtMs).toBeUndefined();
   });

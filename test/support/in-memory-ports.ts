@@ -8,7 +8,6 @@ import type { IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlots } from '#domain/delivery/rate-slots.ts';
 import { ConflictError, NotFoundError } from '#domain/errors.ts';
-import { liveSpanMs } from '#domain/routing/group-key.ts';
 import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import type {
   AdfDocument,
@@ -47,6 +46,7 @@ import type {
   StateStore,
 } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { liveSpanMs } from '#domain/routing/group-key.ts';
 import { secConfig } from './jira-fixtures.ts';
 
 export class ManualClock implements Clock {
@@ -515,16 +515,12 @@ export class MemoryGroupStore implements GroupStore {
   async open(group: GroupRecord) {
     this.writes++;
     const current = this.groups.get(group.groupId);
-    if (current && this.#live(current, group.openedAtMs)) return { opened: false as const, current: structuredClone(current) };
+    if (current && this.#live(current, group.openedAtMs))
+      return { opened: false as const, current: structuredClone(current) };
     this.groups.set(group.groupId, structuredClone(group));
     return current ? { opened: true as const, replaced: structuredClone(current) } : { opened: true as const };
   }
-  async join(
-    groupId: string,
-    alertId: string,
-    atMs: number,
-    options: { maxPending: number; expiresAt: number },
-  ) {
+  async join(groupId: string, alertId: string, atMs: number, options: { maxPending: number; expiresAt: number }) {
     this.writes++;
     const group = this.groups.get(groupId);
     if (!group) return { kind: 'missing' as const };

@@ -22,7 +22,8 @@ import {
 import type { GroupRecord } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { type AlertDecision, decideAlert } from '#domain/routing/apply-rules.ts';
-import { type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
+import { type BuildContext, type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
+import type { FollowUp } from '#domain/ticket/issue-notes.ts';
 import { redactAlert } from '#domain/ticket/redact.ts';
 import { attachBody, attachPendingBody } from './attach-received-body.ts';
 import { closeCounterpart, rememberOpener } from './close-counterpart.ts';
@@ -113,7 +114,10 @@ export async function attemptDelivery(
       const closed = await closeCounterpart(deps, config, alert, claimed, decision.redact, options);
       if (closed.kind === 'wait') return await waitFor(deps, claimed, closed.permit, false);
       if (closed.kind === 'closed')
-        return await markHandled(deps, claimed, alert, decision, config, { status: 'resolved', issueKey: closed.issueKey });
+        return await markHandled(deps, claimed, alert, decision, config, {
+          status: 'resolved',
+          issueKey: closed.issueKey,
+        });
     }
     // "Test Web Trigger" always shows a ticket: rules route it, but never suppress or group it.
     if (decision.suppress && !claimed.test)
@@ -122,28 +126,43 @@ export async function attemptDelivery(
     if (placement.kind === 'joined')
       return await markHandled(deps, claimed, alert, decision, config, { status: 'grouped', group: placement.group });
     const group = placement.kind === 'opened' ? placement.group : undefined;
-    const context = {
+    const built = buildIssue(alert, {
       alertId,
       receivedAt: claimed.receivedAt,
       config,
       decision,
-      ...(group ? { group: groupNote(group) } : {}),
+      ...(group ? groupNotes(group, decision) : {}),
       ...(claimed.test ? { test: true } : {}),
-    };
-    const built = buildIssue(alert, context);
+    });
     const delivered = { alert, decision, ...(group ? { group } : {}) };
     if (uncertain) {
       const permit = await deps.governor.permit(options);
       if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
-      const existing = await deps.tracker.findIssueByLabel(decision.projectKey, alertLabel(alertId));
+      const existing = await deps.tracker.findIssueByLabel(built.projectKey, alertLabel(alertId));
       if (existing)
-        return await markDelivered(deps, claimed, built, config, existing.key, { ...options, created: false }, delivered);
+        return await markDelivered(
+          deps,
+          claimed,
+          built,
+          config,
+          existing.key,
+          { ...options, created: false },
+          delivered,
+        );
       uncertain = false;
     }
     const permit = await deps.governor.permit(options);
     if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
     const created = await createWithFallback(deps, built, config);
-    return await markDelivered(deps, claimed, created.built, config, created.key, { ...options, created: true }, delivered);
+    return await markDelivered(
+      deps,
+      claimed,
+      created.built,
+      config,
+      created.key,
+      { ...options, created: true },
+      delivered,
+    );
   } catch (error) {
     if (error instanceof NotConfiguredError || error instanceof ReconnectRequiredError) {
       return park(deps, alertId, error.message);
@@ -303,7 +322,10 @@ async function linkFollowUp(deps: DeliveryDeps, previous: string, key: string, a
   try {
     const permit = await deps.governor.permit(attempt);
     if (permit.kind === 'wait') {
-      deps.log.warn('Follow-up not linked: Jira asked the relay to wait', { issueKey: key, previousIssueKey: previous });
+      deps.log.warn('Follow-up not linked: Jira asked the relay to wait', {
+        issueKey: key,
+        previousIssueKey: previous,
+      });
       return;
     }
     await deps.tracker.linkIssues(FOLLOW_UP_LINK_TYPE, previous, key);
@@ -355,7 +377,12 @@ async function markHandled(
     case 'grouped':
       deps.metrics.count('AlertsGrouped');
       await scheduleFlush(deps, handled.group);
-      return { kind: 'grouped', alertId, groupId: handled.group.groupId, ...(issueKey && url ? { issueKey, issueUrl: url } : {}) };
+      return {
+        kind: 'grouped',
+        alertId,
+        groupId: handled.group.groupId,
+        ...(issueKey && url ? { issueKey, issueUrl: url } : {}),
+      };
     case 'suppressed':
       deps.log.info('Alert suppressed by a rule', { alertId, ruleId: decision.rule?.id });
       deps.metrics.count('AlertsSuppressed');
@@ -394,14 +421,21 @@ async function redactStored(
   await deps.ledger.redactBody(record.alertId, redacted.alert.rawText, redacted.redactedPaths, keepUntil);
 }
 
-/** What the description of a group's issue says about the group. */
-function groupNote(group: GroupRecord) {
+/** What the description of a group's first issue says: grouped, a storm, and the issue it follows. */
+function groupNotes(group: GroupRecord, decision: AlertDecision): Pick<BuildContext, 'group' | 'storm' | 'followUp'> {
+  const followUp: FollowUp | undefined = group.previousIssueKey
+    ? {
+        previousKey: group.previousIssueKey,
+        reason: group.followUpReason === 'reopen-window' ? 'reopen-window-passed' : (group.followUpReason ?? 'window'),
+        reopenWindowHours: group.reopenWindowHours,
+        key: group.key,
+      }
+    : undefined;
   return {
-    key: group.key,
-    windowMinutes: group.windowMinutes,
-    ...(group.storm ? { storm: true } : {}),
-    ...(group.previousIssueKey ? { previousIssueKey: group.previousIssueKey } : {}),
-    ...(group.followUpReason ? { followUpReason: group.followUpReason } : {}),
+    ...(group.storm
+      ? { storm: { ruleName: group.ruleName, hour: group.key['hour'] ?? '', cap: decision.stormCap ?? 0 } }
+      : { group: { key: group.key, windowMinutes: group.windowMinutes } }),
+    ...(followUp ? { followUp } : {}),
   };
 }
 

@@ -41,7 +41,9 @@ export type FlushOutcome =
  * When the group's next comment may be written: one interval after the last one, the first one an
  * interval after the group's first alert (so a burst's first repeats share one comment).
  */
-export function nextCommentAt(group: Pick<GroupRecord, 'lastFlushAtMs' | 'openedAtMs' | 'commentIntervalSeconds'>): number {
+export function nextCommentAt(
+  group: Pick<GroupRecord, 'lastFlushAtMs' | 'openedAtMs' | 'commentIntervalSeconds'>,
+): number {
   return (group.lastFlushAtMs ?? group.openedAtMs) + group.commentIntervalSeconds * 1000;
 }
 
@@ -345,7 +347,12 @@ async function later(deps: DeliveryDeps, group: GroupRecord, delay: number, fail
     await deps.queue.enqueue({ task: 'flush-group', groupId: group.groupId }, delay);
 }
 
-function priorityNameOf(fieldMeta: Readonly<Record<string, readonly { fieldId: string; allowedValues?: readonly { id: string; name?: string }[] }[]>>, id: string): string | undefined {
+function priorityNameOf(
+  fieldMeta: Readonly<
+    Record<string, readonly { fieldId: string; allowedValues?: readonly { id: string; name?: string }[] }[]>
+  >,
+  id: string,
+): string | undefined {
   for (const fields of Object.values(fieldMeta)) {
     const name = fields.find((f) => f.fieldId === 'priority')?.allowedValues?.find((v) => v.id === id)?.name;
     if (name) return name;

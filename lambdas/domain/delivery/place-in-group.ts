@@ -7,13 +7,9 @@
 import type { KeeperAlert } from '#domain/alert/keeper-alert.ts';
 import type { AlertRecord } from '#domain/alert-record.ts';
 import type { GroupRecord, GroupStore, RelayMetrics } from '#domain/ports.ts';
+import { DEFAULT_COMMENT_INTERVAL_SECONDS, DEFAULT_REOPEN_WINDOW_HOURS, type Grouping } from '#domain/relay-config.ts';
 import type { AlertDecision } from '#domain/routing/apply-rules.ts';
 import { type GroupIdentity, groupOf, hourOf, liveSpanMs, stormGroupOf } from '#domain/routing/group-key.ts';
-import {
-  DEFAULT_COMMENT_INTERVAL_SECONDS,
-  DEFAULT_REOPEN_WINDOW_HOURS,
-  type Grouping,
-} from '#domain/relay-config.ts';
 import type { EventLog } from './delivery-deps.ts';
 
 /** Repeats kept by id for the next comment; beyond, a repeat is counted and its body stays in the ledger. */

@@ -34,8 +34,13 @@ export interface StormNote {
 export interface FollowUp {
   /** The done issue this one follows (linked to it). */
   readonly previousKey: string;
-  /** `wont-do`: resolved with a won't-do resolution; `reopen-window-passed`: resolved too long ago. */
-  readonly reason: 'wont-do' | 'reopen-window-passed';
+  /**
+   * `wont-do`: resolved with a won't-do resolution; `reopen-window-passed`: resolved too long ago;
+   * `no-reopen`: done, and its workflow offers no transition back to work; `window`: still open, but
+   * the repeat came after the grouping window; `issue-gone`: deleted or no longer visible;
+   * `opener-failed`: the group's first alert could not create it.
+   */
+  readonly reason: 'wont-do' | 'reopen-window-passed' | 'no-reopen' | 'window' | 'issue-gone' | 'opener-failed';
   /** The previous issue's resolution name, e.g. `Won't Do`. */
   readonly resolution?: string;
   /** ISO time the previous issue was resolved. */
@@ -131,10 +136,7 @@ export function redactionNote(note: RedactionNote): AdfPanel | undefined {
  */
 export function linkedFollowUpNote(followUp: FollowUp): AdfPanel {
   const when = followUp.resolvedAt === undefined ? '' : ` on ${followUp.resolvedAt}`;
-  const why =
-    followUp.reason === 'wont-do'
-      ? ` was resolved as “${truncate(singleLine(followUp.resolution ?? 'Won’t Do'), 100)}”${when}, so a repeat is not reopened there.`
-      : ` was resolved${when}, longer ago than ${followUp.reopenWindowHours === undefined ? 'the reopen window' : `the reopen window of ${duration(followUp.reopenWindowHours * 60)}`}, so a repeat opens a new issue.`;
+  const why = followUpWhy(followUp, when);
   return panel(
     'info',
     paragraph(
@@ -147,6 +149,23 @@ export function linkedFollowUpNote(followUp: FollowUp): AdfPanel {
       ' The two issues are linked.',
     ),
   );
+}
+
+function followUpWhy(followUp: FollowUp, when: string): string {
+  switch (followUp.reason) {
+    case 'wont-do':
+      return ` was resolved as “${truncate(singleLine(followUp.resolution ?? 'Won’t Do'), 100)}”${when}, so a repeat is not reopened there.`;
+    case 'reopen-window-passed':
+      return ` was resolved${when}, longer ago than ${followUp.reopenWindowHours === undefined ? 'the reopen window' : `the reopen window of ${duration(followUp.reopenWindowHours * 60)}`}, so a repeat opens a new issue.`;
+    case 'no-reopen':
+      return ' is done and its workflow offers the relay no transition back to work, so a repeat opens a new issue.';
+    case 'window':
+      return ' had no new alert for longer than the grouping window, so this repeat starts a new incident.';
+    case 'issue-gone':
+      return ' no longer exists or is no longer visible to the relay, so a repeat opens a new issue.';
+    case 'opener-failed':
+      return ' could not be created (Jira refused it; see the relay’s Deliveries), so this repeat opens the issue instead.';
+  }
 }
 
 /** A duration in minutes as people say it: `45 minutes`, `1 hour`, `36 hours`, `2 days`. */

@@ -7,7 +7,12 @@ import { MemoryGroupStore, RecordingMetrics, silentLog } from '#test-support/in-
 
 const T0 = Date.parse('2026-11-23T12:00:00.000Z');
 const MINUTE = 60_000;
-const GROUPING = { key: ['audit_event', 'username'], windowMinutes: 60, commentIntervalSeconds: 60, reopenWindowHours: 0 };
+const GROUPING = {
+  key: ['audit_event', 'username'],
+  windowMinutes: 60,
+  commentIntervalSeconds: 60,
+  reopenWindowHours: 0,
+};
 
 function decision(overrides: Partial<AlertDecision> = {}): AlertDecision {
   return {
@@ -110,7 +115,8 @@ describe('placeAlert', () => {
 
   it('counts repeats past the pending list without keeping their ids', async () => {
     const { deps, groups } = setup();
-    for (let i = 0; i <= MAX_PENDING + 5; i += 1) await placeAlert(deps, at(T0 + i, `a${i}`), login('jane'), decision());
+    for (let i = 0; i <= MAX_PENDING + 5; i += 1)
+      await placeAlert(deps, at(T0 + i, `a${i}`), login('jane'), decision());
     const group = [...groups.groups.values()][0];
     expect(group?.pending).toHaveLength(MAX_PENDING);
     expect(group?.overflow).toBe(5);
