@@ -8,6 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { counterKey, groupKey, stormKey } from '#adapters/dynamodb-group-store.ts';
 // Key shapes come from the adapters themselves, so a renamed key breaks compilation rather
 // than production IAM.
 import { leaseKey } from '#adapters/dynamodb-lease.ts';
@@ -358,11 +359,21 @@ export class RelayStack extends Stack {
     // Webhook path (ingest) and retry worker (deliver). Config table: read anything; write only
     // the control-plane items they own: the OAuth refresh and Jira probe leases (conditional put,
     // conditional delete), STATE records (webhook-token "last used", connection status, the Jira
-    // circuit breaker) and the shared Jira rate bucket. The partition-key
+    // circuit breaker), the shared Jira rate bucket, and the alert groups with their storm counts
+    // and counter-event openers. The partition-key
     // condition keeps them off configuration, history, sessions and OAuth states, which only the
     // admin API writes.
     const ownItems = {
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leaseKey('*').pk, STATE_PK, rateBucketKey('*').pk] },
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': [
+          leaseKey('*').pk,
+          STATE_PK,
+          rateBucketKey('*').pk,
+          groupKey('*').pk,
+          stormKey('*', '*').pk,
+          counterKey('*').pk,
+        ],
+      },
     };
     // Sessions and OAuth states are the admin function's alone: an explicit deny (it wins over
     // any allow) on items whose partition key is a session or an OAuth state.

@@ -22,7 +22,7 @@ export function createAtlassianHttp(timeoutMs: number = DEFAULT_TIMEOUT_MS): Axi
 }
 
 export interface HttpCall {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly url: string;
   readonly accessToken?: string;
   readonly params?: Record<string, string | number>;

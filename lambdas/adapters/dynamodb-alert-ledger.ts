@@ -52,6 +52,12 @@ export const LISTING_ATTRIBUTES = [
   'duplicates',
   'lastDuplicateAt',
   'test',
+  'ruleId',
+  'ruleName',
+  'groupId',
+  'groupRole',
+  'escalated',
+  'redactedPaths',
 ] as const;
 
 /** `byStatus` INCLUDE projection. The CDK data stack declares the same list. */
@@ -62,7 +68,16 @@ export const BY_RECEIVED_AT_PROJECTION: readonly string[] = [...LISTING_ATTRIBUT
 // A Query page stops early at DynamoDB's 1 MB cap; the cap on items keeps one call bounded too.
 const MAX_PAGE_ITEMS = 1000;
 
-const alertStatusSchema = z.enum(['delivering', 'delivered', 'queued', 'retrying', 'failed', 'pending_configuration']);
+const alertStatusSchema = z.enum([
+  'delivering',
+  'delivered',
+  'queued',
+  'retrying',
+  'failed',
+  'pending_configuration',
+  'suppressed',
+  'grouped',
+]);
 
 /** An item as read back from the table; extra attributes (`listPk`) are dropped. */
 const alertRecordItemSchema = z.object({
@@ -99,6 +114,12 @@ const alertRecordItemSchema = z.object({
   duplicates: z.number(),
   lastDuplicateAt: z.optional(z.string()),
   test: z.optional(z.boolean()),
+  ruleId: z.optional(z.string()),
+  ruleName: z.optional(z.string()),
+  groupId: z.optional(z.string()),
+  groupRole: z.optional(z.enum(['opened', 'joined', 'storm', 'closed'])),
+  escalated: z.optional(z.boolean()),
+  redactedPaths: z.optional(z.array(z.string())),
   expiresAt: z.number(),
 });
 
@@ -286,6 +307,52 @@ export class DynamoDbAlertLedger implements AlertLedger {
     }
   }
 
+  async redactBody(
+    alertId: string,
+    redacted: string,
+    paths: readonly string[],
+    keepOriginalUntil?: number,
+  ): Promise<void> {
+    if (keepOriginalUntil !== undefined) {
+      const current = await this.get(alertId);
+      if (current === undefined) throw new NotFoundError(`No alert with id ${alertId}`);
+      // Not listed by any index (no `listPk`, no `status`); gone with its own TTL.
+      await this.#client
+        .send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: {
+              alertId: originalKey(alertId),
+              rawBodyGz: gzipSync(Buffer.from(current.rawBody, 'utf8')),
+              expiresAt: keepOriginalUntil,
+            },
+            // A second redaction of the same alert must not replace the original with a redacted body.
+            ConditionExpression: 'attribute_not_exists(alertId)',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionalCheckFailed(error)) throw error;
+        });
+    }
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { alertId },
+        UpdateExpression: 'SET rawBodyGz = :body, redactedPaths = :paths',
+        ConditionExpression: 'attribute_exists(alertId)',
+        ExpressionAttributeValues: { ':body': gzipSync(Buffer.from(redacted, 'utf8')), ':paths': [...paths] },
+      }),
+    );
+  }
+
+  async originalBody(alertId: string): Promise<string | undefined> {
+    const result = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { alertId: originalKey(alertId) } }),
+    );
+    const compressed = result.Item?.['rawBodyGz'];
+    return compressed instanceof Uint8Array ? gunzipSync(compressed).toString('utf8') : undefined;
+  }
+
   async noteDuplicate(alertId: string, at: Date): Promise<void> {
     try {
       await this.#client.send(
@@ -410,6 +477,11 @@ export class DynamoDbAlertLedger implements AlertLedger {
     } while (lastKey !== undefined && items.length < wanted);
     return lastKey === undefined ? { items } : { items, lastKey };
   }
+}
+
+/** Key of the item that keeps a redacted alert's original body. */
+function originalKey(alertId: string): string {
+  return `${alertId}#original`;
 }
 
 /**

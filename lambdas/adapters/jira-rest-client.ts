@@ -10,13 +10,18 @@ import * as z from 'zod/mini';
 import type { JiraSignal } from '#domain/delivery/jira-governor.ts';
 import { JiraRejectedError } from '#domain/errors.ts';
 import type {
+  AdfDocument,
   CreatedIssue,
   IssueAttachment,
+  IssueState,
   IssueTracker,
+  IssueTransition,
   JiraFieldMeta,
   JiraIssueType,
   JiraProject,
   JiraUser,
+  SecurityLevel,
+  StatusCategory,
 } from '#domain/ports.ts';
 import {
   createAtlassianHttp,
@@ -123,6 +128,43 @@ const usersSchema = z.array(
   }),
 );
 
+const statusCategorySchema = z.object({ key: z.string() });
+
+const issueStateSchema = z.object({
+  key: z.string(),
+  fields: z.object({
+    status: z.object({ name: z.string(), statusCategory: statusCategorySchema }),
+    resolution: z.nullish(z.object({ name: z.string() })),
+    resolutiondate: z.nullish(z.string()),
+  }),
+});
+
+const transitionsSchema = z.object({
+  transitions: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      to: z.object({ name: z.string(), statusCategory: statusCategorySchema }),
+      isAvailable: z.optional(z.boolean()),
+    }),
+  ),
+});
+
+const securityLevelsSchema = z.object({ levels: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+/**
+ * Jira's status category keys. Besides `new`, `indeterminate` and `done` it knows `undefined` (a
+ * status without a category): the relay treats that like a status where work has not started.
+ */
+function statusCategory(key: string): StatusCategory {
+  return key === 'done' || key === 'indeterminate' ? key : 'new';
+}
+
+/** `update.comment` of an edit or a transition: the comment travels in the same call. */
+function commentUpdate(comment: AdfDocument | undefined): { update?: { comment: { add: { body: AdfDocument } }[] } } {
+  return comment === undefined ? {} : { update: { comment: [{ add: { body: comment } }] } };
+}
+
 /** JQL string literal: quotes and backslashes escaped so a label can never change the query. */
 export function jqlString(value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
@@ -202,6 +244,97 @@ export class JiraIssueTracker implements IssueTracker {
         size: a.size,
       }),
     );
+  }
+
+  async getIssueState(issueKey: string): Promise<IssueState | undefined> {
+    const answer = await this.call({
+      method: 'GET',
+      path: `/issue/${encodeURIComponent(issueKey)}`,
+      params: { fields: 'status,resolution,resolutiondate' },
+      // Deleted, or moved out of the relay's sight: for the relay the issue is gone.
+      emptyOn404: true,
+    });
+    if (answer.status === 404) return undefined;
+    const { key, fields } = parseBody(issueStateSchema, answer, { what: 'GET /issue?fields=status' });
+    return {
+      key,
+      statusName: fields.status.name,
+      statusCategory: statusCategory(fields.status.statusCategory.key),
+      ...(fields.resolution ? { resolution: fields.resolution.name } : {}),
+      ...(fields.resolutiondate ? { resolutionDate: fields.resolutiondate } : {}),
+    };
+  }
+
+  /** An edit with neither fields nor a comment changes nothing and is not sent (it would cost a per-issue write). */
+  async editIssue(issueKey: string, edit: { fields?: Record<string, unknown>; comment?: AdfDocument }): Promise<void> {
+    const fields = edit.fields && Object.keys(edit.fields).length > 0 ? { fields: edit.fields } : {};
+    const update = commentUpdate(edit.comment);
+    if (!('fields' in fields) && !('update' in update)) return;
+    await this.call({
+      method: 'PUT',
+      path: `/issue/${encodeURIComponent(issueKey)}`,
+      data: { ...fields, ...update },
+      issueKey,
+    });
+  }
+
+  async listTransitions(issueKey: string): Promise<IssueTransition[]> {
+    const answer = await this.call({ method: 'GET', path: `/issue/${encodeURIComponent(issueKey)}/transitions` });
+    return parseBody(transitionsSchema, answer, { what: 'GET /issue/transitions' })
+      .transitions.filter((t) => t.isAvailable !== false)
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        toStatusName: t.to.name,
+        toStatusCategory: statusCategory(t.to.statusCategory.key),
+      }));
+  }
+
+  async transitionIssue(issueKey: string, transitionId: string, comment?: AdfDocument): Promise<void> {
+    await this.call({
+      method: 'POST',
+      path: `/issue/${encodeURIComponent(issueKey)}/transitions`,
+      data: { transition: { id: transitionId }, ...commentUpdate(comment) },
+      issueKey,
+    });
+  }
+
+  async linkIssues(typeName: string, inwardKey: string, outwardKey: string): Promise<void> {
+    await this.call({
+      method: 'POST',
+      path: '/issueLink',
+      data: { type: { name: typeName }, inwardIssue: { key: inwardKey }, outwardIssue: { key: outwardKey } },
+      // A link writes to both issues; a per-issue 429 names neither, so the hold goes to the outward
+      // ("from") issue, the one Jira links from and adds the link's comment to.
+      issueKey: outwardKey,
+    });
+  }
+
+  async findAssignableUsers(projectKey: string, query: { accountId?: string; query?: string }): Promise<JiraUser[]> {
+    // Jira wants exactly one of `accountId` and `query`; an empty query lists every assignable user.
+    const params: Record<string, string | number> =
+      query.accountId !== undefined
+        ? { project: projectKey, accountId: query.accountId }
+        : { project: projectKey, query: query.query ?? '', maxResults: 50 };
+    const answer = await this.call({ method: 'GET', path: '/user/assignable/search', params });
+    const users = parseBody(usersSchema, answer, { what: 'GET /user/assignable/search' });
+    return users
+      .filter((u) => u.accountType === undefined || u.accountType === 'atlassian')
+      .filter((u) => query.accountId === undefined || u.accountId === query.accountId)
+      .map((u) => ({
+        accountId: u.accountId,
+        displayName: u.displayName,
+        ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
+        ...(u.active !== undefined ? { active: u.active } : {}),
+      }));
+  }
+
+  async listSecurityLevels(projectKey: string): Promise<SecurityLevel[]> {
+    const answer = await this.call({ method: 'GET', path: `/project/${encodeURIComponent(projectKey)}/securitylevel` });
+    return parseBody(securityLevelsSchema, answer, { what: 'GET /project/securitylevel' }).levels.map((l) => ({
+      id: l.id,
+      name: l.name,
+    }));
   }
 
   async listProjects(): Promise<JiraProject[]> {
@@ -319,7 +452,7 @@ export class JiraIssueTracker implements IssueTracker {
 
   /** One REST call with the 401 → refresh → retry-once rule; non-2xx answers become relay errors. */
   private async call(request: {
-    method: 'GET' | 'POST';
+    method: 'GET' | 'POST' | 'PUT';
     path: string;
     params?: Record<string, string | number>;
     /** A function is called per attempt: a multipart body is a stream that cannot be sent twice. */

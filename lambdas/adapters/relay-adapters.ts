@@ -14,6 +14,7 @@ import type {
   AlertLedger,
   Clock,
   ConfigStore,
+  GroupStore,
   IssueTracker,
   JiraIdentity,
   Lease,
@@ -31,6 +32,7 @@ import { AtlassianOAuthClient } from './atlassian-oauth-client.ts';
 import { DynamoDbAlertLedger } from './dynamodb-alert-ledger.ts';
 import { createDocumentClient } from './dynamodb-client.ts';
 import { DynamoDbConfigStore } from './dynamodb-config-store.ts';
+import { DynamoDbGroupStore } from './dynamodb-group-store.ts';
 import { DynamoDbLease } from './dynamodb-lease.ts';
 import { DynamoDbRateBucket } from './dynamodb-rate-bucket.ts';
 import { DynamoDbSessionStore } from './dynamodb-session-store.ts';
@@ -43,6 +45,7 @@ import { parseRetryMessage, SqsRetryQueue } from './sqs-retry-queue.ts';
 /** The ports the relay's services (`lambdas/app/relay-services.ts`) are composed from. */
 export interface RelayAdapters {
   readonly ledger: AlertLedger;
+  readonly groups: GroupStore;
   readonly configs: ConfigStore;
   readonly state: StateStore;
   readonly sessions: SessionStore;
@@ -89,6 +92,7 @@ export function composeRelayAdapters(base: AdapterBase, env: RelayEnv): RelayAda
     state: new DynamoDbStateStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     sessions: new DynamoDbSessionStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     lease: new DynamoDbLease({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
+    groups: new DynamoDbGroupStore({ client: documents, tableName: env.CONFIG_TABLE_NAME }),
     secrets,
     queue: base.queue,
     clock: { now: () => new Date() },

@@ -19,6 +19,7 @@ const retryMessageSchema = z.union([
     status: z.enum(['pending_configuration', 'retrying', 'queued']),
     cursor: z.optional(z.string()),
   }),
+  z.object({ task: z.literal('flush-group'), groupId: z.string().check(z.minLength(1)) }),
 ]);
 
 /** Reads one retry-queue message body (the deliver handler's input). Throws ValidationError if it is not one. */
@@ -33,12 +34,13 @@ export function parseRetryMessage(body: string): RetryMessage {
   const result = retryMessageSchema.safeParse(json, { error: en().localeError });
   if (!result.success) {
     throw new ValidationError(
-      'Retry message is neither an alert (alertId) nor a release task',
+      'Retry message is neither an alert (alertId), a release task nor a group flush',
       result.error.issues.map((issue) => ({ path: issue.path.join('.') || 'body', message: issue.message })),
     );
   }
   const message = result.data;
   if ('alertId' in message) return { alertId: message.alertId };
+  if (message.task === 'flush-group') return { task: 'flush-group', groupId: message.groupId };
   return {
     task: 'release',
     status: message.status,

@@ -94,6 +94,7 @@ export function createRelayCore(
   const tracker = adapters.trackerFor(tokens, (signal) => governor.observe(signal));
   const delivery: DeliveryDeps = {
     ledger,
+    groups: adapters.groups,
     config: cachedConfig(configs, clock, settings.CONFIG_CACHE_SECONDS),
     tracker,
     queue,

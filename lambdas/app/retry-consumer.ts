@@ -10,6 +10,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverAlert } from '#domain/delivery/deliver-alert.ts';
 import type { DeliveryDeps } from '#domain/delivery/delivery-deps.ts';
+import { flushGroup } from '#domain/delivery/flush-group.ts';
 import { reportParkedAlertsOverdue } from '#domain/delivery/parked-alerts-overdue.ts';
 import { releaseAlerts } from '#domain/delivery/release-parked-alerts.ts';
 import { requeueStalledAlerts } from '#domain/delivery/requeue-stalled-alerts.ts';
@@ -64,12 +65,14 @@ export function makeRetryConsumer(
         }
         try {
           const message = deps.parseMessage(record.body);
-          if ('task' in message) {
+          const maxWaitMs = Math.max(0, Math.min(MAX_SLOT_WAIT_MS, remaining() - RESERVE_MS));
+          if (!('task' in message)) {
+            await deliverAlert(deps.delivery, message.alertId, { maxWaitMs });
+          } else if (message.task === 'flush-group') {
+            await flushGroup(deps.delivery, message.groupId, { maxWaitMs });
+          } else {
             const released = await releaseAlerts(deps.delivery, message);
             if (released > 0) deps.delivery.log.info('Released waiting alerts', { status: message.status, released });
-          } else {
-            const maxWaitMs = Math.max(0, Math.min(MAX_SLOT_WAIT_MS, remaining() - RESERVE_MS));
-            await deliverAlert(deps.delivery, message.alertId, { maxWaitMs });
           }
         } catch (error) {
           // Every failure is logged, whatever its class: the batch answer carries only the message id.

@@ -48,6 +48,12 @@ function toResponse(result: IngestResult) {
         alertId: result.alertId,
         ...(result.error ? { error: result.error } : {}),
       });
+    case 'handled':
+      return json(200, {
+        status: result.status,
+        alertId: result.alertId,
+        ...(result.issueKey ? { issueKey: result.issueKey, issueUrl: result.issueUrl } : {}),
+      });
     case 'duplicate':
       return json(200, {
         duplicate: true,

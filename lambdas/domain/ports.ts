@@ -20,6 +20,12 @@ export type RelayCounter =
   | 'AlertsQueued'
   | 'AlertsParked'
   | 'AlertsFailed'
+  | 'AlertsSuppressed'
+  | 'AlertsGrouped'
+  /** Past a rule's hourly cap: joined the rule's storm issue instead of opening one. */
+  | 'StormAlerts'
+  /** Comments (one Jira edit each) reporting a group's repeats. */
+  | 'GroupComments'
   | 'WebhookAuthFailures';
 
 /** Levels measured by the scheduled sweep; alarms watch them. */
@@ -81,6 +87,134 @@ export interface AlertLedger {
   ): Promise<{ items: AlertListing[]; cursor?: string }>;
   /** Every alert received at or after `since`, only what the per-hour chart needs (no payloads). */
   listSince(since: Date): Promise<AlertSummary[]>;
+  /**
+   * Replaces the stored body with its redacted text and records the redacted paths. With
+   * `keepOriginalUntil` (epoch seconds) the original is kept apart until then (`originalBody`).
+   */
+  redactBody(alertId: string, redacted: string, paths: readonly string[], keepOriginalUntil?: number): Promise<void>;
+  /** The body as received of a redacted alert, while it is kept. */
+  originalBody(alertId: string): Promise<string | undefined>;
+}
+
+/**
+ * One group of alerts that share an issue (docs/rules-and-grouping.md): who opened it, its issue,
+ * its occurrences and the ones not yet reported in a comment. The store's conditional writes make
+ * the group's issue race-safe: concurrent alerts of one new group open it once.
+ */
+export interface GroupRecord {
+  readonly groupId: string;
+  readonly ruleId: string;
+  readonly ruleName: string;
+  /** Key path → value shared by the group's alerts. */
+  readonly key: Readonly<Record<string, string>>;
+  /** The alert that creates (created) the group's issue. */
+  readonly openerAlertId: string;
+  readonly issueKey?: string;
+  /** The issue this group's issue follows up (linked once created), and why a new one was started. */
+  readonly previousIssueKey?: string;
+  readonly followUpReason?: FollowUpReason;
+  /** Epoch ms of the opener's receipt and of the latest occurrence. */
+  readonly openedAtMs: number;
+  readonly lastSeenAtMs: number;
+  readonly windowMinutes: number;
+  readonly commentIntervalSeconds: number;
+  readonly reopenWindowHours: number;
+  /** Occurrences, the opener included. */
+  readonly count: number;
+  /** Occurrences the issue already shows (its opener and every comment so far). */
+  readonly reported: number;
+  /** Joined alerts not reported yet, in the order they joined (bounded; beyond it only `overflow` counts). */
+  readonly pending: readonly string[];
+  readonly overflow: number;
+  /** Epoch ms a flush message is due (absent: none queued). */
+  readonly flushDueAtMs?: number;
+  readonly flushClaimUntilMs?: number;
+  readonly lastFlushAtMs?: number;
+  /** Consecutive failed flushes (the backoff's exponent). */
+  readonly flushFailures?: number;
+  /** Epoch ms of the latest occurrences, as many as the escalation threshold needs. */
+  readonly recentTimesMs: readonly number[];
+  readonly escalated?: boolean;
+  /** A storm group: the rule's alerts past its hourly cap. */
+  readonly storm?: boolean;
+  /** TTL, epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Why a group's repeat starts a new issue instead of adding to the old one: the old one was done as
+ * "won't do", or done longer ago than the reopen window, or had no transition out of done; the
+ * repeat came after the grouping window; the old issue is gone; its opener could not create it.
+ */
+export type FollowUpReason = 'wont-do' | 'reopen-window' | 'no-reopen' | 'window' | 'issue-gone' | 'opener-failed';
+
+/** What a flush changes on its group once the comment is on the issue. */
+export interface FlushResult {
+  /** How many of `pending` (from the front) and of `overflow` the comment reported. */
+  readonly reportedPending: number;
+  readonly reportedOverflow: number;
+  readonly atMs: number;
+  readonly recentTimesMs: readonly number[];
+  readonly escalated: boolean;
+}
+
+/** Groups, storm counters and open counter-event issues (DynamoDB config table in AWS and locally). */
+export interface GroupStore {
+  get(groupId: string): Promise<GroupRecord | undefined>;
+  /**
+   * Opens `group` unless a live group (its window not over at `group.openedAtMs`) holds the id;
+   * a group whose window is over is replaced, and returned as `replaced`.
+   */
+  open(group: GroupRecord): Promise<{ opened: true; replaced?: GroupRecord } | { opened: false; current: GroupRecord }>;
+  /**
+   * Adds `alertId` as an occurrence at `atMs` if the group is live then. `maxPending` bounds the
+   * list; past it the occurrence is only counted. `already` when the alert is its opener or pending.
+   * A group is live while its window runs (from its latest occurrence) or occurrences wait to be reported.
+   */
+  join(
+    groupId: string,
+    alertId: string,
+    atMs: number,
+    options: {
+      readonly maxPending: number;
+      /** TTL after this occurrence, epoch seconds. */
+      readonly expiresAt: number;
+    },
+  ): Promise<{ kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }>;
+  /** Records the opener's issue (only while `openerAlertId` still opens the group). */
+  setIssue(groupId: string, openerAlertId: string, issueKey: string): Promise<void>;
+  /**
+   * Marks a flush due at `dueAtMs` unless one is already due (a due time older than `staleBeforeMs`
+   * counts as lost). True when the caller must queue the flush message.
+   */
+  scheduleFlush(groupId: string, dueAtMs: number, staleBeforeMs: number): Promise<boolean>;
+  /** Takes the group's flush for `seconds`; undefined when another worker holds it. */
+  claimFlush(groupId: string, nowMs: number, seconds: number): Promise<GroupRecord | undefined>;
+  /** Ends a flush that reported occurrences: removes them from the group, releases the claim and the due time. */
+  finishFlush(groupId: string, result: FlushResult): Promise<void>;
+  /** Ends a flush that could not report (Jira unavailable): releases the claim and the due time. */
+  abandonFlush(groupId: string, failures: number): Promise<void>;
+  /**
+   * Starts a follow-up issue for the group: `openerAlertId` (the first pending alert) becomes the
+   * opener of a new issue that follows `previousIssueKey`; the other pending alerts stay pending.
+   */
+  followUp(
+    groupId: string,
+    change: {
+      /** The issue being followed up; undefined when the opener never created one. */
+      readonly expectedIssueKey: string | undefined;
+      readonly openerAlertId: string;
+      readonly atMs: number;
+      readonly reportedBefore: number;
+      readonly reason: FollowUpReason;
+    },
+  ): Promise<boolean>;
+  /** Counts one new issue of `ruleId` in `hour`; false (nothing counted) once `cap` issues were opened. */
+  countNewIssue(ruleId: string, hour: string, cap: number, expiresAt: number): Promise<boolean>;
+  /** The open issue of a counter-event opener (see `routing/group-key.ts`, `counterpartId`). */
+  putCounterpart(id: string, issueKey: string, expiresAt: number): Promise<void>;
+  getCounterpart(id: string): Promise<string | undefined>;
+  deleteCounterpart(id: string, issueKey: string): Promise<void>;
 }
 
 export type AlertSummary = Pick<AlertRecord, 'alertId' | 'receivedAt' | 'status' | 'priority'>;
@@ -242,8 +376,14 @@ export interface SecretStore {
   put(name: SecretName, value: string): Promise<void>;
 }
 
-/** A delivery of one alert, or a background task (release a backlog, sweep, keep the grant alive). */
-export type RetryMessage = { readonly alertId: string } | ReleaseTask;
+/** A delivery of one alert, or a background task (release a backlog, report a group's new occurrences). */
+export type RetryMessage = { readonly alertId: string } | ReleaseTask | FlushGroupTask;
+
+/** Report a group's pending occurrences on its issue (one comment per interval). */
+export interface FlushGroupTask {
+  readonly task: 'flush-group';
+  readonly groupId: string;
+}
 
 /** Re-queue the alerts of one status, a page at a time, oldest first (after a save, a sign-in, Jira's recovery). */
 export interface ReleaseTask {

@@ -235,7 +235,7 @@ export interface WebhookResultDto {
   alertId: string;
   issueKey?: string;
   issueUrl?: string;
-  status?: 'queued' | 'pending_configuration' | 'failed' | DeliveryStatus;
+  status?: 'queued' | 'pending_configuration' | 'failed' | 'resolved' | DeliveryStatus;
   duplicate?: boolean;
   /** Why a delivery failed for good (the alert is kept and can be retried from Deliveries). */
   error?: string;

@@ -48,6 +48,7 @@ export type RelayAlarmId =
   | 'GrantExpiringAlarm'
   | 'SweepMissingAlarm'
   | 'WebhookAuthFailuresAlarm'
+  | 'StormAlarm'
   | 'RetryAgeAlarm'
   | 'IngestErrorsAlarm'
   | 'DeliverErrorsAlarm'
@@ -190,6 +191,13 @@ export class RelayAlarms extends Construct {
       'The webhook refused many requests with 401: Keeper may be using a revoked token (its alerts are lost), or someone is probing the URL.',
       relayMetric(RELAY_COUNTERS.webhookAuthFailures, { period: Duration.minutes(15), statistic: 'Sum' }),
       { threshold: props.webhookAuthFailureThreshold ?? ALARM_THRESHOLDS.webhookAuthFailures },
+    );
+
+    // Rules.
+    alarm(
+      'StormAlarm',
+      'A rule reached its hourly cap of new issues: its further alerts are collected on one storm issue. Something is flooding Keeper with alerts.',
+      relayMetric(RELAY_COUNTERS.stormAlerts, { period: fiveMinutes, statistic: 'Sum' }),
     );
 
     // The platform.

@@ -64,6 +64,10 @@ export class RelayDashboard extends Construct {
           sum(RELAY_COUNTERS.alertsQueued, 'queued for retry'),
           sum(RELAY_COUNTERS.alertsParked, 'parked'),
           sum(RELAY_COUNTERS.alertsFailed, 'failed'),
+          sum(RELAY_COUNTERS.alertsGrouped, 'grouped'),
+          sum(RELAY_COUNTERS.alertsSuppressed, 'suppressed'),
+          sum(RELAY_COUNTERS.stormAlerts, 'storm'),
+          sum(RELAY_COUNTERS.groupComments, 'group comments'),
         ],
       }),
       new GraphWidget({

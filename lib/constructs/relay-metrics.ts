@@ -14,6 +14,9 @@ export const RELAY_SERVICE_NAME = 'keeper-jira-relay';
 /**
  * Counters: emitted once per event with value 1 (unit Count), except `TimeToTicket`, the time
  * from receipt to the Jira issue's creation in Milliseconds, emitted once per delivered alert.
+ * Rules add `AlertsSuppressed` (a rule said no ticket), `AlertsGrouped` (a repeat joined its
+ * group's issue), `StormAlerts` (past a rule's hourly cap, joined the storm issue) and
+ * `GroupComments` (one Jira edit reporting a group's repeats).
  */
 export const RELAY_COUNTERS = {
   alertsReceived: 'AlertsReceived',
@@ -22,6 +25,10 @@ export const RELAY_COUNTERS = {
   alertsQueued: 'AlertsQueued',
   alertsParked: 'AlertsParked',
   alertsFailed: 'AlertsFailed',
+  alertsSuppressed: 'AlertsSuppressed',
+  alertsGrouped: 'AlertsGrouped',
+  stormAlerts: 'StormAlerts',
+  groupComments: 'GroupComments',
   webhookAuthFailures: 'WebhookAuthFailures',
   timeToTicket: 'TimeToTicket',
 } as const;

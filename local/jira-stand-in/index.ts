@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
+import { INVALID_JSON, type RouteContext } from './api-context.ts';
 import {
   DEFAULT_UPLOAD_LIMIT,
   isMultipart,
@@ -36,13 +37,14 @@ import {
   sendRaw,
 } from './http.ts';
 import { OAuthServer, tokenFingerprint } from './oauth.ts';
-import { indexPage, issuePage, page } from './pages.ts';
+import { indexPage, issuePage, type LinkLine, page } from './pages.ts';
 import { type RateLimitConfig, RateLimiter, rateLimitedResult, rateLimitSchema } from './rate-limits.ts';
 import type { Links } from './representations.ts';
-import { INVALID_JSON, matchRoute, type Route, type RouteContext } from './rest-api.ts';
-import { CLOUD_ID, SITE_NAME } from './seed.ts';
+import { matchRoute } from './rest-api.ts';
+import { CLOUD_ID, ISSUE_LINK_TYPES, PROJECTS, SITE_NAME } from './seed.ts';
 import { type FaultRule, matchesFaultPath, StandInState, type StoredIssue } from './state.ts';
 import { CallStats, type StatsSnapshot } from './stats.ts';
+import { findResolution, findStatus, moveIssue } from './workflow.ts';
 
 export { CLOUD_ID, FIELDS, ISSUE_TYPES, PRIORITIES, PROJECTS, USERS } from './seed.ts';
 export type { StatsSnapshot, StoredIssue };
@@ -102,7 +104,13 @@ const faultSchema = z.object({
   rateLimitReason: z.string().optional(),
   processRequest: z.boolean().default(false),
 });
-const clockSchema = z.object({ advanceSeconds: z.number() });
+/** Moves the clock by `advanceSeconds`, or sets it to `now` (ISO 8601). */
+const clockSchema = z.union([
+  z.object({ advanceSeconds: z.number() }),
+  z.object({ now: z.iso.datetime({ offset: true }) }),
+]);
+/** An analyst moves an issue to a status of its workflow (any status, like an administrator could). */
+const issueStatusSchema = z.object({ status: z.string().min(1), resolution: z.string().min(1).optional() });
 const screenSchema = z.object({
   project: z.string(),
   issueType: z.string(),
@@ -120,11 +128,6 @@ const attachmentSettingsSchema = z.object({ uploadLimit: z.number().int().positi
 
 /** auth.atlassian.com, the gateway's own routes (accessible-resources), or Jira REST behind the gateway. */
 type CallKind = 'auth' | 'gateway' | 'jira';
-
-/** Comments, edits, transitions and attachments: the writes Jira limits per issue. */
-function isIssueWrite(route: Route): boolean {
-  return route.method !== 'GET' && route.template.startsWith('/issue/{issueIdOrKey}');
-}
 
 function faultResult(
   fault: Pick<FaultRule, 'status' | 'retryAfterSeconds' | 'rateLimitReason'>,
@@ -178,6 +181,11 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
 
   const write = (res: ServerResponse, result: ApiResult, extra: Record<string, string> = {}): void => {
     const headers = { ...extra, ...(result.headers ?? {}) };
+    if (result.body === undefined && result.contentType === undefined) {
+      // 204 (edit, transition) has no body at all; 201 of POST /issueLink is an empty JSON answer.
+      sendRaw(res, result.status, result.status === 204 ? '' : 'application/json;charset=UTF-8', '', headers);
+      return;
+    }
     if (result.contentType === undefined) {
       sendJson(res, result.status, result.body, headers);
       return;
@@ -294,6 +302,11 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
           () => ({ faultMix: faultMix.config ?? null }),
         ),
     };
+    const issueStatus = /^\/issues\/([^/]+)\/status$/.exec(name);
+    if (issueStatus && method === 'POST') {
+      const moved = moveIssueByHand(decodeURIComponent(issueStatus[1] ?? ''), input);
+      return sendJson(res, moved.status, moved.body);
+    }
     const condition = conditions[name];
     if (condition && ['GET', 'PUT', 'DELETE'].includes(method)) {
       const answer = condition();
@@ -322,7 +335,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
         state.faults = [];
         return sendJson(res, 200, { faults: [] });
       case 'GET /issues':
-        return sendJson(res, 200, { issues: state.issues });
+        return sendJson(res, 200, { issues: state.issues, issueLinks: state.issueLinks });
       case 'GET /requests':
         return sendJson(res, 200, requestSummary());
       case 'POST /reset-counters':
@@ -361,7 +374,10 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
       case 'POST /clock': {
         const parsed = clockSchema.safeParse(input);
         if (!parsed.success) return invalid(parsed.error.message);
-        state.clockOffsetMs += parsed.data.advanceSeconds * 1000;
+        state.clockOffsetMs =
+          'now' in parsed.data
+            ? Date.parse(parsed.data.now) - (state.now() - state.clockOffsetMs)
+            : state.clockOffsetMs + parsed.data.advanceSeconds * 1000;
         state.save();
         return sendJson(res, 200, {
           now: new Date(state.now()).toISOString(),
@@ -414,6 +430,47 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     }
   };
 
+  const answer = (status: number, body: unknown): { status: number; body: unknown } => ({ status, body });
+
+  /** POST /_stand-in/issues/{key}/status: the issue moves as if an analyst had moved it in Jira. */
+  const moveIssueByHand = (ref: string, input: unknown): { status: number; body: unknown } => {
+    const parsed = issueStatusSchema.safeParse(input);
+    if (!parsed.success) return answer(400, { error: parsed.error.message });
+    const issue = state.issues.find((i) => i.key === ref.toUpperCase() || i.id === ref);
+    const project = issue ? PROJECTS.find((p) => p.id === issue.projectId) : undefined;
+    if (!issue || !project) return answer(404, { error: `No issue ${ref}` });
+    const status = findStatus(project, parsed.data.status);
+    if (!status) {
+      const known = project.workflow.statuses.map((s) => s.name).join(', ');
+      return answer(400, {
+        error: `No status '${parsed.data.status}' in the workflow of ${project.key} (${known})`,
+      });
+    }
+    const resolution = parsed.data.resolution === undefined ? undefined : findResolution(parsed.data.resolution);
+    if (parsed.data.resolution !== undefined && (!resolution || status.category !== 'done'))
+      return answer(400, {
+        error: `Resolution '${parsed.data.resolution}' needs a known resolution and a done status`,
+      });
+    moveIssue(links(), issue, status, resolution, state.now());
+    state.save();
+    return answer(200, {
+      key: issue.key,
+      status: issue.fields['status'],
+      resolution: issue.fields['resolution'],
+      resolutiondate: issue.fields['resolutiondate'],
+    });
+  };
+
+  /** The issue's links as its page lists them: the other issue, with the phrase for this side. */
+  const linkLines = (issue: StoredIssue): LinkLine[] =>
+    state.issueLinks.flatMap((link) => {
+      const type = ISSUE_LINK_TYPES.find((t) => t.id === link.typeId);
+      const inward = link.inwardIssueId === issue.id;
+      if (!type || (!inward && link.outwardIssueId !== issue.id)) return [];
+      const other = state.issues.find((i) => i.id === (inward ? link.outwardIssueId : link.inwardIssueId));
+      return other ? [{ phrase: inward ? type.outward : type.inward, key: other.key }] : [];
+    });
+
   const requestSummary = (): { total: number; routes: Record<string, number> } => {
     const routes = Object.fromEntries([...state.counters.entries()].sort(([a], [b]) => a.localeCompare(b)));
     return { total: Object.values(routes).reduce((a, b) => a + b, 0), routes };
@@ -430,6 +487,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     concrete: string,
     kind: CallKind,
     run: () => ApiResult,
+    issues: readonly string[] = [],
   ): Promise<void> => {
     state.count(counterKey);
     const isGateway = kind !== 'auth';
@@ -440,6 +498,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
     const done = (outcome: string, rateLimitReason?: string): void =>
       stats.record(counterKey, {
         outcome,
+        issues,
         duringOutage: down !== undefined,
         ...(rateLimitReason ? { rateLimitReason } : {}),
       });
@@ -552,56 +611,73 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
       if (method === 'POST' && contentType && isMultipart(contentType)) {
         const raw = await readBodyBytes(req, uploadLimit + MULTIPART_OVERHEAD_BYTES);
         multipart = raw.tooLarge ? { kind: 'too-large' } : await parseMultipart(raw.bytes, contentType);
-      } else if (method === 'POST') {
+      } else if (method === 'POST' || method === 'PUT') {
         bodyText = await readBody(req);
       }
-      return serveApi(req, res, `${method} ${template}`, apiPath, 'jira', (): ApiResult => {
-        const check = oauth.checkAccessToken(req.headers.authorization);
-        // A cloudId the grant does not cover is refused like a bad token (documented choice, README).
-        if (!check.ok || cloudId !== CLOUD_ID) return { status: 401, body: GATEWAY_UNAUTHORIZED };
-        if (!matched)
-          return {
-            status: 404,
-            body: errorCollection([`No API route matches ${method} ${REST_PREFIX}${apiPath} in the Jira stand-in.`]),
+      const parsedBody = bodyText ? parseJson(bodyText) : { ok: true as const, value: undefined };
+      const body = parsedBody.ok ? parsedBody.value : INVALID_JSON;
+      const route = matched && 'route' in matched ? matched : undefined;
+      // The existing issues the call names (path, or both issues of a link): the per-issue limits and stats.
+      const named = (refs: readonly string[]): StoredIssue[] =>
+        [...new Set(refs.map((r) => r.toUpperCase()))].flatMap((r) => {
+          const issue = state.issues.find((i) => i.id === r || i.key === r);
+          return issue ? [issue] : [];
+        });
+      const writes = route?.route.writesTo ? named(route.route.writesTo(route.params, body)) : [];
+      const touched = named([
+        ...(route?.params['issueIdOrKey'] !== undefined ? [route.params['issueIdOrKey']] : []),
+        ...writes.map((i) => i.id),
+      ]);
+      return serveApi(
+        req,
+        res,
+        `${method} ${template}`,
+        apiPath,
+        'jira',
+        (): ApiResult => {
+          const check = oauth.checkAccessToken(req.headers.authorization);
+          // A cloudId the grant does not cover is refused like a bad token (documented choice, README).
+          if (!check.ok || cloudId !== CLOUD_ID) return { status: 401, body: GATEWAY_UNAUTHORIZED };
+          if (!matched)
+            return {
+              status: 404,
+              body: errorCollection([`No API route matches ${method} ${REST_PREFIX}${apiPath} in the Jira stand-in.`]),
+            };
+          if ('allowed' in matched)
+            return {
+              status: 405,
+              body: errorCollection([`Method ${method} is not allowed here.`]),
+              headers: { allow: matched.allowed.join(', ') },
+            };
+          if (!check.scopes.includes(matched.route.scope)) return { status: 401, body: SCOPE_MISMATCH };
+          // Per-issue limits count by issue, whether the request names it by key or by id.
+          const decision = limiter.decide(
+            { method, template, ...(route?.route.writesTo ? { issueWrites: writes.map((i) => i.id) } : {}) },
+            state.now(),
+          );
+          if (!decision.allowed) return decision.result;
+          const ctx: RouteContext = {
+            user: check.user,
+            params: matched.params,
+            query: url.searchParams,
+            body,
+            links: links(),
+            state,
+            headers: req.headers,
+            ...(multipart ? { multipart } : {}),
+            uploadLimit,
           };
-        if ('allowed' in matched)
-          return {
-            status: 405,
-            body: errorCollection([`Method ${method} is not allowed here.`]),
-            headers: { allow: matched.allowed.join(', ') },
+          const result = matched.route.handle(ctx);
+          const headers: Record<string, string> = {
+            'x-aaccountid': encodeURIComponent(check.user.accountId),
+            'x-arequestid': randomUUID(),
+            ...decision.headers,
+            ...result.headers,
           };
-        if (!check.scopes.includes(matched.route.scope)) return { status: 401, body: SCOPE_MISMATCH };
-        // Per-issue limits count by issue, whether the path names it by key or by id.
-        const issueRef = (matched.params['issueIdOrKey'] ?? '').toUpperCase();
-        const issueWrite = isIssueWrite(matched.route)
-          ? (state.issues.find((i) => i.id === issueRef || i.key === issueRef)?.id ?? issueRef)
-          : undefined;
-        const decision = limiter.decide(
-          { method, template, ...(issueWrite !== undefined ? { issueWrite } : {}) },
-          state.now(),
-        );
-        if (!decision.allowed) return decision.result;
-        const parsedBody = bodyText ? parseJson(bodyText) : { ok: true as const, value: undefined };
-        const ctx: RouteContext = {
-          user: check.user,
-          params: matched.params,
-          query: url.searchParams,
-          body: parsedBody.ok ? parsedBody.value : INVALID_JSON,
-          links: links(),
-          state,
-          headers: req.headers,
-          ...(multipart ? { multipart } : {}),
-          uploadLimit,
-        };
-        const result = matched.route.handle(ctx);
-        const headers: Record<string, string> = {
-          'x-aaccountid': encodeURIComponent(check.user.accountId),
-          'x-arequestid': randomUUID(),
-          ...decision.headers,
-          ...result.headers,
-        };
-        return { ...result, headers };
-      });
+          return { ...result, headers };
+        },
+        touched.map((i) => i.key),
+      );
     }
 
     if (method === 'GET' && path === '/') return sendHtml(res, 200, indexPage(state.issues));
@@ -616,6 +692,7 @@ export async function startJiraStandIn(options: JiraStandInOptions): Promise<Jir
             issuePage(
               issue,
               state.attachments.filter((a) => a.issueId === issue.id),
+              linkLines(issue),
             ),
           )
         : sendHtml(

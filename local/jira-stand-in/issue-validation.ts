@@ -5,6 +5,7 @@
  * README.md are Jira-like but inferred.
  */
 import { isAdfDocument, isValidAdf } from './adf.ts';
+import { can } from './api-context.ts';
 import { errorCollection, isRecord } from './http.ts';
 import {
   findField,
@@ -17,6 +18,7 @@ import {
   optionJson,
   priorityJson,
   projectJson,
+  securityLevelJson,
   userJson,
 } from './representations.ts';
 import {
@@ -40,17 +42,22 @@ const NOT_NUMBER = 'Operation value must be a number';
 const NOT_ARRAY = 'data was not an array';
 const NOT_OBJECT = 'data was not an object';
 const BAD_OPTION = "Could not find valid 'id' or 'value' in the Parent Option object.";
-const TEXT_LIMIT = 32_767;
+export const TEXT_LIMIT = 32_767;
+export const TEXT_TOO_LONG = 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.';
 const SHORT_TEXT_LIMIT = 255;
 
 export const cannotBeSet = (fieldId: string): string =>
   `Field '${fieldId}' cannot be set. It is not on the appropriate screen, or unknown.`;
 
-export interface CreateContext {
+/** What checking one field value needs. */
+export interface FieldContext {
   readonly links: Links;
-  readonly screens: Record<string, Record<string, ScreenField[]>>;
   readonly caller: SeedUser;
   findIssue(idOrKey: string): StoredIssue | undefined;
+}
+
+export interface CreateContext extends FieldContext {
+  readonly screens: Record<string, Record<string, ScreenField[]>>;
 }
 
 export type CreateResult =
@@ -58,28 +65,74 @@ export type CreateResult =
   | { ok: false; body: ReturnType<typeof errorCollection> };
 
 /** A field value converted to its stored (GET) form, or the error Jira would name for it. */
-type Checked = { value: unknown } | { error: string } | { invalidAdf: true };
+export type Checked = { value: unknown } | { error: string } | { invalidAdf: true };
 
 const fail = (errors: Record<string, string>): CreateResult => ({ ok: false, body: errorCollection([], errors) });
 
-/** `fields` merged with `update` operations (`set`, and `add` for arrays), as Jira applies both. */
-function mergedFields(body: Record<string, unknown>): Record<string, unknown> | string {
+/** One change to a field: `fields.x` is a `set`, `update.x` a list of operations. */
+export interface FieldOperation {
+  readonly verb: string;
+  readonly value: unknown;
+}
+
+export interface RequestedChanges {
+  readonly operations: Map<string, FieldOperation[]>;
+  /** Request-level refusals (a field named in both `fields` and `update`). */
+  readonly messages: string[];
+}
+
+/** The field changes of an IssueUpdateDetails body, as Jira reads `fields` and `update`; `fields` when that is not an object. */
+export function requestedChanges(body: Record<string, unknown>): RequestedChanges | 'fields' {
   const fields = body['fields'] === undefined ? {} : body['fields'];
   if (!isRecord(fields)) return 'fields';
-  const merged: Record<string, unknown> = { ...fields };
+  const operations = new Map<string, FieldOperation[]>();
+  const messages: string[] = [];
+  for (const [fieldId, value] of Object.entries(fields)) operations.set(fieldId, [{ verb: 'set', value }]);
   const update = body['update'];
   if (isRecord(update)) {
     for (const [fieldId, ops] of Object.entries(update)) {
-      if (!Array.isArray(ops)) continue;
-      for (const op of ops) {
-        if (!isRecord(op)) continue;
-        if ('set' in op) merged[fieldId] = op['set'];
-        if ('add' in op)
-          merged[fieldId] = [...(Array.isArray(merged[fieldId]) ? (merged[fieldId] as unknown[]) : []), op['add']];
+      if (operations.has(fieldId)) {
+        messages.push(`Field '${fieldId}' cannot appear in both 'fields' and 'update'`);
+        continue;
       }
+      if (!Array.isArray(ops)) continue;
+      operations.set(
+        fieldId,
+        ops.filter(isRecord).flatMap((op) => Object.entries(op).map(([verb, value]) => ({ verb, value }))),
+      );
     }
   }
-  return merged;
+  return { operations, messages };
+}
+
+/** Operations a field supports: lists can be added to and removed from, everything can be set. */
+export function supportedVerbs(field: FieldDef): readonly string[] {
+  return field.schema.type === 'array' ? ['add', 'set', 'remove'] : ['set'];
+}
+
+export const unsupportedVerb = (field: FieldDef, verb: string): string =>
+  `Field with id' ${field.id}' and name '${field.name}' does not support operation '${verb}' Supported operation(s) are: '${supportedVerbs(field).join(',')}'`;
+
+/** The raw value a create sends for a field: `set` replaces, `add` appends, `remove` takes out. */
+function rawCreateValue(operations: readonly FieldOperation[]): unknown {
+  let value: unknown;
+  for (const op of operations) {
+    if (op.verb === 'set') value = op.value;
+    else if (op.verb === 'add') value = [...(Array.isArray(value) ? value : []), op.value];
+    else if (op.verb === 'remove' && Array.isArray(value)) value = value.filter((v) => v !== op.value);
+  }
+  return value;
+}
+
+/**
+ * The fields of a create or edit screen the caller sees (what createmeta lists): the Security Level
+ * field only for users with Set Issue Security in a project that has a security scheme.
+ */
+export function visibleScreen(screen: readonly ScreenField[], caller: SeedUser, project: ProjectDef): ScreenField[] {
+  return screen.filter(
+    (s) =>
+      s.fieldId !== 'security' || (project.securityScheme !== undefined && can(caller, project, 'SET_ISSUE_SECURITY')),
+  );
 }
 
 function resolveProject(value: unknown): ProjectDef | undefined {
@@ -126,6 +179,28 @@ function checkUser(value: unknown, links: Links): Checked {
   return user ? { value: userJson(links, user) } : { error: `Account ID ${accountId} does not exist.` };
 }
 
+/** The assignee must hold Assignable User in the issue's project. */
+function checkAssignee(value: unknown, project: ProjectDef, links: Links): Checked {
+  const checked = checkUser(value, links);
+  if (!('value' in checked) || checked.value === null || !isRecord(value)) return checked;
+  const accountId = String(value['accountId'] ?? value['id'] ?? '');
+  const user = findUser(accountId);
+  return user && (user.projects[project.key] ?? []).includes('ASSIGNABLE_USER')
+    ? checked
+    : { error: `User '${accountId}' cannot be assigned issues.` };
+}
+
+/** `{id}` or `{name}` of a level of the project's security scheme (ids are strings, as Jira insists). */
+function checkSecurity(value: unknown, project: ProjectDef, links: Links): Checked {
+  if (value === null) return { value: null };
+  const id = isRecord(value) ? value['id'] : undefined;
+  const name = isRecord(value) ? value['name'] : undefined;
+  if (typeof id !== 'string' && typeof name !== 'string')
+    return { error: "Could not find valid 'id' or 'name' in security level object." };
+  const level = project.securityScheme?.levels.find((l) => (typeof id === 'string' ? l.id === id : l.name === name));
+  return level ? { value: securityLevelJson(links, level) } : { error: 'Specify a valid value for Security Level' };
+}
+
 function checkArray(value: unknown, each: (item: unknown) => Checked): Checked {
   if (!Array.isArray(value)) return { error: NOT_ARRAY };
   const out: unknown[] = [];
@@ -155,9 +230,15 @@ function checkLabels(value: unknown): Checked {
 function checkAdf(value: unknown): Checked {
   if (value === null) return { value: null };
   if (typeof value === 'string' || !isAdfDocument(value)) return { error: NOT_ADF };
-  if (JSON.stringify(value).length > TEXT_LIMIT) {
-    return { error: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' };
-  }
+  if (JSON.stringify(value).length > TEXT_LIMIT) return { error: TEXT_TOO_LONG };
+  return isValidAdf(value) ? { value } : { invalidAdf: true };
+}
+
+/** A comment body (POST comment, or `update.comment[].add.body` of an edit or transition). */
+export function checkCommentBody(value: unknown): Checked {
+  if (value === undefined || value === null) return { error: 'Comment body can not be empty!' };
+  if (!isAdfDocument(value)) return { error: NOT_ADF };
+  if (JSON.stringify(value).length > TEXT_LIMIT) return { error: TEXT_TOO_LONG };
   return isValidAdf(value) ? { value } : { invalidAdf: true };
 }
 
@@ -203,7 +284,7 @@ export function formatJiraDateTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('Z', '+0000');
 }
 
-function checkField(field: FieldDef, value: unknown, project: ProjectDef, ctx: CreateContext): Checked {
+export function checkField(field: FieldDef, value: unknown, project: ProjectDef, ctx: FieldContext): Checked {
   const { links } = ctx;
   const custom = field.schema.custom?.split(':')[1];
   const system = field.schema.system;
@@ -217,7 +298,9 @@ function checkField(field: FieldDef, value: unknown, project: ProjectDef, ctx: C
   }
   if (system === 'description' || system === 'environment' || custom === 'textarea') return checkAdf(value);
   if (system === 'labels' || custom === 'labels') return checkLabels(value);
-  if (system === 'reporter' || system === 'assignee' || custom === 'userpicker') return checkUser(value, links);
+  if (system === 'assignee') return checkAssignee(value, project, links);
+  if (system === 'security') return checkSecurity(value, project, links);
+  if (system === 'reporter' || custom === 'userpicker') return checkUser(value, links);
   if (system === 'duedate' || custom === 'datepicker') return checkDate(value);
   if (system === 'priority') {
     if (!isRecord(value)) return { error: NOT_OBJECT };
@@ -272,7 +355,7 @@ function isUrl(value: string): boolean {
   }
 }
 
-function checkParent(value: unknown, project: ProjectDef, ctx: CreateContext): Checked {
+function checkParent(value: unknown, project: ProjectDef, ctx: FieldContext): Checked {
   if (!isRecord(value)) return { error: NOT_OBJECT };
   const ref = value['key'] ?? value['id'];
   const parent = typeof ref === 'string' || typeof ref === 'number' ? ctx.findIssue(String(ref)) : undefined;
@@ -291,7 +374,7 @@ function checkParent(value: unknown, project: ProjectDef, ctx: CreateContext): C
   };
 }
 
-function missingMessage(field: FieldDef): [string, string] {
+export function missingMessage(field: FieldDef): [string, string] {
   if (field.id === 'summary') return ['summary', 'You must specify a summary of the issue.'];
   if (field.id === 'parent') return ['issuetype', 'Issue type is a sub-task but parent issue key or id not specified.'];
   return [field.id, `${field.name} is required.`];
@@ -306,12 +389,14 @@ export function validateCreate(body: unknown, ctx: CreateContext): CreateResult 
         'Can not deserialize instance of com.atlassian.jira.rest.v2.issue.IssueUpdateBean out of VALUE token',
       ]),
     };
-  const fields = mergedFields(body);
-  if (typeof fields === 'string')
+  const changes = requestedChanges(body);
+  if (changes === 'fields')
     return {
       ok: false,
       body: errorCollection(['Can not deserialize instance of java.util.LinkedHashMap out of VALUE token']),
     };
+  if (changes.messages.length > 0) return { ok: false, body: errorCollection(changes.messages) };
+  const fields = Object.fromEntries([...changes.operations].map(([id, ops]) => [id, rawCreateValue(ops)]));
 
   const project = resolveProject(fields['project']);
   if (!project || !(ctx.caller.projects[project.key] ?? []).includes('BROWSE_PROJECTS')) {
@@ -325,7 +410,7 @@ export function validateCreate(body: unknown, ctx: CreateContext): CreateResult 
   const issueType = resolveIssueType(project, fields['issuetype']);
   if (!issueType) return fail({ issuetype: 'The issue type selected is invalid.' });
 
-  const screen = ctx.screens[project.key]?.[issueType.id] ?? [];
+  const screen = visibleScreen(ctx.screens[project.key]?.[issueType.id] ?? [], ctx.caller, project);
   const errors: Record<string, string> = {};
   const stored: Record<string, unknown> = {};
   let invalidAdf = false;
@@ -334,6 +419,11 @@ export function validateCreate(body: unknown, ctx: CreateContext): CreateResult 
     const field = findField(fieldId);
     if (!field || field.readOnly || !screen.some((s) => s.fieldId === fieldId)) {
       errors[fieldId] = cannotBeSet(fieldId);
+      continue;
+    }
+    const verb = changes.operations.get(fieldId)?.find((op) => !supportedVerbs(field).includes(op.verb))?.verb;
+    if (verb !== undefined) {
+      errors[fieldId] = unsupportedVerb(field, verb);
       continue;
     }
     const checked = checkField(field, value, project, ctx);

@@ -1,7 +1,7 @@
 /**
  * A small JQL subset: enough for the relay (`project = "SEC" AND labels = "keeper-alert-…"`) and for
  * people poking at the stand-in. Clauses: project, labels, issuetype/type, key/issuekey/id, status,
- * priority, reporter/assignee/creator (accountId or currentUser()), summary/text `~`; operators
+ * statusCategory, resolution, priority, reporter/assignee/creator (accountId or currentUser()), summary/text `~`; operators
  * =, !=, IN, NOT IN, ~, !~, IS [NOT] EMPTY; AND, OR, NOT, parentheses; ORDER BY key|created|updated|priority|summary.
  * Errors use Jira's texts; an empty restriction is "unbounded" and refused like Jira Cloud does.
  */
@@ -42,6 +42,8 @@ const FIELDS = new Set([
   'issuekey',
   'id',
   'status',
+  'statuscategory',
+  'resolution',
   'priority',
   'reporter',
   'assignee',
@@ -301,7 +303,13 @@ function issueValues(issue: StoredIssue, field: string, caller: string): string[
     case 'id':
       return [issue.id, issue.key.toLowerCase()];
     case 'status':
-      return ['to do', '10000'];
+      return named(f['status'], 'id', 'name').map((v) => v.toLowerCase());
+    case 'statuscategory': {
+      const category = isRecord(f['status']) ? f['status']['statusCategory'] : undefined;
+      return named(category, 'key', 'name').map((v) => v.toLowerCase());
+    }
+    case 'resolution':
+      return named(f['resolution'], 'id', 'name').map((v) => v.toLowerCase());
     case 'priority':
       return named(f['priority'], 'id', 'name').map((v) => v.toLowerCase());
     case 'reporter':

@@ -77,11 +77,22 @@ const HEADLINE_FIELDS = new Set([
   'reporter',
   'creator',
   'status',
+  'resolution',
   'created',
   'updated',
 ]);
 
-export function issuePage(issue: StoredIssue, attachments: readonly StoredAttachment[] = []): string {
+/** One line of an issue's links as the issue page shows it: "blocks SEC-2". */
+export interface LinkLine {
+  readonly phrase: string;
+  readonly key: string;
+}
+
+export function issuePage(
+  issue: StoredIssue,
+  attachments: readonly StoredAttachment[] = [],
+  links: readonly LinkLine[] = [],
+): string {
   const f = issue.fields;
   const project = findProject(issue.projectId);
   const others = Object.entries(f)
@@ -97,11 +108,17 @@ export function issuePage(issue: StoredIssue, attachments: readonly StoredAttach
         `<tr><td><a href="${escapeHtml(sitePath(a))}" download>${escapeHtml(a.filename)}</a></td><td>${escapeHtml(a.mimeType)}</td><td>${a.content.length} bytes</td><td>${escapeHtml(a.created)}</td></tr>`,
     )
     .join('');
+  const linked = links
+    .map(
+      (l) => `<li>${escapeHtml(l.phrase)} <a href="/browse/${encodeURIComponent(l.key)}">${escapeHtml(l.key)}</a></li>`,
+    )
+    .join('');
   return page(
     `${issue.key}: ${String(f['summary'] ?? '')}`,
     `<dl>
 <dt>Project</dt><dd>${escapeHtml(project ? `${project.name} (${project.key})` : issue.projectId)}</dd>
 <dt>Type</dt><dd>${renderValue(f['issuetype'])}</dd>
+<dt>Status</dt><dd>${renderValue(f['status'])}${f['resolution'] ? ` (${renderValue(f['resolution'])})` : ''}</dd>
 <dt>Priority</dt><dd>${renderValue(f['priority']) || 'None'}</dd>
 <dt>Labels</dt><dd>${renderValue(f['labels']) || 'None'}</dd>
 <dt>Reporter</dt><dd>${renderValue(f['reporter'])}</dd>
@@ -109,6 +126,7 @@ export function issuePage(issue: StoredIssue, attachments: readonly StoredAttach
 ${others}
 </dl>
 <h2>Description</h2>${renderValue(f['description']) || '<p>None</p>'}
+${linked ? `<h2>Linked issues</h2><ul class="links">${linked}</ul>` : ''}
 ${files ? `<h2>Attachments</h2><table class="attachments"><tr><th>File</th><th>Type</th><th>Size</th><th>Added</th></tr>${files}</table>` : ''}
 ${comments ? `<h2>Comments</h2>${comments}` : ''}`,
   );

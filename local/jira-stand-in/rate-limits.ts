@@ -11,7 +11,7 @@ export const rateLimitSchema = z.object({
   requestsPerSecond: z.number().positive().optional(),
   /** `endpoint` (Jira's rule): one bucket per `METHOD /route`; `tenant`: one bucket for every call. */
   scope: z.enum(['endpoint', 'tenant']).default('endpoint'),
-  /** 20 writes per 2 s and 100 per 30 s on one issue (comments, edits, transitions, attachments). */
+  /** 20 writes per 2 s and 100 per 30 s on one issue (edits, comments, transitions, attachments, links). */
   perIssueWrites: z.boolean().default(false),
   /** Points per clock hour; every call costs one point. */
   hourlyPoints: z.number().int().positive().optional(),
@@ -22,8 +22,8 @@ export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 export interface RateLimitedCall {
   readonly method: string;
   readonly template: string;
-  /** Set for a write to an existing issue (its id): the per-issue limits apply. */
-  readonly issueWrite?: string;
+  /** Ids of the existing issues a write goes to (two for a link): the per-issue limits apply to each. */
+  readonly issueWrites?: readonly string[];
 }
 
 export type RateDecision =
@@ -117,10 +117,12 @@ export class RateLimiter {
       };
     }
     const writes =
-      call.issueWrite !== undefined && config.perIssueWrites ? this.recentWrites(call.issueWrite, now) : undefined;
-    if (writes) {
+      call.issueWrites !== undefined && config.perIssueWrites
+        ? call.issueWrites.map((id) => ({ id, times: this.recentWrites(id, now) }))
+        : [];
+    for (const { times } of writes) {
       for (const window of PER_ISSUE_WINDOWS) {
-        const inWindow = writes.filter((t) => t > now - window.windowMs);
+        const inWindow = times.filter((t) => t > now - window.windowMs);
         const oldest = inWindow[0];
         if (inWindow.length >= window.limit && oldest !== undefined) {
           return {
@@ -144,7 +146,7 @@ export class RateLimiter {
     }
 
     if (bucket) bucket.tokens -= 1;
-    if (writes && call.issueWrite !== undefined) this.issueWrites.set(call.issueWrite, [...writes, now]);
+    for (const { id, times } of writes) this.issueWrites.set(id, [...times, now]);
     if (points !== undefined) this.quota.used += 1;
     return { allowed: true, headers: this.successHeaders(rate, bucket, points, now) };
   }

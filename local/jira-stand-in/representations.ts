@@ -2,13 +2,16 @@
 import {
   FIELDS,
   type FieldDef,
+  ISSUE_LINK_TYPES,
   ISSUE_TYPES,
+  type IssueLinkTypeDef,
   type IssueTypeDef,
   type OptionDef,
   PRIORITIES,
   PROJECTS,
   type PriorityDef,
   type ProjectDef,
+  type SecurityLevelDef,
   type SeedUser,
   USERS,
 } from './seed.ts';
@@ -142,5 +145,31 @@ export function fieldDetailsJson(field: FieldDef): Record<string, unknown> {
     clauseNames: customId ? [`cf[${customId}]`, field.name] : [field.id],
     schema: field.schema,
     ...(field.scopeProjectId ? { scope: { type: 'PROJECT', project: { id: field.scopeProjectId } } } : {}),
+  };
+}
+
+export function securityLevelJson(links: Links, level: SecurityLevelDef): Record<string, unknown> {
+  return {
+    self: `${links.api}/securitylevel/${level.id}`,
+    id: level.id,
+    description: level.description,
+    name: level.name,
+  };
+}
+
+/** A link type by id or by name (names compare as Jira does: exactly). */
+export function findIssueLinkType(ref: { id?: unknown; name?: unknown }): IssueLinkTypeDef | undefined {
+  if (typeof ref.id === 'string' || typeof ref.id === 'number')
+    return ISSUE_LINK_TYPES.find((t) => t.id === String(ref.id));
+  return typeof ref.name === 'string' ? ISSUE_LINK_TYPES.find((t) => t.name === ref.name) : undefined;
+}
+
+export function issueLinkTypeJson(links: Links, type: IssueLinkTypeDef): Record<string, unknown> {
+  return {
+    id: type.id,
+    name: type.name,
+    inward: type.inward,
+    outward: type.outward,
+    self: `${links.api}/issueLinkType/${type.id}`,
   };
 }

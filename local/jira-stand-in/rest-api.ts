@@ -1,23 +1,36 @@
 /**
  * Jira Cloud REST v3 routes of the stand-in (paths relative to /ex/jira/{cloudId}/rest/api/3).
  * Each route declares the OAuth scope it needs (docs/jira-cloud-facts.md, "Scopes") and returns
- * an ApiResult.
+ * an ApiResult. Writes to existing issues (edit, comments, transitions, links) are in issue-updates.ts.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import { isAdfDocument, isValidAdf } from './adf.ts';
+import {
+  bad,
+  can,
+  findIssue,
+  INVALID_JSON,
+  noIssue,
+  noProject,
+  ok,
+  pathIssue,
+  type Route,
+  type RouteContext,
+  visibleIssue,
+  visibleProject,
+} from './api-context.ts';
 import {
   attachmentJson,
   isMultipart,
   MAX_ATTACHMENTS_PER_ISSUE,
   MAX_FILES_PER_REQUEST,
-  type MultipartBody,
   sitePath,
   tooLarge,
   XSRF_FAILED,
 } from './attachments.ts';
-import { type ApiResult, errorCollection, intParam, isRecord } from './http.ts';
-import { formatJiraDateTime, GENERIC_CREATE_ERROR, projectIssueTypes, validateCreate } from './issue-validation.ts';
+import { type ApiResult, intParam, isRecord } from './http.ts';
+import { issueAttachments, issueJson } from './issue-json.ts';
+import { ISSUE_UPDATE_ROUTES } from './issue-updates.ts';
+import { formatJiraDateTime, projectIssueTypes, validateCreate, visibleScreen } from './issue-validation.ts';
 import { JqlError, parseJql, runJql } from './jql.ts';
 import {
   fieldDetailsJson,
@@ -30,6 +43,7 @@ import {
   optionJson,
   priorityJson,
   projectJson,
+  securityLevelJson,
   userJson,
 } from './representations.ts';
 import {
@@ -43,75 +57,22 @@ import {
   type SeedUser,
   USERS,
 } from './seed.ts';
-import type { StandInState, StoredAttachment, StoredIssue } from './state.ts';
+import type { StoredAttachment, StoredIssue } from './state.ts';
+import { initialStatus, statusJson } from './workflow.ts';
+
+export { INVALID_JSON, type Route, type RouteContext };
 
 export const REMOVED_SEARCH_API =
   'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046';
 const CREATEMETA_MAX = 200;
 
-export interface RouteContext {
-  readonly user: SeedUser;
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
-  /** Parsed JSON body; undefined when absent, `invalid` when it did not parse. */
-  readonly body: unknown;
-  readonly links: Links;
-  readonly state: StandInState;
-  readonly headers: IncomingHttpHeaders;
-  /** Set when the request was multipart/form-data. */
-  readonly multipart?: MultipartBody;
-  /** Largest attachment accepted, in bytes (GET /attachment/meta `uploadLimit`). */
-  readonly uploadLimit: number;
-}
-
-export interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly template: string;
-  readonly scope: string;
-  readonly handle: (ctx: RouteContext) => ApiResult;
-}
-
-export const INVALID_JSON = Symbol('invalid-json');
-
-const ok = (body: unknown, status = 200): ApiResult => ({ status, body });
-const bad = (status: number, messages: readonly string[], errors: Record<string, string> = {}): ApiResult => ({
-  status,
-  body: errorCollection(messages, errors),
-});
-
-function can(user: SeedUser, project: ProjectDef, permission: string): boolean {
-  return (user.projects[project.key] ?? []).some((p) => p === permission);
-}
-
-function visibleProject(user: SeedUser, idOrKey: string): ProjectDef | undefined {
-  const project = findProject(idOrKey);
-  return project && can(user, project, 'BROWSE_PROJECTS') ? project : undefined;
-}
-
-const noProject = (idOrKey: string): ApiResult => bad(404, [`No project could be found with key '${idOrKey}'.`]);
-
-function findIssue(state: StandInState, idOrKey: string): StoredIssue | undefined {
-  const wanted = idOrKey.toUpperCase();
-  return state.issues.find((i) => i.id === idOrKey || i.key === wanted);
-}
-
-function visibleIssue(ctx: RouteContext, idOrKey: string): StoredIssue | undefined {
-  const issue = findIssue(ctx.state, idOrKey);
-  const project = issue ? findProject(issue.projectId) : undefined;
-  return issue && project && can(ctx.user, project, 'BROWSE_PROJECTS') ? issue : undefined;
-}
-
-function issueAttachments(state: StandInState, issue: StoredIssue): StoredAttachment[] {
-  return state.attachments.filter((a) => a.issueId === issue.id);
-}
+const noAttachment = (id: string): ApiResult => bad(404, [`The attachment with id '${id}' does not exist.`]);
 
 /** An attachment the caller may see (Browse projects on its issue's project). */
 function visibleAttachment(ctx: RouteContext, id: string): StoredAttachment | undefined {
   const attachment = ctx.state.attachments.find((a) => a.id === id);
   return attachment && visibleIssue(ctx, attachment.issueId) ? attachment : undefined;
 }
-
-const noAttachment = (id: string): ApiResult => bad(404, [`The attachment with id '${id}' does not exist.`]);
 
 /** POST /issue/{key}/attachments: Jira's checks in Jira's order (media type, XSRF, issue, size, count). */
 function addAttachments(ctx: RouteContext): ApiResult {
@@ -157,8 +118,6 @@ function addAttachments(ctx: RouteContext): ApiResult {
   ctx.state.save();
   return ok(stored.map((a) => attachmentJson(ctx.links, a)));
 }
-
-const noIssue = (): ApiResult => bad(404, ['Issue does not exist or you do not have permission to see it.']);
 
 /** Page parameters of createmeta: default 50 like Jira, more than 200 is the documented 400. */
 function createMetaPage(query: URLSearchParams): { startAt: number; maxResults: number } | ApiResult {
@@ -216,6 +175,8 @@ function fieldMeta(
       return { ...base, hasDefaultValue: true, autoCompleteUrl: `${links.api}/user/search?query=` };
     case 'assignee':
       return { ...base, autoCompleteUrl: `${links.api}/user/assignable/search?project=${project.key}&query=` };
+    case 'security':
+      return { ...base, allowedValues: (project.securityScheme?.levels ?? []).map((l) => securityLevelJson(links, l)) };
     case 'labels':
       return {
         ...base,
@@ -241,38 +202,6 @@ function fieldMeta(
   if (custom === 'userpicker' || custom === 'multiuserpicker')
     return { ...base, autoCompleteUrl: `${links.api}/user/search?query=` };
   return base;
-}
-
-/** The value of a stored issue as GET issue returns it, limited by `fields` (`*all`, `-x`, names). */
-function selectFields(ctx: RouteContext, issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
-  const all = issue.fields;
-  const wanted = requested
-    .flatMap((r) => r.split(','))
-    .map((r) => r.trim())
-    .filter(Boolean);
-  const include = wanted.filter((w) => !w.startsWith('-'));
-  const exclude = new Set(wanted.filter((w) => w.startsWith('-')).map((w) => w.slice(1)));
-  const everything = include.length === 0 || include.includes('*all') || include.includes('*navigable');
-  const out: Record<string, unknown> = {};
-  const keys = everything ? FIELDS.map((f) => f.id).filter((id) => id in all || !findField(id)?.custom) : include;
-  for (const key of keys) {
-    if (exclude.has(key) || !findField(key)) continue;
-    out[key] =
-      key === 'attachment'
-        ? issueAttachments(ctx.state, issue).map((a) => attachmentJson(ctx.links, a))
-        : (all[key] ?? null);
-  }
-  return out;
-}
-
-function issueJson(ctx: RouteContext, issue: StoredIssue, requested: readonly string[]): Record<string, unknown> {
-  return {
-    expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
-    id: issue.id,
-    self: `${ctx.links.api}/issue/${issue.id}`,
-    key: issue.key,
-    fields: selectFields(ctx, issue, requested),
-  };
 }
 
 function userMatches(user: SeedUser, query: string): boolean {
@@ -489,7 +418,7 @@ export const ROUTES: readonly Route[] = [
         ]);
       const pageParams = createMetaPage(query);
       if ('status' in pageParams) return pageParams;
-      const screen = state.screens[project.key]?.[typeId] ?? [];
+      const screen = visibleScreen(state.screens[project.key]?.[typeId] ?? [], user, project);
       const all = screen.flatMap((s) => {
         const field = findField(s.fieldId);
         return field ? [fieldMeta(links, project, field, s.required, typeId)] : [];
@@ -548,6 +477,56 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
+    method: 'GET',
+    template: '/user/assignable/search',
+    scope: 'read:jira-user',
+    handle: (ctx) => {
+      const { query, user, links } = ctx;
+      if (query.has('username'))
+        return bad(400, ["The query parameter 'username' is not supported in GDPR strict mode."]);
+      const projectRef = query.get('project');
+      const issueRef = query.get('issueKey') ?? query.get('issueId');
+      if (!projectRef && !issueRef) return bad(400, ['No project, issue key or issue ID was provided']);
+      const text = query.get('query');
+      const accountId = query.get('accountId');
+      if (text !== null && accountId !== null)
+        return bad(400, ["Only one of the 'query' and 'accountId' query parameters can be provided."]);
+      if (text === null && accountId === null)
+        return bad(400, ["One of the 'query' or 'accountId' query parameters must be provided."]);
+      let project: ProjectDef | undefined;
+      if (issueRef) {
+        const issue = visibleIssue(ctx, issueRef);
+        if (!issue) return noIssue();
+        project = findProject(issue.projectId);
+      } else if (projectRef) {
+        project = visibleProject(user, projectRef);
+        if (!project) return noProject(projectRef);
+      }
+      // Needs Browse users and groups, or Assign issues in the project; without either, nobody.
+      if (!project || !(user.global.includes('USER_PICKER') || can(user, project, 'ASSIGN_ISSUES'))) return ok([]);
+      const key = project.key;
+      const startAt = Math.max(intParam(query, 'startAt', 0) || 0, 0);
+      const maxResults = Math.min(Math.max(intParam(query, 'maxResults', 50) || 50, 1), 1000);
+      const found = USERS.filter((u) => (u.projects[key] ?? []).includes('ASSIGNABLE_USER')).filter((u) =>
+        accountId !== null ? u.accountId === accountId : userMatches(u, text ?? ''),
+      );
+      return ok(found.slice(startAt, startAt + maxResults).map((u) => userJson(links, u)));
+    },
+  },
+  {
+    method: 'GET',
+    template: '/project/{projectKeyOrId}/securitylevel',
+    scope: 'read:jira-work',
+    handle: ({ user, params, links }) => {
+      const ref = params['projectKeyOrId'] ?? '';
+      const project = visibleProject(user, ref);
+      if (!project) return noProject(ref);
+      // Levels are listed only to users who may set them (Set Issue Security).
+      const levels = can(user, project, 'SET_ISSUE_SECURITY') ? (project.securityScheme?.levels ?? []) : [];
+      return ok({ levels: levels.map((l) => securityLevelJson(links, l)) });
+    },
+  },
+  {
     method: 'POST',
     template: '/issue',
     scope: 'write:jira-work',
@@ -573,12 +552,9 @@ export const ROUTES: readonly Route[] = [
         issueTypeId: result.issueType.id,
         fields: {
           ...result.fields,
-          status: {
-            self: `${ctx.links.api}/status/10000`,
-            name: 'To Do',
-            id: '10000',
-            statusCategory: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
-          },
+          status: statusJson(ctx.links, initialStatus(result.project)),
+          resolution: null,
+          resolutiondate: null,
           creator: userJson(ctx.links, ctx.user),
           created,
           updated: created,
@@ -603,53 +579,10 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
-    template: '/issue/{issueIdOrKey}/comment',
-    scope: 'write:jira-work',
-    handle: (ctx) => {
-      const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
-      if (!issue) return noIssue();
-      const body = isRecord(ctx.body) ? ctx.body['body'] : undefined;
-      if (body === undefined || body === null) return bad(400, [], { comment: 'Comment body can not be empty!' });
-      if (!isAdfDocument(body))
-        return bad(400, [], {
-          comment: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)',
-        });
-      if (JSON.stringify(body).length > 32_767)
-        return bad(400, [], {
-          comment: 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.',
-        });
-      if (!isValidAdf(body)) return bad(400, [GENERIC_CREATE_ERROR]);
-      if (issue.comments.length >= 5000) return bad(413, ['This issue has reached the limit of 5000 comments.']);
-      const created = formatJiraDateTime(ctx.state.now());
-      const comment = { id: String(ctx.state.nextCommentId++), authorAccountId: ctx.user.accountId, body, created };
-      issue.comments.push(comment);
-      ctx.state.save();
-      return ok(commentJson(ctx, issue, comment), 201);
-    },
-  },
-  {
-    method: 'GET',
-    template: '/issue/{issueIdOrKey}/comment',
-    scope: 'read:jira-work',
-    handle: (ctx) => {
-      const issue = visibleIssue(ctx, ctx.params['issueIdOrKey'] ?? '');
-      if (!issue) return noIssue();
-      const startAt = Math.max(intParam(ctx.query, 'startAt', 0) || 0, 0);
-      const maxResults = Math.min(Math.max(intParam(ctx.query, 'maxResults', 100) || 100, 1), 5000);
-      const page = issue.comments.slice(startAt, startAt + maxResults);
-      return ok({
-        comments: page.map((c) => commentJson(ctx, issue, c)),
-        maxResults,
-        startAt,
-        total: issue.comments.length,
-      });
-    },
-  },
-  {
-    method: 'POST',
     template: '/issue/{issueIdOrKey}/attachments',
     scope: 'write:jira-work',
     handle: addAttachments,
+    writesTo: pathIssue,
   },
   {
     method: 'GET',
@@ -732,26 +665,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', template: '/search', scope: 'read:jira-work', handle: gone },
   { method: 'GET', template: '/search/id', scope: 'read:jira-work', handle: gone },
   { method: 'POST', template: '/search/id', scope: 'read:jira-work', handle: gone },
+  ...ISSUE_UPDATE_ROUTES,
 ];
-
-function commentJson(
-  ctx: RouteContext,
-  issue: StoredIssue,
-  comment: StoredIssue['comments'][number],
-): Record<string, unknown> {
-  const author = USERS.find((u) => u.accountId === comment.authorAccountId);
-  const authorJson = author ? userJson(ctx.links, author) : { accountId: comment.authorAccountId };
-  return {
-    self: `${ctx.links.api}/issue/${issue.id}/comment/${comment.id}`,
-    id: comment.id,
-    author: authorJson,
-    body: comment.body,
-    updateAuthor: authorJson,
-    created: comment.created,
-    updated: comment.created,
-    jsdPublic: true,
-  };
-}
 
 /** Matches `/issue/SEC-1/comment` against the templates; returns the route and its path parameters. */
 export function matchRoute(

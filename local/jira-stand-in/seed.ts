@@ -15,6 +15,9 @@ export type ProjectPermission =
   | 'ADD_COMMENTS'
   | 'ASSIGN_ISSUES'
   | 'ASSIGNABLE_USER'
+  | 'TRANSITION_ISSUES'
+  | 'LINK_ISSUES'
+  | 'SET_ISSUE_SECURITY'
   | 'MODIFY_REPORTER'
   | 'ADMINISTER_PROJECTS';
 
@@ -74,6 +77,25 @@ export const PERMISSIONS: Readonly<Record<GlobalPermission | ProjectPermission, 
     type: 'PROJECT',
     description: 'Users with this permission may be assigned to issues.',
   },
+  TRANSITION_ISSUES: {
+    id: '46',
+    name: 'Transition Issues',
+    type: 'PROJECT',
+    description: 'Ability to transition issues.',
+  },
+  LINK_ISSUES: {
+    id: '21',
+    name: 'Link Issues',
+    type: 'PROJECT',
+    description: 'Ability to link issues together and create linked issues. Only useful if issue linking is turned on.',
+  },
+  SET_ISSUE_SECURITY: {
+    id: '26',
+    name: 'Set Issue Security',
+    type: 'PROJECT',
+    description:
+      'Ability to set the level of security on an issue so that only people in that security level can see the issue.',
+  },
   MODIFY_REPORTER: {
     id: '30',
     name: 'Modify Reporter',
@@ -109,8 +131,12 @@ const MEMBER: readonly ProjectPermission[] = [
   'ADD_COMMENTS',
   'ASSIGN_ISSUES',
   'ASSIGNABLE_USER',
+  'TRANSITION_ISSUES',
+  'LINK_ISSUES',
 ];
-const ADMIN: readonly ProjectPermission[] = [...MEMBER, 'MODIFY_REPORTER', 'ADMINISTER_PROJECTS'];
+/** A member who may not be assigned issues (Pat in OPS): absent from assignable-user search. */
+const NOT_ASSIGNABLE: readonly ProjectPermission[] = MEMBER.filter((p) => p !== 'ASSIGNABLE_USER');
+const ADMIN: readonly ProjectPermission[] = [...MEMBER, 'SET_ISSUE_SECURITY', 'MODIFY_REPORTER', 'ADMINISTER_PROJECTS'];
 
 export const USERS: readonly SeedUser[] = [
   {
@@ -130,7 +156,7 @@ export const USERS: readonly SeedUser[] = [
     emailVisible: true,
     timeZone: 'America/New_York',
     global: ['USER_PICKER', 'CREATE_SHARED_OBJECTS'],
-    projects: { SEC: ADMIN, OPS: MEMBER },
+    projects: { SEC: ADMIN, OPS: NOT_ASSIGNABLE },
     canSignIn: true,
   },
   {
@@ -341,6 +367,11 @@ export const FIELDS: readonly FieldDef[] = [
   system('updated', 'Updated', { type: 'datetime', system: 'updated' }, true),
   system('creator', 'Creator', { type: 'user', system: 'creator' }, true),
   system('attachment', 'Attachment', { type: 'array', items: 'attachment', system: 'attachment' }, true),
+  system('security', 'Security Level', { type: 'securitylevel', system: 'security' }),
+  system('resolution', 'Resolution', { type: 'resolution', system: 'resolution' }, true),
+  system('resolutiondate', 'Resolved', { type: 'datetime', system: 'resolutiondate' }, true),
+  system('issuelinks', 'Linked Issues', { type: 'array', items: 'issuelinks', system: 'issuelinks' }, true),
+  system('comment', 'Comment', { type: 'comments-page', system: 'comment' }, true),
   // Company-managed (global) custom fields, named as in Keeper's Jira ITSM documentation.
   customField(10050, 'Remote IP Address', 'string', 'textfield'),
   customField(10051, 'Event Category', 'option', 'select', {
@@ -436,7 +467,168 @@ export interface ProjectDef {
   readonly issueTypeIds: readonly string[];
   /** Issue type id → create screen (company-managed) or field layout (team-managed). */
   readonly screens: Readonly<Record<string, readonly ScreenField[]>>;
+  readonly workflow: WorkflowDef;
+  /** The project's issue security scheme; absent when it has none. */
+  readonly securityScheme?: SecuritySchemeDef;
 }
+
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+
+export interface StatusCategoryDef {
+  readonly id: number;
+  readonly key: StatusCategoryKey;
+  readonly name: string;
+  readonly colorName: string;
+}
+
+/** Jira's three status categories (ids and colours as Jira Cloud answers them). */
+export const STATUS_CATEGORIES: Readonly<Record<StatusCategoryKey, StatusCategoryDef>> = {
+  new: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
+  indeterminate: { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
+  done: { id: 3, key: 'done', name: 'Done', colorName: 'green' },
+};
+
+export interface StatusDef {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly category: StatusCategoryKey;
+  /** Team-managed statuses belong to one project. */
+  readonly scopeProjectId?: string;
+}
+
+export interface TransitionDef {
+  /** A string of digits, like Jira's workflow action ids. */
+  readonly id: string;
+  readonly name: string;
+  /** Target status id. */
+  readonly to: string;
+  /** Status ids the transition starts from; `any` is a global ("any status") transition. */
+  readonly from: readonly string[] | 'any';
+  /** Resolution id set by the transition's post function when it reaches a done status. */
+  readonly resolution?: string;
+}
+
+export interface WorkflowDef {
+  readonly statuses: readonly StatusDef[];
+  /** Status of a new issue. */
+  readonly initial: string;
+  readonly transitions: readonly TransitionDef[];
+}
+
+export interface ResolutionDef {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+/** Jira Cloud's default resolutions. */
+export const RESOLUTIONS: readonly ResolutionDef[] = [
+  { id: '10000', name: 'Done', description: 'Work has taken place and no further action is needed.' },
+  { id: '10001', name: "Won't Do", description: 'No work has taken place and no further action is needed.' },
+  { id: '10002', name: 'Duplicate', description: 'The problem is a duplicate of an existing issue.' },
+  {
+    id: '10003',
+    name: 'Cannot Reproduce',
+    description: 'This issue could not be reproduced at this time, or not enough information was available.',
+  },
+];
+const RESOLUTION_DONE = '10000';
+const RESOLUTION_WONT_DO = '10001';
+
+export interface IssueLinkTypeDef {
+  readonly id: string;
+  readonly name: string;
+  readonly inward: string;
+  readonly outward: string;
+}
+
+/** The link types every Jira Cloud site starts with. */
+export const ISSUE_LINK_TYPES: readonly IssueLinkTypeDef[] = [
+  { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+  { id: '10001', name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+  { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+  { id: '10003', name: 'Relates', inward: 'relates to', outward: 'relates to' },
+];
+
+export interface SecurityLevelDef {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface SecuritySchemeDef {
+  readonly id: string;
+  readonly name: string;
+  readonly levels: readonly SecurityLevelDef[];
+}
+
+const SEC_STATUS = { toDo: '10000', inProgress: '3', done: '10001' } as const;
+const OPS_STATUS = { toDo: '10010', inProgress: '10011', done: '10012' } as const;
+
+/** Company-managed: a classic workflow whose transitions depend on the current status. */
+const SEC_WORKFLOW: WorkflowDef = {
+  statuses: [
+    { id: SEC_STATUS.toDo, name: 'To Do', description: 'Work that has not been started.', category: 'new' },
+    {
+      id: SEC_STATUS.inProgress,
+      name: 'In Progress',
+      description: 'This issue is being actively worked on at the moment by the assignee.',
+      category: 'indeterminate',
+    },
+    { id: SEC_STATUS.done, name: 'Done', description: 'Work that has been completed.', category: 'done' },
+  ],
+  initial: SEC_STATUS.toDo,
+  transitions: [
+    { id: '11', name: 'Stop progress', from: [SEC_STATUS.inProgress], to: SEC_STATUS.toDo },
+    { id: '21', name: 'Start progress', from: [SEC_STATUS.toDo], to: SEC_STATUS.inProgress },
+    {
+      id: '31',
+      name: 'Done',
+      from: [SEC_STATUS.toDo, SEC_STATUS.inProgress],
+      to: SEC_STATUS.done,
+      resolution: RESOLUTION_DONE,
+    },
+    {
+      id: '41',
+      name: "Won't do",
+      from: [SEC_STATUS.toDo, SEC_STATUS.inProgress],
+      to: SEC_STATUS.done,
+      resolution: RESOLUTION_WONT_DO,
+    },
+    { id: '51', name: 'Reopen', from: [SEC_STATUS.done], to: SEC_STATUS.toDo },
+  ],
+};
+
+/** Team-managed: project-scoped statuses, each reachable from any other ("any status" transitions). */
+const OPS_WORKFLOW: WorkflowDef = {
+  statuses: [
+    { id: OPS_STATUS.toDo, name: 'To Do', description: '', category: 'new', scopeProjectId: '10001' },
+    {
+      id: OPS_STATUS.inProgress,
+      name: 'In Progress',
+      description: '',
+      category: 'indeterminate',
+      scopeProjectId: '10001',
+    },
+    { id: OPS_STATUS.done, name: 'Done', description: '', category: 'done', scopeProjectId: '10001' },
+  ],
+  initial: OPS_STATUS.toDo,
+  transitions: [
+    { id: '11', name: 'To Do', from: 'any', to: OPS_STATUS.toDo },
+    { id: '21', name: 'In Progress', from: 'any', to: OPS_STATUS.inProgress },
+    { id: '31', name: 'Done', from: 'any', to: OPS_STATUS.done, resolution: RESOLUTION_DONE },
+  ],
+};
+
+const SEC_SECURITY: SecuritySchemeDef = {
+  id: '10000',
+  name: 'SEC security',
+  levels: [
+    { id: '10100', name: 'Internal', description: 'Everyone working in Security Operations.' },
+    { id: '10101', name: 'Security team only', description: 'Only the security team can see this issue.' },
+  ],
+};
 
 const f = (fieldId: string, required = false): ScreenField => ({ fieldId, required });
 const SEC_BASE = [
@@ -448,6 +640,8 @@ const SEC_BASE = [
   f('labels'),
   f('reporter', true),
   f('assignee'),
+  // Settable only by users with Set Issue Security (createmeta leaves it out for the others).
+  f('security'),
 ];
 const KEEPER_FIELDS = [
   'customfield_10050',
@@ -503,6 +697,8 @@ export const PROJECTS: readonly ProjectDef[] = [
       '10002': [...SEC_BASE],
       '10003': [...SEC_BASE, f('parent', true)],
     },
+    workflow: SEC_WORKFLOW,
+    securityScheme: SEC_SECURITY,
   },
   {
     id: '10001',
@@ -519,5 +715,6 @@ export const PROJECTS: readonly ProjectDef[] = [
       '10011': [...OPS_BASE, f('customfield_10100'), f('customfield_10101'), f('customfield_10102')],
       '10012': [...OPS_BASE, f('parent', true)],
     },
+    workflow: OPS_WORKFLOW,
   },
 ];

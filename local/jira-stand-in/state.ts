@@ -1,6 +1,7 @@
 /**
- * Mutable state of one stand-in: issues, attachments, OAuth grants, screens, faults, request counters
- * and the test clock. Issues, attachments, tokens and screens can be persisted to a JSON file so
+ * Mutable state of one stand-in: issues (with their status, resolution and comments), issue links,
+ * attachments, OAuth grants, screens, faults, request counters and the test clock. Issues, links,
+ * attachments, tokens and screens can be persisted to a JSON file so
  * `npm start` keeps them across restarts; faults, limits, counters and pending authorization codes
  * are deliberately not kept.
  */
@@ -26,6 +27,14 @@ export interface StoredIssue {
   readonly created: string;
   readonly creatorAccountId: string;
   readonly comments: StoredComment[];
+}
+
+/** A link between two issues (ids), of one of the seeded link types. */
+export interface StoredIssueLink {
+  readonly id: string;
+  readonly typeId: string;
+  readonly inwardIssueId: string;
+  readonly outwardIssueId: string;
 }
 
 export interface StoredAttachment {
@@ -116,6 +125,11 @@ const persistedSchema = z.object({
       }),
     )
     .default([]),
+  // Added with workflows and links: older data files start without links.
+  nextIssueLinkId: z.number().int().default(10000),
+  issueLinks: z
+    .array(z.object({ id: z.string(), typeId: z.string(), inwardIssueId: z.string(), outwardIssueId: z.string() }))
+    .default([]),
 });
 
 function seedScreens(): Record<string, Record<string, ScreenField[]>> {
@@ -135,6 +149,8 @@ export class StandInState {
   issues: StoredIssue[] = [];
   nextAttachmentId = 10000;
   attachments: StoredAttachment[] = [];
+  nextIssueLinkId = 10000;
+  issueLinks: StoredIssueLink[] = [];
   codes = new Map<string, AuthCode>();
   families = new Map<string, TokenFamily>();
   refreshTokens = new Map<string, RefreshTokenRecord>();
@@ -170,6 +186,8 @@ export class StandInState {
     this.issues = [];
     this.nextAttachmentId = 10000;
     this.attachments = [];
+    this.nextIssueLinkId = 10000;
+    this.issueLinks = [];
     this.codes.clear();
     this.families.clear();
     this.refreshTokens.clear();
@@ -228,6 +246,8 @@ export class StandInState {
         ...meta,
         contentBase64: content.toString('base64'),
       })),
+      nextIssueLinkId: this.nextIssueLinkId,
+      issueLinks: this.issueLinks,
     };
     mkdirSync(dirname(this.dataFile), { recursive: true });
     // Write-then-rename so a crash mid-write never leaves a truncated file behind.
@@ -256,6 +276,8 @@ export class StandInState {
       ...meta,
       content: Buffer.from(contentBase64, 'base64'),
     }));
+    this.nextIssueLinkId = data.nextIssueLinkId;
+    this.issueLinks = data.issueLinks;
   }
 }
 

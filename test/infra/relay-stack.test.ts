@@ -744,6 +744,7 @@ describe('RelayStack', () => {
           'notBreaching',
         ],
         ['SweepMissingAlarm', RELAY_GAUGES.parkedAlertsOverdue, 'SampleCount', 'LessThanThreshold', 1, 'breaching'],
+        ['StormAlarm', RELAY_COUNTERS.stormAlerts, 'Sum', 'GreaterThanOrEqualToThreshold', 1, 'notBreaching'],
       ];
 
       for (const [id, metricName, statistic, comparison, threshold, missing] of expected) {

@@ -503,6 +503,8 @@ describe('ledger items at the webhook size cap', () => {
     ledger,
     config: async () => undefined,
     tracker: {} as never,
+    // Never consulted either: no rule can match without a configuration.
+    groups: {} as never,
     queue: { enqueue: async () => undefined, deadLetter: async () => undefined },
     clock: { now: () => new Date() },
     siteUrl: 'http://127.0.0.1',

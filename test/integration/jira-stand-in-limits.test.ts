@@ -284,6 +284,80 @@ describe('jira stand-in: per-issue write limits', () => {
   });
 });
 
+describe('jira stand-in: per-issue write limits on edits, transitions and links', () => {
+  let standIn: JiraStandIn;
+  let clock: { now: number };
+  let alice: JiraApi;
+
+  beforeAll(async () => {
+    ({ standIn, clock, alice } = await startOnClock({ rateLimit: { perIssueWrites: true } }));
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  it('counts edits, comments and transitions together: the 21st write in 2 s is refused, reads are not', async () => {
+    // Prepare
+    const key = await createIssue(alice);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      statuses.push((await alice.put(`/issue/${key}`, { fields: { summary: `edit ${i}` } })).status);
+      statuses.push((await alice.post(`/issue/${key}/comment`, { body: doc(`c${i}`) })).status);
+    }
+    for (let i = 0; i < 6; i += 1) {
+      const id = i % 2 === 0 ? '21' : '11';
+      statuses.push((await alice.post(`/issue/${key}/transitions`, { transition: { id } })).status);
+    }
+
+    // Act
+    const edit = await alice.put(`/issue/${key}`, { fields: { summary: 'one too many' } });
+    const transition = await alice.post(`/issue/${key}/transitions`, { transition: { id: '21' } });
+    const comment = await alice.put(`/issue/${key}`, { update: { comment: [{ add: { body: doc('x') } }] } });
+    const reads = [await alice.get(`/issue/${key}/transitions`), await alice.get(`/issue/${key}`)];
+    clock.now += 2_000;
+    const later = await alice.put(`/issue/${key}`, { fields: { summary: 'after the window' } });
+
+    // Assess
+    // Seven edits (204) each followed by a comment (201), then six transitions (204).
+    expect(statuses).toEqual([...Array.from({ length: 7 }, () => [204, 201]).flat(), ...Array(6).fill(204)]);
+    for (const refused of [edit, transition, comment]) {
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+      expect(refused.body).toEqual(RATE_LIMITED);
+    }
+    expect(reads.map((r) => r.status)).toEqual([200, 200]);
+    expect(later.status).toBe(204);
+  });
+
+  it('counts a link against both issues', async () => {
+    // Prepare
+    const busy = await createIssue(alice);
+    const quiet = await createIssue(alice);
+    const third = await createIssue(alice);
+    for (let i = 0; i < 19; i += 1) await alice.post(`/issue/${busy}/comment`, { body: doc(`c${i}`) });
+    const link = (inward: string, outward: string) =>
+      alice.post('/issueLink', {
+        type: { name: 'Relates' },
+        inwardIssue: { key: inward },
+        outwardIssue: { key: outward },
+      });
+
+    // Act
+    const twentieth = await link(quiet, busy);
+    const refused = await link(busy, third);
+    const elsewhere = await link(quiet, third);
+    const stats = await readStats(standIn.url);
+
+    // Assess
+    expect(twentieth.status).toBe(201);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+    expect(elsewhere.status).toBe(201);
+    expect(stats.byIssue[busy]?.['POST /issueLink']).toEqual({ total: 2, byStatus: { '201': 1, '429': 1 } });
+    expect(stats.byIssue[third]?.['POST /issueLink']).toEqual({ total: 2, byStatus: { '201': 1, '429': 1 } });
+  });
+});
+
 describe('jira stand-in: latency, fault mix and outage', () => {
   let standIn: JiraStandIn;
   let alice: JiraApi;

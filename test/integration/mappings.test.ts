@@ -111,7 +111,7 @@ describe('admin API discovery', () => {
 
     // Assess
     expect(status).toBe(200);
-    expect(body.fields).toHaveLength(26);
+    expect(body.fields).toHaveLength(27);
     const byId = new Map(body.fields.map((f) => [f.id, f]));
     const types = Object.fromEntries(body.fields.map((f) => [f.id, f.type]));
     expect(types).toMatchObject({
@@ -141,6 +141,8 @@ describe('admin API discovery', () => {
       customfield_10069: 'multi-user',
     });
     expect(byId.get('issuetype')?.mappable).toBe(false);
+    // The Security Level field is on the screen (the connection may set it) but the relay cannot fill it.
+    expect(byId.get('security')).toMatchObject({ type: 'other', mappable: false });
     expect(byId.get('summary')).toMatchObject({ required: true, hasDefaultValue: false });
     expect(byId.get('reporter')).toMatchObject({ required: true, hasDefaultValue: true });
     expect(byId.get('customfield_10055')?.required).toBe(false);
@@ -183,7 +185,7 @@ describe('admin API discovery', () => {
     expect(body.fields.some((f) => f.id === 'customfield_10062')).toBe(false);
   });
 
-  it('reads every page of createmeta: 26 SEC Task fields over three pages of ten', async () => {
+  it('reads every page of createmeta: 27 SEC Task fields over three pages of ten', async () => {
     // Prepare: the relay's own Jira adapter and connection, with a page size that forces pagination.
     const { tokens } = relay.runtime.core;
     const tracker = new JiraIssueTracker({
@@ -206,7 +208,7 @@ describe('admin API discovery', () => {
     // Assess
     const counts = await relay.standIn<{ routes: Record<string, number> }>('GET', '/requests');
     expect(fields.map((f) => f.fieldId)).toEqual(viaApi.body.fields.map((f) => f.id));
-    expect(new Set(fields.map((f) => f.fieldId)).size).toBe(26);
+    expect(new Set(fields.map((f) => f.fieldId)).size).toBe(27);
     const createmetaCalls = Object.entries(counts.routes)
       .filter(([route]) => route.includes('createmeta'))
       .reduce((sum, [, n]) => sum + n, 0);

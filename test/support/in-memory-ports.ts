@@ -7,7 +7,7 @@ import type { EventLog } from '#domain/delivery/delivery-deps.ts';
 import type { IngestDeps } from '#domain/delivery/ingest-alert.ts';
 import { DEFAULT_GOVERNOR_SETTINGS, JiraGovernor } from '#domain/delivery/jira-governor.ts';
 import { type BucketState, holdBucket, reserveSlots } from '#domain/delivery/rate-slots.ts';
-import { ConflictError } from '#domain/errors.ts';
+import { ConflictError, NotFoundError } from '#domain/errors.ts';
 import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
 import type {
   AdfDocument,
@@ -18,6 +18,10 @@ import type {
   Clock,
   ConfigStore,
   CreatedIssue,
+  FlushResult,
+  FollowUpReason,
+  GroupRecord,
+  GroupStore,
   IssueState,
   IssueTracker,
   IssueTransition,
@@ -42,6 +46,7 @@ import type {
   StateStore,
 } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
+import { liveSpanMs } from '#domain/routing/group-key.ts';
 import { secConfig } from './jira-fixtures.ts';
 
 export class ManualClock implements Clock {
@@ -81,6 +86,17 @@ export class MemoryLedger implements AlertLedger {
     if (existing) return { created: false as const, existing: structuredClone(existing) };
     this.items.set(record.alertId, structuredClone(record));
     return { created: true as const };
+  }
+  readonly originals = new Map<string, { body: string; until: number }>();
+  async redactBody(alertId: string, redacted: string, paths: readonly string[], keepOriginalUntil?: number) {
+    const item = this.items.get(alertId);
+    if (!item) throw new NotFoundError(`No alert with id ${alertId}`);
+    if (keepOriginalUntil !== undefined && !this.originals.has(alertId))
+      this.originals.set(alertId, { body: item.rawBody, until: keepOriginalUntil });
+    this.items.set(alertId, { ...item, rawBody: redacted, redactedPaths: [...paths] });
+  }
+  async originalBody(alertId: string) {
+    return this.originals.get(alertId)?.body;
   }
   /** Bodies read, to check who reads them. */
   gets = 0;
@@ -472,6 +488,7 @@ export function memoryDelivery(
     random: () => 0.5,
     log: silentLog,
     ledgerTtlDays: 90,
+    groups: new MemoryGroupStore(),
     ...overrides,
     ledger,
     queue,
@@ -480,4 +497,134 @@ export function memoryDelivery(
     config: async () => config,
   };
   return { deps, ledger, queue, clock, metrics };
+}
+
+/** Groups in memory with the same conditions as the DynamoDB store (`dynamodb-group-store.ts`). */
+export class MemoryGroupStore implements GroupStore {
+  readonly groups = new Map<string, GroupRecord>();
+  readonly storms = new Map<string, number>();
+  readonly counterparts = new Map<string, string>();
+  writes = 0;
+  async get(groupId: string) {
+    const group = this.groups.get(groupId);
+    return group ? structuredClone(group) : undefined;
+  }
+  #live(group: GroupRecord, atMs: number) {
+    return group.lastSeenAtMs + liveSpanMs(group) >= atMs || group.pending.length > 0 || group.overflow > 0;
+  }
+  async open(group: GroupRecord) {
+    this.writes++;
+    const current = this.groups.get(group.groupId);
+    if (current && this.#live(current, group.openedAtMs))
+      return { opened: false as const, current: structuredClone(current) };
+    this.groups.set(group.groupId, structuredClone(group));
+    return current ? { opened: true as const, replaced: structuredClone(current) } : { opened: true as const };
+  }
+  async join(groupId: string, alertId: string, atMs: number, options: { maxPending: number; expiresAt: number }) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (!group) return { kind: 'missing' as const };
+    if (group.openerAlertId === alertId || group.pending.includes(alertId))
+      return { kind: 'already' as const, group: structuredClone(group) };
+    if (!this.#live(group, atMs)) return { kind: 'expired' as const, group: structuredClone(group) };
+    const full = group.pending.length >= options.maxPending;
+    const next: GroupRecord = {
+      ...group,
+      lastSeenAtMs: atMs,
+      expiresAt: options.expiresAt,
+      count: group.count + 1,
+      pending: full ? group.pending : [...group.pending, alertId],
+      overflow: group.overflow + (full ? 1 : 0),
+    };
+    this.groups.set(groupId, next);
+    return { kind: 'joined' as const, group: structuredClone(next) };
+  }
+  async setIssue(groupId: string, openerAlertId: string, issueKey: string) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (group?.openerAlertId === openerAlertId) this.groups.set(groupId, { ...group, issueKey });
+  }
+  async scheduleFlush(groupId: string, dueAtMs: number, staleBeforeMs: number) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (!group || (group.flushDueAtMs !== undefined && group.flushDueAtMs >= staleBeforeMs)) return false;
+    this.groups.set(groupId, { ...group, flushDueAtMs: dueAtMs });
+    return true;
+  }
+  async claimFlush(groupId: string, nowMs: number, seconds: number) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (!group || (group.flushClaimUntilMs !== undefined && group.flushClaimUntilMs >= nowMs)) return undefined;
+    const next = { ...group, flushClaimUntilMs: nowMs + seconds * 1000 };
+    this.groups.set(groupId, next);
+    return structuredClone(next);
+  }
+  async finishFlush(groupId: string, result: FlushResult) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (!group) return;
+    const { flushClaimUntilMs: _c, flushDueAtMs: _d, flushFailures: _f, ...rest } = group;
+    this.groups.set(groupId, {
+      ...rest,
+      pending: group.pending.slice(result.reportedPending),
+      overflow: group.overflow - result.reportedOverflow,
+      reported: group.reported + result.reportedPending + result.reportedOverflow,
+      lastFlushAtMs: result.atMs,
+      recentTimesMs: [...result.recentTimesMs],
+      escalated: result.escalated,
+    });
+  }
+  async abandonFlush(groupId: string, failures: number) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (!group) return;
+    const { flushClaimUntilMs: _c, flushDueAtMs: _d, ...rest } = group;
+    this.groups.set(groupId, { ...rest, flushFailures: failures });
+  }
+  async followUp(
+    groupId: string,
+    change: {
+      expectedIssueKey: string | undefined;
+      openerAlertId: string;
+      atMs: number;
+      reportedBefore: number;
+      reason: FollowUpReason;
+    },
+  ) {
+    this.writes++;
+    const group = this.groups.get(groupId);
+    if (!group || group.issueKey !== change.expectedIssueKey || group.pending[0] !== change.openerAlertId) return false;
+    const { issueKey, flushClaimUntilMs: _c, flushDueAtMs: _d, flushFailures: _f, ...rest } = group;
+    this.groups.set(groupId, {
+      ...rest,
+      ...(issueKey ? { previousIssueKey: issueKey } : {}),
+      followUpReason: change.reason,
+      openerAlertId: change.openerAlertId,
+      openedAtMs: change.atMs,
+      count: group.count - change.reportedBefore,
+      reported: 1,
+      escalated: false,
+      pending: group.pending.slice(1),
+    });
+    return true;
+  }
+  async countNewIssue(ruleId: string, hour: string, cap: number, _expiresAt: number) {
+    this.writes++;
+    const key = `${ruleId}#${hour}`;
+    const created = this.storms.get(key) ?? 0;
+    if (created >= cap) return false;
+    this.storms.set(key, created + 1);
+    return true;
+  }
+  async putCounterpart(id: string, issueKey: string) {
+    this.writes++;
+    this.counterparts.set(id, issueKey);
+  }
+  async getCounterpart(id: string) {
+    return this.counterparts.get(id);
+  }
+  async deleteCounterpart(id: string, issueKey: string) {
+    this.writes++;
+    if (this.counterparts.get(id) === issueKey) this.counterparts.delete(id);
+  }
 }

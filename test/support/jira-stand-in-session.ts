@@ -131,6 +131,24 @@ export async function readStats(base: string): Promise<StatsSnapshot> {
 }
 export const resetStats = (base: string): Promise<unknown> => control(base, 'DELETE', '/stats');
 
+/** Calls per route that named the issue (its path, or one side of a link), since the last reset. */
+export async function readIssueActivity(base: string, issueKey: string): Promise<Record<string, number>> {
+  const routes = (await readStats(base)).byIssue[issueKey] ?? {};
+  return Object.fromEntries(Object.entries(routes).map(([route, outcomes]) => [route, outcomes.total]));
+}
+
+/** Moves an issue to a status of its workflow, as an analyst would in Jira (a done status takes a resolution). */
+export const setIssueStatus = (base: string, issueKey: string, status: string, resolution?: string): Promise<unknown> =>
+  control(base, 'POST', `/issues/${encodeURIComponent(issueKey)}/status`, {
+    status,
+    ...(resolution !== undefined ? { resolution } : {}),
+  });
+
+/** Sets the stand-in's clock to `now` (ISO 8601), or moves it by `advanceSeconds`. */
+export const setClock = (base: string, now: string): Promise<unknown> => control(base, 'POST', '/clock', { now });
+export const advanceClock = (base: string, advanceSeconds: number): Promise<unknown> =>
+  control(base, 'POST', '/clock', { advanceSeconds });
+
 /** Largest attachment Jira accepts, in bytes. */
 export const setAttachmentUploadLimit = (base: string, uploadLimit: number): Promise<unknown> =>
   control(base, 'PUT', '/attachment-settings', { uploadLimit });
@@ -169,6 +187,7 @@ export function jiraApi(base: string, cloudId: string, accessToken: string) {
   return {
     get: (path: string) => call('GET', path),
     post: (path: string, body: unknown) => call('POST', path, body),
+    put: (path: string, body: unknown) => call('PUT', path, body),
     upload,
     /** The raw answer, for bytes and redirects. */
     fetch: (path: string, init: RequestInit = {}) =>

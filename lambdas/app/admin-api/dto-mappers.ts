@@ -190,6 +190,12 @@ export function toWebhookResultDto(result: IngestResult): WebhookResultDto {
       return { alertId: result.alertId, issueKey: result.issueKey, issueUrl: result.issueUrl };
     case 'accepted':
       return { alertId: result.alertId, status: result.status, ...(result.error ? { error: result.error } : {}) };
+    case 'handled':
+      return {
+        alertId: result.alertId,
+        status: result.status,
+        ...(result.issueKey ? { issueKey: result.issueKey, issueUrl: result.issueUrl ?? '' } : {}),
+      };
     case 'duplicate':
       return {
         alertId: result.alertId,

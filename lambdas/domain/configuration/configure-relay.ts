@@ -16,11 +16,18 @@ import type {
   JiraFieldMeta,
   JiraIssueType,
   RetryQueue,
+  SecurityLevel,
 } from '#domain/ports.ts';
-import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig, ruleSettingsDefaults } from '#domain/relay-config.ts';
+import { DEFAULT_SUMMARY_TEMPLATE, type RelayConfig, type Rule, ruleSettingsDefaults } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
 import { keeperDefaults } from './keeper-defaults.ts';
-import { type ConfigDraft, type ConfigSection, collectUserEmails, validateConfig } from './validate-config.ts';
+import {
+  type ConfigDraft,
+  type ConfigSection,
+  collectUserEmails,
+  type RuleTargetsMeta,
+  validateConfig,
+} from './validate-config.ts';
 
 const USER_KINDS: ReadonlySet<string> = new Set(['user', 'multi-user']);
 
@@ -94,12 +101,70 @@ export async function loadProjectMetadata(
   };
 }
 
-function chosenIssueTypes(input: Pick<ConfigInput, 'defaultIssueTypeId' | 'issueTypeMapping'>): string[] {
+function chosenIssueTypes(
+  input: Pick<ConfigInput, 'defaultIssueTypeId' | 'issueTypeMapping' | 'rules' | 'projectKey'>,
+): string[] {
   return [
     input.defaultIssueTypeId,
     ...Object.values(input.issueTypeMapping?.byEvent ?? {}),
     ...Object.values(input.issueTypeMapping?.byCategory ?? {}),
+    ...ruleIssueTypes(input.rules ?? [], input.projectKey.trim().toUpperCase(), true),
   ];
+}
+
+/** The project key a rule routes to (upper case, as Jira writes keys); the default one when it names none. */
+function routedKey(rule: Rule, defaultKey: string): string {
+  const key = rule.actions.route?.projectKey?.trim().toUpperCase() ?? '';
+  return key === '' ? defaultKey : key;
+}
+
+/** Issue types the rules route to in `projectKey` (`isDefault`: rules without a project route there too). */
+function ruleIssueTypes(rules: readonly Rule[], projectKey: string, isDefault: boolean): string[] {
+  return rules.flatMap((rule) => {
+    const key = rule.actions.route?.projectKey?.trim().toUpperCase() ?? '';
+    const here = key === projectKey || (isDefault && key === '');
+    const typeId = rule.actions.route?.issueTypeId;
+    return here && typeId ? [typeId] : [];
+  });
+}
+
+/**
+ * What validation and delivery need from Jira for the rules: the metadata of every other project
+ * they route to (createmeta of the issue types they name), whether each assigned account is
+ * assignable there, and the project's security levels. A project Jira does not have is left out
+ * (validation reports it).
+ */
+async function loadRuleTargets(
+  tracker: IssueTracker,
+  rules: readonly Rule[],
+  defaultProject: RelayConfig['project'],
+): Promise<RuleTargetsMeta & { projects: Record<string, ProjectMetadata> }> {
+  const defaultKey = defaultProject.key.toUpperCase();
+  const projects: Record<string, ProjectMetadata> = {};
+  const routed = [...new Set(rules.map((r) => routedKey(r, defaultKey)))].filter((key) => key !== defaultKey);
+  for (const key of routed) {
+    try {
+      const meta = await loadProjectMetadata(tracker, key, () => ruleIssueTypes(rules, key, false));
+      projects[meta.project.key.toUpperCase()] = meta;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+    }
+  }
+  const assignable: Record<string, string[]> = {};
+  const securityLevels: Record<string, SecurityLevel[]> = {};
+  for (const rule of rules) {
+    const key = routedKey(rule, defaultKey);
+    const known = key === defaultKey || projects[key] !== undefined;
+    const accountId = rule.actions.assigneeAccountId;
+    if (known && accountId !== undefined && !(assignable[key] ?? []).includes(accountId)) {
+      const users = await tracker.findAssignableUsers(key, { accountId });
+      if (users.some((u) => u.accountId === accountId)) assignable[key] = [...(assignable[key] ?? []), accountId];
+    }
+    if (known && rule.actions.securityLevelId !== undefined && securityLevels[key] === undefined) {
+      securityLevels[key] = await tracker.listSecurityLevels(key);
+    }
+  }
+  return { projects, assignable, securityLevels };
 }
 
 /**
@@ -186,7 +251,8 @@ export async function saveConfiguration(
     [...collectUserEmails(draft, meta), ...observed],
     userAccountIdConstants(draft, meta),
   );
-  const problems = validateConfig(draft, meta, users.directory, input.section);
+  const targets = await loadRuleTargets(deps.tracker, draft.rules, meta.project);
+  const problems = validateConfig(draft, meta, users.directory, input.section, targets);
   if (problems.length > 0) {
     throw new ValidationError(
       `The configuration was not saved: ${problems.length} problem(s) found against project ${meta.project.key}`,
@@ -207,11 +273,30 @@ export async function saveConfiguration(
     })),
     fieldMeta: meta.fieldMeta,
     userDirectory: users.directory,
-    routedProjects: {},
+    routedProjects: routedProjectsOf(targets.projects),
   };
   const saved = await deps.configs.save(config, input.expectedVersion);
   await releasePendingAlerts(deps);
   return saved;
+}
+
+/** The routed projects as the configuration stores them, by Jira's project key. */
+function routedProjectsOf(projects: Readonly<Record<string, ProjectMetadata>>): RelayConfig['routedProjects'] {
+  return Object.fromEntries(
+    Object.values(projects).map((meta) => [
+      meta.project.key,
+      {
+        project: meta.project,
+        issueTypes: meta.issueTypes.map((t) => ({
+          id: t.id,
+          name: t.name,
+          subtask: t.subtask,
+          hierarchyLevel: t.hierarchyLevel,
+        })),
+        fieldMeta: meta.fieldMeta,
+      },
+    ]),
+  );
 }
 
 /** "Reset configuration": Keeper's documented defaults wherever the current (or given) project has the fields and types. */

@@ -6,7 +6,15 @@
 
 import { ValidationError } from '#domain/errors.ts';
 import type { JiraIssueType } from '#domain/ports.ts';
-import { DEFAULT_SUMMARY_TEMPLATE, type FieldMapping, ruleSettingsDefaults } from '#domain/relay-config.ts';
+import {
+  DEFAULT_COMMENT_INTERVAL_SECONDS,
+  DEFAULT_GROUP_WINDOW_MINUTES,
+  DEFAULT_REOPEN_WINDOW_HOURS,
+  DEFAULT_SUMMARY_TEMPLATE,
+  type FieldMapping,
+  type Rule,
+  ruleSettingsDefaults,
+} from '#domain/relay-config.ts';
 import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
 import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
@@ -112,6 +120,12 @@ export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
     if (priorityOnScreen(meta.fieldMeta[typeId], priority.id).ok) byCategory[category] = priority.id;
   }
 
+  // The suggested rule escalates to High only where every screen its tickets can land on takes High:
+  // a rule without its own issue type follows the mapping, so any chosen type can receive them.
+  const high = meta.priorities.find((p) => p.name.toLowerCase() === 'high');
+  const highEverywhere =
+    high !== undefined && chosenTypes.every((typeId) => priorityOnScreen(meta.fieldMeta[typeId], high.id).ok);
+
   return {
     defaultIssueTypeId: defaultType.id,
     summaryTemplate: DEFAULT_SUMMARY_TEMPLATE,
@@ -119,6 +133,31 @@ export function keeperDefaults(meta: ProjectMeta): ConfigDraft {
     priorityMapping: { byEvent: {}, byCategory },
     issueTypeMapping,
     ...withoutRoutedProjects(ruleSettingsDefaults()),
+    rules: [failedLoginsRule(highEverywhere ? high?.id : undefined)],
+  };
+}
+
+/**
+ * The suggested rule: repeated failed logins of one user become one issue with a comment per
+ * minute instead of an issue each, and ten within ten minutes raise it to High.
+ */
+export function failedLoginsRule(highPriorityId?: string): Rule {
+  return {
+    id: 'group-failed-logins',
+    name: 'Group repeated failed logins',
+    enabled: true,
+    when: { match: 'all', clauses: [{ kind: 'event', in: ['login_failure'] }] },
+    actions: {
+      grouping: {
+        key: ['audit_event', 'username'],
+        windowMinutes: DEFAULT_GROUP_WINDOW_MINUTES,
+        commentIntervalSeconds: DEFAULT_COMMENT_INTERVAL_SECONDS,
+        reopenWindowHours: DEFAULT_REOPEN_WINDOW_HOURS,
+      },
+      ...(highPriorityId === undefined
+        ? {}
+        : { escalation: { occurrences: 10, withinMinutes: 10, priorityId: highPriorityId } }),
+    },
   };
 }
 

@@ -206,12 +206,8 @@ export function simulate(config: RelayConfig, alerts: readonly SampleAlert[]): S
       outcome,
     });
 
-    // A suppressed alert is never sent to Jira, so it cannot close anything either.
-    if (decision.suppress) {
-      totals.suppressed += 1;
-      return done(outcomeOf('suppressed', { projectKey: decision.projectKey }));
-    }
-
+    // A counter-event closes its opener's issue first, like delivery does: a rule that suppresses the
+    // closing event's own ticket (routine noise) still lets it resolve the issue it undoes.
     const closing = pairClosedBy(config.counterEvents, alert);
     const closes = closing === undefined ? undefined : counterpartId(closing, alert);
     const opener = closes === undefined ? undefined : openPairs.get(closes);
@@ -219,6 +215,11 @@ export function simulate(config: RelayConfig, alerts: readonly SampleAlert[]): S
       openPairs.delete(closes);
       totals.closed += 1;
       return done(outcomeOf('close-issue', opener.issue, { group: { id: closes, openedBy: opener.openedBy } }));
+    }
+
+    if (decision.suppress) {
+      totals.suppressed += 1;
+      return done(outcomeOf('suppressed', { projectKey: decision.projectKey }));
     }
 
     const redactedPaths = present(decision.redact, alert);
@@ -254,27 +255,28 @@ export function simulate(config: RelayConfig, alerts: readonly SampleAlert[]): S
         issue: open.issue,
       };
     } else if (ruleId !== undefined && overCap()) {
-      const storm = stormGroupOf(ruleId, hour);
+      const stormId = stormGroupOf(ruleId, hour).groupId;
       const intervalSeconds = decision.grouping?.commentIntervalSeconds ?? DEFAULT_COMMENT_INTERVAL_SECONDS;
-      let issue = storms.get(storm.groupId);
+      let storm = storms.get(stormId);
       let escalated = false;
-      if (issue === undefined) {
-        issue = startGroup(storm.groupId, sample, at, intervalSeconds, ticketShape(config, decision, alert));
-        storms.set(storm.groupId, issue);
+      if (storm === undefined) {
+        // The first alert past the cap opens the rule's storm issue for this hour.
+        storm = startGroup(stormId, sample, at, intervalSeconds, ticketShape(config, decision, alert));
+        storms.set(stormId, storm);
         totals.tickets += 1;
       } else {
-        escalated = join(issue, at, decision.escalation);
+        escalated = join(storm, at, decision.escalation);
       }
       totals.storm += 1;
       if (escalated) totals.escalated += 1;
       result = {
-        outcome: outcomeOf('storm', issue.issue, {
-          group: { id: issue.id, openedBy: issue.openedBy },
+        outcome: outcomeOf('storm', storm.issue, {
+          group: { id: storm.id, openedBy: storm.openedBy },
           escalated,
           redactedPaths,
         }),
-        openedBy: issue.openedBy,
-        issue: issue.issue,
+        openedBy: storm.openedBy,
+        issue: storm.issue,
       };
     } else {
       const issue = ticketShape(config, decision, alert);

@@ -6,42 +6,22 @@
 
 import { eventCatalog, UNKNOWN } from '#domain/alert/event-catalog.ts';
 import type { ValidationProblem } from '#domain/errors.ts';
-import type { JiraFieldMeta, JiraIssueType } from '#domain/ports.ts';
-import type { RelayConfig } from '#domain/relay-config.ts';
 import { chooseIssueTypeId, issueTypeProblems } from '#domain/routing/choose-issue-type.ts';
 import { priorityOnScreen } from '#domain/routing/choose-priority.ts';
 import { describeSchema, isEmptyValue, jiraFieldKind, toJiraValue } from '#domain/ticket/field-values.ts';
 import { RELAY_DECIDED_FIELDS, RELAY_FILLED_FIELDS } from '#domain/ticket/relay-owned-fields.ts';
 
-/** The administrator's choices; the rest of a RelayConfig is resolved from Jira when saving. */
-export type ConfigDraft = Pick<
-  RelayConfig,
-  | 'defaultIssueTypeId'
-  | 'summaryTemplate'
-  | 'parentIssueKey'
-  | 'fieldMappings'
-  | 'priorityMapping'
-  | 'issueTypeMapping'
-  | 'rules'
-  | 'counterEvents'
-  | 'wontDoResolutions'
-  | 'groupFields'
-  | 'redactionRetentionDays'
->;
+import type { ConfigDraft, ProjectMeta } from './config-draft.ts';
+import {
+  counterEventProblems,
+  groupFieldProblems,
+  type RuleTargetsMeta,
+  ruleProblems,
+  ruleSettingProblems,
+} from './validate-rules.ts';
 
-export interface JiraPriority {
-  readonly id: string;
-  readonly name: string;
-}
-
-/** Live metadata of the target project. */
-export interface ProjectMeta {
-  readonly project: RelayConfig['project'];
-  readonly issueTypes: readonly JiraIssueType[];
-  /** createmeta by issue type id; must cover every issue type the draft can choose. */
-  readonly fieldMeta: Readonly<Record<string, readonly JiraFieldMeta[]>>;
-  readonly priorities: readonly JiraPriority[];
-}
+export type { ConfigDraft, JiraPriority, ProjectMeta } from './config-draft.ts';
+export type { RuleTargetsMeta } from './validate-rules.ts';
 
 const PARENT_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
 
@@ -50,6 +30,8 @@ interface ValidationContext {
   readonly draft: ConfigDraft;
   readonly meta: ProjectMeta;
   readonly userDirectory: Readonly<Record<string, string>>;
+  /** Jira's answers for the projects the rules route to (metadata, assignable users, security levels). */
+  readonly targets: RuleTargetsMeta;
   readonly project: string;
   readonly problems: ValidationProblem[];
   /** Issue types an alert can land in whose create screen is known: the later passes check against them. */
@@ -61,9 +43,14 @@ interface ValidationContext {
 type ValidationPass = (ctx: ValidationContext) => void;
 
 /** A part of the configuration the admin site saves on its own. */
-export type ConfigSection = 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping';
+export type ConfigSection = 'fieldMappings' | 'priorityMapping' | 'issueTypeMapping' | 'rules';
 
-export const CONFIG_SECTIONS: readonly ConfigSection[] = ['fieldMappings', 'priorityMapping', 'issueTypeMapping'];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [
+  'fieldMappings',
+  'priorityMapping',
+  'issueTypeMapping',
+  'rules',
+];
 
 // Order matters: checkIssueTypes fills usableTypes, checkFieldMappings fills mappedFields.
 const PASSES: readonly ValidationPass[] = [
@@ -73,6 +60,7 @@ const PASSES: readonly ValidationPass[] = [
   checkFieldMappings,
   checkRequiredFields,
   checkPriorityRules,
+  checkRuleSettings,
 ];
 
 /**
@@ -92,6 +80,8 @@ const SECTION_PASSES: Readonly<Record<ConfigSection, readonly ValidationPass[]>>
   ],
   // The types the rules route to, and what those types require that the mappings do not fill.
   issueTypeMapping: [checkIssueTypes, quietly(checkFieldMappings), requiredFieldsOf(ruleTargetTypes)],
+  // Rules, counter-events, group fields and the other rule settings, against the screens alerts land on.
+  rules: [quietly(checkIssueTypes), quietly(checkFieldMappings), checkRuleSettings],
 };
 
 function quietly(pass: ValidationPass): ValidationPass {
@@ -100,19 +90,23 @@ function quietly(pass: ValidationPass): ValidationPass {
 
 /**
  * Every problem of `draft` against `meta`; empty when it can be saved. `userDirectory` (lower-cased
- * e-mail → accountId, resolved from `collectUserEmails`) lets user-field constants be checked.
- * With `section`, only that section's passes report (see SECTION_PASSES).
+ * e-mail → accountId, resolved from `collectUserEmails`) lets user-field constants be checked;
+ * `targets` (the projects rules route to, assignable users, security levels, resolved by
+ * `saveConfiguration`) lets the rules be checked. With `section`, only that section's passes
+ * report (see SECTION_PASSES).
  */
 export function validateConfig(
   draft: ConfigDraft,
   meta: ProjectMeta,
   userDirectory: Readonly<Record<string, string>> = {},
   section?: ConfigSection,
+  targets: RuleTargetsMeta = {},
 ): ValidationProblem[] {
   const ctx: ValidationContext = {
     draft,
     meta,
     userDirectory,
+    targets,
     project: meta.project.key,
     problems: [],
     usableTypes: new Set(),
@@ -355,6 +349,18 @@ function checkPriority(ctx: ValidationContext, path: string, priorityId: string,
       });
     }
   }
+}
+
+/** The rules, counter-event pairs, group fields, won't-do resolutions and redaction retention. */
+function checkRuleSettings(ctx: ValidationContext): void {
+  const { draft, meta, targets, usableTypes, mappedFields } = ctx;
+  for (const problem of [
+    ...ruleProblems({ draft, meta, targets, usableTypes, mappedFields }),
+    ...counterEventProblems(draft),
+    ...groupFieldProblems(draft, meta, usableTypes),
+    ...ruleSettingProblems(draft),
+  ])
+    add(ctx, problem);
 }
 
 /** Records `problem` once: the same path and message from two issue types is one problem. */

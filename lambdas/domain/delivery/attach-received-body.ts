@@ -5,6 +5,7 @@
 import type { AlertRecord } from '#domain/alert-record.ts';
 import { JiraRejectedError, JiraTransientError } from '#domain/errors.ts';
 import { type RawBodyFile, rawBodyFile } from '#domain/ticket/description.ts';
+import { redactReceivedBody } from '#domain/ticket/redact.ts';
 import { type AttemptOptions, CLAIM_SECONDS, type DeliveryDeps } from './delivery-deps.ts';
 import { nextRetry } from './retry-policy.ts';
 
@@ -74,7 +75,12 @@ async function tryAttach(
     log.info('Received body attached', { alertId, issueKey });
   };
   try {
-    const bytes = new TextEncoder().encode(record.rawBody);
+    // The file shows what the ticket shows: redacted like it (the built text, or the stored body redacted again).
+    const text =
+      'content' in file && typeof file.content === 'string'
+        ? file.content
+        : redactReceivedBody(record.rawBody, record.redactedPaths ?? []);
+    const bytes = new TextEncoder().encode(text);
     if (options.mayExist) {
       const permit = await deps.governor.permit({ maxWaitMs: options.maxWaitMs, issueKey });
       if (permit.kind === 'wait')

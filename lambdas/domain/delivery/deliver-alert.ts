@@ -10,7 +10,7 @@
  */
 
 import { alertLabel } from '#domain/alert/dedup-key.ts';
-import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
+import { type KeeperAlert, parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import { type AlertRecord, DELIVERABLE_STATUSES } from '#domain/alert-record.ts';
 import {
   JiraRejectedError,
@@ -19,9 +19,14 @@ import {
   NotConfiguredError,
   ReconnectRequiredError,
 } from '#domain/errors.ts';
+import type { GroupRecord } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
+import { type AlertDecision, decideAlert } from '#domain/routing/apply-rules.ts';
+import { type BuildContext, type BuiltIssue, buildIssue, withoutFields } from '#domain/ticket/build-issue.ts';
+import type { FollowUp } from '#domain/ticket/issue-notes.ts';
+import { redactAlert } from '#domain/ticket/redact.ts';
 import { attachBody, attachPendingBody } from './attach-received-body.ts';
+import { closeCounterpart, rememberOpener } from './close-counterpart.ts';
 import {
   ATTACHMENT_BACKSTOP_SECONDS,
   type AttemptOptions,
@@ -30,7 +35,9 @@ import {
   type DeliveryOutcome,
   SEARCH_LAG_MS,
 } from './delivery-deps.ts';
+import { scheduleFlush } from './flush-group.ts';
 import type { Permit } from './jira-governor.ts';
+import { type Placement, placeAlert } from './place-in-group.ts';
 import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 
 export function issueUrl(siteUrl: string, key: string): string {
@@ -99,25 +106,63 @@ export async function attemptDelivery(
       'waiting until Jira’s search can see an earlier attempt',
     );
   }
-  const built = buildIssue(parseAlertBody(claimed.rawBody), {
-    alertId,
-    receivedAt: claimed.receivedAt,
-    config,
-    ...(claimed.test ? { test: true } : {}),
-  });
+  const alert = parseAlertBody(claimed.rawBody);
   try {
+    const decision = decideAlert(alert, config);
+    // An earlier attempt that may have created the issue already went past the steps before the create.
+    if (!uncertain && !claimed.test) {
+      const closed = await closeCounterpart(deps, config, alert, claimed, decision.redact, options);
+      if (closed.kind === 'wait') return await waitFor(deps, claimed, closed.permit, false);
+      if (closed.kind === 'closed')
+        return await markHandled(deps, claimed, alert, decision, config, {
+          status: 'resolved',
+          issueKey: closed.issueKey,
+        });
+    }
+    // "Test Web Trigger" always shows a ticket: rules route it, but never suppress or group it.
+    if (decision.suppress && !claimed.test)
+      return await markHandled(deps, claimed, alert, decision, config, { status: 'suppressed' });
+    const placement: Placement = claimed.test ? { kind: 'single' } : await placeAlert(deps, claimed, alert, decision);
+    if (placement.kind === 'joined')
+      return await markHandled(deps, claimed, alert, decision, config, { status: 'grouped', group: placement.group });
+    const group = placement.kind === 'opened' ? placement.group : undefined;
+    const built = buildIssue(alert, {
+      alertId,
+      receivedAt: claimed.receivedAt,
+      config,
+      decision,
+      ...(group ? groupNotes(group, decision) : {}),
+      ...(claimed.test ? { test: true } : {}),
+    });
+    const delivered = { alert, decision, ...(group ? { group } : {}) };
     if (uncertain) {
       const permit = await deps.governor.permit(options);
       if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
-      const existing = await deps.tracker.findIssueByLabel(config.project.key, alertLabel(alertId));
+      const existing = await deps.tracker.findIssueByLabel(built.projectKey, alertLabel(alertId));
       if (existing)
-        return await markDelivered(deps, claimed, built, config, existing.key, { ...options, created: false });
+        return await markDelivered(
+          deps,
+          claimed,
+          built,
+          config,
+          existing.key,
+          { ...options, created: false },
+          delivered,
+        );
       uncertain = false;
     }
     const permit = await deps.governor.permit(options);
     if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
     const created = await createWithFallback(deps, built, config);
-    return await markDelivered(deps, claimed, created.built, config, created.key, { ...options, created: true });
+    return await markDelivered(
+      deps,
+      claimed,
+      created.built,
+      config,
+      created.key,
+      { ...options, created: true },
+      delivered,
+    );
   } catch (error) {
     if (error instanceof NotConfiguredError || error instanceof ReconnectRequiredError) {
       return park(deps, alertId, error.message);
@@ -182,6 +227,7 @@ async function markDelivered(
   config: RelayConfig,
   key: string,
   attempt: AttemptOptions & { readonly created: boolean },
+  delivered: { readonly alert: KeeperAlert; readonly decision: AlertDecision; readonly group?: GroupRecord },
 ): Promise<DeliveryOutcome> {
   const now = deps.clock.now().toISOString();
   const url = issueUrl(deps.siteUrl, key);
@@ -213,6 +259,7 @@ async function markDelivered(
     nextAttemptAt: undefined,
     claimUntil: undefined,
     mayHaveCreated: undefined,
+    ...routingFields(delivered.decision, delivered.group, 'opened'),
     // This worker holds the attachment from the start; its claim runs out if it dies.
     ...(attach
       ? {
@@ -230,6 +277,7 @@ async function markDelivered(
   });
   deps.metrics.count('AlertsDelivered');
   deps.metrics.duration('TimeToTicket', Date.parse(now) - Date.parse(record.receivedAt));
+  await afterIssue(deps, record, key, config, delivered, attempt);
   if (built.attachment) {
     const delivered: AlertRecord = {
       ...record,
@@ -242,6 +290,153 @@ async function markDelivered(
     await attachBody(deps, delivered, built.attachment, { maxWaitMs: attempt.maxWaitMs, mayExist: !attempt.created });
   }
   return { kind: 'delivered', alertId: record.alertId, issueKey: key, issueUrl: url };
+}
+
+/**
+ * What follows a created (or found) issue: the group learns its issue, a follow-up is linked to
+ * the issue it follows, repeats that joined meanwhile get their comment, a counter-event opener is
+ * remembered, and a redacting rule's body is redacted in the ledger too.
+ */
+async function afterIssue(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  key: string,
+  config: RelayConfig,
+  delivered: { readonly alert: KeeperAlert; readonly decision: AlertDecision; readonly group?: GroupRecord },
+  attempt: AttemptOptions,
+): Promise<void> {
+  const { group, alert, decision } = delivered;
+  if (group) {
+    await deps.groups.setIssue(group.groupId, record.alertId, key);
+    if (group.previousIssueKey) await linkFollowUp(deps, group.previousIssueKey, key, attempt);
+    const current = await deps.groups.get(group.groupId);
+    if (current && current.issueKey === key && (current.pending.length > 0 || current.overflow > 0))
+      await scheduleFlush(deps, current);
+  }
+  await rememberOpener(deps, config, alert, key);
+  await redactStored(deps, record, alert, decision, config);
+}
+
+/** Best effort: the new issue's description already names the one it follows. */
+async function linkFollowUp(deps: DeliveryDeps, previous: string, key: string, attempt: AttemptOptions): Promise<void> {
+  try {
+    const permit = await deps.governor.permit(attempt);
+    if (permit.kind === 'wait') {
+      deps.log.warn('Follow-up not linked: Jira asked the relay to wait', {
+        issueKey: key,
+        previousIssueKey: previous,
+      });
+      return;
+    }
+    await deps.tracker.linkIssues(FOLLOW_UP_LINK_TYPE, previous, key);
+  } catch (error) {
+    deps.log.warn('Could not link the follow-up issue', {
+      issueKey: key,
+      previousIssueKey: previous,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
+}
+
+/** Jira's default link type for "this issue follows that one". */
+export const FOLLOW_UP_LINK_TYPE = 'Relates';
+
+/**
+ * A suppressed alert, a repeat that joined its group, or a counter-event that closed its opener's
+ * issue: recorded with what happened, no ticket of its own.
+ */
+async function markHandled(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  alert: KeeperAlert,
+  decision: AlertDecision,
+  config: RelayConfig,
+  handled:
+    | { readonly status: 'suppressed' }
+    | { readonly status: 'grouped'; readonly group: GroupRecord }
+    | { readonly status: 'resolved'; readonly issueKey: string },
+): Promise<DeliveryOutcome> {
+  const now = deps.clock.now().toISOString();
+  const group = handled.status === 'grouped' ? handled.group : undefined;
+  const issueKey = handled.status === 'resolved' ? handled.issueKey : group?.issueKey;
+  const url = issueKey ? issueUrl(deps.siteUrl, issueKey) : undefined;
+  await deps.ledger.update(record.alertId, {
+    // A closing counter-event is delivered: its alert is on the issue it closed.
+    status: handled.status === 'resolved' ? 'delivered' : handled.status,
+    updatedAt: now,
+    claimUntil: undefined,
+    lastError: undefined,
+    nextAttemptAt: undefined,
+    ...(issueKey && url ? { issueKey, issueUrl: url } : {}),
+    ...routingFields(decision, group, 'joined'),
+    ...(handled.status === 'resolved' ? { deliveredAt: now, groupRole: 'closed' as const } : {}),
+  });
+  await redactStored(deps, record, alert, decision, config);
+  const { alertId } = record;
+  switch (handled.status) {
+    case 'grouped':
+      deps.metrics.count('AlertsGrouped');
+      await scheduleFlush(deps, handled.group);
+      return {
+        kind: 'grouped',
+        alertId,
+        groupId: handled.group.groupId,
+        ...(issueKey && url ? { issueKey, issueUrl: url } : {}),
+      };
+    case 'suppressed':
+      deps.log.info('Alert suppressed by a rule', { alertId, ruleId: decision.rule?.id });
+      deps.metrics.count('AlertsSuppressed');
+      return { kind: 'suppressed', alertId };
+    case 'resolved':
+      deps.metrics.count('AlertsDelivered');
+      return { kind: 'resolved', alertId, issueKey: handled.issueKey, issueUrl: url as string };
+  }
+}
+
+/** The ledger fields that say which rule matched and how the alert took part in its group. */
+function routingFields(
+  decision: AlertDecision,
+  group: GroupRecord | undefined,
+  role: 'opened' | 'joined',
+): Partial<Pick<AlertRecord, 'ruleId' | 'ruleName' | 'groupId' | 'groupRole'>> {
+  return {
+    ...(decision.rule ? { ruleId: decision.rule.id, ruleName: decision.rule.name } : {}),
+    ...(group ? { groupId: group.groupId, groupRole: group.storm ? 'storm' : role } : {}),
+  };
+}
+
+/** Replaces the ledger body with the redacted one once nothing re-reads the original for delivery. */
+async function redactStored(
+  deps: DeliveryDeps,
+  record: AlertRecord,
+  alert: KeeperAlert,
+  decision: AlertDecision,
+  config: RelayConfig,
+): Promise<void> {
+  if (decision.redact.length === 0 || record.redactedPaths !== undefined) return;
+  const redacted = redactAlert(alert, decision.redact);
+  if (redacted.redactedPaths.length === 0) return;
+  const days = config.redactionRetentionDays;
+  const keepUntil = days > 0 ? Math.floor(deps.clock.now().getTime() / 1000) + days * 86_400 : undefined;
+  await deps.ledger.redactBody(record.alertId, redacted.alert.rawText, redacted.redactedPaths, keepUntil);
+}
+
+/** What the description of a group's first issue says: grouped, a storm, and the issue it follows. */
+function groupNotes(group: GroupRecord, decision: AlertDecision): Pick<BuildContext, 'group' | 'storm' | 'followUp'> {
+  const followUp: FollowUp | undefined = group.previousIssueKey
+    ? {
+        previousKey: group.previousIssueKey,
+        reason: group.followUpReason === 'reopen-window' ? 'reopen-window-passed' : (group.followUpReason ?? 'window'),
+        reopenWindowHours: group.reopenWindowHours,
+        key: group.key,
+      }
+    : undefined;
+  return {
+    ...(group.storm
+      ? { storm: { ruleName: group.ruleName, hour: group.key['hour'] ?? '', cap: decision.stormCap ?? 0 } }
+      : { group: { key: group.key, windowMinutes: group.windowMinutes } }),
+    ...(followUp ? { followUp } : {}),
+  };
 }
 
 async function retryLater(

@@ -3,7 +3,7 @@
  * attachment step and ingest: the ports, the retry budget, the governor, and the outcomes.
  */
 import type { AlertStatus } from '#domain/alert-record.ts';
-import type { AlertLedger, Clock, IssueTracker, RelayMetrics, RetryQueue } from '#domain/ports.ts';
+import type { AlertLedger, Clock, GroupStore, IssueTracker, RelayMetrics, RetryQueue } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import type { JiraGovernor } from './jira-governor.ts';
 
@@ -22,6 +22,8 @@ export const SEARCH_LAG_MS = 30_000;
 
 export interface DeliveryDeps {
   readonly ledger: AlertLedger;
+  /** Groups, storm counts and counter-event openers (rules that group or cap). */
+  readonly groups: GroupStore;
   readonly config: () => Promise<RelayConfig | undefined>;
   readonly tracker: IssueTracker;
   readonly queue: RetryQueue;
@@ -60,5 +62,11 @@ export type DeliveryOutcome =
   | { kind: 'queued'; alertId: string; retryAfterSeconds: number }
   | { kind: 'pending_configuration'; alertId: string }
   | { kind: 'failed'; alertId: string; error: string }
+  /** Joined its group's issue; the group's next comment reports it. */
+  | { kind: 'grouped'; alertId: string; groupId: string; issueKey?: string; issueUrl?: string }
+  /** A rule said no ticket. */
+  | { kind: 'suppressed'; alertId: string }
+  /** A counter-event: closed the issue its opener created. */
+  | { kind: 'resolved'; alertId: string; issueKey: string; issueUrl: string }
   /** Another worker holds the alert right now. */
   | { kind: 'busy'; alertId: string; status: AlertStatus };

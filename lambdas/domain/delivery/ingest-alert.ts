@@ -21,6 +21,14 @@ export interface IngestDeps extends DeliveryDeps {
 export type IngestResult =
   | { kind: 'created'; alertId: string; issueKey: string; issueUrl: string }
   | { kind: 'accepted'; alertId: string; status: 'queued' | 'pending_configuration' | 'failed'; error?: string }
+  /** No new issue: a repeat joined its group's issue, a rule suppressed it, or it closed its opener's issue. */
+  | {
+      kind: 'handled';
+      alertId: string;
+      status: 'grouped' | 'suppressed' | 'resolved';
+      issueKey?: string;
+      issueUrl?: string;
+    }
   | {
       kind: 'duplicate';
       alertId: string;
@@ -103,6 +111,16 @@ function toIngestResult(outcome: DeliveryOutcome): IngestResult {
     case 'queued':
     case 'busy':
       return { kind: 'accepted', alertId: outcome.alertId, status: 'queued' };
+    case 'grouped':
+    case 'resolved':
+      return {
+        kind: 'handled',
+        alertId: outcome.alertId,
+        status: outcome.kind,
+        ...(outcome.issueKey && outcome.issueUrl ? { issueKey: outcome.issueKey, issueUrl: outcome.issueUrl } : {}),
+      };
+    case 'suppressed':
+      return { kind: 'handled', alertId: outcome.alertId, status: 'suppressed' };
   }
 }
 

@@ -43,7 +43,7 @@ export function decideAlert(alert: KeeperAlert, config: Pick<RelayConfig, 'rules
   return {
     rule: { id: rule.id, name: rule.name },
     suppress: actions.suppress === true,
-    projectKey: actions.route?.projectKey || config.project.key,
+    projectKey: projectKeyOf(actions.route?.projectKey, config.project.key),
     ...(actions.route?.issueTypeId ? { issueTypeId: actions.route.issueTypeId } : {}),
     ...(actions.priorityId ? { priorityId: actions.priorityId } : {}),
     ...(actions.assigneeAccountId ? { assigneeAccountId: actions.assigneeAccountId } : {}),
@@ -54,4 +54,10 @@ export function decideAlert(alert: KeeperAlert, config: Pick<RelayConfig, 'rules
     ...(actions.escalation ? { escalation: actions.escalation } : {}),
     ...(actions.stormCap !== undefined ? { stormCap: actions.stormCap } : {}),
   };
+}
+
+/** The rule's project key as Jira spells keys (upper case); the default project when the rule names none. */
+function projectKeyOf(routed: string | undefined, defaultKey: string): string {
+  const key = routed?.trim().toUpperCase() ?? '';
+  return key === '' || key === defaultKey.toUpperCase() ? defaultKey : key;
 }

@@ -84,7 +84,30 @@ export interface AdfTable {
   readonly content: readonly AdfTableRow[];
 }
 
-export type AdfBlock = AdfParagraph | AdfHeading | AdfCodeBlock | AdfBulletList | AdfPanel | AdfRule | AdfTable;
+/** A collapsed section with a title; opens on click. Top level only (ADF nests only `nestedExpand`). */
+export interface AdfExpand {
+  readonly type: 'expand';
+  readonly attrs: { readonly title: string };
+  readonly content: readonly (
+    | AdfParagraph
+    | AdfCodeBlock
+    | AdfBulletList
+    | AdfPanel
+    | AdfHeading
+    | AdfTable
+    | AdfRule
+  )[];
+}
+
+export type AdfBlock =
+  | AdfParagraph
+  | AdfHeading
+  | AdfCodeBlock
+  | AdfBulletList
+  | AdfPanel
+  | AdfRule
+  | AdfTable
+  | AdfExpand;
 
 export interface AdfDoc {
   readonly version: 1;
@@ -160,6 +183,20 @@ export function panel(
 ): AdfPanel {
   const blocks = content.filter(isPresent).filter((b) => b.type !== 'paragraph' || b.content.length > 0);
   return { type: 'panel', attrs: { panelType }, content: blocks.length > 0 ? blocks : [paragraph(PLACEHOLDER)] };
+}
+
+/**
+ * A collapsed section titled `title` (control characters removed, `—` when empty); a section needs
+ * content, so an empty one gets a placeholder paragraph. Only for the top level of a document.
+ */
+export function expand(title: string, ...content: readonly (AdfExpand['content'][number] | undefined)[]): AdfExpand {
+  const blocks = content.filter(isPresent).filter((b) => b.type !== 'paragraph' || b.content.length > 0);
+  const clean = stripControlCharacters(title).toWellFormed().trim();
+  return {
+    type: 'expand',
+    attrs: { title: clean === '' ? PLACEHOLDER : clean },
+    content: blocks.length > 0 ? blocks : [paragraph(PLACEHOLDER)],
+  };
 }
 
 /** A horizontal rule. */

@@ -10,9 +10,10 @@ import type { KeeperAlert } from '#domain/alert/keeper-alert.ts';
 import type { DroppedField } from '#domain/alert-record.ts';
 import type { JiraFieldMeta } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
-import { chooseUsableIssueType, type IssueTypeChoice } from '#domain/routing/choose-issue-type.ts';
+import type { AlertDecision } from '#domain/routing/apply-rules.ts';
 import { choosePriorityId, priorityOnScreen } from '#domain/routing/choose-priority.ts';
-import type { AdfDoc } from './adf.ts';
+import { routeAlert, targetOf } from '#domain/routing/target-project.ts';
+import type { AdfDoc, AdfPanel } from './adf.ts';
 import {
   type DescriptionContext,
   describeAlert,
@@ -22,7 +23,18 @@ import {
 } from './description.ts';
 import { applyFieldMappings, describeTarget, fieldNameAnywhere, withName } from './field-mapping.ts';
 import { toLabel } from './field-values.ts';
-import { mappedSummary, renderSummary } from './summary.ts';
+import {
+  type FollowUp,
+  type GroupKeyValues,
+  groupedIssueNote,
+  linkedFollowUpNote,
+  redactionNote,
+  type StormNote,
+  stormIssueNote,
+} from './issue-notes.ts';
+import { type Redaction, redactAlert } from './redact.ts';
+import { mappedSummary, renderSummary, TEST_SUMMARY_PREFIX } from './summary.ts';
+import { JIRA_SHORT_TEXT_MAX, singleLine, truncate } from './text.ts';
 
 /** Labels every ticket carries; `keeper` lets analysts filter the relay's tickets. */
 export const KEEPER_LABEL = 'keeper';
@@ -34,11 +46,26 @@ const PROTECTED_FIELDS = new Set(['project', 'issuetype', 'summary']);
 
 export interface BuildContext extends DescriptionContext {
   readonly config: RelayConfig;
+  /** What the rules decided for this alert (`decideAlert`); without it the default configuration applies. */
+  readonly decision?: AlertDecision;
+  /** The alert opens its group's issue: the description says that repeats arrive as comments. */
+  readonly group?: { readonly key: GroupKeyValues; readonly windowMinutes: number };
+  /** The alert opens its rule's storm issue for the hour: the summary and description say so. */
+  readonly storm?: StormNote;
+  /** The issue follows a done issue of the same group (linked by delivery): the description says why. */
+  readonly followUp?: FollowUp;
+}
+
+/** The received body as a file on the issue, with the text to attach (redacted like the ticket). */
+export interface AttachedBody extends RawBodyFile {
+  readonly content: string;
 }
 
 export interface BuiltIssue {
   /** The `fields` object of `POST /rest/api/3/issue`. */
   readonly fields: Record<string, unknown>;
+  /** The project the issue is created in (a rule may route elsewhere than the default project). */
+  readonly projectKey: string;
   readonly issueTypeId: string;
   readonly priorityId?: string;
   readonly priorityName?: string;
@@ -50,49 +77,73 @@ export interface BuiltIssue {
   readonly description: AdfDoc;
   /**
    * Present when the description cannot show the received body whole (its raw block was cut, or
-   * the description was replaced): the body must be attached to the issue as this file, which
-   * the description names.
+   * the description was replaced): `content` must be attached to the issue as this file, which the
+   * description names. For a redacted alert `content` is the redacted body, never the original.
    */
-  readonly attachment?: RawBodyFile;
+  readonly attachment?: AttachedBody;
+  /** Payload paths shown as `[redacted]` (the rule listed them and the alert had them). */
+  readonly redactedPaths: readonly string[];
   /** What the description was built from, to build it again with Jira's refusals (`withoutFields`). */
   readonly source: DescriptionSource;
 }
 
 /** The inputs of a description besides its notices. */
 export interface DescriptionSource {
+  /** The alert as the ticket shows it (redacted when a rule says so). */
   readonly alert: KeeperAlert;
   readonly context: DescriptionContext;
   readonly readableText?: string;
+  /** The panels saying what the rules did (grouped, storm, redacted, follow-up). */
+  readonly notes?: readonly AdfPanel[];
 }
 
 /**
- * Builds the Jira `fields` for an alert: summary, ADF description, issue type, priority, labels and
- * every field mapping converted to its field's schema. Never throws for alert content.
+ * Builds the Jira `fields` for an alert: summary, ADF description, project, issue type, priority,
+ * labels, assignee, security level and every field mapping converted to its field's schema, with
+ * the matching rule's decision (`ctx.decision`) applied and its redaction done first, so nothing
+ * built afterwards can show a redacted value. Never throws for alert content.
  */
-export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
-  const { config } = ctx;
-  const dropped: DroppedField[] = [];
-  const choice = chooseUsableIssueType(config, alert.event, alert.category);
-  const { issueTypeId } = choice;
-  if (choice.replaced) dropped.push(replacedIssueType(choice.replaced));
-  const where = describeTarget(config, issueTypeId);
-  const screen = config.fieldMeta[issueTypeId];
+export function buildIssue(received: KeeperAlert, ctx: BuildContext): BuiltIssue {
+  const { config, decision } = ctx;
+  const redaction: Redaction | undefined =
+    decision !== undefined && decision.redact.length > 0 ? redactAlert(received, decision.redact) : undefined;
+  const alert = redaction?.alert ?? received;
+  const ruleName = decision?.rule?.name;
+  const from = ruleName === undefined ? 'the rule' : `rule "${ruleName}"`;
+
+  // Routing reads the received event and category: the rule decided on them too.
+  const route = routeAlert(
+    config,
+    received,
+    decision?.projectKey ?? config.project.key,
+    decision?.issueTypeId,
+    ruleName,
+  );
+  const { target, issueTypeId } = route;
+  const dropped: DroppedField[] = [...route.dropped];
+  const where = describeTarget(target, issueTypeId);
+  const screen = target.fieldMeta[issueTypeId];
   const label = alertLabel(ctx.alertId);
+  const onScreen = (fieldId: string): boolean => screen === undefined || screen.some((f) => f.fieldId === fieldId);
 
   const fields: Record<string, unknown> = {
-    project: { id: config.project.id },
+    project: { id: target.project.id },
     issuetype: { id: issueTypeId },
   };
-  const issueType = config.issueTypes.find((t) => t.id === issueTypeId);
-  if (issueType?.subtask && config.parentIssueKey) fields['parent'] = { key: config.parentIssueKey };
+  const issueType = target.issueTypes.find((t) => t.id === issueTypeId);
+  if (target.isDefault && issueType?.subtask && config.parentIssueKey) {
+    fields['parent'] = { key: config.parentIssueKey };
+  }
 
-  const mapped = applyFieldMappings(alert, config, issueTypeId);
+  const mapped = applyFieldMappings(alert, config, issueTypeId, target);
   Object.assign(fields, mapped.fields);
   dropped.push(...mapped.dropped);
 
-  fields['summary'] = mapped.summaryOverride
-    ? mappedSummary(mapped.summaryOverride, ctx.test)
-    : renderSummary(alert, config.summaryTemplate, ctx.test);
+  const summary = mapped.summaryOverride
+    ? mappedSummary(mapped.summaryOverride)
+    : renderSummary(alert, config.summaryTemplate);
+  const stormPrefix = ctx.storm ? `Alert storm: ${truncate(singleLine(ctx.storm.ruleName), 100)} — ` : '';
+  fields['summary'] = truncate(`${ctx.test ? TEST_SUMMARY_PREFIX : ''}${stormPrefix}${summary}`, JIRA_SHORT_TEXT_MAX);
 
   const labels = unique([
     KEEPER_LABEL,
@@ -101,14 +152,43 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
     ...(alert.parsed ? [] : [UNPARSED_LABEL]),
     ...(ctx.test ? [TEST_LABEL] : []),
     ...mapped.mappedLabels,
+    ...(decision?.labels ?? []).map(toLabel),
   ]);
-  if (screen === undefined || screen.some((f) => f.fieldId === 'labels')) fields['labels'] = labels;
+  if (onScreen('labels')) fields['labels'] = labels;
   else dropped.push({ fieldId: 'labels', fieldName: 'Labels', reason: `not on the create screen of ${where}` });
 
-  const priorityId = choosePriorityId(config, alert.event, alert.category, mapped.priorityId);
+  // The rule's priority wins over every mapping, a field mapping to Priority included.
+  const priorityId =
+    decision?.priorityId ?? choosePriorityId(config, received.event, received.category, mapped.priorityId);
   const priority = resolvePriority(priorityId, screen, where, dropped);
   if (priority) fields['priority'] = { id: priority.id };
 
+  if (decision?.assigneeAccountId !== undefined) {
+    if (onScreen('assignee')) fields['assignee'] = { accountId: decision.assigneeAccountId };
+    else
+      dropped.push({
+        fieldId: 'assignee',
+        fieldName: 'Assignee',
+        reason: `the assignee from ${from} cannot be set: Assignee is not on the create screen of ${where}`,
+      });
+  }
+  if (decision?.securityLevelId !== undefined) {
+    const security = screen?.find((f) => f.fieldId === 'security');
+    const allowed =
+      security?.allowedValues === undefined || security.allowedValues.some((v) => v.id === decision.securityLevelId);
+    if (security !== undefined && allowed) fields['security'] = { id: decision.securityLevelId };
+    else
+      dropped.push({
+        fieldId: 'security',
+        fieldName: security?.name ?? 'Security Level',
+        reason:
+          security === undefined
+            ? `the security level from ${from} cannot be set: Security Level is not on the create screen of ${where}`
+            : `security level ${decision.securityLevelId} from ${from} is not allowed for ${where}`,
+      });
+  }
+
+  const notes = ticketNotes(ctx, redaction);
   const context: DescriptionContext = {
     alertId: ctx.alertId,
     receivedAt: ctx.receivedAt,
@@ -118,19 +198,44 @@ export function buildIssue(alert: KeeperAlert, ctx: BuildContext): BuiltIssue {
     alert,
     context,
     ...(mapped.descriptionText !== undefined ? { readableText: mapped.descriptionText } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
-  const built = describeAlert(alert, context, { ...readable(source), dropped });
+  const built = describeAlert(alert, context, { ...described(source), dropped });
   fields['description'] = built.document;
   return {
     fields,
+    projectKey: target.project.key,
     issueTypeId,
     ...(priority ? { priorityId: priority.id, ...(priority.name ? { priorityName: priority.name } : {}) } : {}),
     dropped,
     label,
     description: built.document,
-    ...(built.rawComplete ? {} : { attachment: built.file }),
+    ...(built.rawComplete ? {} : { attachment: { ...built.file, content: alert.rawText } }),
+    redactedPaths: redaction?.redactedPaths ?? [],
     source,
   };
+}
+
+/** The panels that say what the rules did to this ticket, most telling first. */
+function ticketNotes(ctx: BuildContext, redaction: Redaction | undefined): AdfPanel[] {
+  const ruleName = ctx.decision?.rule?.name;
+  const redacted =
+    redaction === undefined
+      ? undefined
+      : redactionNote({
+          paths: redaction.redactedPaths,
+          retentionDays: ctx.config.redactionRetentionDays,
+          ...(ruleName !== undefined ? { ruleName } : {}),
+          ...(redaction.skipped !== undefined
+            ? { skipped: redaction.skipped, listed: ctx.decision?.redact ?? [] }
+            : {}),
+        });
+  return [
+    ctx.followUp && linkedFollowUpNote(ctx.followUp),
+    ctx.storm && stormIssueNote(ctx.storm),
+    ctx.group && groupedIssueNote({ ...ctx.group, ...(ruleName !== undefined ? { ruleName } : {}) }),
+    redacted,
+  ].filter((note): note is AdfPanel => note !== undefined);
 }
 
 /**
@@ -154,13 +259,13 @@ export function withoutFields(
     dropped.push(
       withName(
         { fieldId, reason: `Jira refused it: ${fieldErrors[fieldId] ?? 'no reason given'}` },
-        fieldName(config, built.issueTypeId, fieldId),
+        fieldName(config, built, fieldId),
       ),
     );
   }
   const notices = refused.map((id) => ({
     id,
-    name: fieldName(config, built.issueTypeId, id),
+    name: fieldName(config, built, id),
     message: fieldErrors[id] ?? '',
   }));
   const { alert, context } = built.source;
@@ -168,32 +273,25 @@ export function withoutFields(
   const file = rawBodyFile(context.alertId, alert.parsed);
   const rebuilt = refused.includes('description')
     ? { document: refusedDescriptionDocument(notices, built.label, file), rawComplete: false, file }
-    : describeAlert(alert, context, { ...readable(built.source), dropped: built.dropped, refused: notices });
+    : describeAlert(alert, context, { ...described(built.source), dropped: built.dropped, refused: notices });
   fields['description'] = rebuilt.document;
   const keepsPriority = !refused.includes('priority');
   return {
     fields,
+    projectKey: built.projectKey,
     issueTypeId: built.issueTypeId,
     ...(keepsPriority && built.priorityId ? { priorityId: built.priorityId } : {}),
     ...(keepsPriority && built.priorityName ? { priorityName: built.priorityName } : {}),
     dropped,
     label: built.label,
     description: rebuilt.document,
-    ...(rebuilt.rawComplete ? {} : { attachment: rebuilt.file }),
+    ...(rebuilt.rawComplete ? {} : { attachment: { ...rebuilt.file, content: alert.rawText } }),
+    redactedPaths: built.redactedPaths,
     source: built.source,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function replacedIssueType(replaced: NonNullable<IssueTypeChoice['replaced']>): DroppedField {
-  const { id, problem } = replaced;
-  const reason =
-    problem.kind === 'subtask-without-parent'
-      ? `issue type ${problem.type.name} is a sub-task type and no parent issue is configured`
-      : `issue type ${id} from the mapping is not in the saved configuration`;
-  return { fieldId: 'issuetype', fieldName: 'Issue Type', reason: `${reason}; used the default issue type` };
-}
 
 function resolvePriority(
   priorityId: string | undefined,
@@ -216,13 +314,21 @@ function resolvePriority(
   return undefined;
 }
 
-function fieldName(config: RelayConfig, issueTypeId: string, fieldId: string): string | undefined {
+function fieldName(
+  config: RelayConfig,
+  built: Pick<BuiltIssue, 'projectKey' | 'issueTypeId'>,
+  fieldId: string,
+): string | undefined {
   if (fieldId === 'description') return 'Description';
-  return config.fieldMeta[issueTypeId]?.find((f) => f.fieldId === fieldId)?.name ?? fieldNameAnywhere(config, fieldId);
+  const screen = targetOf(config, built.projectKey).fieldMeta[built.issueTypeId];
+  return screen?.find((f) => f.fieldId === fieldId)?.name ?? fieldNameAnywhere(config, fieldId);
 }
 
-function readable(source: DescriptionSource): { readableText?: string } {
-  return source.readableText === undefined ? {} : { readableText: source.readableText };
+function described(source: DescriptionSource): { readableText?: string; notes?: readonly AdfPanel[] } {
+  return {
+    ...(source.readableText === undefined ? {} : { readableText: source.readableText }),
+    ...(source.notes === undefined ? {} : { notes: source.notes }),
+  };
 }
 
 function unique(values: readonly string[]): string[] {

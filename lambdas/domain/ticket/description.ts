@@ -93,6 +93,8 @@ export interface DescriptionOptions {
   readonly dropped?: readonly DroppedField[];
   /** Fields Jira refused at delivery (warning panel). */
   readonly refused?: readonly RefusedField[];
+  /** What the matching rule did to this ticket (grouped, storm, redacted, follow-up panels), after the field notices. */
+  readonly notes?: readonly AdfPanel[];
 }
 
 /** The received body as a file on the issue: `keeper-alert-<16 hex>.json` (`.txt` for a body that is not JSON). */
@@ -224,6 +226,7 @@ class DescriptionParts {
     return doc(
       options.refused !== undefined && options.refused.length > 0 && refusedNotice(options.refused, limits),
       options.dropped !== undefined && options.dropped.length > 0 && droppedNotice(options.dropped, limits),
+      ...(options.notes ?? []),
       ctx.test &&
         panel(
           'info',

@@ -27,14 +27,26 @@ export interface MappedValues {
   readonly dropped: readonly DroppedField[];
 }
 
+/** The project whose create screens the mappings are applied against (the default one, or a rule's). */
+export interface MappingTarget {
+  readonly project: { readonly key: string };
+  readonly issueTypes: readonly { readonly id: string; readonly name: string }[];
+  readonly fieldMeta: RelayConfig['fieldMeta'];
+}
+
 /**
- * Applies `config.fieldMappings` for a ticket of issue type `issueTypeId`. Summary, description,
- * labels and priority mappings feed the relay's own handling of those fields instead of
- * replacing it.
+ * Applies `config.fieldMappings` for a ticket of issue type `issueTypeId` in `target` (the default
+ * project unless a rule routes elsewhere). Summary, description, labels and priority mappings feed
+ * the relay's own handling of those fields instead of replacing it.
  */
-export function applyFieldMappings(alert: KeeperAlert, config: RelayConfig, issueTypeId: string): MappedValues {
-  const screen = config.fieldMeta[issueTypeId];
-  const where = describeTarget(config, issueTypeId);
+export function applyFieldMappings(
+  alert: KeeperAlert,
+  config: RelayConfig,
+  issueTypeId: string,
+  target: MappingTarget = config,
+): MappedValues {
+  const screen = target.fieldMeta[issueTypeId];
+  const where = describeTarget(target, issueTypeId);
   const fields: Record<string, unknown> = {};
   const dropped: DroppedField[] = [];
   const mappedLabels: string[] = [];
@@ -125,7 +137,7 @@ export function readNested(nested: Readonly<Record<string, unknown>>, path: stri
 }
 
 /** "issue type Task in project SEC", for the reasons a field was left out. */
-export function describeTarget(config: RelayConfig, issueTypeId: string): string {
+export function describeTarget(config: Pick<MappingTarget, 'project' | 'issueTypes'>, issueTypeId: string): string {
   const name = config.issueTypes.find((t) => t.id === issueTypeId)?.name ?? issueTypeId;
   return `issue type ${name} in project ${config.project.key}`;
 }

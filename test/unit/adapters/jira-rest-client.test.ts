@@ -8,6 +8,7 @@ import {
   ALICE,
   control,
   jiraApi,
+  setIssueStatus,
   signIn,
   TEST_CLIENT,
   TEST_REDIRECT_URI,
@@ -18,6 +19,13 @@ const doc = (text: string) => ({
   version: 1,
   content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
 });
+const adf = (text: string) => ({
+  type: 'doc' as const,
+  version: 1 as const,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
+const JIRA_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
+const PAT_ID = '712020:9a7a0000-0000-4000-8000-000000000002';
 const secTask = (fields: Record<string, unknown> = {}) => ({
   project: { key: 'SEC' },
   issuetype: { id: '10001' },
@@ -400,6 +408,317 @@ describe('JiraIssueTracker', () => {
       // Assess
       expect(found).toEqual({ accountId: harper?.accountId, displayName: 'Hidden Harper' });
       expect(missing).toBeUndefined();
+    });
+  });
+
+  describe('issue state and transitions', () => {
+    const api = () => jiraApi(standIn.url, standIn.cloudId, accessToken);
+
+    it('reads the status and its category of a new issue with one call', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/reset-counters');
+
+      // Act
+      const state = await tracker().getIssueState(key);
+
+      // Assess
+      expect(state).toEqual({ key, statusName: 'To Do', statusCategory: 'new' });
+      expect(await requests()).toEqual({ 'GET /issue/{issueIdOrKey}': 1 });
+    });
+
+    it('reads the resolution and its date once an analyst resolved the issue', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await setIssueStatus(standIn.url, key, 'Done', "Won't Do");
+
+      // Act
+      const state = await tracker().getIssueState(key);
+
+      // Assess
+      expect(state).toEqual({
+        key,
+        statusName: 'Done',
+        statusCategory: 'done',
+        resolution: "Won't Do",
+        resolutionDate: expect.stringMatching(JIRA_TIMESTAMP),
+      });
+    });
+
+    it('answers undefined for an issue that does not exist', async () => {
+      // Act
+      const state = await tracker().getIssueState('SEC-99999');
+
+      // Assess
+      expect(state).toBeUndefined();
+    });
+
+    it('lists the transitions the issue offers in its status, with their target status category', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+
+      // Act
+      const transitions = await tracker().listTransitions(key);
+
+      // Assess
+      expect(transitions).toEqual([
+        { id: '21', name: 'Start progress', toStatusName: 'In Progress', toStatusCategory: 'indeterminate' },
+        { id: '31', name: 'Done', toStatusName: 'Done', toStatusCategory: 'done' },
+        { id: '41', name: "Won't do", toStatusName: 'Done', toStatusCategory: 'done' },
+      ]);
+    });
+
+    it('takes a transition and adds the comment in the same call', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/reset-counters');
+
+      // Act
+      await tracker().transitionIssue(key, '41', adf('Closed by the relay'));
+      const calls = await requests();
+      const state = await tracker().getIssueState(key);
+      const comments = await api().get(`/issue/${key}/comment`);
+
+      // Assess
+      expect(calls).toEqual({ 'POST /issue/{issueIdOrKey}/transitions': 1 });
+      expect(state).toMatchObject({ statusName: 'Done', statusCategory: 'done', resolution: "Won't Do" });
+      expect(comments.body).toMatchObject({ total: 1, comments: [{ body: adf('Closed by the relay') }] });
+    });
+
+    it("throws JiraRejectedError with Jira's message for a transition the issue does not offer", async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+
+      // Act
+      const error = await tracker()
+        .transitionIssue(key, '51')
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      expect((error as JiraRejectedError).status).toBe(400);
+      expect((error as JiraRejectedError).errorMessages).toEqual(["Transition id '51' is not valid for this issue."]);
+    });
+
+    it('throws JiraTransientError when Jira answers 503 to the transitions list', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/faults', { path: 'GET /issue/{issueIdOrKey}/transitions', status: 503 });
+
+      // Act
+      const error = await tracker()
+        .listTransitions(key)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraTransientError);
+    });
+  });
+
+  describe('editIssue', () => {
+    const api = () => jiraApi(standIn.url, standIn.cloudId, accessToken);
+
+    it('sets fields and adds a comment with one PUT', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask({ labels: ['keeper'] }));
+      await control(standIn.url, 'POST', '/reset-counters');
+
+      // Act
+      await tracker().editIssue(key, {
+        fields: { summary: 'Grouped: 3 alerts', labels: ['keeper', 'grouped'] },
+        comment: adf('Two more alerts arrived'),
+      });
+      const calls = await requests();
+      const issue = await api().get(`/issue/${key}?fields=summary,labels,comment`);
+
+      // Assess
+      expect(calls).toEqual({ 'PUT /issue/{issueIdOrKey}': 1 });
+      expect(issue.body).toMatchObject({
+        fields: {
+          summary: 'Grouped: 3 alerts',
+          labels: ['keeper', 'grouped'],
+          comment: { total: 1, comments: [{ body: adf('Two more alerts arrived') }] },
+        },
+      });
+    });
+
+    it('adds only a comment when no field changes', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+
+      // Act
+      await tracker().editIssue(key, { fields: {}, comment: adf('Seen again') });
+      const comments = await api().get(`/issue/${key}/comment`);
+
+      // Assess
+      expect(comments.body).toMatchObject({ total: 1 });
+    });
+
+    it('sends nothing when there is nothing to change', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/reset-counters');
+
+      // Act
+      await tracker().editIssue(key, {});
+
+      // Assess
+      expect(await requests()).toEqual({});
+    });
+
+    it("throws JiraRejectedError with Jira's field errors on 400", async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+
+      // Act
+      const error = await tracker()
+        .editIssue(key, { fields: { customfield_99999: 'x', summary: 'a'.repeat(256) } })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      expect((error as JiraRejectedError).fieldErrors).toEqual({
+        customfield_99999: "Field 'customfield_99999' cannot be set. It is not on the appropriate screen, or unknown.",
+        summary: "Summary can't exceed 255 characters.",
+      });
+    });
+
+    it('throws JiraRejectedError with status 404 for an issue that does not exist', async () => {
+      // Act
+      const error = await tracker()
+        .editIssue('SEC-99999', { comment: adf('hello') })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      expect((error as JiraRejectedError).status).toBe(404);
+    });
+
+    it('names the issue to the observer, so a per-issue 429 holds only that issue', async () => {
+      // Prepare
+      const { key } = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/faults', {
+        path: 'PUT /issue/{issueIdOrKey}',
+        status: 429,
+        retryAfterSeconds: 2,
+        rateLimitReason: 'jira-per-issue-on-write',
+      });
+      const signals: unknown[] = [];
+
+      // Act
+      const error = await tracker({ observe: async (signal) => void signals.push(signal) })
+        .editIssue(key, { comment: adf('hello') })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraTransientError);
+      expect((error as JiraTransientError).retryAfterSeconds).toBe(2);
+      expect(signals).toEqual([
+        expect.objectContaining({ status: 429, reason: 'jira-per-issue-on-write', issueKey: key }),
+      ]);
+    });
+  });
+
+  describe('linkIssues', () => {
+    const api = () => jiraApi(standIn.url, standIn.cloudId, accessToken);
+
+    it('links two issues with one call, naming the outward issue to the observer', async () => {
+      // Prepare
+      const group = await tracker().createIssue(secTask());
+      const member = await tracker().createIssue(secTask());
+      await control(standIn.url, 'POST', '/reset-counters');
+      const signals: unknown[] = [];
+
+      // Act
+      await tracker({ observe: async (signal) => void signals.push(signal) }).linkIssues(
+        'Relates',
+        group.key,
+        member.key,
+      );
+      const calls = await requests();
+      const links = await api().get(`/issue/${group.key}?fields=issuelinks`);
+
+      // Assess
+      expect(calls).toEqual({ 'POST /issueLink': 1 });
+      expect(signals).toEqual([expect.objectContaining({ status: 201, issueKey: member.key })]);
+      expect(links.body).toMatchObject({
+        fields: { issuelinks: [{ type: { name: 'Relates' }, outwardIssue: { key: member.key } }] },
+      });
+    });
+
+    it('throws JiraRejectedError with status 404 for a link type Jira does not know', async () => {
+      // Prepare
+      const a = await tracker().createIssue(secTask());
+      const b = await tracker().createIssue(secTask());
+
+      // Act
+      const error = await tracker()
+        .linkIssues('Related to', a.key, b.key)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(JiraRejectedError);
+      expect((error as JiraRejectedError).status).toBe(404);
+      expect((error as JiraRejectedError).errorMessages).toEqual(["No issue link type with name 'Related to' found."]);
+    });
+  });
+
+  describe('assignable users and security levels', () => {
+    it('finds the users who may be assigned issues in a project, by name or e-mail prefix', async () => {
+      // Act
+      const sec = await tracker().findAssignableUsers('SEC', { query: 'pat' });
+      const ops = await tracker().findAssignableUsers('OPS', { query: 'pat' });
+      const everyone = await tracker().findAssignableUsers('OPS', {});
+
+      // Assess
+      expect(sec).toEqual([
+        {
+          accountId: PAT_ID,
+          displayName: 'Pat ProjectAdmin',
+          emailAddress: 'pat.projectadmin@example.com',
+          active: true,
+        },
+      ]);
+      expect(ops).toEqual([]);
+      expect(everyone.map((u) => u.displayName)).toEqual(['Alice Admin', 'Rita Regular', 'Hidden Harper']);
+    });
+
+    it('answers the user with that account id only when they are assignable', async () => {
+      // Act
+      const inSec = await tracker().findAssignableUsers('SEC', { accountId: PAT_ID });
+      const inOps = await tracker().findAssignableUsers('OPS', { accountId: PAT_ID });
+
+      // Assess
+      expect(inSec.map((u) => u.accountId)).toEqual([PAT_ID]);
+      expect(inOps).toEqual([]);
+      expect((await requests())['GET /user/assignable/search']).toBe(2);
+    });
+
+    it("lists the levels of the project's security scheme, and none for a project without one", async () => {
+      // Act
+      const sec = await tracker().listSecurityLevels('SEC');
+      const ops = await tracker().listSecurityLevels('OPS');
+
+      // Assess
+      expect(sec).toEqual([
+        { id: '10100', name: 'Internal' },
+        { id: '10101', name: 'Security team only' },
+      ]);
+      expect(ops).toEqual([]);
+    });
+
+    it('throws JiraRejectedError with status 404 for an unknown project', async () => {
+      // Act
+      const levels = await tracker()
+        .listSecurityLevels('NOPE')
+        .catch((e: unknown) => e);
+      const users = await tracker()
+        .findAssignableUsers('NOPE', { query: 'a' })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect((levels as JiraRejectedError).status).toBe(404);
+      expect((users as JiraRejectedError).status).toBe(404);
     });
   });
 

@@ -10,6 +10,7 @@ import { connect, readConnection, writeConnection } from '#domain/jira-connectio
 import type { OAuthClient, OAuthTokens } from '#domain/ports.ts';
 import {
   ManualClock,
+  MemoryGroupStore,
   MemoryLease,
   MemoryLedger,
   MemorySecretStore,
@@ -85,6 +86,7 @@ function setup(options: { ledger?: MemoryLedger; script?: (Error | string)[] } =
   const tokens = new JiraAccessTokens({ secrets, lease: new MemoryLease(), oauth, clock, instanceId: 'deliver-1' });
   const delivery: DeliveryDeps = {
     ledger,
+    groups: new MemoryGroupStore(),
     config: async () => secConfig(),
     tracker,
     queue,

@@ -4,6 +4,7 @@ import { parseAlertBody } from '#domain/alert/keeper-alert.ts';
 import { keeperDefaults } from '#domain/configuration/keeper-defaults.ts';
 import { type ProjectMeta, validateConfig } from '#domain/configuration/validate-config.ts';
 import { ValidationError } from '#domain/errors.ts';
+import { KEEPER_COUNTER_EVENTS } from '#domain/relay-config.ts';
 import { buildIssue } from '#domain/ticket/build-issue.ts';
 import { F, INCIDENT, OPS_TASK, opsMeta, PRIORITY, secConfig, secMeta, TASK } from '#test-support/jira-fixtures.ts';
 import { sampleAlert } from '#test-support/sample-alerts.ts';
@@ -41,6 +42,36 @@ describe('config-defaults', () => {
         login: PRIORITY.low,
       },
     });
+  });
+
+  it('suggests grouping repeated failed logins, escalating to High where every screen takes it', () => {
+    // Act
+    const sec = keeperDefaults(secMeta());
+    const ops = keeperDefaults(opsMeta());
+
+    // Assess
+    expect(sec.rules).toEqual([
+      {
+        id: 'group-failed-logins',
+        name: 'Group repeated failed logins',
+        enabled: true,
+        when: { match: 'all', clauses: [{ kind: 'event', in: ['login_failure'] }] },
+        actions: {
+          grouping: {
+            key: ['audit_event', 'username'],
+            windowMinutes: 60,
+            commentIntervalSeconds: 60,
+            reopenWindowHours: 24,
+          },
+          escalation: { occurrences: 10, withinMinutes: 10, priorityId: PRIORITY.high },
+        },
+      },
+    ]);
+    // OPS is team-managed without a Priority field: the rule groups but cannot escalate.
+    expect(ops.rules).toHaveLength(1);
+    expect(ops.rules[0]?.actions.escalation).toBeUndefined();
+    expect(ops.rules[0]?.actions.grouping?.windowMinutes).toBe(60);
+    expect(sec.counterEvents).toEqual([...KEEPER_COUNTER_EVENTS]);
   });
 
   it('produces a draft that passes validation', () => {

@@ -278,7 +278,7 @@ describe('preview-config', () => {
       expect(totals).toMatchObject({ tickets: 3, closed: 1 });
     });
 
-    it('creates nothing for a suppressed alert, which closes nothing either', () => {
+    it('creates nothing for a suppressed alert, but a suppressed counter-event still closes its opener’s issue', () => {
       // Prepare
       const config = secConfig({
         rules: [rule('quiet', ['login_success', 'set_two_factor_on'], { suppress: true })],
@@ -293,7 +293,7 @@ describe('preview-config', () => {
       const { alerts: outcomes, totals } = simulate(config, alerts);
 
       // Assess
-      expect(outcomes.map((a) => a.outcome.outcome)).toEqual(['new-issue', 'suppressed', 'suppressed']);
+      expect(outcomes.map((a) => a.outcome.outcome)).toEqual(['new-issue', 'suppressed', 'close-issue']);
       expect(outcomes[1]?.outcome).toEqual({
         outcome: 'suppressed',
         projectKey: 'SEC',
@@ -301,7 +301,7 @@ describe('preview-config', () => {
         redactedPaths: [],
         escalated: false,
       });
-      expect(totals).toMatchObject({ tickets: 1, suppressed: 2, closed: 0 });
+      expect(totals).toMatchObject({ tickets: 1, suppressed: 1, closed: 1 });
     });
 
     it('lists the redacted paths the alert has, nested event fields included', () => {

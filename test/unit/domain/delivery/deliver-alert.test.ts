@@ -92,7 +92,8 @@ describe('deliver-alert', () => {
     await releasePendingAlerts(deps);
     const [task] = queue.enqueued.splice(0);
     expect(task?.message).toEqual({ task: 'release', status: 'pending_configuration' });
-    if (task && 'task' in task.message) expect(await releaseAlerts(deps, task.message)).toBe(1);
+    if (task && 'task' in task.message && task.message.task === 'release')
+      expect(await releaseAlerts(deps, task.message)).toBe(1);
     expect(queue.enqueued).toEqual([{ message: { alertId }, delaySeconds: 0 }]);
     const configured = { ...deps, config: async () => secConfig() };
     await deliverAlert(configured, alertId);
@@ -289,7 +290,7 @@ async function simulateOutage(options: { arrivals: number[]; recovery: number; u
       continue;
     }
     queue.due.shift();
-    if (next && 'task' in next.message) await releaseAlerts(deps, next.message);
+    if (next && 'task' in next.message && next.message.task === 'release') await releaseAlerts(deps, next.message);
     else if (next && 'alertId' in next.message) await deliverAlert(deps, next.message.alertId, { maxWaitMs: 10_000 });
   }
   return { records: alertIds.map((id) => ledger.items.get(id)), jira, recovery };

@@ -49,7 +49,7 @@ describe('release-parked-alerts', () => {
       next !== undefined;
       next = queue.enqueued.find((e) => 'task' in e.message)
     ) {
-      if (next.message !== undefined && 'task' in next.message) {
+      if (next.message !== undefined && 'task' in next.message && next.message.task === 'release') {
         queue.enqueued.splice(queue.enqueued.indexOf(next), 1);
         pages.push(await releaseAlerts({ ledger, queue, clock }, next.message));
       }

@@ -164,4 +164,48 @@ describe('build-issue (properties)', () => {
       },
     );
   });
+
+  it('shows a redacted value nowhere, for any object body, any listed key and any rule notes', () => {
+    const marker = 'S3CR3T-7f1c9a';
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), anyJson, { minKeys: 1, maxKeys: 20 }),
+        fc.nat(),
+        fc.constantFrom(...configs),
+        fc.boolean(),
+        (payload, pick, config, pretty) => {
+          // Prepare: one key holds the secret, inside the value so it is never a key itself.
+          const keys = Object.keys(payload).filter((k) => !k.includes('.') && k !== 'event' && !k.includes(marker));
+          fc.pre(keys.length > 0 && !JSON.stringify(payload).includes(marker));
+          const key = keys[pick % keys.length] as string;
+          const body = JSON.stringify({ ...payload, [key]: { value: marker } }, null, pretty ? 2 : undefined);
+          const alert = parseAlertBody(body);
+
+          // Act
+          const built = buildIssue(alert, {
+            alertId: dedupKey(body),
+            receivedAt: '2026-01-01T00:00:00.000Z',
+            config,
+            decision: {
+              suppress: false,
+              projectKey: config.project.key,
+              labels: ['x y'],
+              redact: [key],
+              rule: { id: 'r', name: 'R' },
+            },
+            group: { key: { [key]: '[redacted]' }, windowMinutes: 60 },
+            storm: { ruleName: 'R', hour: '2026-01-01T00', cap: 5 },
+          });
+
+          // Assess
+          expect(JSON.stringify({ fields: built.fields, attachment: built.attachment })).not.toContain(marker);
+          expect(built.redactedPaths).toEqual([key]);
+          expect(adfErrors(built.description)).toEqual([]);
+          expect(descriptionSize(built.description)).toBeLessThanOrEqual(JIRA_TEXT_FIELD_MAX);
+          expect(String(built.fields['summary']).length).toBeLessThanOrEqual(JIRA_SHORT_TEXT_MAX);
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
 });

@@ -1,0 +1,369 @@
+/**
+ * Reports a group's new occurrences on its issue: at most one Jira edit per comment interval per
+ * group, carrying the comment (count, first and last time, distinct addresses and devices, each
+ * body collapsed), the occurrence count and last-seen fields and, past the rule's threshold, the
+ * raised priority. With the issue's state at hand it decides what a repeat does to a done issue:
+ * reopen it through a discovered transition, or start a new linked issue (won't-do resolution,
+ * outside the reopen window, no way out of done, or after the grouping window). Runs as a queued
+ * task (`flush-group`), claimed so one worker reports a group at a time.
+ */
+import type { AlertRecord } from '#domain/alert-record.ts';
+import { JiraRejectedError, JiraTransientError } from '#domain/errors.ts';
+import type { FollowUpReason, GroupRecord, IssueState, IssueTransition } from '#domain/ports.ts';
+import type { RelayConfig } from '#domain/relay-config.ts';
+import { reachedThreshold, recentTimes } from '#domain/routing/escalation.ts';
+import { targetOf } from '#domain/routing/target-project.ts';
+import {
+  type GroupComment,
+  occurrenceOf,
+  occurrencesComment,
+  reopenComment,
+  stormComment,
+} from '#domain/ticket/group-comment.ts';
+import { groupFieldValues } from '#domain/ticket/group-fields.ts';
+import { type AttemptOptions, CLAIM_SECONDS, type DeliveryDeps } from './delivery-deps.ts';
+import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
+
+/** A flush message lost in a crash is noticed and sent again once its due time is this old. */
+export const FLUSH_LOST_AFTER_MS = 15 * 60_000;
+/** While the opener is still creating the issue, the flush looks again this much later. */
+const WAIT_FOR_ISSUE_SECONDS = 15;
+/** Bodies read from the ledger at a time. */
+const READ_CONCURRENCY = 16;
+
+export type FlushOutcome =
+  | { readonly kind: 'reported'; readonly issueKey: string; readonly occurrences: number; readonly escalated: boolean }
+  | { readonly kind: 'followed-up'; readonly reason: FollowUpReason; readonly openerAlertId: string }
+  | { readonly kind: 'later'; readonly delaySeconds: number }
+  | { readonly kind: 'nothing' };
+
+/**
+ * When the group's next comment may be written: one interval after the last one, the first one an
+ * interval after the group's first alert (so a burst's first repeats share one comment).
+ */
+export function nextCommentAt(
+  group: Pick<GroupRecord, 'lastFlushAtMs' | 'openedAtMs' | 'commentIntervalSeconds'>,
+): number {
+  return (group.lastFlushAtMs ?? group.openedAtMs) + group.commentIntervalSeconds * 1000;
+}
+
+/**
+ * Queues the group's flush unless one is due already: right away when the last comment is older
+ * than the interval, else when the interval ends.
+ */
+export async function scheduleFlush(deps: DeliveryDeps, group: GroupRecord): Promise<void> {
+  const nowMs = deps.clock.now().getTime();
+  const dueAtMs = Math.max(nowMs, nextCommentAt(group));
+  if (!(await deps.groups.scheduleFlush(group.groupId, dueAtMs, nowMs - FLUSH_LOST_AFTER_MS))) return;
+  await deps.queue.enqueue({ task: 'flush-group', groupId: group.groupId }, delaySeconds(dueAtMs - nowMs));
+}
+
+export async function flushGroup(
+  deps: DeliveryDeps,
+  groupId: string,
+  options: AttemptOptions = { maxWaitMs: 0 },
+): Promise<FlushOutcome> {
+  const nowMs = deps.clock.now().getTime();
+  const group = await deps.groups.claimFlush(groupId, nowMs, deps.claimSeconds ?? CLAIM_SECONDS);
+  if (group === undefined) return { kind: 'nothing' };
+  try {
+    const outcome = await flushClaimed(deps, group, options);
+    if (outcome.kind === 'later') await later(deps, group, outcome.delaySeconds, group.flushFailures ?? 0);
+    else await scheduleRest(deps, groupId);
+    return outcome;
+  } catch (error) {
+    const failures = (group.flushFailures ?? 0) + 1;
+    const decision = nextRetry({
+      attempt: failures,
+      receivedAt: new Date(nowMs).toISOString(),
+      now: new Date(nowMs),
+      ...(error instanceof JiraTransientError && error.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: error.retryAfterSeconds }
+        : {}),
+      budgetSeconds: deps.retryBudgetSeconds,
+      random: deps.random ?? Math.random,
+    });
+    const delay = decision.kind === 'retry' ? decision.delaySeconds : MAX_DELAY_SECONDS;
+    deps.log.warn('Group report failed; trying again later', {
+      groupId,
+      issueKey: group.issueKey,
+      delaySeconds: delay,
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : '',
+    });
+    await later(deps, group, delay, failures);
+    return { kind: 'later', delaySeconds: delay };
+  }
+}
+
+async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: AttemptOptions): Promise<FlushOutcome> {
+  const nowMs = deps.clock.now().getTime();
+  if (group.pending.length === 0 && group.overflow === 0) {
+    await deps.groups.abandonFlush(group.groupId, 0);
+    return { kind: 'nothing' };
+  }
+  const dueAtMs = nextCommentAt(group);
+  if (nowMs < dueAtMs) return { kind: 'later', delaySeconds: delaySeconds(dueAtMs - nowMs) };
+  const config = await deps.config();
+  if (config === undefined) return { kind: 'later', delaySeconds: MAX_DELAY_SECONDS };
+  if (group.issueKey === undefined) return waitForIssue(deps, group);
+
+  const records = await readPending(deps, group);
+  const first = records[0];
+  const stateTurn = await deps.governor.permit(options);
+  if (stateTurn.kind === 'wait') return { kind: 'later', delaySeconds: waitSeconds(stateTurn.untilMs, nowMs) };
+  const state = await deps.tracker.getIssueState(group.issueKey);
+  if (state === undefined) return followUp(deps, group, 'issue-gone');
+  const lastReportedMs = Math.max(group.openedAtMs, ...group.recentTimesMs);
+  const firstMs = first ? Date.parse(first.receivedAt) : nowMs;
+  let reopened: { fromStatus: string } | undefined;
+  if (state.statusCategory === 'done') {
+    const verdict = reopenVerdict(config, group, state, nowMs);
+    if (verdict !== 'reopen') return followUp(deps, group, verdict);
+    const moved = await reopen(deps, group, state, options, first?.receivedAt ?? new Date(nowMs).toISOString());
+    if (moved === 'wait') return { kind: 'later', delaySeconds: 5 };
+    if (moved === undefined) return followUp(deps, group, 'no-reopen');
+    reopened = { fromStatus: state.statusName };
+  } else if (firstMs - lastReportedMs > group.windowMinutes * 60_000) {
+    return followUp(deps, group, 'window');
+  }
+  return report(deps, config, group, records, options, reopened);
+}
+
+/** Whether a repeat reopens a done issue, or why it starts a new linked one instead. */
+export function reopenVerdict(
+  config: Pick<RelayConfig, 'wontDoResolutions'>,
+  group: Pick<GroupRecord, 'reopenWindowHours'>,
+  state: IssueState,
+  nowMs: number,
+): 'reopen' | 'wont-do' | 'reopen-window' {
+  const resolution = state.resolution?.toLowerCase();
+  if (resolution !== undefined && config.wontDoResolutions.some((r) => r.toLowerCase() === resolution))
+    return 'wont-do';
+  const resolvedAtMs = state.resolutionDate === undefined ? Number.NaN : Date.parse(state.resolutionDate);
+  // Done without a resolution date (some workflows): the window cannot be measured, so it is still open.
+  if (Number.isNaN(resolvedAtMs)) return 'reopen';
+  return nowMs - resolvedAtMs <= group.reopenWindowHours * 3_600_000 ? 'reopen' : 'reopen-window';
+}
+
+/**
+ * The transition that takes a done issue back to work, as this issue's workflow offers it now: one
+ * named like a reopen, else one to a To Do status, else one to an In Progress status.
+ */
+export function reopenTransition(transitions: readonly IssueTransition[]): IssueTransition | undefined {
+  const open = transitions.filter((t) => t.toStatusCategory !== 'done');
+  return (
+    open.find((t) => /re-?open/i.test(t.name)) ??
+    open.find((t) => t.toStatusCategory === 'new') ??
+    open.find((t) => t.toStatusCategory === 'indeterminate')
+  );
+}
+
+async function reopen(
+  deps: DeliveryDeps,
+  group: GroupRecord,
+  state: IssueState,
+  options: AttemptOptions,
+  receivedAt: string,
+): Promise<IssueTransition | undefined | 'wait'> {
+  const issueKey = group.issueKey as string;
+  const listTurn = await deps.governor.permit(options);
+  if (listTurn.kind === 'wait') return 'wait';
+  const transition = reopenTransition(await deps.tracker.listTransitions(issueKey));
+  if (transition === undefined) return undefined;
+  const moveTurn = await deps.governor.permit(options);
+  if (moveTurn.kind === 'wait') return 'wait';
+  const comment = reopenComment({ fromStatus: state.statusName, key: group.key, receivedAt, ruleName: group.ruleName });
+  await deps.tracker.transitionIssue(issueKey, transition.id, comment);
+  deps.log.info('Group issue reopened', { issueKey, transition: transition.name });
+  return transition;
+}
+
+async function report(
+  deps: DeliveryDeps,
+  config: RelayConfig,
+  group: GroupRecord,
+  records: readonly AlertRecord[],
+  options: AttemptOptions,
+  reopened: { fromStatus: string } | undefined,
+): Promise<FlushOutcome> {
+  const nowMs = deps.clock.now().getTime();
+  const issueKey = group.issueKey as string;
+  const rule = config.rules.find((r) => r.id === group.ruleId);
+  const escalation = rule?.actions.escalation;
+  const times = [...group.recentTimesMs, ...records.map((r) => Date.parse(r.receivedAt))];
+  const escalate = escalation !== undefined && group.escalated !== true && reachedThreshold(times, escalation);
+  const target = targetOf(config, rule?.actions.route?.projectKey ?? config.project.key);
+  // The comment shows no redacted value, even if a crash left a repeat's ledger body unredacted.
+  const occurrences = records.map((record) => occurrenceOf(record, rule?.actions.redact ?? []));
+  const priorityName = escalate ? priorityNameOf(target.fieldMeta, escalation.priorityId) : undefined;
+  const built = commentFor(group, {
+    total: group.count,
+    occurrences,
+    firstAt: occurrences[0]?.receivedAt ?? new Date(nowMs).toISOString(),
+    lastAt: occurrences.at(-1)?.receivedAt ?? new Date(nowMs).toISOString(),
+    ...(group.overflow > 0 ? { withoutBodies: group.overflow } : {}),
+    ...(escalate
+      ? {
+          escalation: {
+            priorityName: priorityName ?? escalation.priorityId,
+            occurrences: escalation.occurrences,
+            withinMinutes: escalation.withinMinutes,
+            ruleName: group.ruleName,
+          },
+        }
+      : {}),
+    ...(reopened ? { reopened } : {}),
+    ruleName: group.ruleName,
+  });
+  const lastSeenAt = new Date(Math.max(group.lastSeenAtMs, ...times)).toISOString();
+  const fields = {
+    ...groupFieldValues(config, target.fieldMeta[rule?.actions.route?.issueTypeId ?? config.defaultIssueTypeId], {
+      count: group.count,
+      lastSeenAt,
+    }),
+    ...(escalate ? { priority: { id: escalation.priorityId } } : {}),
+  };
+  const turn = await deps.governor.permit(options);
+  if (turn.kind === 'wait') return { kind: 'later', delaySeconds: waitSeconds(turn.untilMs, nowMs) };
+  await editWithFallback(deps, issueKey, fields, built.document);
+  if (built.attachment) {
+    try {
+      await deps.tracker.addAttachment(
+        issueKey,
+        built.attachment.filename,
+        built.attachment.content,
+        built.attachment.mimeType,
+      );
+    } catch (error) {
+      // The comment says which occurrences the file holds; their bodies stay in the ledger either way.
+      deps.log.warn('Could not attach the occurrences that did not fit the comment', {
+        issueKey,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+    }
+  }
+  await deps.groups.finishFlush(group.groupId, {
+    reportedPending: group.pending.length,
+    reportedOverflow: group.overflow,
+    atMs: nowMs,
+    recentTimesMs: escalation ? recentTimes(times, escalation) : [Math.max(...times)],
+    escalated: group.escalated === true || escalate,
+  });
+  if (escalate) {
+    await deps.ledger.update(group.openerAlertId, {
+      escalated: true,
+      ...(priorityName ? { priority: priorityName } : {}),
+      updatedAt: new Date(nowMs).toISOString(),
+    });
+    deps.log.info('Group escalated', { groupId: group.groupId, issueKey, priority: escalation.priorityId });
+  }
+  deps.metrics.count('GroupComments');
+  return { kind: 'reported', issueKey, occurrences: records.length + group.overflow, escalated: escalate };
+}
+
+/** A storm issue counts alerts of its rule for the hour; any other group counts repeats of its key. */
+function commentFor(group: GroupRecord, input: Omit<Parameters<typeof occurrencesComment>[0], 'key'>): GroupComment {
+  if (!group.storm) return occurrencesComment({ ...input, key: group.key });
+  const { reopened: _reopened, ...rest } = input;
+  return stormComment({ ...rest, ruleName: group.ruleName, hour: group.key['hour'] ?? '' });
+}
+
+/** The edit, or without its fields when Jira refuses them (the comment is what must not be lost). */
+async function editWithFallback(
+  deps: DeliveryDeps,
+  issueKey: string,
+  fields: Record<string, unknown>,
+  comment: Parameters<DeliveryDeps['tracker']['editIssue']>[1]['comment'],
+): Promise<void> {
+  const hasFields = Object.keys(fields).length > 0;
+  try {
+    await deps.tracker.editIssue(issueKey, { ...(hasFields ? { fields } : {}), ...(comment ? { comment } : {}) });
+  } catch (error) {
+    if (!(error instanceof JiraRejectedError) || error.status !== 400 || !hasFields) throw error;
+    deps.log.warn('Jira refused the group fields; adding the comment alone', {
+      issueKey,
+      fields: Object.keys(error.fieldErrors),
+    });
+    await deps.tracker.editIssue(issueKey, comment ? { comment } : {});
+  }
+}
+
+/** The opener has not created the issue yet; if it never will (refused for good), the next repeat opens a new one. */
+async function waitForIssue(deps: DeliveryDeps, group: GroupRecord): Promise<FlushOutcome> {
+  const opener = await deps.ledger.get(group.openerAlertId);
+  if (opener?.status === 'failed' || opener === undefined) return followUp(deps, group, 'opener-failed');
+  return { kind: 'later', delaySeconds: WAIT_FOR_ISSUE_SECONDS };
+}
+
+/** The first waiting repeat opens a new issue linked to the old one; the others wait for it. */
+async function followUp(deps: DeliveryDeps, group: GroupRecord, reason: FollowUpReason): Promise<FlushOutcome> {
+  const openerAlertId = group.pending[0];
+  if (openerAlertId === undefined) {
+    // Only counted repeats wait (their bodies did not fit the list): nothing can open the new issue.
+    await deps.groups.abandonFlush(group.groupId, 0);
+    return { kind: 'nothing' };
+  }
+  const opener = await deps.ledger.get(openerAlertId);
+  const moved = await deps.groups.followUp(group.groupId, {
+    expectedIssueKey: group.issueKey,
+    openerAlertId,
+    atMs: opener ? Date.parse(opener.receivedAt) : deps.clock.now().getTime(),
+    reportedBefore: group.reported,
+    reason,
+  });
+  if (!moved) return { kind: 'later', delaySeconds: WAIT_FOR_ISSUE_SECONDS };
+  const now = deps.clock.now().toISOString();
+  await deps.ledger.update(openerAlertId, { status: 'queued', groupRole: 'opened', updatedAt: now });
+  await deps.queue.enqueue({ alertId: openerAlertId }, 0);
+  deps.log.info('Group repeat starts a new linked issue', {
+    groupId: group.groupId,
+    previousIssueKey: group.issueKey,
+    reason,
+    alertId: openerAlertId,
+  });
+  return { kind: 'followed-up', reason, openerAlertId };
+}
+
+async function readPending(deps: DeliveryDeps, group: GroupRecord): Promise<AlertRecord[]> {
+  const records: AlertRecord[] = [];
+  for (let i = 0; i < group.pending.length; i += READ_CONCURRENCY) {
+    const batch = await Promise.all(group.pending.slice(i, i + READ_CONCURRENCY).map((id) => deps.ledger.get(id)));
+    for (const record of batch) if (record) records.push(record);
+  }
+  return records;
+}
+
+/** After a flush: occurrences that joined meanwhile get the next one. */
+async function scheduleRest(deps: DeliveryDeps, groupId: string): Promise<void> {
+  const current = await deps.groups.get(groupId);
+  if (current && (current.pending.length > 0 || current.overflow > 0)) await scheduleFlush(deps, current);
+}
+
+async function later(deps: DeliveryDeps, group: GroupRecord, delay: number, failures: number): Promise<void> {
+  await deps.groups.abandonFlush(group.groupId, failures);
+  const nowMs = deps.clock.now().getTime();
+  if (await deps.groups.scheduleFlush(group.groupId, nowMs + delay * 1000, nowMs - FLUSH_LOST_AFTER_MS))
+    await deps.queue.enqueue({ task: 'flush-group', groupId: group.groupId }, delay);
+}
+
+function priorityNameOf(
+  fieldMeta: Readonly<
+    Record<string, readonly { fieldId: string; allowedValues?: readonly { id: string; name?: string }[] }[]>
+  >,
+  id: string,
+): string | undefined {
+  for (const fields of Object.values(fieldMeta)) {
+    const name = fields.find((f) => f.fieldId === 'priority')?.allowedValues?.find((v) => v.id === id)?.name;
+    if (name) return name;
+  }
+  return undefined;
+}
+
+function waitSeconds(untilMs: number, nowMs: number): number {
+  return delaySeconds(untilMs - nowMs);
+}
+
+function delaySeconds(ms: number): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(ms / 1000)));
+}
