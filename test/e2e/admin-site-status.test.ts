@@ -126,7 +126,7 @@ describe('admin site status, keyboard and phone', () => {
     await tabTo(page, '#priorityMapping-add-rule');
     await page.keyboard.press('Enter');
     await page.keyboard.type('account_recovery');
-    // Act: leave for Deliveries with the keyboard
+    // Act: leave for the next tab (Rules) with the keyboard
     await tabTo(page, '#tab-advanced');
     await page.keyboard.press('ArrowRight');
     const dialog = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
@@ -152,8 +152,8 @@ describe('admin site status, keyboard and phone', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Discard changes');
     await page.keyboard.press('Enter');
-    // Assess
-    await expect.poll(() => new URL(page.url()).hash).toBe('#deliveries');
+    // Assess: the tab right of Advanced Configuration
+    await expect.poll(() => new URL(page.url()).hash).toBe('#rules');
   });
 
   it('keeps unsaved edits over an ended session and offers them again after signing in', async () => {

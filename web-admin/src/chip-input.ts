@@ -93,8 +93,11 @@ export function chipInput(options: ChipInputOptions): ChipInput {
   const f = field(options.label, input, options.hint);
   listbox.setAttribute('aria-label', `Suggestions for ${options.label}`);
   chips.setAttribute('aria-label', options.label);
-  const box = h('div', { class: 'chip-input' }, chips, h('div', { class: 'chip-input__entry' }, input, listbox));
+  const entry = h('div', { class: 'chip-input__entry' });
+  const box = h('div', { class: 'chip-input' }, chips, entry);
+  // The field put the input under its label; the chips and the listbox go around it there.
   input.replaceWith(box);
+  entry.append(input, listbox);
   box.addEventListener('click', (event) => {
     if (event.target === box || event.target === chips) input.focus();
   });

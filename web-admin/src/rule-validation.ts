@@ -215,3 +215,25 @@ export function rulesTabProblems(rules: readonly RuleDraft[], settings: Settings
   });
   return [...problems, ...settingsProblems(settings)];
 }
+
+/**
+ * Where a problem is, in words, for the summary above the form: `Rule 2 “Failed logins”`,
+ * `Counter-event pair 3`, … (the control itself is marked in place).
+ */
+export function problemPlace(path: string, rules: readonly Pick<RuleDraft, 'name'>[]): string {
+  const normalized = path.replace(/\[(\d+)\]/g, '.$1');
+  const rule = /^rules\.(\d+)(?:\.|$)/.exec(normalized);
+  if (rule) {
+    const index = Number(rule[1]);
+    const name = rules[index]?.name.trim();
+    return name ? `Rule ${index + 1} “${name}”` : `Rule ${index + 1}`;
+  }
+  const pair = /^counterEvents\.(\d+)(?:\.|$)/.exec(normalized);
+  if (pair) return `Counter-event pair ${Number(pair[1]) + 1}`;
+  if (normalized.startsWith('counterEvents')) return 'Counter-event pairs';
+  if (normalized.startsWith('wontDoResolutions')) return 'Resolved issues';
+  if (normalized.startsWith('groupFields')) return 'Group fields';
+  if (normalized.startsWith('redactionRetentionDays')) return 'Redacted alerts';
+  if (normalized.startsWith('rules')) return 'Rules';
+  return 'Configuration';
+}

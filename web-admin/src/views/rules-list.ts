@@ -98,7 +98,9 @@ export function rulesList(initial: readonly RuleDraft[], cat: ConditionCatalogue
     const element = event.target instanceof Element ? event.target.closest('.rule-card') : null;
     const over = cards.find((c) => c.element === element);
     if (!over) return undefined;
-    const box = over.element.getBoundingClientRect();
+    // Measured on the card's header: an open editor below it would push the middle far down.
+    const head = over.element.querySelector('.rule-card__head') ?? over.element;
+    const box = head.getBoundingClientRect();
     return { over, after: event.clientY > box.top + box.height / 2 };
   };
   list.addEventListener('dragover', (event) => {

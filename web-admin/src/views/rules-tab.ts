@@ -13,7 +13,7 @@ import type {
 } from '#shared/admin-api-types.ts';
 import { ApiError, api, describeError } from '../api-client.ts';
 import { type AppContext, memo } from '../app-context.ts';
-import { emptyState, sectionMessage } from '../components.ts';
+import { emptyState, fillMessage, sectionMessage } from '../components.ts';
 import { inputFromConfig, previewRequest } from '../config-input.ts';
 import { h, mount, skeleton, withBusy } from '../dom.ts';
 import { takeStashedDrafts } from '../drafts.ts';
@@ -28,7 +28,7 @@ import {
   type SettingsDraft,
   settingsFromConfig,
 } from '../rule-draft.ts';
-import { rulesTabProblems } from '../rule-validation.ts';
+import { problemPlace, rulesTabProblems } from '../rule-validation.ts';
 import { conditionCatalogue, pathDatalist } from './condition-builder.ts';
 import { configTransferCard } from './config-transfer.ts';
 import { groupingSettings } from './grouping-settings.ts';
@@ -159,11 +159,9 @@ export function renderRulesTab(panel: HTMLElement, ctx: AppContext, place?: stri
 
   mount(panel, h('div', { class: 'card section' }, skeleton(5)));
   const load = async (): Promise<void> => {
+    let editor: RulesEditorContext;
     try {
-      const editor = await editorContext(ctx, config);
-      if (disposed) return;
-      draw(panel, ctx, config, editor);
-      goToPlace(place, PLACES);
+      editor = await editorContext(ctx, config);
     } catch (error) {
       if (disposed) return;
       const retry = h('button', { type: 'button', class: 'button', id: 'rules-retry' }, 'Try again');
@@ -178,7 +176,11 @@ export function renderRulesTab(panel: HTMLElement, ctx: AppContext, place?: stri
         ),
         configTransferCard(ctx),
       );
+      return;
     }
+    if (disposed) return;
+    draw(panel, ctx, config, editor);
+    goToPlace(place, PLACES);
   };
   void load();
   return {
@@ -230,35 +232,51 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
     return placed.unmatched;
   };
 
+  /** The message above the form: every problem with the rule or setting it concerns. */
+  const summarize = (title: string, problems: readonly ValidationProblemDto[], extra?: string): void => {
+    const rules = list.drafts();
+    const lines = [...new Set(problems.map((p) => `${problemPlace(p.path, rules)}: ${p.message}`))];
+    fillMessage(
+      summary,
+      'error',
+      title,
+      lines.length > 0
+        ? h(
+            'ul',
+            null,
+            lines.map((line) => h('li', null, line)),
+          )
+        : null,
+      extra ? h('p', null, extra) : null,
+    );
+    summary.focus();
+  };
+
   /** Client checks first; false (problems shown, summary focused) when the draft is not ready. */
   const checkDraft = (doing: string): boolean => {
     const problems = rulesTabProblems(list.drafts(), settings);
-    const unmatched = showProblems(problems);
+    showProblems(problems);
     if (problems.length === 0) {
       problemSummary(summary, '', []);
       return true;
     }
-    problemSummary(
-      summary,
+    summarize(
       `Fix ${problems.length === 1 ? 'the problem' : `the ${problems.length} problems`} marked below before ${doing}.`,
-      unmatched,
+      problems,
     );
-    summary.focus();
     return false;
   };
 
   const serverProblems = (error: ApiError): void => {
     const unmatched = showProblems(error.problems);
     const placed = error.problems.length - unmatched.length;
-    problemSummary(
-      summary,
+    summarize(
       describeError(error),
       error.problems,
       placed > 0
         ? `${placed === error.problems.length ? 'Each is' : `${placed} are`} marked next to the rule or setting at fault.`
         : undefined,
     );
-    summary.focus();
   };
 
   // --- Preview ---------------------------------------------------------------------------------
