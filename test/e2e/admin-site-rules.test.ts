@@ -296,11 +296,33 @@ describe('admin site rules', () => {
     await screenshots(page, 'rules-preview');
   });
 
+  it('shows a problem the relay finds when saving next to its control: an account that cannot be assigned', async () => {
+    // Prepare
+    const rule = card(RULE_NAME);
+    await rule.getByRole('button', { name: `Edit: ${RULE_NAME}` }).click();
+    const assignee = rule.getByLabel('Assignee account id');
+    await assignee.fill('no-such-account');
+    // Act
+    await page.locator('#save-rules').click();
+    // Assess
+    await expect.poll(() => assignee.getAttribute('aria-invalid')).toBe('true');
+    expect(await rule.locator('.field--invalid').first().textContent()).toContain(
+      'cannot be assigned issues in project SEC',
+    );
+    expect(await page.locator('#rules-problems').textContent()).toContain('Jira would not accept this configuration');
+    expect(await rule.locator('.rule-card__flag').isVisible()).toBe(true);
+    // Act: take it out again
+    await assignee.fill('');
+    await rule.getByRole('button', { name: `Close: ${RULE_NAME}` }).click();
+  });
+
   it('saves the rules, which are there after a reload in their order', async () => {
     // Act
     await page.locator('#save-rules').click();
     // Assess
-    await expect.poll(() => page.locator('.flag--success').last().textContent()).toMatch(/^Rules saved \(version \d+\)\.$/);
+    await expect
+      .poll(() => page.locator('.flag--success').last().textContent())
+      .toMatch(/^Rules saved \(version \d+\)\.$/);
     expect(await page.locator('#rules-problems').isVisible()).toBe(false);
     await page.reload();
     await page.locator('.rule-card').first().waitFor();

@@ -4,6 +4,7 @@ import { newRule, type RuleDraft, type SettingsDraft } from '../../../web-admin/
 import {
   cidrProblem,
   patternProblem,
+  problemPlace,
   ruleProblems,
   rulesTabProblems,
   settingsProblems,
@@ -160,5 +161,16 @@ describe('rule-validation', () => {
     const problems = rulesTabProblems([filledRule('rule-same0001'), filledRule('rule-same0001')], SETTINGS);
     // Assess
     expect(problems.map((p) => p.path)).toEqual(['rules.1.id']);
+  });
+
+  it('says in words which rule or setting a problem concerns', () => {
+    // Prepare
+    const rules = [{ name: 'Failed logins' }, { name: ' ' }];
+    // Act / Assess
+    expect(problemPlace('rules.0.actions.grouping.key', rules)).toBe('Rule 1 “Failed logins”');
+    expect(problemPlace('rules[1].name', rules)).toBe('Rule 2');
+    expect(problemPlace('counterEvents.2.close', rules)).toBe('Counter-event pair 3');
+    expect(problemPlace('redactionRetentionDays', rules)).toBe('Redacted alerts');
+    expect(problemPlace('projectKey', rules)).toBe('Configuration');
   });
 });

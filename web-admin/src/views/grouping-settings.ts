@@ -92,7 +92,12 @@ export function groupingSettings(
     return { f, input };
   };
 
+  const pairsSummary = h('summary', { class: 'disclosure__summary', id: 'counter-events-summary' });
+  const pairsDetails = h('details', { class: 'disclosure', id: 'counter-events-details' }, pairsSummary);
   const renumber = (): void => {
+    const pairs = settings.counterEvents;
+    const keeper = pairs.length === KEEPER_COUNTER_EVENTS.length && pairs.every(isKeeperPair);
+    pairsSummary.textContent = `${pairs.length} ${pairs.length === 1 ? 'pair' : 'pairs'}${keeper ? ', Keeper’s own' : ''}: show and edit`;
     empty.hidden = settings.counterEvents.length > 0;
     rows.forEach((row, index) => {
       row.element.querySelector('.pair__remove')?.setAttribute('aria-label', `Remove pair ${index + 1}`);
@@ -266,6 +271,15 @@ export function groupingSettings(
   });
 
   const pairsErrors = h('div', { class: 'field__errors' });
+  pairsDetails.append(list, empty, h('div', { class: 'form__actions form__actions--start' }, addPair, restorePairs));
+  /** A problem on a pair opens the list, so its message is seen. */
+  const opening = (t: ErrorTarget): ErrorTarget => ({
+    ...t,
+    show: (m) => {
+      if (m.length > 0) pairsDetails.open = true;
+      t.show(m);
+    },
+  });
   return {
     element: h(
       'div',
@@ -277,10 +291,8 @@ export function groupingSettings(
         { class: 'muted small' },
         'When the closing event arrives with the same values as the opening one, the relay closes the opening event’s issue.',
       ),
-      list,
-      empty,
+      pairsDetails,
       pairsErrors,
-      h('div', { class: 'form__actions form__actions--start' }, addPair, restorePairs),
       h('h3', { class: 'subheading' }, 'Resolved issues'),
       wontDo.element,
       h('div', { class: 'form__actions form__actions--start' }, restoreWontDo),
@@ -290,8 +302,8 @@ export function groupingSettings(
       retentionField.element,
     ),
     targets: () => [
-      { path: 'counterEvents', show: (m) => errorMessages(pairsErrors, m), focus: () => addPair.focus() },
-      ...rows.flatMap((row, index) => row.targets(`counterEvents.${index}`)),
+      opening({ path: 'counterEvents', show: (m) => errorMessages(pairsErrors, m), focus: () => addPair.focus() }),
+      ...rows.flatMap((row, index) => row.targets(`counterEvents.${index}`).map(opening)),
       target('wontDoResolutions', wontDo),
       target('groupFields', occurrencesField),
       target('groupFields.occurrencesFieldId', occurrencesField),

@@ -233,9 +233,16 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
   };
 
   /** The message above the form: every problem with the rule or setting it concerns. */
-  const summarize = (title: string, problems: readonly ValidationProblemDto[], extra?: string): void => {
+  const summarize = (
+    title: string,
+    problems: readonly ValidationProblemDto[],
+    options: { extra?: string; placed?: boolean } = {},
+  ): void => {
     const rules = list.drafts();
-    const lines = [...new Set(problems.map((p) => `${problemPlace(p.path, rules)}: ${p.message}`))];
+    // The relay's own messages already name the rule or setting; the site's get its place in front.
+    const lines = [
+      ...new Set(problems.map((p) => (options.placed ? `${problemPlace(p.path, rules)}: ${p.message}` : p.message))),
+    ];
     fillMessage(
       summary,
       'error',
@@ -247,7 +254,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
             lines.map((line) => h('li', null, line)),
           )
         : null,
-      extra ? h('p', null, extra) : null,
+      options.extra ? h('p', null, options.extra) : null,
     );
     summary.focus();
   };
@@ -263,6 +270,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
     summarize(
       `Fix ${problems.length === 1 ? 'the problem' : `the ${problems.length} problems`} marked below before ${doing}.`,
       problems,
+      { placed: true },
     );
     return false;
   };
@@ -274,8 +282,10 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
       describeError(error),
       error.problems,
       placed > 0
-        ? `${placed === error.problems.length ? 'Each is' : `${placed} are`} marked next to the rule or setting at fault.`
-        : undefined,
+        ? {
+            extra: `${placed === error.problems.length ? 'Each is' : `${placed} are`} marked next to the rule or setting at fault.`,
+          }
+        : {},
     );
   };
 
