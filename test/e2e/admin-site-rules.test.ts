@@ -268,6 +268,35 @@ describe('admin site rules', () => {
       .toBe(`Rule ${OTHER_RULE} moved to position 2 of 2`);
   });
 
+  it('duplicates a rule below itself and deletes the copy after confirmation', async () => {
+    // Act
+    await card(RULE_NAME)
+      .getByRole('button', { name: `Duplicate: ${RULE_NAME}` })
+      .click();
+    // Assess: the copy opens below its original, its name field focused
+    expect(await titles()).toEqual([`1. ${RULE_NAME}`, `2. Copy of ${RULE_NAME}`, `3. ${OTHER_RULE}`]);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(
+      `Copy of ${RULE_NAME}`,
+    );
+    const ids = await page
+      .locator('.rule-card')
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-rule-id')));
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9-]{1,40}$/);
+    // Act: delete it, through the confirmation
+    await card(`Copy of ${RULE_NAME}`)
+      .getByRole('button', { name: `Delete: Copy of ${RULE_NAME}` })
+      .click();
+    const dialog = page.getByRole('dialog', { name: `Delete the rule “Copy of ${RULE_NAME}”?` });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Delete rule' }).click();
+    // Assess: focus on the card that took its place
+    expect(await titles()).toEqual([`1. ${RULE_NAME}`, `2. ${OTHER_RULE}`]);
+    expect(await page.evaluate(() => document.activeElement?.querySelector('h3')?.textContent)).toBe(
+      `2. ${OTHER_RULE}`,
+    );
+  });
+
   it('previews the draft on the alerts received, with no Jira write', async () => {
     // Prepare
     const issuesBefore = await issueCount(site);
@@ -290,8 +319,9 @@ describe('admin site rules', () => {
     expect(await issueCount(site)).toBe(issuesBefore);
     // Act: only the alerts the draft changes
     await page.getByLabel(/^Only alerts the draft changes/).check();
-    // Assess
+    // Assess: filtering is no edit, so the preview is not called out of date
     expect(await page.locator('#preview-table tbody tr[data-changed="false"]').count()).toBe(0);
+    expect(await page.locator('#preview-stale').isVisible()).toBe(false);
     seriousAxe.push(...(await axeAtBothWidths(page, 'rules-preview')));
     await screenshots(page, 'rules-preview');
   });

@@ -307,7 +307,7 @@ export function renderDeliveriesTab(panel: HTMLElement, ctx: AppContext, place?:
     updateEventFilter();
     const status = statusFilter.value;
     order.textContent = isStatus(status)
-      ? `${STATUS[status].filter} alerts, the longest-waiting first. Times are in your time zone.`
+      ? `Only alerts that are “${STATUS[status].filter.toLowerCase()}”, the oldest first. Times are in your time zone.`
       : 'Newest first; refreshes every 10 seconds while this tab is open. Times are in your time zone.';
     const shown = visibleItems();
     if (shown.length === 0) {

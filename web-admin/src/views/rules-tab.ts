@@ -210,7 +210,9 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
 
   const current = (): RulesPart => rulesPart(list.drafts(), settings);
   const draft = { title: 'Rules', read: (): Partial<RulesPart> => current() };
-  const markDirty = (): void => {
+  const markDirty = (event?: Event): void => {
+    // Filtering a preview's result is no edit of the draft.
+    if (event?.target instanceof Node && previewSlot.contains(event.target)) return;
     ctx.drafts.set(DRAFT_ID, draft);
     if (previewSlot.childElementCount > 0) stale.hidden = false;
   };
