@@ -175,6 +175,11 @@ export function ruleProblems(rule: RuleDraft, index: number): ValidationProblemD
   }
   if (a.escalation.on) {
     const e = `${actions}.escalation`;
+    if (!a.grouping.on)
+      problems.push({
+        path: e,
+        message: 'Escalation raises the priority of a group’s issue: turn on grouping too, or turn escalation off.',
+      });
     problems.push(...numberProblem(a.escalation.occurrences, LIMITS.escalationOccurrences, `${e}.occurrences`));
     problems.push(...numberProblem(a.escalation.withinMinutes, LIMITS.escalationWithinMinutes, `${e}.withinMinutes`));
     if (!a.escalation.priorityId)

@@ -173,4 +173,14 @@ describe('rule-validation', () => {
     expect(problemPlace('redactionRetentionDays', rules)).toBe('Redacted alerts');
     expect(problemPlace('projectKey', rules)).toBe('Configuration');
   });
+
+  it('asks for grouping when the priority is to be raised, as the relay does', () => {
+    // Prepare
+    const rule = filledRule();
+    rule.actions.escalation = { on: true, occurrences: '10', withinMinutes: '10', priorityId: '2' };
+    // Act / Assess
+    expect(ruleProblems(rule, 0).map((p) => p.path)).toEqual(['rules.0.actions.escalation']);
+    rule.actions.grouping.on = true;
+    expect(ruleProblems(rule, 0)).toEqual([]);
+  });
 });

@@ -208,6 +208,12 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
     'You changed the draft after this preview. Preview again to see the effect.',
   );
 
+  const facts = h('p', { class: 'muted', id: 'rules-facts' });
+  const showFacts = (saved: ConfigDto): void => {
+    facts.textContent = `Project ${saved.project.key} (${saved.project.name}) · configuration version ${saved.version}`;
+  };
+  showFacts(config);
+
   const current = (): RulesPart => rulesPart(list.drafts(), settings);
   const draft = { title: 'Rules', read: (): Partial<RulesPart> => current() };
   const markDirty = (event?: Event): void => {
@@ -367,6 +373,7 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
       try {
         const result = await api.saveConfig({ ...inputFromConfig(saved), ...current(), section: 'rules' });
         ctx.setConfig(result.config);
+        showFacts(result.config);
         ctx.drafts.delete(DRAFT_ID);
         showProblems([]);
         problemSummary(summary, '', []);
@@ -391,10 +398,5 @@ function draw(panel: HTMLElement, ctx: AppContext, config: ConfigDto, editor: Ru
         'The rules have the edits you made before your session ended. Review them and save, or leave the tab to discard them.',
       )
     : null;
-  const facts = h(
-    'p',
-    { class: 'muted', id: 'rules-facts' },
-    `Project ${config.project.key} (${config.project.name}) · configuration version ${config.version}`,
-  );
   mount(panel, h('div', { class: 'toolbar' }, facts), restoredNote, form, configTransferCard(ctx));
 }
