@@ -472,4 +472,24 @@ describe('admin site rules', () => {
     expect(seriousAxe).toEqual([]);
     await screenshots(page, 'deliveries-groups');
   });
+
+  it('keeps unsaved rule edits over an ended session and offers them again on the Rules tab', async () => {
+    // Prepare: an edit not saved, then the session ends
+    await page.goto(`${site.runtime.url}/#rules`);
+    const rule = card(RULE_NAME);
+    await rule.getByRole('button', { name: `Edit: ${RULE_NAME}` }).click();
+    await rule.getByLabel('Rule name').fill('Failed logins, renamed');
+    await apiCall(page, 'POST', '/api/logout');
+    // Act: the save meets the ended session
+    await page.locator('#save-rules').click();
+    await expect.poll(() => page.getByRole('link', { name: 'Sign in with Atlassian' }).isVisible()).toBe(true);
+    expect(await page.locator('main').textContent()).toContain('Your unsaved changes are kept');
+    await signInAs(page, site.runtime.url, ADMIN);
+    await page.locator('#header-user').waitFor();
+    // Assess: the flag leads to the Rules tab, where the edit is back as a draft
+    const open = page.getByRole('button', { name: 'Open Rules' });
+    if (!new URL(page.url()).hash.startsWith('#rules')) await open.click();
+    await expect.poll(() => page.locator('#restored-drafts').isVisible()).toBe(true);
+    expect(await titles()).toEqual(['1. Failed logins, renamed', `2. ${OTHER_RULE}`]);
+  });
 });
