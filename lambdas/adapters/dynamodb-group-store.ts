@@ -123,33 +123,35 @@ export class DynamoDbGroupStore implements GroupStore {
     { kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }
   > {
     const values = { ':at': atMs, ':zero': 0, ':one': 1, ':id': alertId, ':exp': options.expiresAt };
-    const live = `attribute_exists(pk) AND ${LIVE}`;
-    const notYet = 'openerAlertId <> :id AND NOT contains(pending, :id)';
     const seen = 'SET lastSeenAtMs = :at, windowEndsAtMs = :at + windowMs, expiresAt = :exp';
-    try {
-      const result = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: groupKey(groupId),
-          UpdateExpression: `${seen}, pending = list_append(pending, :ids) ADD #count :one`,
-          ConditionExpression: `${live} AND ${notYet} AND size(pending) < :max`,
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ...values, ':ids': [alertId], ':max': options.maxPending },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { kind: 'joined', group: parseGroup(result.Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      const group = await this.#itemOf(error, groupId);
-      if (group === undefined) return { kind: 'missing' };
-      if (group.openerAlertId === alertId || group.pending.includes(alertId)) return { kind: 'already', group };
-      const windowOver = group.lastSeenAtMs + liveSpanMs(group) < atMs;
-      if (windowOver && group.pending.length === 0 && group.overflow === 0) return { kind: 'expired', group };
-      // The list is full: the occurrence is counted, its body stays in the ledger only.
-      return this.#joinCounted(groupId, values);
+    // A failed condition is read again to learn why; a group created or changed in between is tried again.
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      try {
+        const result = await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: groupKey(groupId),
+            UpdateExpression: `${seen}, pending = list_append(pending, :ids) ADD #count :one`,
+            ConditionExpression: `attribute_exists(pk) AND ${LIVE} AND openerAlertId <> :id AND NOT contains(pending, :id) AND size(pending) < :max`,
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ...values, ':ids': [alertId], ':max': options.maxPending },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { kind: 'joined', group: parseGroup(result.Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        const group = await this.#itemOf(error, groupId);
+        if (group === undefined) return { kind: 'missing' };
+        if (group.openerAlertId === alertId || group.pending.includes(alertId)) return { kind: 'already', group };
+        const live = group.lastSeenAtMs + liveSpanMs(group) >= atMs || group.pending.length > 0 || group.overflow > 0;
+        if (!live) return { kind: 'expired', group };
+        // The list is full: the occurrence is counted, its body stays in the ledger only.
+        if (group.pending.length >= options.maxPending) return this.#joinCounted(groupId, values);
+      }
     }
+    throw new Error(`Group ${groupId} kept changing while alert ${alertId} joined it`);
   }
 
   async #joinCounted(

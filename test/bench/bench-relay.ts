@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import { type JiraStandIn, type StoredIssue, startJiraStandIn } from '#local/jira-stand-in/index.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, STAND_IN_CLIENT, startLocalRuntime } from '#local/runtime.ts';
 import { configureRelay, createdAt, issuesByLabel, type SentAlert } from '#test-support/configured-relay.ts';
+import type { AdminClient } from '#test-support/relay-client.ts';
 
 export interface BenchRelay {
   readonly runtime: LocalRuntime;
   readonly jira: JiraStandIn;
   readonly token: string;
+  /** Alice's admin API client (to save rules, read deliveries). */
+  readonly admin: AdminClient;
   close(): Promise<void>;
 }
 
@@ -35,13 +38,14 @@ export async function startBenchRelay(
       ATLASSIAN_API_URL: jira.url,
     },
   });
-  const { token } = await configureRelay(runtime.url);
+  const { token, admin } = await configureRelay(runtime.url);
   // The token verifier re-reads the token secret at most once a second.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   return {
     runtime,
     jira,
     token,
+    admin,
     close: async () => {
       await runtime.close();
       await jira.close();

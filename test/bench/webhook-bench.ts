@@ -5,7 +5,7 @@
  * Prints Markdown tables for the README. A benchmark measures; it asserts nothing.
  *
  * Knobs: BENCH_ALERTS, BENCH_CONCURRENCY (webhook figures); BENCH_OUTAGE_SECONDS (default 60, 900
- * for the full 15-minute outage); BENCH_ONLY=webhook,a,b,c,d to run some sections only.
+ * for the full 15-minute outage); BENCH_ONLY=webhook,a,b,c,d,e to run some sections only.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,11 +23,12 @@ import {
   outageThenRecovery,
   webhookVersusDirect,
 } from './delivery-scenarios.ts';
+import { groupedTraffic } from './grouped-traffic.ts';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const OUTAGE_SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 60);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'webhook,a,b,c,d').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'webhook,a,b,c,d,e').split(',').map((s) => s.trim()));
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -166,13 +167,37 @@ async function deliveryFigures(): Promise<string[]> {
       `| (d) Jira down (503) for ${r.outageSeconds.toFixed(0)} s while ${r.alerts} alerts arrive, then back | backlog drained ${r.drainSeconds.toFixed(1)} s after recovery; slowest alert ${r.worstAfterRecoverySeconds.toFixed(1)} s after recovery (target ≤ 180 s) | ${r.callsWhileDown} Jira calls while down; ${r.rateLimited} answered 429 after recovery | ${r.lost} lost, ${r.duplicated} duplicated |`,
     );
   }
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return groupedFigures();
   return [
     `Delivery under Jira trouble: each scenario on its own relay and Jira stand-in, Jira latency ${JIRA_LATENCY.meanMs} ms ± ${JIRA_LATENCY.jitterMs} on every call; figures from Jira's side (issues by per-alert label, the stand-in's call statistics)`,
     '',
     '| scenario | result | detail | promise |',
     '| --- | --- | --- | --- |',
     ...rows,
+    '',
+    ...(await groupedFigures()),
+  ];
+}
+
+/** (e): Jira calls and DynamoDB writes per alert for a spray, without rules and with a grouping rule. */
+async function groupedFigures(): Promise<string[]> {
+  if (!ONLY.has('e')) return [];
+  const r = await groupedTraffic(
+    Number(process.env.BENCH_SPRAY_USERS ?? 4),
+    Number(process.env.BENCH_SPRAY_PER_USER ?? 100),
+    Number(process.env.BENCH_SPRAY_PER_SECOND ?? 10),
+    Number(process.env.BENCH_COMMENT_INTERVAL ?? 10),
+  );
+  const per = (n: number, alerts: number) => (n / alerts).toFixed(3);
+  const row = (name: string, c: typeof r.baseline) =>
+    `| ${name} | ${c.issues} | ${c.comments} | ${c.jiraCalls} (${per(c.jiraCalls, c.alerts)}) | ${c.jiraWrites} (${per(c.jiraWrites, c.alerts)}) | ${c.dynamoWrites} (${per(c.dynamoWrites, c.alerts)}) | ${c.perIssue429} | ${c.seconds.toFixed(1)} s |`;
+  return [
+    `(e) Grouped traffic: ${r.users} users × ${r.perUser} failed logins at ${process.env.BENCH_SPRAY_PER_SECOND ?? 10} alerts/s, Jira latency ${JIRA_LATENCY.meanMs} ms ± ${JIRA_LATENCY.jitterMs}, Jira's per-issue write limits on; the rule groups by event + username with a ${r.commentIntervalSeconds} s comment interval`,
+    '',
+    '| relay | issues | comments | Jira calls (per alert) | Jira writes (per alert) | DynamoDB writes (per alert) | per-issue 429s | until Jira quiet |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    row('no rules (baseline, a ticket per alert)', r.baseline),
+    row('grouping rule', r.grouped),
     '',
   ];
 }

@@ -12,8 +12,12 @@ import type { AlertDecision } from '#domain/routing/apply-rules.ts';
 import { type GroupIdentity, groupOf, hourOf, liveSpanMs, stormGroupOf } from '#domain/routing/group-key.ts';
 import type { EventLog } from './delivery-deps.ts';
 
-/** Repeats kept by id for the next comment; beyond, a repeat is counted and its body stays in the ledger. */
-export const MAX_PENDING = 200;
+/**
+ * Repeats kept by id for the next comment (their bodies go into it, or into its attached file);
+ * beyond, a repeat is counted and its body stays in the ledger only. 1,000 ids keep the group's
+ * item near 70 KB: every join rewrites it, so each KB is a write unit per repeat at the cap.
+ */
+export const MAX_PENDING = 1000;
 /** A group's record outlives its live span by this much, so a late flush still finds it. */
 const GROUP_TTL_SLACK_SECONDS = 86_400;
 
