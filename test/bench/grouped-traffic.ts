@@ -77,7 +77,12 @@ async function saveSprayRule(bench: BenchRelay, commentIntervalSeconds: number):
         enabled: true,
         when: { match: 'all', clauses: [{ kind: 'event', in: ['login_failure'] }] },
         actions: {
-          grouping: { key: ['audit_event', 'username'], windowMinutes: 60, commentIntervalSeconds, reopenWindowHours: 0 },
+          grouping: {
+            key: ['audit_event', 'username'],
+            windowMinutes: 60,
+            commentIntervalSeconds,
+            reopenWindowHours: 0,
+          },
         },
       },
     ],
