@@ -10,6 +10,7 @@ import type { IssueTransition } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { counterpartId, groupOf, pairClosedBy, pairOpenedBy } from '#domain/routing/group-key.ts';
 import { counterEventComment, occurrenceOf } from '#domain/ticket/group-comment.ts';
+import { redactAlert } from '#domain/ticket/redact.ts';
 import type { AttemptOptions, DeliveryDeps } from './delivery-deps.ts';
 import type { Permit } from './jira-governor.ts';
 
@@ -59,7 +60,8 @@ export async function closeCounterpart(
   const comment = counterEventComment({
     openEvent: pair.open,
     closeEvent: pair.close,
-    key: groupOf(alert, 'counter', pair.key).key,
+    // Read from the redacted alert: a key field the closing alert's rule redacts must not show.
+    key: groupOf(redactAlert(alert, redact).alert, 'counter', pair.key).key,
     occurrence: occurrenceOf({ ...record, rawBody: alert.rawText }, redact),
   }).document;
   let transitioned = false;

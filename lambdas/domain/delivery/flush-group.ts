@@ -106,7 +106,7 @@ async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: Att
   if (nowMs < dueAtMs) return { kind: 'later', delaySeconds: delaySeconds(dueAtMs - nowMs) };
   const config = await deps.config();
   if (config === undefined) return { kind: 'later', delaySeconds: MAX_DELAY_SECONDS };
-  if (group.issueKey === undefined) return waitForIssue(deps, group);
+  if (group.issueKey === undefined) return waitForIssue(deps, group, options);
 
   const records = await readPending(deps, group);
   const first = records[0];
@@ -289,10 +289,19 @@ async function editWithFallback(
   }
 }
 
-/** The opener has not created the issue yet; if it never will (refused for good), the next repeat opens a new one. */
-async function waitForIssue(deps: DeliveryDeps, group: GroupRecord): Promise<FlushOutcome> {
+/**
+ * The opener has not created the issue yet; if it never will (refused for good), the next repeat
+ * opens a new one; if it did without the group hearing of it, the group learns it now.
+ */
+async function waitForIssue(deps: DeliveryDeps, group: GroupRecord, options: AttemptOptions): Promise<FlushOutcome> {
   const opener = await deps.ledger.get(group.openerAlertId);
   if (opener?.status === 'failed' || opener === undefined) return followUp(deps, group, 'opener-failed');
+  if (opener.status === 'delivered' && opener.issueKey !== undefined) {
+    // Its worker stopped between the ledger's write and the group's: nothing else would ever tell
+    // the group, and its repeats would wait (and keep it live) for good.
+    await deps.groups.setIssue(group.groupId, group.openerAlertId, opener.issueKey);
+    return flushClaimed(deps, { ...group, issueKey: opener.issueKey }, options);
+  }
   return { kind: 'later', delaySeconds: WAIT_FOR_ISSUE_SECONDS };
 }
 
@@ -314,7 +323,14 @@ async function followUp(deps: DeliveryDeps, group: GroupRecord, reason: FollowUp
   });
   if (!moved) return { kind: 'later', delaySeconds: WAIT_FOR_ISSUE_SECONDS };
   const now = deps.clock.now().toISOString();
-  await deps.ledger.update(openerAlertId, { status: 'queued', groupRole: 'opened', updatedAt: now });
+  // It joined the old issue but was never reported there: its issue is the one it is about to open.
+  await deps.ledger.update(openerAlertId, {
+    status: 'queued',
+    groupRole: 'opened',
+    issueKey: undefined,
+    issueUrl: undefined,
+    updatedAt: now,
+  });
   await deps.queue.enqueue({ alertId: openerAlertId }, 0);
   deps.log.info('Group repeat starts a new linked issue', {
     groupId: group.groupId,

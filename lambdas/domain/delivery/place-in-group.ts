@@ -10,6 +10,7 @@ import type { GroupRecord, GroupStore, RelayMetrics } from '#domain/ports.ts';
 import { DEFAULT_COMMENT_INTERVAL_SECONDS, DEFAULT_REOPEN_WINDOW_HOURS, type Grouping } from '#domain/relay-config.ts';
 import type { AlertDecision } from '#domain/routing/apply-rules.ts';
 import { type GroupIdentity, groupOf, hourOf, liveSpanMs, stormGroupOf } from '#domain/routing/group-key.ts';
+import { redactAlert } from '#domain/ticket/redact.ts';
 import type { EventLog } from './delivery-deps.ts';
 
 /**
@@ -56,7 +57,7 @@ export async function placeAlert(
     decision.stormCap === undefined ||
     deps.groups.countNewIssue(rule.id, hourOf(new Date(atMs)), decision.stormCap, ttlSeconds(atMs, 2 * 3_600_000));
   if (decision.grouping === undefined) return (await mayOpen()) ? { kind: 'single' } : storm();
-  const identity = groupOf(alert, rule.id, decision.grouping.key);
+  const identity = shownIdentity(alert, rule.id, decision.grouping.key, decision.redact);
   return joinOrOpen(deps, record.alertId, atMs, identity, decision.grouping, rule, false, mayOpen, storm);
 }
 
@@ -114,6 +115,22 @@ async function joinOrOpen(
     // Opened by another alert between the two writes: join it on the next round.
   }
   throw new Error(`Group ${identity.groupId} changed hands three times while placing alert ${alertId}`);
+}
+
+/**
+ * The group's id from the values as received (two users stay two groups), with the key values the
+ * issue and its comments show read from the redacted alert: a grouping field the rule redacts reads
+ * `[redacted]` there, as it does everywhere else in the ticket.
+ */
+function shownIdentity(
+  alert: KeeperAlert,
+  ruleId: string,
+  paths: readonly string[],
+  redact: readonly string[],
+): GroupIdentity {
+  const identity = groupOf(alert, ruleId, paths);
+  if (redact.length === 0) return identity;
+  return { groupId: identity.groupId, key: groupOf(redactAlert(alert, redact).alert, ruleId, paths).key };
 }
 
 /** A storm issue groups everything its rule sends in one hour. */

@@ -64,6 +64,22 @@ describe('placeAlert', () => {
     expect(first.kind === 'opened' && first.group.groupId).toBe(groupOf(login('jane'), 'spray', GROUPING.key).groupId);
   });
 
+  it('keeps apart the groups of different values but shows the values its rule redacts as [redacted]', async () => {
+    // Prepare
+    const { deps } = setup();
+    const redacting = decision({ redact: ['username'] });
+    // Act
+    const jane = await placeAlert(deps, at(T0, 'a1'), login('jane'), redacting);
+    const john = await placeAlert(deps, at(T0, 'a2'), login('john'), redacting);
+    // Assess
+    expect(jane).toMatchObject({
+      kind: 'opened',
+      group: { key: { audit_event: 'login_failure', username: '[redacted]' } },
+    });
+    expect(john.kind).toBe('opened');
+    expect(jane.kind === 'opened' && jane.group.groupId).toBe(groupOf(login('jane'), 'spray', GROUPING.key).groupId);
+  });
+
   it('answers a retried alert with its earlier place, without counting it twice', async () => {
     const { deps, groups } = setup();
     await placeAlert(deps, at(T0, 'a1'), login('jane'), decision());
