@@ -50,6 +50,7 @@ const groupItemSchema = z.object({
   flushFailures: z.optional(z.number()),
   recentTimesMs: z.array(z.number()),
   escalated: z.optional(z.boolean()),
+  stateSeenAtMs: z.optional(z.number()),
   storm: z.optional(z.boolean()),
   expiresAt: z.number(),
 });
@@ -227,8 +228,10 @@ export class DynamoDbGroupStore implements GroupStore {
       const done = await this.#conditional({
         Key: groupKey(groupId),
         UpdateExpression:
-          'SET pending = :rest, lastFlushAtMs = :at, recentTimesMs = :recent, escalated = :escalated ' +
-          'ADD reported :reported, overflow :overflow REMOVE flushClaimUntilMs, flushDueAtMs, flushFailures',
+          'SET pending = :rest, lastFlushAtMs = :at, recentTimesMs = :recent, escalated = :escalated' +
+          (result.stateSeenAtMs === undefined ? '' : ', stateSeenAtMs = :seen') +
+          ' ADD reported :reported, overflow :overflow REMOVE flushClaimUntilMs, flushDueAtMs, flushFailures' +
+          (result.stateSeenAtMs === undefined ? ', stateSeenAtMs' : ''),
         ConditionExpression: 'size(pending) = :size',
         ExpressionAttributeValues: {
           ':rest': current.pending.slice(result.reportedPending),
@@ -238,6 +241,7 @@ export class DynamoDbGroupStore implements GroupStore {
           ':escalated': result.escalated,
           ':reported': result.reportedPending + result.reportedOverflow,
           ':overflow': -result.reportedOverflow,
+          ...(result.stateSeenAtMs === undefined ? {} : { ':seen': result.stateSeenAtMs }),
         },
       });
       if (done) return;
@@ -271,7 +275,7 @@ export class DynamoDbGroupStore implements GroupStore {
       UpdateExpression:
         `SET ${followed}followUpReason = :reason, openerAlertId = :opener, openedAtMs = :at, ` +
         '#count = #count - :before, reported = :one, escalated = :false ' +
-        'REMOVE issueKey, pending[0], flushClaimUntilMs, flushDueAtMs, flushFailures',
+        'REMOVE issueKey, pending[0], flushClaimUntilMs, flushDueAtMs, flushFailures, stateSeenAtMs',
       ConditionExpression:
         (change.expectedIssueKey === undefined ? 'attribute_not_exists(issueKey)' : 'issueKey = :expected') +
         ' AND pending[0] = :opener',

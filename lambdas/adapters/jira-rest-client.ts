@@ -139,6 +139,16 @@ const issueStateSchema = z.object({
   }),
 });
 
+function toIssueState({ key, fields }: z.output<typeof issueStateSchema>): IssueState {
+  return {
+    key,
+    statusName: fields.status.name,
+    statusCategory: statusCategory(fields.status.statusCategory.key),
+    ...(fields.resolution ? { resolution: fields.resolution.name } : {}),
+    ...(fields.resolutiondate ? { resolutionDate: fields.resolutiondate } : {}),
+  };
+}
+
 const transitionsSchema = z.object({
   transitions: z.array(
     z.object({
@@ -255,27 +265,30 @@ export class JiraIssueTracker implements IssueTracker {
       emptyOn404: true,
     });
     if (answer.status === 404) return undefined;
-    const { key, fields } = parseBody(issueStateSchema, answer, { what: 'GET /issue?fields=status' });
-    return {
-      key,
-      statusName: fields.status.name,
-      statusCategory: statusCategory(fields.status.statusCategory.key),
-      ...(fields.resolution ? { resolution: fields.resolution.name } : {}),
-      ...(fields.resolutiondate ? { resolutionDate: fields.resolutiondate } : {}),
-    };
+    return toIssueState(parseBody(issueStateSchema, answer, { what: 'GET /issue?fields=status' }));
   }
 
-  /** An edit with neither fields nor a comment changes nothing and is not sent (it would cost a per-issue write). */
-  async editIssue(issueKey: string, edit: { fields?: Record<string, unknown>; comment?: AdfDocument }): Promise<void> {
+  /**
+   * An edit with neither fields nor a comment changes nothing and is not sent (it would cost a
+   * per-issue write). `returnIssue` makes Jira answer the issue as GET issue does, so the edit also
+   * tells the issue's status; an answer without a readable status (204) is undefined.
+   */
+  async editIssue(
+    issueKey: string,
+    edit: { fields?: Record<string, unknown>; comment?: AdfDocument },
+  ): Promise<IssueState | undefined> {
     const fields = edit.fields && Object.keys(edit.fields).length > 0 ? { fields: edit.fields } : {};
     const update = commentUpdate(edit.comment);
-    if (!('fields' in fields) && !('update' in update)) return;
-    await this.call({
+    if (!('fields' in fields) && !('update' in update)) return undefined;
+    const answer = await this.call({
       method: 'PUT',
       path: `/issue/${encodeURIComponent(issueKey)}`,
+      params: { returnIssue: 'true' },
       data: { ...fields, ...update },
       issueKey,
     });
+    const issue = issueStateSchema.safeParse(answer.body);
+    return issue.success ? toIssueState(issue.data) : undefined;
   }
 
   async listTransitions(issueKey: string): Promise<IssueTransition[]> {

@@ -135,6 +135,11 @@ export interface GroupRecord {
   /** Epoch ms of the latest occurrences, as many as the escalation threshold needs. */
   readonly recentTimesMs: readonly number[];
   readonly escalated?: boolean;
+  /**
+   * Epoch ms the answer to the group's last edit showed the issue open. The next comment within
+   * about an interval needs no state read first: a steady stream costs one Jira call per interval.
+   */
+  readonly stateSeenAtMs?: number;
   /** A storm group: the rule's alerts past its hourly cap. */
   readonly storm?: boolean;
   /** TTL, epoch seconds. */
@@ -156,6 +161,8 @@ export interface FlushResult {
   readonly atMs: number;
   readonly recentTimesMs: readonly number[];
   readonly escalated: boolean;
+  /** When the issue was seen open at this flush; undefined when not known (the next flush reads it). */
+  readonly stateSeenAtMs?: number;
 }
 
 /** Groups, storm counters and open counter-event issues (DynamoDB config table in AWS and locally). */
@@ -532,10 +539,14 @@ export interface IssueTracker {
   /** Status and resolution of an issue (undefined when it no longer exists or is not visible). */
   getIssueState(issueKey: string): Promise<IssueState | undefined>;
   /**
-   * One edit of an existing issue (`PUT /issue/{key}`): `fields` set, and `comment` added in the
-   * same call (`update.comment[].add`). Counts as one write against Jira's per-issue limits.
+   * One edit of an existing issue (`PUT /issue/{key}?returnIssue=true`): `fields` set, and `comment`
+   * added in the same call (`update.comment[].add`). Counts as one write against Jira's per-issue
+   * limits. Answers the issue's state after the edit when Jira returns it (undefined otherwise).
    */
-  editIssue(issueKey: string, edit: { fields?: Record<string, unknown>; comment?: AdfDocument }): Promise<void>;
+  editIssue(
+    issueKey: string,
+    edit: { fields?: Record<string, unknown>; comment?: AdfDocument },
+  ): Promise<IssueState | undefined>;
   /** The transitions the relay's account may take on the issue now (discovered, never hard-coded). */
   listTransitions(issueKey: string): Promise<IssueTransition[]>;
   /** Takes a transition, adding `comment` in the same call. */

@@ -345,6 +345,7 @@ export class ScriptedTracker implements IssueTracker {
   async editIssue(issueKey: string, edit: { fields?: Record<string, unknown>; comment?: AdfDocument }) {
     this.calls.push(`edit ${issueKey}`);
     this.edits.push({ issueKey, ...edit });
+    return this.states.get(issueKey) ?? { key: issueKey, statusName: 'To Do', statusCategory: 'new' as const };
   }
   async listTransitions(issueKey: string): Promise<IssueTransition[]> {
     this.calls.push(`transitions ${issueKey}`);
@@ -563,9 +564,10 @@ export class MemoryGroupStore implements GroupStore {
     this.writes++;
     const group = this.groups.get(groupId);
     if (!group) return;
-    const { flushClaimUntilMs: _c, flushDueAtMs: _d, flushFailures: _f, ...rest } = group;
+    const { flushClaimUntilMs: _c, flushDueAtMs: _d, flushFailures: _f, stateSeenAtMs: _s, ...rest } = group;
     this.groups.set(groupId, {
       ...rest,
+      ...(result.stateSeenAtMs === undefined ? {} : { stateSeenAtMs: result.stateSeenAtMs }),
       pending: group.pending.slice(result.reportedPending),
       overflow: group.overflow - result.reportedOverflow,
       reported: group.reported + result.reportedPending + result.reportedOverflow,
@@ -594,7 +596,7 @@ export class MemoryGroupStore implements GroupStore {
     this.writes++;
     const group = this.groups.get(groupId);
     if (!group || group.issueKey !== change.expectedIssueKey || group.pending[0] !== change.openerAlertId) return false;
-    const { issueKey, flushClaimUntilMs: _c, flushDueAtMs: _d, flushFailures: _f, ...rest } = group;
+    const { issueKey, flushClaimUntilMs: _c, flushDueAtMs: _d, flushFailures: _f, stateSeenAtMs: _s, ...rest } = group;
     this.groups.set(groupId, {
       ...rest,
       ...(issueKey ? { previousIssueKey: issueKey } : {}),

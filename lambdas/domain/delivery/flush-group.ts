@@ -110,24 +110,46 @@ async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: Att
 
   const records = await readPending(deps, group);
   const first = records[0];
-  const stateTurn = await deps.governor.permit(options);
-  if (stateTurn.kind === 'wait') return { kind: 'later', delaySeconds: waitSeconds(stateTurn.untilMs, nowMs) };
-  const state = await deps.tracker.getIssueState(group.issueKey);
-  if (state === undefined) return followUp(deps, group, 'issue-gone');
   const lastReportedMs = Math.max(group.openedAtMs, ...group.recentTimesMs);
   const firstMs = first ? Date.parse(first.receivedAt) : nowMs;
   let reopened: { fromStatus: string } | undefined;
-  if (state.statusCategory === 'done') {
-    const verdict = reopenVerdict(config, group, state, nowMs);
-    if (verdict !== 'reopen') return followUp(deps, group, verdict);
-    const moved = await reopen(deps, group, state, options, first?.receivedAt ?? new Date(nowMs).toISOString());
-    if (moved === 'wait') return { kind: 'later', delaySeconds: 5 };
-    if (moved === undefined) return followUp(deps, group, 'no-reopen');
-    reopened = { fromStatus: state.statusName };
-  } else if (firstMs - lastReportedMs > group.windowMinutes * 60_000) {
+  // The last edit's answer showed it open within about an interval (a steady stream): this edit's
+  // answer tells the state, so the comment costs one Jira call. Otherwise (the first comment, a
+  // pause) read it first, so a done issue is reopened or left before anything is written on it.
+  if (!stateIsFresh(group, nowMs)) {
+    const stateTurn = await deps.governor.permit(options);
+    if (stateTurn.kind === 'wait') return { kind: 'later', delaySeconds: waitSeconds(stateTurn.untilMs, nowMs) };
+    const state = await deps.tracker.getIssueState(group.issueKey);
+    if (state === undefined) return followUp(deps, group, 'issue-gone');
+    if (state.statusCategory === 'done') {
+      const verdict = reopenVerdict(config, group, state, firstMs);
+      if (verdict !== 'reopen') return followUp(deps, group, verdict);
+      const moved = await reopen(deps, group, state, options, first?.receivedAt ?? new Date(nowMs).toISOString());
+      if (moved === 'wait') return { kind: 'later', delaySeconds: 5 };
+      if (moved === undefined) return followUp(deps, group, 'no-reopen');
+      reopened = { fromStatus: state.statusName };
+    }
+  }
+  if (reopened === undefined && firstMs - lastReportedMs > group.windowMinutes * 60_000) {
     return followUp(deps, group, 'window');
   }
   return report(deps, config, group, records, options, reopened);
+}
+
+/**
+ * How long after the last edit showed the issue open the next comment goes out without reading its
+ * state first: one interval (the next comment of a steady stream) and this much more. An issue
+ * closed in between gets that one comment; the edit's answer shows it done, and it is reopened at
+ * once or, when it may not be (won't do, outside the reopen window), the next repeats start a
+ * linked issue.
+ */
+export const STATE_FRESH_GRACE_MS = 30_000;
+
+function stateIsFresh(group: GroupRecord, nowMs: number): boolean {
+  return (
+    group.stateSeenAtMs !== undefined &&
+    nowMs - group.stateSeenAtMs <= group.commentIntervalSeconds * 1000 + STATE_FRESH_GRACE_MS
+  );
 }
 
 /** Whether a repeat reopens a done issue, or why it starts a new linked one instead. */
@@ -135,7 +157,8 @@ export function reopenVerdict(
   config: Pick<RelayConfig, 'wontDoResolutions'>,
   group: Pick<GroupRecord, 'reopenWindowHours'>,
   state: IssueState,
-  nowMs: number,
+  /** When the repeat arrived: the window is measured to it, not to when it is reported. */
+  repeatAtMs: number,
 ): 'reopen' | 'wont-do' | 'reopen-window' {
   const resolution = state.resolution?.toLowerCase();
   if (resolution !== undefined && config.wontDoResolutions.some((r) => r.toLowerCase() === resolution))
@@ -143,7 +166,7 @@ export function reopenVerdict(
   const resolvedAtMs = state.resolutionDate === undefined ? Number.NaN : Date.parse(state.resolutionDate);
   // Done without a resolution date (some workflows): the window cannot be measured, so it is still open.
   if (Number.isNaN(resolvedAtMs)) return 'reopen';
-  return nowMs - resolvedAtMs <= group.reopenWindowHours * 3_600_000 ? 'reopen' : 'reopen-window';
+  return repeatAtMs - resolvedAtMs <= group.reopenWindowHours * 3_600_000 ? 'reopen' : 'reopen-window';
 }
 
 /**
@@ -226,7 +249,19 @@ async function report(
   };
   const turn = await deps.governor.permit(options);
   if (turn.kind === 'wait') return { kind: 'later', delaySeconds: waitSeconds(turn.untilMs, nowMs) };
-  await editWithFallback(deps, issueKey, fields, built.document);
+  const after = await editWithFallback(deps, issueKey, fields, built.document);
+  let seenOpen = after !== undefined && after.statusCategory !== 'done' ? nowMs : undefined;
+  if (after?.statusCategory === 'done' && reopened === undefined) {
+    // Closed since it was last seen open: the comment is on it. Reopen it now when the rules allow;
+    // otherwise leave it (the next flush reads its state and opens a linked issue for later repeats).
+    const firstAt = records[0]?.receivedAt ?? new Date(nowMs).toISOString();
+    if (reopenVerdict(config, group, after, Date.parse(firstAt)) === 'reopen') {
+      const moved = await reopen(deps, group, after, options, firstAt);
+      if (moved !== undefined && moved !== 'wait') seenOpen = nowMs;
+    } else {
+      deps.log.info('Group issue was closed before this comment; later repeats start a linked issue', { issueKey });
+    }
+  }
   if (built.attachment) {
     try {
       await deps.tracker.addAttachment(
@@ -249,6 +284,7 @@ async function report(
     atMs: nowMs,
     recentTimesMs: escalation ? recentTimes(times, escalation) : [Math.max(...times)],
     escalated: group.escalated === true || escalate,
+    ...(seenOpen !== undefined ? { stateSeenAtMs: seenOpen } : {}),
   });
   if (escalate) {
     await deps.ledger.update(group.openerAlertId, {
@@ -269,23 +305,33 @@ function commentFor(group: GroupRecord, input: Omit<Parameters<typeof occurrence
   return stormComment({ ...rest, ruleName: group.ruleName, hour: group.key['hour'] ?? '' });
 }
 
-/** The edit, or without its fields when Jira refuses them (the comment is what must not be lost). */
+/**
+ * The edit; when Jira refuses some of its fields, again without those (the raised priority stays if
+ * only a group field was refused), and at last the comment alone: the comment must not be lost.
+ * Answers the issue's state when Jira returned it.
+ */
 async function editWithFallback(
   deps: DeliveryDeps,
   issueKey: string,
   fields: Record<string, unknown>,
   comment: Parameters<DeliveryDeps['tracker']['editIssue']>[1]['comment'],
-): Promise<void> {
-  const hasFields = Object.keys(fields).length > 0;
-  try {
-    await deps.tracker.editIssue(issueKey, { ...(hasFields ? { fields } : {}), ...(comment ? { comment } : {}) });
-  } catch (error) {
-    if (!(error instanceof JiraRejectedError) || error.status !== 400 || !hasFields) throw error;
-    deps.log.warn('Jira refused the group fields; adding the comment alone', {
-      issueKey,
-      fields: Object.keys(error.fieldErrors),
-    });
-    await deps.tracker.editIssue(issueKey, comment ? { comment } : {});
+): Promise<IssueState | undefined> {
+  let sending = fields;
+  for (;;) {
+    const hasFields = Object.keys(sending).length > 0;
+    try {
+      return await deps.tracker.editIssue(issueKey, {
+        ...(hasFields ? { fields: sending } : {}),
+        ...(comment ? { comment } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof JiraRejectedError) || error.status !== 400 || !hasFields) throw error;
+      const refused = Object.keys(error.fieldErrors).filter((id) => Object.hasOwn(sending, id));
+      deps.log.warn('Jira refused fields of the group edit; sending it without them', { issueKey, fields: refused });
+      // Refused without naming one of ours: drop them all and send the comment alone.
+      sending =
+        refused.length === 0 ? {} : Object.fromEntries(Object.entries(sending).filter(([id]) => !refused.includes(id)));
+    }
   }
 }
 

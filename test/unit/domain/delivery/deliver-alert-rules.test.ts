@@ -194,7 +194,8 @@ describe('deliver-alert with rules', () => {
       resolution: "Won't Do",
       resolutionDate: new Date(T0 + 5 * SECOND).toISOString(),
     });
-    s.clock.advance(50 * SECOND);
+    // Two minutes on: the issue was last seen open at its creation, so the flush reads its state first.
+    s.clock.advance(110 * SECOND);
     await flushGroup(s.deps, s.ledger.items.get(repeat.alertId)?.groupId ?? '');
 
     // Act

@@ -21,6 +21,11 @@ const T0 = Date.parse('2026-11-23T12:00:00.000Z');
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+/**
+ * Past one comment interval (60 s) and the grace after the issue was last seen open (at its
+ * creation, T0): the flush reads the issue's state before writing.
+ */
+const STALE = 2 * MINUTE;
 
 /** The in-memory tracker with a workflow of the test's choosing, issues that can vanish, and edits that fail. */
 class WorkflowTracker extends ScriptedTracker {
@@ -324,7 +329,7 @@ describe('flush-group', () => {
       const s = setup();
       const { groupId } = await openerAndRepeat(s);
       s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 5 * SECOND) });
-      s.clock.advance(50 * SECOND);
+      s.clock.advance(STALE);
 
       // Act
       const outcome = await flushGroup(s.deps, groupId);
@@ -351,7 +356,7 @@ describe('flush-group', () => {
       ];
       const { groupId } = await openerAndRepeat(s);
       s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 5 * SECOND) });
-      s.clock.advance(50 * SECOND);
+      s.clock.advance(STALE);
 
       // Act
       await flushGroup(s.deps, groupId);
@@ -360,6 +365,91 @@ describe('flush-group', () => {
       expect(s.tracker.transitions.map((t) => t.transitionId)).toEqual(['71']);
       expect(s.tracker.states.get('SEC-1')?.statusName).toBe('Triage');
       expect(s.tracker.edits).toHaveLength(1);
+    });
+
+    describe('one Jira call per interval', () => {
+      /** A first comment (state read + edit), then a third alert joining for the next interval. */
+      async function steadyStream(s: Setup) {
+        const { groupId } = await openerAndRepeat(s);
+        s.clock.advance(50 * SECOND);
+        await flushGroup(s.deps, groupId);
+        const third = await receiveAt(s, T0 + 100 * SECOND, login(3));
+        s.clock.advance(30 * SECOND);
+        s.tracker.calls.length = 0;
+        return { groupId, third };
+      }
+
+      it('reads the state before the first comment, then writes each next comment of a steady stream in one edit', async () => {
+        // Prepare
+        const s = setup();
+        const { groupId } = await openerAndRepeat(s);
+        s.clock.advance(50 * SECOND);
+
+        // Act
+        const first = await flushGroup(s.deps, groupId);
+        const firstCalls = s.tracker.calls.filter((c) => !c.startsWith('create'));
+        await receiveAt(s, T0 + 100 * SECOND, login(3));
+        s.clock.advance(30 * SECOND);
+        s.tracker.calls.length = 0;
+        const second = await flushGroup(s.deps, groupId);
+
+        // Assess: the second comment relies on the state the first edit's answer showed
+        expect(first).toMatchObject({ kind: 'reported' });
+        expect(second).toMatchObject({ kind: 'reported' });
+        expect(firstCalls).toEqual(['state SEC-1', 'edit SEC-1']);
+        expect(s.tracker.calls).toEqual(['edit SEC-1']);
+      });
+
+      it('reads the state again after a pause longer than an interval and its grace', async () => {
+        // Prepare
+        const s = setup();
+        const { groupId } = await openerAndRepeat(s);
+        s.clock.advance(50 * SECOND);
+        await flushGroup(s.deps, groupId);
+        await receiveAt(s, T0 + 5 * MINUTE, login(3));
+        s.tracker.calls.length = 0;
+
+        // Act
+        await flushGroup(s.deps, groupId);
+
+        // Assess
+        expect(s.tracker.calls).toEqual(['state SEC-1', 'edit SEC-1']);
+      });
+
+      it('reopens at once an issue that the edit shows was closed since the last comment', async () => {
+        // Prepare: closed as Done between two comments of a steady stream
+        const s = setup();
+        const { groupId } = await steadyStream(s);
+        s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 95 * SECOND) });
+
+        // Act
+        const outcome = await flushGroup(s.deps, groupId);
+
+        // Assess
+        expect(outcome).toMatchObject({ kind: 'reported', issueKey: 'SEC-1' });
+        expect(s.tracker.calls).toEqual(['edit SEC-1', 'transitions SEC-1', 'transition SEC-1 11']);
+        expect(s.tracker.states.get('SEC-1')?.statusCategory).toBe('new');
+        expect((await s.groups.get(groupId))?.stateSeenAtMs).toBe(s.clock.now().getTime());
+      });
+
+      it('leaves an issue closed as won’t do between two comments, and starts a linked issue for the next repeat', async () => {
+        // Prepare
+        const s = setup();
+        const { groupId } = await steadyStream(s);
+        s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 95 * SECOND, "Won't Do") });
+
+        // Act: that comment lands on the closed issue; its state is no longer taken as known
+        const landed = await flushGroup(s.deps, groupId);
+        const later = await receiveAt(s, T0 + 200 * SECOND, login(4));
+        s.clock.advance(MINUTE);
+        const next = await flushGroup(s.deps, groupId);
+
+        // Assess
+        expect(landed).toMatchObject({ kind: 'reported', issueKey: 'SEC-1' });
+        expect(s.tracker.transitions).toEqual([]);
+        expect(next).toEqual({ kind: 'followed-up', reason: 'wont-do', openerAlertId: later });
+        expect((await s.groups.get(groupId))?.previousIssueKey).toBe('SEC-1');
+      });
     });
 
     describe('follow-up issues', () => {
@@ -383,7 +473,7 @@ describe('flush-group', () => {
         const s = setup();
         const { groupId, repeat } = await openerAndRepeat(s);
         s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 5 * SECOND, "Won't Do") });
-        s.clock.advance(50 * SECOND);
+        s.clock.advance(STALE);
 
         // Act
         const outcome = await flushGroup(s.deps, groupId);
@@ -416,7 +506,7 @@ describe('flush-group', () => {
         s.tracker.workflow = [{ id: '31', name: 'Done', toStatusName: 'Done', toStatusCategory: 'done' }];
         const { groupId, repeat } = await openerAndRepeat(s);
         s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 5 * SECOND) });
-        s.clock.advance(50 * SECOND);
+        s.clock.advance(STALE);
 
         // Act
         const outcome = await flushGroup(s.deps, groupId);
@@ -431,7 +521,7 @@ describe('flush-group', () => {
         const s = setup();
         const { groupId, repeat } = await openerAndRepeat(s);
         s.tracker.gone.add('SEC-1');
-        s.clock.advance(50 * SECOND);
+        s.clock.advance(STALE);
 
         // Act
         const outcome = await flushGroup(s.deps, groupId);
@@ -462,7 +552,7 @@ describe('flush-group', () => {
         const { groupId, repeat } = await openerAndRepeat(s);
         const third = await receiveAt(s, T0 + 20 * SECOND, login(3));
         s.tracker.states.set('SEC-1', { key: 'SEC-1', ...done(T0 + 5 * SECOND, "Won't Do") });
-        s.clock.advance(40 * SECOND);
+        s.clock.advance(STALE - 20 * SECOND);
         await flushGroup(s.deps, groupId);
 
         // Act
