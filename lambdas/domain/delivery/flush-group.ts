@@ -53,6 +53,8 @@ export function nextCommentAt(
  */
 export async function scheduleFlush(deps: DeliveryDeps, group: GroupRecord): Promise<void> {
   const nowMs = deps.clock.now().getTime();
+  // The group as this alert's join left it already has a flush due: no write needed (most repeats).
+  if (group.flushDueAtMs !== undefined && group.flushDueAtMs >= nowMs - FLUSH_LOST_AFTER_MS) return;
   const dueAtMs = Math.max(nowMs, nextCommentAt(group));
   if (!(await deps.groups.scheduleFlush(group.groupId, dueAtMs, nowMs - FLUSH_LOST_AFTER_MS))) return;
   await deps.queue.enqueue({ task: 'flush-group', groupId: group.groupId }, delaySeconds(dueAtMs - nowMs));
