@@ -13,7 +13,7 @@ import {
   type FieldOperation,
   GENERIC_CREATE_ERROR,
   missingMessage,
-  requestedChanges,
+  readUpdateBody,
   supportedVerbs,
   unsupportedVerb,
   visibleScreen,
@@ -99,24 +99,14 @@ export function validateEdit(
   screen: readonly ScreenField[],
   ctx: FieldContext,
 ): EditResult {
-  if (!isRecord(body))
-    return {
-      ok: false,
-      body: errorCollection([
-        'Can not deserialize instance of com.atlassian.jira.rest.v2.issue.IssueUpdateBean out of VALUE token',
-      ]),
-    };
-  const changes = requestedChanges(body);
-  if (changes === 'fields')
-    return {
-      ok: false,
-      body: errorCollection(['Can not deserialize instance of java.util.LinkedHashMap out of VALUE token']),
-    };
+  const read = readUpdateBody(body);
+  if (!read.ok) return read;
+  const { changes } = read;
   const settable = visibleScreen(screen, ctx.caller, project).filter((s) => !NOT_EDITABLE.has(s.fieldId));
   const errors: Record<string, string> = {};
   const fields: Record<string, unknown> = { ...issue.fields };
   // A comment is never on a screen, yet every edit may add one; `fields.comment` is refused.
-  const sentInFields = isRecord(body['fields']) && 'comment' in body['fields'];
+  const sentInFields = isRecord(body) && isRecord(body['fields']) && 'comment' in body['fields'];
   if (sentInFields) errors['comment'] = "Field does not support update 'comment'";
   const added = commentsOf(sentInFields ? [] : (changes.operations.get('comment') ?? []), errors);
   let invalidAdf = added.invalidAdf;

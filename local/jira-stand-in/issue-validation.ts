@@ -81,6 +81,29 @@ export interface RequestedChanges {
   readonly messages: string[];
 }
 
+/**
+ * The field changes of a create or edit body, or the error Jira answers when the body is not an
+ * IssueUpdateDetails object or its `fields` is not an object.
+ */
+export function readUpdateBody(
+  body: unknown,
+): { ok: true; changes: RequestedChanges } | { ok: false; body: ReturnType<typeof errorCollection> } {
+  if (!isRecord(body))
+    return {
+      ok: false,
+      body: errorCollection([
+        'Can not deserialize instance of com.atlassian.jira.rest.v2.issue.IssueUpdateBean out of VALUE token',
+      ]),
+    };
+  const changes = requestedChanges(body);
+  if (changes === 'fields')
+    return {
+      ok: false,
+      body: errorCollection(['Can not deserialize instance of java.util.LinkedHashMap out of VALUE token']),
+    };
+  return { ok: true, changes };
+}
+
 /** The field changes of an IssueUpdateDetails body, as Jira reads `fields` and `update`; `fields` when that is not an object. */
 export function requestedChanges(body: Record<string, unknown>): RequestedChanges | 'fields' {
   const fields = body['fields'] === undefined ? {} : body['fields'];
@@ -382,19 +405,9 @@ export function missingMessage(field: FieldDef): [string, string] {
 
 /** Validates a create request and, when Jira would accept it, returns the stored field values. */
 export function validateCreate(body: unknown, ctx: CreateContext): CreateResult {
-  if (!isRecord(body))
-    return {
-      ok: false,
-      body: errorCollection([
-        'Can not deserialize instance of com.atlassian.jira.rest.v2.issue.IssueUpdateBean out of VALUE token',
-      ]),
-    };
-  const changes = requestedChanges(body);
-  if (changes === 'fields')
-    return {
-      ok: false,
-      body: errorCollection(['Can not deserialize instance of java.util.LinkedHashMap out of VALUE token']),
-    };
+  const read = readUpdateBody(body);
+  if (!read.ok) return read;
+  const { changes } = read;
   if (changes.messages.length > 0) return { ok: false, body: errorCollection(changes.messages) };
   const fields = Object.fromEntries([...changes.operations].map(([id, ops]) => [id, rawCreateValue(ops)]));
 
