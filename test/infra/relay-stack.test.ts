@@ -340,7 +340,7 @@ describe('RelayStack', () => {
       expect(allows(fn, 'sqs:SendMessage', ref.dlq)).toBe(true);
     });
 
-    it('lets ingest and deliver write only the lease and STATE items of the config table', () => {
+    it('lets ingest and deliver write only the lease, STATE, rate, group, storm and counter-event items of the config table', () => {
       for (const fn of [relay.ingestFunction, relay.deliverFunction]) {
         // Act
         const writes = configWrites(fn);
@@ -353,7 +353,9 @@ describe('RelayStack', () => {
           'dynamodb:UpdateItem',
         ]);
         expect(writes[0]?.Condition).toEqual({
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEASE#*', 'STATE', 'RATE#*'] },
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['LEASE#*', 'STATE', 'RATE#*', 'GROUP#*', 'STORM#*#*', 'COUNTER#*'],
+          },
         });
       }
     });
