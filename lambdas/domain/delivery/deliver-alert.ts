@@ -107,6 +107,9 @@ export async function attemptDelivery(
     );
   }
   const alert = parseAlertBody(claimed.rawBody);
+  // Only a search or a create can leave an issue behind: a timed-out counter-event comment must not
+  // make the next attempt look for (and then create) a ticket of its own.
+  let creating = false;
   try {
     const decision = decideAlert(alert, config);
     // An earlier attempt that may have created the issue already went past the steps before the create.
@@ -135,6 +138,7 @@ export async function attemptDelivery(
       ...(claimed.test ? { test: true } : {}),
     });
     const delivered = { alert, decision, ...(group ? { group } : {}) };
+    creating = true;
     if (uncertain) {
       const permit = await deps.governor.permit(options);
       if (permit.kind === 'wait') return await waitFor(deps, claimed, permit, uncertain);
@@ -167,7 +171,14 @@ export async function attemptDelivery(
     if (error instanceof NotConfiguredError || error instanceof ReconnectRequiredError) {
       return park(deps, alertId, error.message);
     }
-    if (error instanceof JiraTransientError) return retryLater(deps, claimed, error, uncertain, sentAt);
+    if (error instanceof JiraTransientError)
+      return retryLater(
+        deps,
+        claimed,
+        creating ? error : new JiraTransientError(error.message, error.retryAfterSeconds, false, { cause: error }),
+        uncertain,
+        sentAt,
+      );
     // Refused twice, even after a token refresh: the next attempt refreshes again and either
     // succeeds or finds the grant revoked (reconnect required, alert parked).
     if (error instanceof JiraUnauthorizedError)

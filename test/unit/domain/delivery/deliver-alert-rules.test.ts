@@ -236,6 +236,33 @@ describe('deliver-alert with rules', () => {
     expect(s.tracker.created).toHaveLength(1);
   });
 
+  it('retries a counter-event whose transition timed out as a close again, never as a ticket of its own', async () => {
+    // Prepare: no rule for the closing event; the transition's answer is lost once
+    const s = setup({ rules: [] });
+    await receiveAt(s, T0, body('set_two_factor_off', 1));
+    const transition = s.tracker.transitionIssue.bind(s.tracker);
+    let lost = false;
+    s.tracker.transitionIssue = async (...args) => {
+      if (!lost) {
+        lost = true;
+        throw new JiraTransientError('timeout', undefined, true);
+      }
+      return transition(...args);
+    };
+
+    // Act
+    const first = await receiveAt(s, T0 + MINUTE, body('set_two_factor_on', 2));
+    s.clock.advance(5 * MINUTE);
+    const retried = await deliverAlert(s.deps, first.alertId);
+
+    // Assess
+    expect(first).toMatchObject({ kind: 'accepted', status: 'queued' });
+    expect(s.ledger.items.get(first.alertId)?.mayHaveCreated).toBeUndefined();
+    expect(retried).toMatchObject({ kind: 'resolved', issueKey: 'SEC-1' });
+    expect(s.tracker.created).toHaveLength(1);
+    expect(s.tracker.states.get('SEC-1')?.statusCategory).toBe('done');
+  });
+
   it('never groups or suppresses a test alert', async () => {
     // Prepare
     const s = setup();
