@@ -69,7 +69,7 @@ async function joinOrOpen(
   grouping: Grouping,
   rule: { readonly id: string; readonly name: string },
   storm: boolean,
-  mayOpen: () => Promise<boolean> = async () => true,
+  mayOpen?: () => Promise<boolean>,
   overCap?: () => Promise<Placement>,
 ): Promise<Placement> {
   const expiresAt = ttlSeconds(atMs, liveSpanMs(grouping));
@@ -81,9 +81,8 @@ async function joinOrOpen(
       return joined.group.openerAlertId === alertId
         ? { kind: 'opened', group: joined.group }
         : { kind: 'joined', group: joined.group };
-    if (!(await mayOpen())) {
-      if (overCap) return overCap();
-    }
+    // Past the rule's storm cap, the alert goes to the storm issue instead of opening one.
+    if (overCap && mayOpen && !(await mayOpen())) return overCap();
     const group: GroupRecord = {
       groupId: identity.groupId,
       ruleId: rule.id,
