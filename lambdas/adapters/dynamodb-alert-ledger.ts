@@ -11,6 +11,7 @@
 
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -22,7 +23,14 @@ import * as z from 'zod/mini';
 import type { AlertRecord, AlertStatus } from '#domain/alert-record.ts';
 import { NotFoundError, ValidationError } from '#domain/errors.ts';
 import { countWithinBudget, type PageBudget } from '#domain/page-budget.ts';
-import type { AlertLedger, AlertListing, AlertRecordPatch, AlertSummary, RecentAlert } from '#domain/ports.ts';
+import type {
+  AlertLedger,
+  AlertListing,
+  AlertRecordPatch,
+  AlertRouting,
+  AlertSummary,
+  RecentAlert,
+} from '#domain/ports.ts';
 import { conditionalCheckItem, isConditionalCheckFailed } from './dynamodb-client.ts';
 
 /** Partition value of the `byReceivedAt` index: one partition holds every alert in time order. */
@@ -52,13 +60,10 @@ export const LISTING_ATTRIBUTES = [
   'duplicates',
   'lastDuplicateAt',
   'test',
-  'ruleId',
-  'ruleName',
-  'groupId',
-  'groupRole',
-  'escalated',
-  'redactedPaths',
 ] as const;
+
+/** Read per page with `routingOf`, never projected (see `AlertRouting`). */
+const ROUTING_ATTRIBUTES = ['ruleId', 'ruleName', 'groupId', 'groupRole', 'escalated', 'redactedPaths'] as const;
 
 /** `byStatus` INCLUDE projection. The CDK data stack declares the same list. */
 export const BY_STATUS_PROJECTION: readonly string[] = LISTING_ATTRIBUTES;
@@ -139,6 +144,14 @@ const listingMask = {
 /** What an index holds; attributes a table item has beyond it (an index created with ALL) are dropped. */
 const alertListingItemSchema = z.pick(alertRecordItemSchema, listingMask);
 const recentAlertItemSchema = z.pick(alertRecordItemSchema, { ...listingMask, fieldPaths: true });
+
+const routingItemSchema = z.pick(alertRecordItemSchema, {
+  alertId: true,
+  ...(Object.fromEntries(ROUTING_ATTRIBUTES.map((name) => [name, true])) as Record<
+    (typeof ROUTING_ATTRIBUTES)[number],
+    true
+  >),
+});
 
 const assertListingShape = (item: z.output<typeof alertListingItemSchema>): AlertListing => item;
 const assertRecentShape = (item: z.output<typeof recentAlertItemSchema>): RecentAlert => item;
@@ -351,6 +364,36 @@ export class DynamoDbAlertLedger implements AlertLedger {
     );
     const compressed = result.Item?.['rawBodyGz'];
     return compressed instanceof Uint8Array ? gunzipSync(compressed).toString('utf8') : undefined;
+  }
+
+  async routingOf(alertIds: readonly string[]): Promise<Map<string, AlertRouting>> {
+    const found = new Map<string, AlertRouting>();
+    const ids = [...new Set(alertIds)];
+    // BatchGetItem takes 100 keys; what DynamoDB leaves unprocessed (throttling) is asked again.
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((alertId) => ({ alertId }));
+      for (let round = 0; keys.length > 0 && round < 5; round += 1) {
+        const result = await this.#client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.#tableName]: {
+                Keys: keys,
+                ProjectionExpression: ['alertId', ...ROUTING_ATTRIBUTES].map((_, n) => `#r${n}`).join(', '),
+                ExpressionAttributeNames: Object.fromEntries(
+                  ['alertId', ...ROUTING_ATTRIBUTES].map((name, n) => [`#r${n}`, name]),
+                ),
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.#tableName] ?? []) {
+          const { alertId, ...routing } = routingItemSchema.parse(item);
+          if (Object.keys(routing).length > 0) found.set(alertId, routing);
+        }
+        keys = (result.UnprocessedKeys?.[this.#tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
   }
 
   async noteDuplicate(alertId: string, at: Date): Promise<void> {

@@ -87,6 +87,8 @@ export interface AlertLedger {
   ): Promise<{ items: AlertListing[]; cursor?: string }>;
   /** Every alert received at or after `since`, only what the per-hour chart needs (no payloads). */
   listSince(since: Date): Promise<AlertSummary[]>;
+  /** The rule and group attributes of these alerts (one batch read per 100), by alert id; absent when none. */
+  routingOf(alertIds: readonly string[]): Promise<Map<string, AlertRouting>>;
   /**
    * Replaces the stored body with its redacted text and records the redacted paths. With
    * `keepOriginalUntil` (epoch seconds) the original is kept apart until then (`originalBody`).
@@ -253,12 +255,16 @@ export type AlertListing = Pick<
   | 'duplicates'
   | 'lastDuplicateAt'
   | 'test'
-  | 'ruleId'
-  | 'ruleName'
-  | 'groupId'
-  | 'groupRole'
-  | 'escalated'
-  | 'redactedPaths'
+>;
+
+/**
+ * How the rules handled an alert, as the Deliveries view shows it. Not in the ledger's indexes (so
+ * adding it changed no index: an index's projection cannot change in place on a deployed table);
+ * read for a page of listings with `routingOf`.
+ */
+export type AlertRouting = Pick<
+  AlertRecord,
+  'ruleId' | 'ruleName' | 'groupId' | 'groupRole' | 'escalated' | 'redactedPaths'
 >;
 
 /** Bounds a page by the bytes its items take in a response, as `sizeOf` measures them. */

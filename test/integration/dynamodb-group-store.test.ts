@@ -234,4 +234,42 @@ describe('DynamoDbAlertLedger redaction on dynalite', () => {
     const listed = await ledger.listRecent(50);
     expect(listed.items.map((i) => i.alertId)).toEqual(['redact-1']);
   });
+
+  it('reads the rules’ part of a page of alerts in batches, which the indexes do not hold', async () => {
+    // Prepare: 150 alerts (two batches), every third handled by a rule
+    const ledger = new DynamoDbAlertLedger({ client, tableName: names.ledgerTable });
+    const ids = Array.from({ length: 150 }, (_, i) => `routing-${i}`);
+    for (const [i, alertId] of ids.entries()) {
+      await ledger.record({
+        alertId,
+        status: 'delivered',
+        receivedAt: new Date(T0 + i).toISOString(),
+        updatedAt: new Date(T0 + i).toISOString(),
+        event: 'login_failure',
+        parsed: true,
+        rawBody: '{}',
+        fieldPaths: [],
+        attempts: 1,
+        duplicates: 0,
+        expiresAt: 1_900_000_000,
+      });
+      if (i % 3 === 0)
+        await ledger.update(alertId, { ruleId: 'spray', ruleName: 'Spray', groupId: 'g1', groupRole: 'joined' });
+    }
+    // Act
+    const routing = await ledger.routingOf([...ids, 'unknown']);
+    // Assess
+    expect(routing.size).toBe(50);
+    expect(routing.get('routing-3')).toEqual({
+      ruleId: 'spray',
+      ruleName: 'Spray',
+      groupId: 'g1',
+      groupRole: 'joined',
+    });
+    expect(routing.has('routing-4')).toBe(false);
+    const listed = await ledger.listRecent(3);
+    const handled = listed.items.find((i) => i.alertId === 'routing-147');
+    expect(handled).toBeDefined();
+    expect(handled).not.toHaveProperty('ruleId');
+  });
 });

@@ -15,6 +15,7 @@ import type {
   AlertLedger,
   AlertListing,
   AlertRecordPatch,
+  AlertRouting,
   Clock,
   ConfigStore,
   CreatedIssue,
@@ -69,6 +70,13 @@ export function listing(record: AlertRecord): AlertListing {
     mayHaveCreated: _may,
     lastSentAt: _sent,
     expiresAt: _ttl,
+    // Read with `routingOf`, as the DynamoDB ledger's indexes do not hold them either.
+    ruleId: _rule,
+    ruleName: _ruleName,
+    groupId: _group,
+    groupRole: _role,
+    escalated: _escalated,
+    redactedPaths: _redacted,
     ...rest
   } = structuredClone(record);
   return rest;
@@ -86,6 +94,21 @@ export class MemoryLedger implements AlertLedger {
     if (existing) return { created: false as const, existing: structuredClone(existing) };
     this.items.set(record.alertId, structuredClone(record));
     return { created: true as const };
+  }
+  async routingOf(alertIds: readonly string[]) {
+    const found = new Map<string, AlertRouting>();
+    for (const id of alertIds) {
+      const item = this.items.get(id);
+      if (!item) continue;
+      const { ruleId, ruleName, groupId, groupRole, escalated, redactedPaths } = structuredClone(item);
+      const routing = Object.fromEntries(
+        Object.entries({ ruleId, ruleName, groupId, groupRole, escalated, redactedPaths }).filter(
+          ([, v]) => v !== undefined,
+        ),
+      ) as AlertRouting;
+      if (Object.keys(routing).length > 0) found.set(id, routing);
+    }
+    return found;
   }
   readonly originals = new Map<string, { body: string; until: number }>();
   async redactBody(alertId: string, redacted: string, paths: readonly string[], keepOriginalUntil?: number) {

@@ -51,8 +51,10 @@ export function deliveriesRoutes(
               sizeOf: (item) => Buffer.byteLength(JSON.stringify(toDeliveryDto(item)), 'utf8'),
             })
           : await deps.ledger.pageByStatus(status, limit, cursor);
+      // The rules' part of each row is not in the indexes: one batch read for the page.
+      const routing = await deps.ledger.routingOf(page.items.map((item) => item.alertId));
       return json(200, {
-        items: page.items.map((item) => toDeliveryDto(item)),
+        items: page.items.map((item) => toDeliveryDto({ ...item, ...routing.get(item.alertId) })),
         ...(page.cursor ? { cursor: page.cursor } : {}),
       } satisfies AdminResponse<'deliveries'>);
     },

@@ -6,7 +6,7 @@ import { describeConfigChange } from '#domain/configuration/describe-config-chan
 import type { IngestResult } from '#domain/delivery/ingest-alert.ts';
 import type { JiraConnection } from '#domain/jira-connection/connection-record.ts';
 import { grantDaysRemaining, grantExpiresAt } from '#domain/jira-connection/grant-lifetime.ts';
-import type { AdminSession, AlertListing, JiraFieldMeta } from '#domain/ports.ts';
+import type { AdminSession, AlertListing, AlertRouting, JiraFieldMeta } from '#domain/ports.ts';
 import type { RelayConfig } from '#domain/relay-config.ts';
 import { jiraFieldKind } from '#domain/ticket/field-values.ts';
 import type {
@@ -140,7 +140,8 @@ function capped(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function toDeliveryDto(record: AlertListing): DeliveryDto {
+/** A listing, with the rules' part when the caller read it (`ledger.routingOf`). */
+export function toDeliveryDto(record: AlertListing & AlertRouting): DeliveryDto {
   const { name, url, error, reason, droppedFields, redactedPaths } = DELIVERY_TEXT_CAPS;
   return {
     alertId: record.alertId,
