@@ -12,6 +12,7 @@
  * known path with another method 405 METHOD_NOT_ALLOWED.
  */
 import type {
+  AssignableUserDto,
   ConfigDocumentDto,
   ConfigDto,
   ConfigInputDto,
@@ -27,6 +28,7 @@ import type {
   PreviewRequestDto,
   PriorityDto,
   ProjectDto,
+  SecurityLevelDto,
   SessionDto,
   StatusDto,
   WebhookResultDto,
@@ -57,6 +59,8 @@ export interface AdminApiContract {
   issueTypes: { response: { issueTypes: IssueTypeDto[] } };
   fields: { response: { fields: FieldDto[] } };
   priorities: { response: { priorities: PriorityDto[] } };
+  assignableUsers: { query: { query?: string }; response: { users: AssignableUserDto[] } };
+  securityLevels: { response: { levels: SecurityLevelDto[] } };
   config: { response: { config: ConfigDto | null } };
   saveConfig: { request: ConfigInputDto; response: { config: ConfigDto } };
   resetConfig: { request: { projectKey?: string }; response: { config: ConfigDto } };
@@ -100,6 +104,13 @@ export const adminRoutes = {
   issueTypes: { method: 'GET', path: '/api/projects/{key}/issue-types', needsSession: true },
   fields: { method: 'GET', path: '/api/projects/{key}/issue-types/{id}/fields', needsSession: true },
   priorities: { method: 'GET', path: '/api/projects/{key}/priorities', needsSession: true },
+  /**
+   * Users Jira lets the relay assign issues to in the project whose name or e-mail matches `query`
+   * (all of them when it is empty; at most 50). 400 VALIDATION_FAILED for a `query` over 100 characters.
+   */
+  assignableUsers: { method: 'GET', path: '/api/projects/{key}/assignable-users', needsSession: true },
+  /** The levels of the project's issue security scheme; an empty list when it has none. */
+  securityLevels: { method: 'GET', path: '/api/projects/{key}/security-levels', needsSession: true },
   config: { method: 'GET', path: '/api/config', needsSession: true },
   /** 400 VALIDATION_FAILED with `problems` when Jira would not accept the configuration; 409 CONFLICT on a stale `expectedVersion`. */
   saveConfig: { method: 'PUT', path: '/api/config', needsSession: true },

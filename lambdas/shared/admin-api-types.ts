@@ -115,6 +115,20 @@ export interface PriorityDto {
   name: string;
 }
 
+/** A user Jira lets the relay assign issues to in a project (a rule's assignee). */
+export interface AssignableUserDto {
+  accountId: string;
+  displayName: string;
+  /** Absent when the user keeps it hidden. */
+  emailAddress?: string;
+}
+
+/** An issue security level of a project's security scheme (a rule's security level). */
+export interface SecurityLevelDto {
+  id: string;
+  name: string;
+}
+
 export interface FieldMappingDto {
   fieldId: string;
   source?: string;

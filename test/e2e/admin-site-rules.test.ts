@@ -2,10 +2,10 @@
  * The Rules tab in a real browser against the local runtime (Jira stand-in): a rule built through
  * the condition builder (event search) with a grouping action, client and server problems next to
  * their controls, reordering by keyboard and by mouse, the preview on alerts received (no Jira
- * write), save, export and import, and Deliveries showing the groups once the relay groups. Run in
- * Chromium with the browser APIs newer than the promised browsers removed (the confirm dialogs take
- * their fallback). axe-core checks every screen at 1280 and 375 px. Screenshots only with
- * `SCREENSHOTS_DIR`.
+ * write), the assignee and security level pickers, save, export and import, and Deliveries showing
+ * the groups once the relay groups. Run in Chromium with the browser APIs newer than the promised
+ * browsers removed (the confirm dialogs take their fallback). axe-core checks every screen at 1280
+ * and 375 px. Screenshots only with `SCREENSHOTS_DIR`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -330,7 +330,7 @@ describe('admin site rules', () => {
     // Prepare
     const rule = card(RULE_NAME);
     await rule.getByRole('button', { name: `Edit: ${RULE_NAME}` }).click();
-    const assignee = rule.getByLabel('Assignee account id');
+    const assignee = rule.getByRole('combobox', { name: 'Assignee' });
     await assignee.fill('no-such-account');
     // Act
     await page.locator('#save-rules').click();
@@ -369,6 +369,51 @@ describe('admin site rules', () => {
       reopenWindowHours: 24,
     });
     expect(config.config.rules[1]?.actions).toEqual({ suppress: true });
+  });
+
+  it('picks the assignee by typing a name and the security level from the project’s scheme, and saves them', async () => {
+    // Prepare
+    const before = ((await apiCall(page, 'GET', '/api/config')).json as { config: { version: number } }).config.version;
+    const rule = card(RULE_NAME);
+    await rule.getByRole('button', { name: `Edit: ${RULE_NAME}` }).click();
+    // Act: type part of a name, pick the person the list offers with the keyboard
+    const assignee = rule.getByRole('combobox', { name: 'Assignee' });
+    await assignee.fill('rita');
+    const people = rule.getByRole('listbox', { name: 'People who can be assigned issues' });
+    await expect.poll(() => people.isVisible()).toBe(true);
+    const offered = await people.getByRole('option').allTextContents();
+    expect(offered).toHaveLength(1);
+    expect(offered[0]).toContain('Rita Regular');
+    await assignee.press('ArrowDown');
+    expect(await assignee.getAttribute('aria-activedescendant')).toBeTruthy();
+    await assignee.press('Enter');
+    // Act: the level, chosen by its name among SEC's
+    const security = rule.getByLabel('Security level');
+    await expect
+      .poll(() => security.locator('option').allTextContents())
+      .toEqual(['None', 'Internal', 'Security team only']);
+    await security.selectOption({ label: 'Security team only' });
+    // Assess: the name is shown, the list closed
+    expect(await assignee.inputValue()).toBe('Rita Regular');
+    expect(await assignee.getAttribute('aria-expanded')).toBe('false');
+    seriousAxe.push(...(await axeAtBothWidths(page, 'rules-pickers')));
+    // Act
+    await page.locator('#save-rules').click();
+    // Assess: saved as the account id and the level id, shown by name again after a reload
+    await expect
+      .poll(() => page.locator('.flag--success').last().textContent())
+      .toBe(`Rules saved (version ${before + 1}).`);
+    const config = (await apiCall(page, 'GET', '/api/config')).json as {
+      config: { rules: { actions: Record<string, unknown> }[] };
+    };
+    expect(config.config.rules[0]?.actions.assigneeAccountId).toBe('712020:417a0000-0000-4000-8000-000000000003');
+    expect(config.config.rules[0]?.actions.securityLevelId).toBe('10101');
+    await page.reload();
+    const reloaded = card(RULE_NAME);
+    await reloaded.getByRole('button', { name: `Edit: ${RULE_NAME}` }).click();
+    await expect.poll(() => reloaded.getByRole('combobox', { name: 'Assignee' }).inputValue()).toBe('Rita Regular');
+    expect(await reloaded.getByLabel('Security level').inputValue()).toBe('10101');
+    await reloaded.getByRole('button', { name: `Close: ${RULE_NAME}` }).click();
   });
 
   it('exports the configuration as a versioned JSON file', async () => {

@@ -173,6 +173,9 @@ export const api = {
   issueTypes: (projectKey: string) => call('issueTypes', { params: { key: projectKey } }),
   fields: (projectKey: string, issueTypeId: string) => call('fields', { params: { key: projectKey, id: issueTypeId } }),
   priorities: (projectKey: string) => call('priorities', { params: { key: projectKey } }),
+  assignableUsers: (projectKey: string, query: string) =>
+    call('assignableUsers', { params: { key: projectKey }, query: { query } }),
+  securityLevels: (projectKey: string) => call('securityLevels', { params: { key: projectKey } }),
   config: () => call('config'),
   saveConfig: (input: AdminRequest<'saveConfig'>) => call('saveConfig', { body: input }),
   resetConfig: () => call('resetConfig'),

@@ -1,7 +1,7 @@
 /**
- * Configuration: discovery of the Jira project (projects, issue types, create fields, priorities),
- * the configuration itself (get, save, reset, history), and the Keeper catalogues the mapping
- * screens offer (events, payload fields).
+ * Configuration: discovery of the Jira project (projects, issue types, create fields, priorities,
+ * assignable users, security levels), the configuration itself (get, save, reset, history), and the
+ * Keeper catalogues the mapping screens offer (events, payload fields).
  */
 
 import * as z from 'zod/mini';
@@ -23,7 +23,7 @@ import type { AdminResponse } from '#shared/admin-api-routes.ts';
 import { json } from '#shared/http.ts';
 import type { AdminApiDeps } from './admin-api-deps.ts';
 import { toConfigDto, toConfigVersionDtos, toFieldDto, toKeeperFieldDtos } from './dto-mappers.ts';
-import { parseJsonBody } from './request-input.ts';
+import { parseJsonBody, queryParams } from './request-input.ts';
 import type { AdminRouteHandlers } from './router.ts';
 
 const configInputSchema = z.extend(configChoicesSchema, {
@@ -45,6 +45,10 @@ const resetInputSchema = z.object({ projectKey: z.optional(z.string()) });
 const HISTORY_VERSIONS = 50;
 /** Recent alerts whose payload paths are offered as mapping sources next to the documented fields. */
 const RECENT_ALERTS_FOR_FIELDS = 200;
+/** A type-ahead asks with what was typed; a longer text names nobody and is refused before Jira sees it. */
+const MAX_USER_QUERY = 100;
+/** Users answered per search: a picker shows a short list, and Jira pages at 50 anyway. */
+const MAX_ASSIGNABLE_USERS = 50;
 
 function actorOf(session: AdminSession): Actor {
   return { accountId: session.accountId, displayName: session.displayName };
@@ -58,6 +62,8 @@ export function configRoutes(
   | 'issueTypes'
   | 'fields'
   | 'priorities'
+  | 'assignableUsers'
+  | 'securityLevels'
   | 'config'
   | 'saveConfig'
   | 'resetConfig'
@@ -92,6 +98,29 @@ export function configRoutes(
       const types = (await deps.tracker.listIssueTypes(params.key)).filter((t) => !t.subtask);
       const metas = await Promise.all(types.map((t) => deps.tracker.listCreateFields(params.key, t.id)));
       return json(200, { priorities: prioritiesOnScreens(metas) } satisfies AdminResponse<'priorities'>);
+    },
+
+    assignableUsers: async ({ event, params }) => {
+      const query = (queryParams(event).get('query') ?? '').trim();
+      if (query.length > MAX_USER_QUERY)
+        throw new ValidationError(`Search with at most ${MAX_USER_QUERY} characters`, [
+          { path: 'query', message: `At most ${MAX_USER_QUERY} characters` },
+        ]);
+      const users = await deps.tracker.findAssignableUsers(params.key, { query });
+      return json(200, {
+        users: users.slice(0, MAX_ASSIGNABLE_USERS).map((u) => ({
+          accountId: u.accountId,
+          displayName: u.displayName,
+          ...(u.emailAddress ? { emailAddress: u.emailAddress } : {}),
+        })),
+      } satisfies AdminResponse<'assignableUsers'>);
+    },
+
+    securityLevels: async ({ params }) => {
+      const levels = await deps.tracker.listSecurityLevels(params.key);
+      return json(200, {
+        levels: levels.map((l) => ({ id: l.id, name: l.name })),
+      } satisfies AdminResponse<'securityLevels'>);
     },
 
     config: async () => {

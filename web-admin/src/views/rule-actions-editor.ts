@@ -3,12 +3,13 @@
  * security level, suppress (which sets the other actions aside), redaction, grouping of repeats,
  * escalation and the storm cap.
  */
-import type { IssueTypeDto, PriorityDto } from '#shared/admin-api-types.ts';
+import type { IssueTypeDto, PriorityDto, SecurityLevelDto } from '#shared/admin-api-types.ts';
 import { chipInput } from '../chip-input.ts';
 import { h, mount, option, uid } from '../dom.ts';
 import { errorMessages, type Field, field } from '../form-helpers.ts';
 import { type ActionsDraft, GROUP_KEY_QUICK_PICKS, GROUPING_DEFAULTS, SUGGESTED_STORM_CAP } from '../rule-draft.ts';
 import { LIMITS } from '../rule-validation.ts';
+import { assigneePicker } from './assignee-picker.ts';
 import { type ConditionCatalogue, pathChips } from './condition-builder.ts';
 import type { ErrorTarget } from './rules-context.ts';
 
@@ -182,40 +183,60 @@ export function actionsEditor(actions: ActionsDraft, cat: ConditionCatalogue): A
     priorityField.setErrors([]);
   });
 
-  const assignee = h('input', {
-    type: 'text',
-    class: 'input input--mono',
-    value: actions.assigneeAccountId,
-    placeholder: 'e.g. 5b10ac8d82e05b22cc7d4ef5',
-    autocomplete: 'off',
-    spellcheck: 'false',
-  });
-  const assigneeField = field(
-    'Assignee account id',
-    assignee,
-    'The Atlassian account id of the person, not an e-mail (Jira shows it in the address of their profile). When you save, the relay checks that they can be assigned issues in the target project.',
-  );
-  assignee.addEventListener('input', () => {
-    actions.assigneeAccountId = assignee.value;
-    assigneeField.setErrors([]);
+  const assigneeField = assigneePicker({
+    accountId: actions.assigneeAccountId,
+    projectKey: () => actions.projectKey || defaultKey,
+    search: (key, query) => ctx.assignableUsers(key, query),
+    onChange: (accountId) => {
+      actions.assigneeAccountId = accountId;
+    },
   });
 
-  const security = h('input', {
-    type: 'text',
-    class: 'input input--mono',
-    value: actions.securityLevelId,
-    placeholder: 'e.g. 10001',
-    autocomplete: 'off',
-    spellcheck: 'false',
-  });
+  const security = h('select', { class: 'input' });
   const securityField = field(
-    'Security level id',
+    'Security level',
     security,
-    'The id of an issue security level of the target project’s security scheme; only people allowed that level see the issue. Checked when you save.',
+    'Only people allowed this level of the target project’s issue security scheme see the issue.',
   );
-  security.addEventListener('input', () => {
+  const fillSecurityLevels = (key: string, levels: readonly SecurityLevelDto[] | undefined): void => {
+    const chosen = actions.securityLevelId;
+    const unknown = chosen !== '' && levels !== undefined && !levels.some((l) => l.id === chosen);
+    mount(
+      security,
+      option('', levels?.length === 0 ? `None (${key} has no security scheme)` : 'None', !chosen),
+      (levels ?? []).map((l) => option(l.id, l.name, l.id === chosen)),
+      chosen && (levels === undefined || unknown)
+        ? option(chosen, levels === undefined ? `Level ${chosen}` : `${chosen} (not in ${key}’s scheme)`, true)
+        : null,
+    );
+    securityField.setErrors(
+      unknown
+        ? [`Level ${chosen} is not in the security scheme of ${key}. Choose one of its levels, or None.`]
+        : levels === undefined
+          ? [`The security levels of ${key} could not be loaded from Jira. The saved level is kept.`]
+          : [],
+    );
+  };
+  const loadSecurityLevels = async (): Promise<void> => {
+    const key = actions.projectKey || defaultKey;
+    let levels: SecurityLevelDto[] | undefined;
+    try {
+      levels = await ctx.securityLevelsOf(key);
+    } catch {
+      levels = undefined;
+    }
+    // The admin may have chosen another project while these loaded.
+    if ((actions.projectKey || defaultKey) === key) fillSecurityLevels(key, levels);
+  };
+  mount(security, option(actions.securityLevelId, actions.securityLevelId ? 'Loading levels…' : 'None', true));
+  void loadSecurityLevels();
+  security.addEventListener('change', () => {
     actions.securityLevelId = security.value;
     securityField.setErrors([]);
+  });
+  project.addEventListener('change', () => {
+    assigneeField.projectChanged();
+    void loadSecurityLevels();
   });
 
   const labels = chipInput({

@@ -3,12 +3,14 @@
  * control says where its problems go (by configuration path, as the server names them).
  */
 import type {
+  AssignableUserDto,
   ConfigDto,
   EventDto,
   IssueTypeDto,
   KeeperFieldDto,
   PriorityDto,
   ProjectDto,
+  SecurityLevelDto,
 } from '#shared/admin-api-types.ts';
 import type { SummaryNames } from '../rule-summary.ts';
 
@@ -24,6 +26,9 @@ export interface RulesEditorContext {
   projects(): Promise<ProjectDto[]>;
   issueTypesOf(projectKey: string): Promise<IssueTypeDto[]>;
   prioritiesOf(projectKey: string): Promise<PriorityDto[]>;
+  securityLevelsOf(projectKey: string): Promise<SecurityLevelDto[]>;
+  /** Asked anew for every search: what was typed, among the people assignable in the project. */
+  assignableUsers(projectKey: string, query: string): Promise<AssignableUserDto[]>;
   names: SummaryNames;
 }
 

@@ -9,6 +9,7 @@ import type {
   IssueTypeDto,
   PriorityDto,
   ProjectDto,
+  SecurityLevelDto,
   ValidationProblemDto,
 } from '#shared/admin-api-types.ts';
 import { ApiError, api, describeError } from '../api-client.ts';
@@ -93,6 +94,7 @@ async function editorContext(ctx: AppContext, config: ConfigDto): Promise<RulesE
   const prios = perKey<PriorityDto[]>((k) =>
     k === key ? Promise.resolve(priorities) : api.priorities(k).then((r) => r.priorities),
   );
+  const levels = perKey<SecurityLevelDto[]>((k) => api.securityLevels(k).then((r) => r.levels));
   const projects = memo<ProjectDto[]>(() => api.projects().then((r) => r.projects));
   const titles = new Map(events.events.map((e) => [e.event, e.title]));
   const allPriorities = (): PriorityDto[] => [...priorities, ...config.priorities];
@@ -107,6 +109,8 @@ async function editorContext(ctx: AppContext, config: ConfigDto): Promise<RulesE
     projects,
     issueTypesOf: (k) => types.get(k),
     prioritiesOf: (k) => prios.get(k),
+    securityLevelsOf: (k) => levels.get(k),
+    assignableUsers: (k, query) => api.assignableUsers(k, query).then((r) => r.users),
     names: {
       defaultProject: key,
       event: (code) => titles.get(code) ?? code,

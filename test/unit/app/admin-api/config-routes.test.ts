@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { makeAdminApi } from '#app/admin-api/make-admin-api.ts';
 import { WebhookTokenAdmin } from '#domain/access/webhook-token.ts';
 import type { AlertRecord } from '#domain/alert-record.ts';
-import type { AdminSession, IssueTracker, JiraFieldMeta, JiraIssueType, JiraProject } from '#domain/ports.ts';
+import { JiraRejectedError } from '#domain/errors.ts';
+import type {
+  AdminSession,
+  IssueTracker,
+  JiraFieldMeta,
+  JiraIssueType,
+  JiraProject,
+  JiraUser,
+  SecurityLevel,
+} from '#domain/ports.ts';
 import type { RelayConfig, Rule } from '#domain/relay-config.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import {
@@ -47,6 +56,37 @@ class ListingJira extends ScriptedTracker {
     this.calls.push(`listCreateFields ${projectKey} ${issueTypeId}`);
     return (projectKey === 'OPS' ? opsFieldMeta() : secFieldMeta())[issueTypeId] ?? [];
   }
+}
+
+/** Jira's pickers for SEC: assignable users matched by name, two security levels; OPS has no scheme. */
+class PickerJira extends ListingJira {
+  constructor(readonly users: JiraUser[] = [ALICE, RITA]) {
+    super();
+  }
+  override async findAssignableUsers(projectKey: string, query: { accountId?: string; query?: string }) {
+    this.calls.push(`findAssignableUsers ${projectKey} ${JSON.stringify(query)}`);
+    if (projectKey !== 'SEC' && projectKey !== 'OPS') throw noSuchProject(projectKey);
+    const text = (query.query ?? '').toLowerCase();
+    return this.users.filter((u) => u.displayName.toLowerCase().includes(text));
+  }
+  override async listSecurityLevels(projectKey: string): Promise<SecurityLevel[]> {
+    this.calls.push(`listSecurityLevels ${projectKey}`);
+    if (projectKey === 'OPS') return [];
+    if (projectKey !== 'SEC') throw noSuchProject(projectKey);
+    return [
+      { id: '10100', name: 'Internal' },
+      { id: '10101', name: 'Security team only' },
+    ];
+  }
+}
+
+const ALICE: JiraUser = { accountId: 'acc-alice', displayName: 'Alice Admin', emailAddress: 'alice@example.com' };
+const RITA: JiraUser = { accountId: 'acc-rita', displayName: 'Rita Regular', active: true };
+
+function noSuchProject(key: string): JiraRejectedError {
+  return new JiraRejectedError('GET /project: Jira refused the request (404)', 404, {}, [
+    `No project could be found with key '${key}'.`,
+  ]);
 }
 
 /** Jira that must not be called at all. */
@@ -192,6 +232,110 @@ function draftWithGrouping(projectKey = 'SEC') {
 const body = (response: { body?: string }) => JSON.parse(response.body ?? 'null');
 
 describe('config-routes', () => {
+  describe('assignableUsers', () => {
+    it('answers the users Jira finds for the typed text, with their e-mail only when shown', async () => {
+      // Prepare
+      const tracker = new PickerJira();
+      const { api } = setup({ tracker });
+
+      // Act
+      const response = await api(call('GET', '/api/projects/SEC/assignable-users?query=%20rita%20'));
+
+      // Assess: the text is trimmed and handed to Jira as the search, with the project
+      expect(response.statusCode).toBe(200);
+      expect(body(response)).toEqual({ users: [{ accountId: 'acc-rita', displayName: 'Rita Regular' }] });
+      expect(tracker.calls).toEqual(['findAssignableUsers SEC {"query":"rita"}']);
+    });
+
+    it('lists every assignable user without a query, and never more than 50', async () => {
+      // Prepare
+      const many = Array.from({ length: 60 }, (_, i) => ({ accountId: `acc-${i}`, displayName: `User ${i}` }));
+      const { api } = setup({ tracker: new PickerJira(many) });
+
+      // Act
+      const response = await api(call('GET', '/api/projects/SEC/assignable-users'));
+
+      // Assess
+      expect(response.statusCode).toBe(200);
+      expect(body(response).users).toHaveLength(50);
+      expect(body(response).users[0]).toEqual({ accountId: 'acc-0', displayName: 'User 0' });
+    });
+
+    it('answers 400 for a query over 100 characters, without asking Jira', async () => {
+      // Prepare
+      const tracker = new PickerJira();
+      const { api } = setup({ tracker });
+
+      // Act
+      const response = await api(call('GET', `/api/projects/SEC/assignable-users?query=${'a'.repeat(101)}`));
+
+      // Assess
+      expect(response.statusCode).toBe(400);
+      expect(body(response).error).toBe('VALIDATION_FAILED');
+      expect(tracker.calls).toEqual([]);
+    });
+
+    it('answers like the other project routes when Jira knows no such project', async () => {
+      // Prepare
+      const { api } = setup({ tracker: new PickerJira() });
+
+      // Act
+      const [users, levels] = await Promise.all([
+        api(call('GET', '/api/projects/NOPE/assignable-users?query=a')),
+        api(call('GET', '/api/projects/NOPE/security-levels')),
+      ]);
+
+      // Assess: Jira's refusal is mapped by the one error table
+      expect(users.statusCode).toBe(502);
+      expect(body(users).error).toBe('JIRA_REJECTED');
+      expect(levels.statusCode).toBe(502);
+    });
+
+    it('refuses a search without a session', async () => {
+      // Prepare
+      const tracker = new PickerJira();
+      const { api } = setup({ tracker });
+
+      // Act
+      const response = await api(call('GET', '/api/projects/SEC/assignable-users?query=a', { session: false }));
+
+      // Assess
+      expect(response.statusCode).toBe(401);
+      expect(tracker.calls).toEqual([]);
+    });
+  });
+
+  describe('securityLevels', () => {
+    it("answers the levels of the project's security scheme", async () => {
+      // Prepare
+      const { api } = setup({ tracker: new PickerJira() });
+
+      // Act
+      const response = await api(call('GET', '/api/projects/SEC/security-levels'));
+
+      // Assess
+      expect(response.statusCode).toBe(200);
+      expect(body(response)).toEqual({
+        levels: [
+          { id: '10100', name: 'Internal' },
+          { id: '10101', name: 'Security team only' },
+        ],
+      });
+    });
+
+    it('answers an empty list for a project without a security scheme', async () => {
+      // Prepare
+      const { api } = setup({ tracker: new PickerJira() });
+
+      // Act
+      const response = await api(call('GET', '/api/projects/OPS/security-levels'));
+
+      // Assess
+      expect(response.statusCode).toBe(200);
+      expect(body(response)).toEqual({ levels: [] });
+    });
+  });
+
   describe('previewConfig', () => {
     it('evaluates a draft over the saved metadata with no Jira call and no ledger write', async () => {
       // Prepare: 30 failed logins of one user over the last 30 minutes
