@@ -5,8 +5,9 @@
  * with `resolve` only what it accepts becomes a chip (an event typed by its title is stored by its
  * code). A chip change fires a bubbling `change` event, so forms notice it like any other edit.
  */
-import { h, mount, uid } from './dom.ts';
+import { h, mount } from './dom.ts';
 import { type Field, field } from './form-helpers.ts';
+import { suggestionList } from './suggestion-list.ts';
 
 export interface Suggestion {
   value: string;
@@ -73,7 +74,6 @@ export function rankSuggestions(
 export function chipInput(options: ChipInputOptions): ChipInput {
   let values = [...options.values];
   let suggestions: Suggestion[] = [];
-  let active = -1;
   const input = h('input', {
     type: 'text',
     class: `input chip-input__text${options.mono ? ' input--mono' : ''}`,
@@ -81,23 +81,15 @@ export function chipInput(options: ChipInputOptions): ChipInput {
     spellcheck: 'false',
     placeholder: options.placeholder,
   });
-  const listId = uid('suggestions');
-  const listbox = h('ul', { class: 'chip-input__listbox', role: 'listbox', id: listId, hidden: true });
-  if (options.suggest) {
-    input.setAttribute('role', 'combobox');
-    input.setAttribute('aria-autocomplete', 'list');
-    input.setAttribute('aria-expanded', 'false');
-    input.setAttribute('aria-controls', listId);
-  }
+  const list = options.suggest ? suggestionList(input, `Suggestions for ${options.label}`) : undefined;
   const chips = h('ul', { class: 'chip-list' });
   const f = field(options.label, input, options.hint);
-  listbox.setAttribute('aria-label', `Suggestions for ${options.label}`);
   chips.setAttribute('aria-label', options.label);
   const entry = h('div', { class: 'chip-input__entry' });
   const box = h('div', { class: 'chip-input' }, chips, entry);
   // The field put the input under its label; the chips and the listbox go around it there.
   input.replaceWith(box);
-  entry.append(input, listbox);
+  entry.append(input, ...(list ? [list.element] : []));
   box.addEventListener('click', (event) => {
     if (event.target === box || event.target === chips) input.focus();
   });
@@ -135,50 +127,23 @@ export function chipInput(options: ChipInputOptions): ChipInput {
     chips.hidden = values.length === 0;
   };
 
-  const close = (): void => {
-    listbox.hidden = true;
-    active = -1;
-    if (options.suggest) input.setAttribute('aria-expanded', 'false');
-    input.removeAttribute('aria-activedescendant');
-  };
+  const close = (): void => list?.close();
 
-  const drawSuggestions = (): void => {
-    if (!options.suggest) return;
+  /** Lists what matches the text, keeping the highlighted option at `active`. */
+  const drawSuggestions = (active = list?.active() ?? -1): void => {
+    if (!options.suggest || !list) return;
     suggestions = options.suggest(input.value).filter((s) => !values.includes(s.value));
-    if (suggestions.length === 0) {
-      close();
-      return;
-    }
-    active = Math.min(active, suggestions.length - 1);
-    mount(
-      listbox,
-      suggestions.map((s, index) => {
-        const item = h(
-          'li',
-          {
-            role: 'option',
-            id: `${listId}-${index}`,
-            class: `chip-input__option${index === active ? ' chip-input__option--active' : ''}`,
-            'aria-selected': String(index === active),
-          },
-          s.label,
-        );
-        // mousedown, not click: the input keeps focus, so no blur commits the half-typed text first.
-        item.addEventListener('mousedown', (event) => {
-          event.preventDefault();
+    list.show(
+      suggestions.map((s) => ({
+        label: s.label,
+        pick: () => {
           add(s.value);
           input.value = '';
           drawSuggestions();
-        });
-        return item;
-      }),
+        },
+      })),
+      active,
     );
-    listbox.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
-    if (active >= 0) {
-      input.setAttribute('aria-activedescendant', `${listId}-${active}`);
-      listbox.querySelector(`#${CSS.escape(`${listId}-${active}`)}`)?.scrollIntoView({ block: 'nearest' });
-    } else input.removeAttribute('aria-activedescendant');
   };
 
   const add = (value: string): void => {
@@ -220,23 +185,20 @@ export function chipInput(options: ChipInputOptions): ChipInput {
       commit(input.value.slice(0, last));
       input.value = input.value ? `${input.value}, ${rest}` : rest;
     }
-    active = -1;
-    drawSuggestions();
+    drawSuggestions(-1);
   });
   input.addEventListener('focus', () => {
     if (input.value !== '') drawSuggestions();
   });
   input.addEventListener('keydown', (event) => {
-    const open = !listbox.hidden;
+    const open = list?.isOpen() === true;
+    const active = list?.active() ?? -1;
     if (event.key === 'ArrowDown' && options.suggest) {
       event.preventDefault();
-      if (!open) drawSuggestions();
-      active = Math.min(active + 1, suggestions.length - 1);
-      drawSuggestions();
+      drawSuggestions(open ? active + 1 : 0);
     } else if (event.key === 'ArrowUp' && open) {
       event.preventDefault();
-      active = Math.max(active - 1, 0);
-      drawSuggestions();
+      drawSuggestions(Math.max(active - 1, 0));
     } else if (event.key === 'Enter') {
       // Enter adds the value; it must never submit the form the field sits in.
       event.preventDefault();

@@ -6,8 +6,9 @@
  * the relay checks it when the rules are saved.
  */
 import type { AssignableUserDto } from '#shared/admin-api-types.ts';
-import { h, mount, uid } from '../dom.ts';
+import { h } from '../dom.ts';
 import { type Field, field } from '../form-helpers.ts';
+import { suggestionList } from '../suggestion-list.ts';
 
 export interface AssigneePickerOptions {
   accountId: string;
@@ -34,33 +35,21 @@ function userLabel(user: AssignableUserDto): string {
 export function assigneePicker(options: AssigneePickerOptions): AssigneePicker {
   let accountId = options.accountId.trim();
   let suggestions: AssignableUserDto[] = [];
-  let active = -1;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = 0;
   /** Text typed since the last pick: on leaving, it is either a person's full name or kept as an id. */
   let typed = false;
 
-  const listId = uid('assignees');
   const input = h('input', {
     type: 'text',
     class: 'input',
     value: accountId,
-    role: 'combobox',
-    'aria-autocomplete': 'list',
-    'aria-expanded': 'false',
-    'aria-controls': listId,
     maxlength: MAX_QUERY,
     placeholder: 'Search people by name or e-mail',
     autocomplete: 'off',
     spellcheck: 'false',
   });
-  const listbox = h('ul', {
-    class: 'chip-input__listbox',
-    role: 'listbox',
-    id: listId,
-    hidden: true,
-    'aria-label': 'People who can be assigned issues',
-  });
+  const list = suggestionList(input, 'People who can be assigned issues');
   const project = h('span', null, options.projectKey());
   const note = h('span', { class: 'assignee-picker__note' });
   const hint = h(
@@ -74,14 +63,9 @@ export function assigneePicker(options: AssigneePickerOptions): AssigneePicker {
   const f = field('Assignee', input, hint);
   const entry = h('div', { class: 'chip-input__entry' });
   input.replaceWith(entry);
-  entry.append(input, listbox);
+  entry.append(input, list.element);
 
-  const close = (): void => {
-    listbox.hidden = true;
-    active = -1;
-    input.setAttribute('aria-expanded', 'false');
-    input.removeAttribute('aria-activedescendant');
-  };
+  const close = (): void => list.close();
 
   const store = (next: string, noteText: string): void => {
     note.textContent = noteText;
@@ -99,40 +83,11 @@ export function assigneePicker(options: AssigneePickerOptions): AssigneePicker {
     close();
   };
 
-  const drawSuggestions = (): void => {
-    if (suggestions.length === 0) {
-      close();
-      return;
-    }
-    active = Math.min(active, suggestions.length - 1);
-    mount(
-      listbox,
-      suggestions.map((user, index) => {
-        const item = h(
-          'li',
-          {
-            role: 'option',
-            id: `${listId}-${index}`,
-            class: `chip-input__option${index === active ? ' chip-input__option--active' : ''}`,
-            'aria-selected': String(index === active),
-          },
-          userLabel(user),
-        );
-        // mousedown, not click: the input keeps focus, so its blur does not take the typed text first.
-        item.addEventListener('mousedown', (event) => {
-          event.preventDefault();
-          pick(user);
-        });
-        return item;
-      }),
+  const drawSuggestions = (active: number): void =>
+    list.show(
+      suggestions.map((user) => ({ label: userLabel(user), pick: () => pick(user) })),
+      active,
     );
-    listbox.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
-    if (active >= 0) {
-      input.setAttribute('aria-activedescendant', `${listId}-${active}`);
-      listbox.querySelector(`#${CSS.escape(`${listId}-${active}`)}`)?.scrollIntoView({ block: 'nearest' });
-    } else input.removeAttribute('aria-activedescendant');
-  };
 
   const search = (text: string): void => {
     const ask = ++asked;
@@ -141,8 +96,7 @@ export function assigneePicker(options: AssigneePickerOptions): AssigneePicker {
         // A later keystroke asked again: only its answer is shown.
         if (ask !== asked || document.activeElement !== input) return;
         suggestions = users;
-        active = -1;
-        drawSuggestions();
+        drawSuggestions(-1);
       },
       () => {
         if (ask !== asked) return;
@@ -191,16 +145,15 @@ export function assigneePicker(options: AssigneePickerOptions): AssigneePicker {
     timer = setTimeout(() => search(text), SEARCH_DELAY_MS);
   });
   input.addEventListener('keydown', (event) => {
-    const open = !listbox.hidden;
+    const open = list.isOpen();
+    const active = list.active();
     if (event.key === 'ArrowDown') {
       event.preventDefault();
       if (suggestions.length === 0) return;
-      active = Math.min(active + 1, suggestions.length - 1);
-      drawSuggestions();
+      drawSuggestions(active + 1);
     } else if (event.key === 'ArrowUp' && open) {
       event.preventDefault();
-      active = Math.max(active - 1, 0);
-      drawSuggestions();
+      drawSuggestions(Math.max(active - 1, 0));
     } else if (event.key === 'Enter') {
       // Enter picks; it must never submit the form the field sits in.
       event.preventDefault();
