@@ -413,8 +413,9 @@ export class RelayStack extends Stack {
       this.retryQueue.grantSendMessages(fn);
       this.deadLetterQueue.grantSendMessages(fn);
     }
-    // The stalled-alert sweep lists the ledger by status.
+    // The stalled-alert sweep lists the ledger by status; a group's comment reads its repeats' bodies in batches.
     allow(this.deliverFunction, ['dynamodb:Query'], ledgerIndexes);
+    allow(this.deliverFunction, ['dynamodb:BatchGetItem'], [ledger]);
     // Only the webhook path checks tokens; the worker never sees a bearer token.
     allow(this.ingestFunction, ['secretsmanager:GetSecretValue'], [tokens]);
 

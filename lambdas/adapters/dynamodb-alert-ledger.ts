@@ -70,6 +70,9 @@ export const BY_STATUS_PROJECTION: readonly string[] = LISTING_ATTRIBUTES;
 /** `byReceivedAt` INCLUDE projection: `status` is not a key there, and the mapping view reads field paths. */
 export const BY_RECEIVED_AT_PROJECTION: readonly string[] = [...LISTING_ATTRIBUTES, 'status', 'fieldPaths'];
 
+/** BatchGetItem calls for one set of keys before what stays unprocessed is an error. */
+const BATCH_ROUNDS = 5;
+
 // A Query page stops early at DynamoDB's 1 MB cap; the cap on items keeps one call bounded too.
 const MAX_PAGE_ITEMS = 1000;
 
@@ -366,34 +369,50 @@ export class DynamoDbAlertLedger implements AlertLedger {
     return compressed instanceof Uint8Array ? gunzipSync(compressed).toString('utf8') : undefined;
   }
 
+  async getMany(alertIds: readonly string[]): Promise<AlertRecord[]> {
+    const byId = new Map((await this.#batchGet(alertIds)).map((item) => [item['alertId'], parseRecord(item)]));
+    return alertIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async routingOf(alertIds: readonly string[]): Promise<Map<string, AlertRouting>> {
     const found = new Map<string, AlertRouting>();
+    for (const item of await this.#batchGet(alertIds, ['alertId', ...ROUTING_ATTRIBUTES])) {
+      const { alertId, ...routing } = routingItemSchema.parse(item);
+      if (Object.keys(routing).length > 0) found.set(alertId, routing);
+    }
+    return found;
+  }
+
+  /**
+   * The items of these ids (strongly consistent, `attributes` only when given), 100 keys per
+   * BatchGetItem; keys DynamoDB leaves unprocessed (throttling, the 16 MB answer limit) are asked
+   * again, and still missing after that is an error rather than a silently shorter answer.
+   */
+  async #batchGet(alertIds: readonly string[], attributes?: readonly string[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     const ids = [...new Set(alertIds)];
-    // BatchGetItem takes 100 keys; what DynamoDB leaves unprocessed (throttling) is asked again.
+    const projection =
+      attributes === undefined
+        ? {}
+        : {
+            ProjectionExpression: attributes.map((_, n) => `#a${n}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(attributes.map((name, n) => [`#a${n}`, name])),
+          };
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((alertId) => ({ alertId }));
-      for (let round = 0; keys.length > 0 && round < 5; round += 1) {
+      for (let round = 0; keys.length > 0; round += 1) {
+        if (round === BATCH_ROUNDS)
+          throw new Error(`${keys.length} ledger items stayed unprocessed after ${round} reads`);
         const result = await this.#client.send(
           new BatchGetCommand({
-            RequestItems: {
-              [this.#tableName]: {
-                Keys: keys,
-                ProjectionExpression: ['alertId', ...ROUTING_ATTRIBUTES].map((_, n) => `#r${n}`).join(', '),
-                ExpressionAttributeNames: Object.fromEntries(
-                  ['alertId', ...ROUTING_ATTRIBUTES].map((name, n) => [`#r${n}`, name]),
-                ),
-              },
-            },
+            RequestItems: { [this.#tableName]: { Keys: keys, ConsistentRead: true, ...projection } },
           }),
         );
-        for (const item of result.Responses?.[this.#tableName] ?? []) {
-          const { alertId, ...routing } = routingItemSchema.parse(item);
-          if (Object.keys(routing).length > 0) found.set(alertId, routing);
-        }
+        items.push(...(result.Responses?.[this.#tableName] ?? []));
         keys = (result.UnprocessedKeys?.[this.#tableName]?.Keys ?? []) as Record<string, unknown>[];
       }
     }
-    return found;
+    return items;
   }
 
   async noteDuplicate(alertId: string, at: Date): Promise<void> {

@@ -49,6 +49,8 @@ export interface AlertLedger {
   /** Conditional put: writes only if no record with this alertId exists, else returns the existing one. */
   record(record: AlertRecord): Promise<{ created: true } | { created: false; existing: AlertRecord }>;
   get(alertId: string): Promise<AlertRecord | undefined>;
+  /** The records of these alerts, bodies included, in the given order (missing ones left out); a batch read per 100. */
+  getMany(alertIds: readonly string[]): Promise<AlertRecord[]>;
   /**
    * Moves the record to `delivering` if its status is one of `from` (or it is `delivering` with an
    * expired claim), adding one attempt. Returns the claimed record, or undefined if another worker has it.

@@ -368,6 +368,9 @@ describe('RelayStack', () => {
       expect(allows(fn, 'secretsmanager:PutSecretValue', ref.tokens)).toBe(false);
       expect(allows(fn, 'secretsmanager:PutSecretValue', ref.clientSecret)).toBe(false);
       expect(allows(fn, 'dynamodb:DeleteItem', ref.ledger)).toBe(false);
+      // Only the deliver function reads a group's repeats in batches.
+      expect(allows(fn, 'dynamodb:BatchGetItem', ref.ledger)).toBe(false);
+      expect(allows(relay.deliverFunction, 'dynamodb:BatchGetItem', ref.ledger)).toBe(true);
       expect(grantsAnywhere(fn, 'dynamodb:BatchWriteItem')).toBe(false);
       expect(grantsAnywhere(fn, 'sqs:ReceiveMessage')).toBe(false);
       expect(grantsAnywhere(fn, 'sqs:DeleteMessage')).toBe(false);

@@ -258,6 +258,7 @@ describe('DynamoDbAlertLedger redaction on dynalite', () => {
     }
     // Act
     const routing = await ledger.routingOf([...ids, 'unknown']);
+    const records = await ledger.getMany(['routing-120', 'unknown', 'routing-3', ...ids.slice(0, 110)]);
     // Assess
     expect(routing.size).toBe(50);
     expect(routing.get('routing-3')).toEqual({
@@ -267,6 +268,10 @@ describe('DynamoDbAlertLedger redaction on dynalite', () => {
       groupRole: 'joined',
     });
     expect(routing.has('routing-4')).toBe(false);
+    // Whole records, in the order asked, the unknown one left out, across two batch reads.
+    expect(records.slice(0, 2).map((r) => r.alertId)).toEqual(['routing-120', 'routing-3']);
+    expect(records).toHaveLength(112);
+    expect(records[1]).toMatchObject({ rawBody: '{}', ruleId: 'spray', status: 'delivered' });
     const listed = await ledger.listRecent(3);
     const handled = listed.items.find((i) => i.alertId === 'routing-147');
     expect(handled).toBeDefined();

@@ -95,6 +95,13 @@ export class MemoryLedger implements AlertLedger {
     this.items.set(record.alertId, structuredClone(record));
     return { created: true as const };
   }
+  async getMany(alertIds: readonly string[]) {
+    this.gets += alertIds.length;
+    return alertIds.flatMap((id) => {
+      const item = this.items.get(id);
+      return item ? [structuredClone(item)] : [];
+    });
+  }
   async routingOf(alertIds: readonly string[]) {
     const found = new Map<string, AlertRouting>();
     for (const id of alertIds) {

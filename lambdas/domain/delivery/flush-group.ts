@@ -28,8 +28,6 @@ import { MAX_DELAY_SECONDS, nextRetry } from './retry-policy.ts';
 export const FLUSH_LOST_AFTER_MS = 15 * 60_000;
 /** While the opener is still creating the issue, the flush looks again this much later. */
 const WAIT_FOR_ISSUE_SECONDS = 15;
-/** Bodies read from the ledger at a time. */
-const READ_CONCURRENCY = 16;
 
 export type FlushOutcome =
   | { readonly kind: 'reported'; readonly issueKey: string; readonly occurrences: number; readonly escalated: boolean }
@@ -110,7 +108,8 @@ async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: Att
   if (config === undefined) return { kind: 'later', delaySeconds: MAX_DELAY_SECONDS };
   if (group.issueKey === undefined) return waitForIssue(deps, group, options);
 
-  const records = await readPending(deps, group);
+  // One batch read per 100 repeats; a repeat whose record is gone (TTL) is only counted.
+  const records = await deps.ledger.getMany(group.pending);
   const first = records[0];
   const lastReportedMs = Math.max(group.openedAtMs, ...group.recentTimesMs);
   const firstMs = first ? Date.parse(first.receivedAt) : nowMs;
@@ -387,15 +386,6 @@ async function followUp(deps: DeliveryDeps, group: GroupRecord, reason: FollowUp
     alertId: openerAlertId,
   });
   return { kind: 'followed-up', reason, openerAlertId };
-}
-
-async function readPending(deps: DeliveryDeps, group: GroupRecord): Promise<AlertRecord[]> {
-  const records: AlertRecord[] = [];
-  for (let i = 0; i < group.pending.length; i += READ_CONCURRENCY) {
-    const batch = await Promise.all(group.pending.slice(i, i + READ_CONCURRENCY).map((id) => deps.ledger.get(id)));
-    for (const record of batch) if (record) records.push(record);
-  }
-  return records;
 }
 
 /** After a flush: occurrences that joined meanwhile get the next one. */
