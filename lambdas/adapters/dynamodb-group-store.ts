@@ -180,13 +180,24 @@ export class DynamoDbGroupStore implements GroupStore {
     }
   }
 
-  async setIssue(groupId: string, openerAlertId: string, issueKey: string): Promise<void> {
-    await this.#conditional({
-      Key: groupKey(groupId),
-      UpdateExpression: 'SET issueKey = :key',
-      ConditionExpression: 'openerAlertId = :opener',
-      ExpressionAttributeValues: { ':key': issueKey, ':opener': openerAlertId },
-    });
+  async setIssue(groupId: string, openerAlertId: string, issueKey: string): Promise<GroupRecord | undefined> {
+    try {
+      const result = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: groupKey(groupId),
+          UpdateExpression: 'SET issueKey = :key',
+          ConditionExpression: 'openerAlertId = :opener',
+          ExpressionAttributeValues: { ':key': issueKey, ':opener': openerAlertId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? parseGroup(result.Attributes) : undefined;
+    } catch (error) {
+      // Another alert opens the group now (a follow-up): this issue is no longer the group's.
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
   }
 
   async scheduleFlush(groupId: string, dueAtMs: number, staleBeforeMs: number): Promise<boolean> {

@@ -192,8 +192,8 @@ export interface GroupStore {
       readonly expiresAt: number;
     },
   ): Promise<{ kind: 'joined'; group: GroupRecord } | { kind: 'already' | 'missing' | 'expired'; group?: GroupRecord }>;
-  /** Records the opener's issue (only while `openerAlertId` still opens the group). */
-  setIssue(groupId: string, openerAlertId: string, issueKey: string): Promise<void>;
+  /** Records the opener's issue (only while `openerAlertId` still opens the group); the group as it is then. */
+  setIssue(groupId: string, openerAlertId: string, issueKey: string): Promise<GroupRecord | undefined>;
   /**
    * Marks a flush due at `dueAtMs` unless one is already due (a due time older than `staleBeforeMs`
    * counts as lost). True when the caller must queue the flush message.

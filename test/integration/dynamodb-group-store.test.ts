@@ -117,6 +117,17 @@ describe('DynamoDbGroupStore on dynalite', () => {
     expect(late.kind).toBe('joined');
   });
 
+  it('gives the group its issue only while the alert still opens it, answering the group as it is then', async () => {
+    const g = group();
+    await store.open(g);
+    await store.join(g.groupId, 'waiting', T0 + MINUTE, joinOptions);
+    expect(await store.setIssue(g.groupId, 'someone-else', 'SEC-8')).toBeUndefined();
+    expect(await store.setIssue(g.groupId, g.openerAlertId, 'SEC-9')).toMatchObject({
+      issueKey: 'SEC-9',
+      pending: ['waiting'],
+    });
+  });
+
   it('misses an unknown group', async () => {
     expect((await store.join('nope', 'x', T0, joinOptions)).kind).toBe('missing');
   });

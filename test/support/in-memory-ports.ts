@@ -573,7 +573,10 @@ export class MemoryGroupStore implements GroupStore {
   async setIssue(groupId: string, openerAlertId: string, issueKey: string) {
     this.writes++;
     const group = this.groups.get(groupId);
-    if (group?.openerAlertId === openerAlertId) this.groups.set(groupId, { ...group, issueKey });
+    if (group?.openerAlertId !== openerAlertId) return undefined;
+    const next = { ...group, issueKey };
+    this.groups.set(groupId, next);
+    return structuredClone(next);
   }
   async scheduleFlush(groupId: string, dueAtMs: number, staleBeforeMs: number) {
     this.writes++;

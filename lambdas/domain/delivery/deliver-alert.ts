@@ -318,11 +318,10 @@ async function afterIssue(
 ): Promise<void> {
   const { group, alert, decision } = delivered;
   if (group) {
-    await deps.groups.setIssue(group.groupId, record.alertId, key);
+    const current = await deps.groups.setIssue(group.groupId, record.alertId, key);
     if (group.previousIssueKey) await linkFollowUp(deps, group.previousIssueKey, key, attempt);
-    const current = await deps.groups.get(group.groupId);
-    if (current && current.issueKey === key && (current.pending.length > 0 || current.overflow > 0))
-      await scheduleFlush(deps, current);
+    // Repeats that joined while the issue was being created get their comment.
+    if (current && (current.pending.length > 0 || current.overflow > 0)) await scheduleFlush(deps, current);
   }
   await rememberOpener(deps, config, alert, key);
   await redactStored(deps, record, alert, decision, config);

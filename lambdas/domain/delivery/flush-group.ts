@@ -121,18 +121,18 @@ async function flushClaimed(deps: DeliveryDeps, group: GroupRecord, options: Att
     const stateTurn = await deps.governor.permit(options);
     if (stateTurn.kind === 'wait') return { kind: 'later', delaySeconds: waitSeconds(stateTurn.untilMs, nowMs) };
     const state = await deps.tracker.getIssueState(group.issueKey);
-    if (state === undefined) return followUp(deps, group, 'issue-gone');
+    if (state === undefined) return followUp(deps, group, 'issue-gone', first);
     if (state.statusCategory === 'done') {
       const verdict = reopenVerdict(config, group, state, firstMs);
-      if (verdict !== 'reopen') return followUp(deps, group, verdict);
+      if (verdict !== 'reopen') return followUp(deps, group, verdict, first);
       const moved = await reopen(deps, group, state, options, first?.receivedAt ?? new Date(nowMs).toISOString());
       if (moved === 'wait') return { kind: 'later', delaySeconds: 5 };
-      if (moved === undefined) return followUp(deps, group, 'no-reopen');
+      if (moved === undefined) return followUp(deps, group, 'no-reopen', first);
       reopened = { fromStatus: state.statusName };
     }
   }
   if (reopened === undefined && firstMs - lastReportedMs > group.windowMinutes * 60_000) {
-    return followUp(deps, group, 'window');
+    return followUp(deps, group, 'window', first);
   }
   return report(deps, config, group, records, options, reopened);
 }
@@ -353,14 +353,20 @@ async function waitForIssue(deps: DeliveryDeps, group: GroupRecord, options: Att
 }
 
 /** The first waiting repeat opens a new issue linked to the old one; the others wait for it. */
-async function followUp(deps: DeliveryDeps, group: GroupRecord, reason: FollowUpReason): Promise<FlushOutcome> {
+async function followUp(
+  deps: DeliveryDeps,
+  group: GroupRecord,
+  reason: FollowUpReason,
+  /** The first waiting repeat's record, when the flush has read it already. */
+  first?: AlertRecord,
+): Promise<FlushOutcome> {
   const openerAlertId = group.pending[0];
   if (openerAlertId === undefined) {
     // Only counted repeats wait (their bodies did not fit the list): nothing can open the new issue.
     await deps.groups.abandonFlush(group.groupId, 0);
     return { kind: 'nothing' };
   }
-  const opener = await deps.ledger.get(openerAlertId);
+  const opener = first?.alertId === openerAlertId ? first : await deps.ledger.get(openerAlertId);
   const moved = await deps.groups.followUp(group.groupId, {
     expectedIssueKey: group.issueKey,
     openerAlertId,
