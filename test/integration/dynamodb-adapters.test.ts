@@ -1,8 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAlertLedger } from '#adapters/dynamodb-alert-ledger.ts';
 import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
@@ -14,29 +12,12 @@ import type { AlertRecord } from '#domain/alert-record.ts';
 import { ConflictError } from '#domain/errors.ts';
 import type { AdminSession, Clock } from '#domain/ports.ts';
 import { type RelayConfig, ruleSettingsDefaults } from '#domain/relay-config.ts';
-import { type DynaliteServer, ensureTables, startDynalite } from '#local/dynalite-server.ts';
+import { ensureTables, startDynalite } from '#local/dynalite-server.ts';
+import { TABLE_NAMES, useDynaliteTables } from '#test-support/dynalite-tables.ts';
 
-const names = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
+const names = TABLE_NAMES;
 
-let server: DynaliteServer;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  server = await startDynalite({ port: 0 });
-  raw = createDynamoDbClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(raw, names);
-  client = createDocumentClient({ client: raw });
-});
-
-afterAll(async () => {
-  raw.destroy();
-  await server.close();
-});
+const tables = useDynaliteTables();
 
 let sequence = 0;
 function alert(overrides: Partial<AlertRecord> = {}): AlertRecord {
@@ -92,8 +73,8 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
   // Each test gets its own table so listings see only what the test wrote.
   async function freshLedger(): Promise<DynamoDbAlertLedger> {
     const tableName = `ledger-${Math.random().toString(36).slice(2)}`;
-    await ensureTables(raw, { configTable: names.configTable, ledgerTable: tableName });
-    return new DynamoDbAlertLedger({ client, tableName });
+    await ensureTables(tables.raw, { configTable: names.configTable, ledgerTable: tableName });
+    return new DynamoDbAlertLedger({ client: tables.client, tableName });
   }
 
   it('returns the existing record when the same alert is recorded twice', async () => {
@@ -286,7 +267,7 @@ describe('DynamoDbAlertLedger (dynalite)', () => {
 describe('DynamoDbConfigStore (dynalite)', () => {
   function freshStore(): DynamoDbConfigStore {
     // Wired as the local runtime wires it: dynalite has no TransactWriteItems, so the store falls back.
-    return new DynamoDbConfigStore({ client, tableName: names.configTable });
+    return new DynamoDbConfigStore({ client: tables.client, tableName: names.configTable });
   }
 
   it('saves versions, refuses a stale save, lists history newest first and resets', async () => {
@@ -319,7 +300,7 @@ describe('DynamoDbSessionStore (dynalite)', () => {
 
   it('returns a live session and treats an expired one as absent', async () => {
     // Prepare
-    const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
+    const store = new DynamoDbSessionStore({ client: tables.client, tableName: names.configTable, clock });
     const live: AdminSession = {
       id: 'live',
       accountId: 'acc-1',
@@ -347,7 +328,7 @@ describe('DynamoDbSessionStore (dynalite)', () => {
 
   it('forgets a deleted session', async () => {
     // Prepare
-    const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
+    const store = new DynamoDbSessionStore({ client: tables.client, tableName: names.configTable, clock });
     await store.put({
       id: 'gone',
       accountId: 'acc-1',
@@ -368,7 +349,7 @@ describe('DynamoDbSessionStore (dynalite)', () => {
 
   it('records a re-check with rotated tokens, and signs every session out at once', async () => {
     // Prepare
-    const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
+    const store = new DynamoDbSessionStore({ client: tables.client, tableName: names.configTable, clock });
     const base: AdminSession = {
       id: 'one',
       accountId: 'acc-1',
@@ -403,7 +384,7 @@ describe('DynamoDbSessionStore (dynalite)', () => {
 
   it('hands out an OAuth state once, and never when expired', async () => {
     // Prepare
-    const store = new DynamoDbSessionStore({ client, tableName: names.configTable, clock });
+    const store = new DynamoDbSessionStore({ client: tables.client, tableName: names.configTable, clock });
     await store.putOAuthState('s-1', { browserBinding: 'b-1', expiresAt: nowSeconds + 300 });
     await store.putOAuthState('s-old', { browserBinding: 'b-2', expiresAt: nowSeconds - 1 });
 
@@ -422,7 +403,7 @@ describe('DynamoDbSessionStore (dynalite)', () => {
 describe('DynamoDbLease (dynalite)', () => {
   it('excludes others while held, frees on expiry and ignores release by a non-owner', async () => {
     // Prepare
-    const lease = new DynamoDbLease({ client, tableName: names.configTable });
+    const lease = new DynamoDbLease({ client: tables.client, tableName: names.configTable });
     const now = new Date('2030-01-01T00:00:00.000Z');
     const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
@@ -449,7 +430,7 @@ describe('DynamoDbLease (dynalite)', () => {
 describe('DynamoDbStateStore (dynalite)', () => {
   it('patches single attributes of a stored value and creates the item on a first patch', async () => {
     // Prepare
-    const state = new DynamoDbStateStore({ client, tableName: names.configTable });
+    const state = new DynamoDbStateStore({ client: tables.client, tableName: names.configTable });
     await state.putItem('webhook-token', { id: 't-1', createdAt: '2030-01-01T00:00:00.000Z' });
 
     // Act
@@ -543,7 +524,7 @@ describe('ledger items at the webhook size cap', () => {
     it(`records a body at the cap of ${name} in one item under DynamoDB's 400 KB`, async () => {
       // Prepare
       expect(Buffer.byteLength(body)).toBeLessThanOrEqual(CAP * 3);
-      const ledger = new DynamoDbAlertLedger({ client, tableName: names.ledgerTable });
+      const ledger = new DynamoDbAlertLedger({ client: tables.client, tableName: names.ledgerTable });
       const { ingestAlert } = await import('#domain/delivery/ingest-alert.ts');
       // Act
       const result = await ingestAlert(ingestDeps(ledger), body);

@@ -1,36 +1,17 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAlertLedger } from '#adapters/dynamodb-alert-ledger.ts';
-import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
 import { DynamoDbGroupStore } from '#adapters/dynamodb-group-store.ts';
 import type { GroupRecord } from '#domain/ports.ts';
-import { type DynaliteServer, ensureTables, startDynalite } from '#local/dynalite-server.ts';
+import { TABLE_NAMES, useDynaliteTables } from '#test-support/dynalite-tables.ts';
 
-const names = { configTable: 'relay-config', ledgerTable: 'relay-ledger' };
+const names = TABLE_NAMES;
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
 const MINUTE = 60_000;
 
-let server: DynaliteServer;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
+const tables = useDynaliteTables();
 let store: DynamoDbGroupStore;
-
-beforeAll(async () => {
-  server = await startDynalite({ port: 0 });
-  raw = createDynamoDbClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(raw, names);
-  client = createDocumentClient({ client: raw });
-  store = new DynamoDbGroupStore({ client, tableName: names.configTable });
-});
-
-afterAll(async () => {
-  raw.destroy();
-  await server.close();
+beforeAll(() => {
+  store = new DynamoDbGroupStore({ client: tables.client, tableName: names.configTable });
 });
 
 let sequence = 0;
@@ -219,7 +200,7 @@ describe('DynamoDbGroupStore on dynalite', () => {
 describe('DynamoDbAlertLedger redaction on dynalite', () => {
   it('replaces the body, keeps the original apart once, and lists the redacted paths', async () => {
     // Prepare
-    const ledger = new DynamoDbAlertLedger({ client, tableName: names.ledgerTable });
+    const ledger = new DynamoDbAlertLedger({ client: tables.client, tableName: names.ledgerTable });
     const body = '{"audit_event":"login_failure","username":"jane.roe@example.com"}';
     await ledger.record({
       alertId: 'redact-1',
@@ -248,7 +229,7 @@ describe('DynamoDbAlertLedger redaction on dynalite', () => {
 
   it('reads the rules’ part of a page of alerts in batches, which the indexes do not hold', async () => {
     // Prepare: 150 alerts (two batches), every third handled by a rule
-    const ledger = new DynamoDbAlertLedger({ client, tableName: names.ledgerTable });
+    const ledger = new DynamoDbAlertLedger({ client: tables.client, tableName: names.ledgerTable });
     const ids = Array.from({ length: 150 }, (_, i) => `routing-${i}`);
     for (const [i, alertId] of ids.entries()) {
       await ledger.record({
