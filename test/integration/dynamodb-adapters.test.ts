@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbAlertLedger } from '#adapters/dynamodb-alert-ledger.ts';
 import { createDocumentClient, createDynamoDbClient } from '#adapters/dynamodb-client.ts';
 import { DynamoDbConfigStore } from '#adapters/dynamodb-config-store.ts';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAlertLedger } from '#adapters/dynamodb-alert-ledger.ts';
 import { DynamoDbGroupStore } from '#adapters/dynamodb-group-store.ts';
 import type { GroupRecord } from '#domain/ports.ts';
