@@ -261,7 +261,12 @@ describe('rules and grouping (local runtime + Jira stand-in)', () => {
       return all.length > before ? all.at(-1) : undefined;
     }, 30_000);
     expect(next?.key).not.toBe(key);
-    expect(await linkedTo(next?.key ?? '')).toEqual([key]);
+    // The link follows the create (a second call): wait for it rather than race it.
+    expect(
+      await eventually(async () =>
+        (await linkedTo(next?.key ?? '')).length > 0 ? linkedTo(next?.key ?? '') : undefined,
+      ),
+    ).toEqual([key]);
     expect(adfText(next?.fields['description'])).toContain(key);
   }, 60_000);
 
@@ -280,7 +285,12 @@ describe('rules and grouping (local runtime + Jira stand-in)', () => {
       return all.length > before ? all.at(-1) : undefined;
     }, 30_000);
     expect(next?.key).not.toBe(key);
-    expect(await linkedTo(next?.key ?? '')).toEqual([key]);
+    // The link follows the create (a second call): wait for it rather than race it.
+    expect(
+      await eventually(async () =>
+        (await linkedTo(next?.key ?? '')).length > 0 ? linkedTo(next?.key ?? '') : undefined,
+      ),
+    ).toEqual([key]);
     expect((await issueByKey(key))?.fields['status']).toMatchObject({ name: 'Done' });
   }, 60_000);
 
